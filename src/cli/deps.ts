@@ -1,0 +1,30 @@
+// What a command needs from the outside world, injected so tests see exact output.
+
+/** A writable text stream (process.stdout or a test buffer). */
+export interface OutStream {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface Deps {
+  io: { out: OutStream; err: OutStream };
+  env: NodeJS.ProcessEnv;
+  /** The wall clock; tests fix it. */
+  now: () => Date;
+  /** Name the user invoked us by, for help and examples: `kubectl-kruise` or `kubectl kruise`. */
+  invokedAs: string;
+  /** Aborted on SIGINT/SIGTERM by the shim. */
+  signal?: AbortSignal;
+}
+
+/** The real process' dependencies. */
+export function processDeps(overrides: Partial<Deps> = {}): Deps {
+  return {
+    io: { out: process.stdout, err: process.stderr },
+    env: process.env,
+    now: () => new Date(),
+    invokedAs: 'kubectl-kruise',
+    ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
+  };
+}

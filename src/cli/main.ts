@@ -1,0 +1,51 @@
+// The entry point: parses argv, runs one command, and maps every error to an exit code.
+import { CommanderError } from 'commander';
+import { CliError, ExitCode } from './errors.js';
+import { processDeps, type Deps } from './deps.js';
+import { buildProgram } from './program.js';
+
+/** Runs the CLI; returns the exit code (only bin/ ends the process). */
+export async function main(argv: string[], overrides: Partial<Deps> = {}): Promise<number> {
+  const deps = processDeps(overrides);
+  const result = { code: ExitCode.ok as number };
+  const program = buildProgram(deps, result);
+  for (const cmd of [program, ...allCommands(program)]) {
+    cmd.exitOverride();
+    cmd.configureOutput({
+      writeOut: (s) => deps.io.out.write(s),
+      writeErr: (s) => deps.io.err.write(s),
+      outputError: (s, write) => write(s.endsWith('\n') ? s : `${s}\n`),
+    });
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return result.code;
+  } catch (err) {
+    return reportError(err, deps);
+  }
+}
+
+function allCommands(cmd: import('commander').Command): import('commander').Command[] {
+  return cmd.commands.flatMap((c) => [c, ...allCommands(c)]);
+}
+
+/** The one place that turns an error into an `error: …` line and an exit code. */
+export function reportError(err: unknown, deps: Deps): number {
+  if (err instanceof CommanderError) {
+    // Commander already printed its message; help and version are not errors.
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') return ExitCode.ok;
+    return ExitCode.usage;
+  }
+  if (err instanceof CliError) {
+    deps.io.err.write(`${prefixed(err.message)}\n`);
+    return err.exitCode;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  deps.io.err.write(`${prefixed(message)}\n`);
+  return ExitCode.failure;
+}
+
+function prefixed(message: string): string {
+  const oneLine = message.replace(/\s*\n\s*/g, ' ').trim();
+  return /^error: /i.test(oneLine) || /^Error from server/.test(oneLine) ? oneLine : `error: ${oneLine}`;
+}
