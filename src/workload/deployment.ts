@@ -1,0 +1,94 @@
+// Deployment ⇄ ReplicaSet bookkeeping shared by the sandbox's Deployment controller and the
+// rollout controller: both must create, find and label ReplicaSets the same way.
+import type { KubeObject, OwnerReference } from '../kube/types.js';
+import { POD_TEMPLATE_HASH_LABEL, podTemplateHash, sameTemplate } from './hash.js';
+import type { Deployment, LabelSelector, ReplicaSet } from './types.js';
+
+export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+
+/** Whether labels satisfy a label selector (matchLabels and matchExpressions). */
+export function matchesSelector(labels: Record<string, string> | undefined, selector: LabelSelector | undefined): boolean {
+  if (!selector) return false;
+  const l = labels ?? {};
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (l[k] !== v) return false;
+  for (const e of selector.matchExpressions ?? []) {
+    const has = Object.prototype.hasOwnProperty.call(l, e.key);
+    const values = e.values ?? [];
+    switch (e.operator) {
+      case 'In':
+        if (!has || !values.includes(l[e.key]!)) return false;
+        break;
+      case 'NotIn':
+        if (has && values.includes(l[e.key]!)) return false;
+        break;
+      case 'Exists':
+        if (!has) return false;
+        break;
+      case 'DoesNotExist':
+        if (has) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
+/** A controller owner reference pointing at obj. */
+export function controllerRef(obj: KubeObject): OwnerReference {
+  return { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name!, uid: obj.metadata.uid!, controller: true, blockOwnerDeletion: true };
+}
+
+/** Whether child is controlled by owner (by uid). */
+export function isControlledBy(child: KubeObject, owner: KubeObject): boolean {
+  return (child.metadata.ownerReferences ?? []).some((r) => r.controller && r.uid === owner.metadata.uid);
+}
+
+/** The revision number recorded on an object (0 when absent). */
+export function revisionOf(obj: KubeObject): number {
+  const n = Number(obj.metadata.annotations?.[REVISION_ANNOTATION] ?? 0);
+  return Number.isFinite(n) ? n : 0;
+}
+
+/** The ReplicaSet of the Deployment's current template, if it exists (oldest first on ties). */
+export function findNewReplicaSet(d: Deployment, replicaSets: ReplicaSet[]): ReplicaSet | undefined {
+  return [...replicaSets]
+    .sort((a, b) => String(a.metadata.creationTimestamp ?? '').localeCompare(String(b.metadata.creationTimestamp ?? '')))
+    .find((rs) => sameTemplate(rs.spec.template, d.spec.template));
+}
+
+/** The Deployment's ReplicaSets other than the new one. */
+export function oldReplicaSets(d: Deployment, replicaSets: ReplicaSet[]): ReplicaSet[] {
+  const fresh = findNewReplicaSet(d, replicaSets);
+  return replicaSets.filter((rs) => rs !== fresh);
+}
+
+/**
+ * A new ReplicaSet for the Deployment's current template, named `<deployment>-<hash>` with
+ * the pod-template-hash in its labels, selector and template, as the Deployment controller does.
+ * metadata.uid/resourceVersion are left to the server.
+ */
+export function newReplicaSetFor(d: Deployment, replicas: number, revision: number): ReplicaSet {
+  const hash = podTemplateHash(d.spec.template);
+  const templateLabels = { ...(d.spec.template.metadata?.labels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: {
+      name: `${d.metadata.name}-${hash}`,
+      namespace: d.metadata.namespace,
+      labels: templateLabels,
+      annotations: { [REVISION_ANNOTATION]: String(revision) },
+      ownerReferences: [controllerRef(d)],
+    },
+    spec: {
+      replicas,
+      minReadySeconds: d.spec.minReadySeconds,
+      selector: {
+        ...d.spec.selector,
+        matchLabels: { ...(d.spec.selector.matchLabels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash },
+      },
+      template: { ...d.spec.template, metadata: { ...(d.spec.template.metadata ?? {}), labels: templateLabels } },
+    },
+  };
+}
