@@ -42,7 +42,9 @@ export function reportError(err: unknown, deps: Deps): number {
   }
   const message = err instanceof Error ? err.message : String(err);
   deps.io.err.write(`${prefixed(message)}\n`);
-  return ExitCode.failure;
+  // Errors from src/kube (ApiError, TransportError, ConfigError) carry their own exit code.
+  const code = (err as { exitCode?: unknown } | null)?.exitCode;
+  return typeof code === 'number' && Number.isInteger(code) ? code : ExitCode.failure;
 }
 
 function prefixed(message: string): string {

@@ -1,8 +1,81 @@
-// `approve`: not implemented yet.
+// `rollout approve`: StepPaused → StepReady through GET + PUT /status with resourceVersion
+// (the guide's "use update, not patch"); guards --step and --rollout-id; 409 → re-read, re-check.
 import type { CommandContext } from './context.js';
-import { CliError } from './errors.js';
+import type { Deps } from './deps.js';
+import { UsageError } from './errors.js';
+import { parseRolloutArgs } from './resource-args.js';
+import { forEachRollout, mutateRollout, parseMutationOutput, printRefusal, printResult, type MutationOutput } from './rollout-mutation.js';
+import { clientFromGlobals } from '../kube/from-flags.js';
+import type { KubeClient } from '../kube/client.js';
+import { approveTarget, planApprove, recheckAfterConflict, type ApproveGuards } from '../rollout/approve.js';
+import { StepState, type Rollout } from '../rollout/types.js';
+
+/** Validated `approve` options. */
+export interface ApproveOptions {
+  names: string[];
+  guards: ApproveGuards;
+  dryRun: boolean;
+  output: MutationOutput;
+}
+
+/** Parses and validates arguments and flags; a usage error sends no request. */
+export function completeApprove(args: string[], opts: Record<string, unknown>): ApproveOptions {
+  const names = parseRolloutArgs(args);
+  const guards: ApproveGuards = {};
+  if (opts.step !== undefined) {
+    const s = String(opts.step).trim();
+    if (!/^\d+$/.test(s) || Number(s) < 1) throw new UsageError(`invalid --step "${String(opts.step)}": use the step number, an integer from 1`);
+    guards.step = Number(s);
+  }
+  if (opts.rolloutId !== undefined) {
+    const id = String(opts.rolloutId);
+    if (id === '') throw new UsageError('--rollout-id needs a value');
+    guards.rolloutId = id;
+  }
+  return { names, guards, dryRun: opts.dryRun === true, output: parseMutationOutput(opts.output) };
+}
+
+/** Approves each rollout; returns the exit code (1 if any was refused or failed). */
+export async function runApprove(o: ApproveOptions, client: KubeClient, deps: Deps): Promise<number> {
+  const ns = client.namespace;
+  const printed = { printed: 0 };
+  let refused = false;
+  const code = await forEachRollout(o.names, deps, async (name) => {
+    let first: ReturnType<typeof approveTarget> | undefined;
+    const plan = (ro: Rollout) => {
+      const p = planApprove(ro, o.guards, deps.now());
+      first ??= p.target;
+      return p;
+    };
+    const result = await mutateRollout(client, ns, name, plan, {
+      subresource: 'status',
+      dryRun: o.dryRun,
+      // A retry never approves a step the user did not see.
+      replan: (fresh) => recheckAfterConflict(first!, planApprove(fresh, o.guards, deps.now())),
+      landed: (fresh) => {
+        const t = approveTarget(fresh);
+        const sub = fresh.status?.canaryStatus ?? fresh.status?.blueGreenStatus;
+        return t.stepIndex === first!.stepIndex && t.rolloutId === first!.rolloutId && sub?.currentStepState === StepState.StepReady;
+      },
+    });
+    if (result.kind === 'refused') {
+      refused = true;
+      return printRefusal(deps, name, result.message);
+    }
+    if (result.kind === 'noop') return printResult(deps, o.output, result.object, name, 'already approved', printed);
+    if (result.dryRun && !o.output) return void deps.io.out.write(`rollout.rollouts.kruise.io/${name} approved (dry run)\n`);
+    return printResult(deps, o.output, result.object, name, 'approved', printed);
+  });
+  return refused ? 1 : code;
+}
 
 /** Runs `approve`. */
-export async function run(_ctx: CommandContext): Promise<number> {
-  throw new CliError('approve: not yet available in this build');
+export async function run(ctx: CommandContext): Promise<number> {
+  const o = completeApprove(ctx.args, ctx.opts);
+  const client = await clientFromGlobals(ctx.globals, ctx.deps);
+  try {
+    return await runApprove(o, client, ctx.deps);
+  } finally {
+    client.close();
+  }
 }

@@ -1,0 +1,141 @@
+// Shared by approve, pause and resume: read a Rollout (v1beta1, else v1alpha1), update it
+// with resourceVersion and re-plan on 409, print kubectl's name line or the object as written.
+import type { Deps } from './deps.js';
+import { UsageError } from './errors.js';
+import type { KubeClient } from '../kube/client.js';
+import { ApiError, TransportError, isConflict, isObjectNotFound } from '../kube/errors.js';
+import { Resources, type ResourceRef } from '../kube/resources.js';
+import { loadYaml } from '../kube/yaml.js';
+import type { Rollout } from '../rollout/types.js';
+import { ROLLOUT_NAME_PREFIX, ROLLOUT_QUALIFIED_RESOURCE } from '../rollout/types.js';
+
+/** -o values the mutations accept. */
+export type MutationOutput = 'json' | 'yaml' | 'name' | undefined;
+
+/** Validates -o (usage error before any request). */
+export function parseMutationOutput(o: unknown): MutationOutput {
+  if (o === undefined || o === '') return undefined;
+  if (o === 'json' || o === 'yaml' || o === 'name') return o;
+  throw new UsageError(`unable to match a printer suitable for the output format "${String(o)}", allowed formats are: json, yaml, name`);
+}
+
+/** A Rollout as read, with the API version it was read at (writes go to the same one). */
+export interface ReadRollout {
+  ro: Rollout;
+  ref: ResourceRef;
+}
+
+/** GETs a Rollout at v1beta1; a server without v1beta1 (a 404 that is not about the object) is asked at v1alpha1. */
+export async function getRollout(client: KubeClient, ns: string, name: string, ref?: ResourceRef): Promise<ReadRollout> {
+  if (ref) return { ro: await client.get<Rollout>(ref, ns, name), ref };
+  try {
+    return { ro: await client.get<Rollout>(Resources.rolloutsV1beta1, ns, name), ref: Resources.rolloutsV1beta1 };
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.code !== 404 || isObjectNotFound(err, name)) throw err;
+    try {
+      return { ro: await client.get<Rollout>(Resources.rolloutsV1alpha1, ns, name), ref: Resources.rolloutsV1alpha1 };
+    } catch (err2) {
+      throw isObjectNotFound(err2, name) ? err2 : err;
+    }
+  }
+}
+
+/** What a planner decides for one Rollout as read. */
+export type MutationDecision =
+  | { kind: 'write'; object: Rollout }
+  | { kind: 'noop'; reason: string }
+  | { kind: 'refuse'; message: string };
+
+/** The outcome for one Rollout. */
+export type MutationResult =
+  | { kind: 'written'; object: Rollout; dryRun: boolean }
+  | { kind: 'noop'; object: Rollout; reason: string }
+  | { kind: 'refused'; message: string };
+
+/** client-go's retry.DefaultRetry, which RetryOnConflict uses: 5 tries, 10 ms apart, 10% jitter. */
+export const CONFLICT_RETRY = { tries: 5, delayMs: 10, jitter: 0.1 } as const;
+
+/** Hooks for the update loop; `sleep`/`random` are injected so tests do not wait. */
+export interface MutateOptions {
+  subresource?: 'status';
+  dryRun: boolean;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  /**
+   * Re-plans after a conflict (or an uncertain write) from the fresh read. Default: `plan`.
+   * approve uses it to refuse a step the user did not see.
+   */
+  replan?: (fresh: Rollout) => MutationDecision;
+  /** After a write whose outcome is unknown (5xx, reset): did the fresh read show it landed? */
+  landed?: (fresh: Rollout) => boolean;
+}
+
+/**
+ * GET → plan → PUT with resourceVersion; on 409 re-GET and re-plan (bounded like client-go's
+ * RetryOnConflict). A write that failed without an answer (5xx, reset) is re-read once: if it
+ * landed it counts, otherwise it is planned and sent once more.
+ */
+export async function mutateRollout(client: KubeClient, ns: string, name: string, plan: (ro: Rollout) => MutationDecision, o: MutateOptions): Promise<MutationResult> {
+  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const random = o.random ?? Math.random;
+  let { ro, ref } = await getRollout(client, ns, name);
+  let decision = plan(ro);
+  let uncertainRetries = 1;
+  for (let attempt = 1; ; attempt++) {
+    if (decision.kind === 'refuse') return { kind: 'refused', message: decision.message };
+    if (decision.kind === 'noop') return { kind: 'noop', object: ro, reason: decision.reason };
+    if (o.dryRun) return { kind: 'written', object: decision.object, dryRun: true };
+    try {
+      const written = await client.update<Rollout>(ref, ns, decision.object, o.subresource ? { subresource: o.subresource } : {});
+      return { kind: 'written', object: written, dryRun: false };
+    } catch (err) {
+      const uncertain = (err instanceof ApiError && err.code >= 500) || (err instanceof TransportError && (err.failure === 'reset' || err.failure === 'non-json' || err.failure === 'invalid'));
+      if (isConflict(err)) {
+        if (attempt >= CONFLICT_RETRY.tries) {
+          return { kind: 'refused', message: `gave up after ${CONFLICT_RETRY.tries} conflicting updates (the object keeps changing); nothing was written` };
+        }
+        await sleep(CONFLICT_RETRY.delayMs * (1 + random() * CONFLICT_RETRY.jitter));
+      } else if (uncertain && uncertainRetries > 0) {
+        uncertainRetries--;
+      } else {
+        throw err;
+      }
+      ({ ro, ref } = await getRollout(client, ns, name, ref));
+      if (uncertain && o.landed?.(ro)) return { kind: 'written', object: ro, dryRun: false };
+      decision = (o.replan ?? plan)(ro);
+    }
+  }
+}
+
+/** Runs `each` for every name; prints per-object errors kubectl-style and returns the exit code (1 if any failed). */
+export async function forEachRollout(names: string[], deps: Deps, each: (name: string) => Promise<void>): Promise<number> {
+  let failed = false;
+  for (const name of names) {
+    try {
+      await each(name);
+    } catch (err) {
+      // A per-object API answer (404, 403, 422…) is that object's failure; the others still run.
+      if (!(err instanceof ApiError)) throw err;
+      deps.io.err.write(`${err.message}\n`);
+      failed = true;
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+/** `error: rollouts.rollouts.kruise.io "NAME" <message>` on stderr. */
+export function printRefusal(deps: Deps, name: string, message: string): void {
+  deps.io.err.write(`error: ${ROLLOUT_QUALIFIED_RESOURCE} "${name}" ${message}\n`);
+}
+
+/** Prints a result: the name line with `verb` (or the object with -o). Objects are separated for yaml. */
+export async function printResult(deps: Deps, output: MutationOutput, object: Rollout, name: string, verb: string, state: { printed: number }): Promise<void> {
+  const out = deps.io.out;
+  if (output === 'name') out.write(`${ROLLOUT_NAME_PREFIX}/${name}\n`);
+  else if (output === 'json') out.write(`${JSON.stringify(object, null, 4)}\n`);
+  else if (output === 'yaml') {
+    const { stringify } = await loadYaml();
+    out.write(`${state.printed > 0 ? '---\n' : ''}${stringify(object)}`);
+  } else out.write(`${ROLLOUT_NAME_PREFIX}/${name} ${verb}\n`);
+  state.printed++;
+}

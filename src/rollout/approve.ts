@@ -1,0 +1,101 @@
+// PURE: what `rollout approve` should write, decided from the Rollout as read.
+// StepPaused → StepReady in the sub-status (and the v1beta1 top-level mirror); nothing else changes.
+import type { Rollout, StepStatus } from './types.js';
+import { StepState } from './types.js';
+
+/** Preconditions the user asked for. */
+export interface ApproveGuards {
+  /** --step N: approve only step N; past N (or StepReady at N) is "already approved". */
+  step?: number;
+  /** --rollout-id ID: approve only the release with this observedRolloutID. */
+  rolloutId?: string;
+}
+
+/** Which step of which release a plan is about: a retry must approve the same one. */
+export interface ApproveTarget {
+  stepIndex: number | undefined;
+  rolloutId: string | undefined;
+}
+
+/** The decision: write this object, nothing to do (exit 0), or not allowed (exit 1). */
+export type ApprovePlan =
+  | { kind: 'write'; object: Rollout; target: ApproveTarget }
+  | { kind: 'noop'; reason: string; target: ApproveTarget }
+  | { kind: 'refuse'; message: string; target: ApproveTarget };
+
+/** The sub-status approve works on: canaryStatus, else blueGreenStatus. */
+export function approvableStatus(ro: Rollout): { sub: StepStatus; field: 'canaryStatus' | 'blueGreenStatus'; word: 'canary' | 'blue-green' } | undefined {
+  if (ro.status?.canaryStatus) return { sub: ro.status.canaryStatus, field: 'canaryStatus', word: 'canary' };
+  if (ro.status?.blueGreenStatus) return { sub: ro.status.blueGreenStatus, field: 'blueGreenStatus', word: 'blue-green' };
+  return undefined;
+}
+
+/** The step/release a Rollout is at, as approve sees it. */
+export function approveTarget(ro: Rollout): ApproveTarget {
+  const s = approvableStatus(ro)?.sub;
+  return { stepIndex: s?.currentStepIndex, rolloutId: s?.observedRolloutID };
+}
+
+/** metav1.Time: RFC 3339 in whole seconds, as the API server writes it. */
+export function kubeTime(now: Date): string {
+  return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Plans an approval of `ro` under `guards` at time `now`. */
+export function planApprove(ro: Rollout, guards: ApproveGuards, now: Date): ApprovePlan {
+  const target = approveTarget(ro);
+  const found = approvableStatus(ro);
+  if (!found) return { kind: 'refuse', message: 'no need to approve: not in canary or blue-green progress', target };
+  const { sub, field, word } = found;
+  const state = sub.currentStepState;
+  const index = sub.currentStepIndex;
+
+  if (guards.rolloutId !== undefined && sub.observedRolloutID !== guards.rolloutId) {
+    const seen = sub.observedRolloutID ? `"${sub.observedRolloutID}"` : 'no rollout-id';
+    return { kind: 'refuse', message: `does not allow to approve: the status belongs to ${seen}, not rollout-id "${guards.rolloutId}"`, target };
+  }
+
+  if (guards.step !== undefined) {
+    const n = guards.step;
+    if (index === undefined) return { kind: 'refuse', message: `does not allow to approve step ${n}: the status has no current step`, target };
+    if (index > n || (index === n && (state === StepState.StepReady || state === StepState.Completed))) {
+      return { kind: 'noop', reason: `already approved (step ${n}; the rollout is at step ${index}, ${state ?? 'no state'})`, target };
+    }
+    if (index < n) return { kind: 'refuse', message: `does not allow to approve step ${n}: the rollout is at step ${index} (${state ?? 'no state'})`, target };
+  }
+
+  if (state !== StepState.StepPaused) {
+    return { kind: 'refuse', message: `does not allow to approve, because current ${word} state is not 'StepPaused'`, target };
+  }
+
+  const object = structuredClone(ro);
+  const status = object.status!;
+  const nextSub = status[field]!;
+  nextSub.currentStepState = StepState.StepReady;
+  nextSub.lastUpdateTime = kubeTime(now);
+  // v1beta1 mirrors the sub-status at the top level; v1alpha1 has no such field.
+  if (!isV1alpha1(ro)) status.currentStepState = StepState.StepReady;
+  return { kind: 'write', object, target };
+}
+
+/** True for a rollouts.kruise.io/v1alpha1 object. */
+export function isV1alpha1(ro: Rollout): boolean {
+  return ro.apiVersion === 'rollouts.kruise.io/v1alpha1';
+}
+
+/**
+ * After a conflict: may a re-planned approval go ahead? Never approve a step the user did not
+ * see — if the rollout moved to another step or release since the first read, the answer is
+ * a refusal, unless the fresh plan is already a no-op (`--step N` and the rollout is past N).
+ */
+export function recheckAfterConflict(first: ApproveTarget, fresh: ApprovePlan): ApprovePlan {
+  if (fresh.kind === 'noop') return fresh;
+  const t = fresh.target;
+  if (t.stepIndex !== first.stepIndex) {
+    return { kind: 'refuse', message: `the rollout moved on to step ${t.stepIndex ?? '(none)'} while approving; nothing was written`, target: t };
+  }
+  if (t.rolloutId !== first.rolloutId) {
+    return { kind: 'refuse', message: `the rollout started another release (rollout-id "${t.rolloutId ?? ''}") while approving; nothing was written`, target: t };
+  }
+  return fresh;
+}
