@@ -1,0 +1,40 @@
+// The reconcile contract: what a pass observes and what it plans to write.
+import type { KubeObject } from '../kube/types.js';
+import type { Rollout, RolloutStatus } from '../rollout/types.js';
+import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
+
+/** The state one pass reads: the Rollout, its workload, the workload's ReplicaSets and their pods. */
+export interface Observed {
+  rollout: Rollout;
+  workload?: Deployment;
+  /** ReplicaSets controlled by the workload. */
+  replicaSets: ReplicaSet[];
+  /** Pods controlled by those ReplicaSets. */
+  pods: Pod[];
+}
+
+/** The resources a plan writes. */
+export type WriteResource = 'rollouts' | 'deployments' | 'replicasets' | 'pods';
+
+/** One write: the full object as read plus the changes (metadata.resourceVersion kept; PUT, never PATCH). */
+export interface PlannedWrite {
+  op: 'create' | 'update' | 'updateStatus';
+  resource: WriteResource;
+  object: KubeObject;
+}
+
+/** The outcome of one pass. */
+export interface ReconcilePlan {
+  /** The new Rollout status, when it changed. */
+  status?: RolloutStatus;
+  /** In order: workload, ReplicaSets, pods, then the Rollout's status, then the Rollout itself (finalizer). */
+  writes: PlannedWrite[];
+  /** Run again after this long even if nothing changes (timed pauses). */
+  requeueAfterMs?: number;
+  /** Set when the controller will not handle this Rollout; then writes is empty. */
+  refused?: string;
+  /** Where the state machine stood before and after the pass (phase, or the step state while progressing). */
+  transition: { from: string; to: string };
+  /** One human line: `step 1/3 StepUpgrade -> StepPaused`. */
+  summary: string;
+}

@@ -1,0 +1,67 @@
+// Kruise's workload mutating webhook for Deployments (facts §3.0, §6.B.1), as a pure function:
+// the sandbox applies it atomically with every Deployment UPDATE.
+import { Annotation, Label, type Rollout } from '../rollout/types.js';
+import { isControlledBy, matchesSelector } from '../workload/deployment.js';
+import { POD_TEMPLATE_HASH_LABEL, podTemplateHash, sameTemplate } from '../workload/hash.js';
+import type { Deployment, ReplicaSet } from '../workload/types.js';
+import { readStrategyAnnotation } from './deployment-control.js';
+
+/** The Rollout (not disabled, with a strategy) whose workloadRef names this Deployment, if any. */
+export function rolloutForDeployment(d: Deployment, rollouts: Rollout[]): Rollout | undefined {
+  return rollouts.find((ro) => {
+    const ref = ro.spec?.workloadRef ?? ro.spec?.objectRef?.workloadRef;
+    const strategy = ro.spec?.strategy;
+    return (
+      ref?.kind === 'Deployment' &&
+      ref.name === d.metadata.name &&
+      (ro.metadata.namespace ?? 'default') === (d.metadata.namespace ?? 'default') &&
+      !ro.spec.disabled &&
+      !ro.metadata.deletionTimestamp &&
+      Boolean(strategy?.canary || strategy?.blueGreen)
+    );
+  });
+}
+
+/**
+ * Admits a Deployment update as Kruise's workload webhook does: a template change (ignoring the
+ * pod-template-hash) or a rollout-id annotation change, with replicas > 0, existing ReplicaSets
+ * and a Rollout attached, starts a release (paused, stable-revision label, in-progressing
+ * annotation); while in progress the Deployment stays paused with strategy Recreate, and a
+ * submitted rollingUpdate is moved into the deployment-strategy annotation. Returns the object to store.
+ */
+export function admitDeploymentUpdate(oldD: Deployment, newD: Deployment, ctx: { rollouts: Rollout[]; replicaSets: ReplicaSet[] }): Deployment {
+  const rollout = rolloutForDeployment(newD, ctx.rollouts);
+  if (!rollout) return newD;
+  const out = structuredClone(newD);
+  const partitionStyle = !rollout.spec.strategy?.blueGreen && !rollout.spec.strategy?.canary?.enableExtraWorkloadForCanary;
+
+  if (out.metadata.annotations?.[Annotation.inProgressing]) {
+    out.spec.paused = true;
+    if (partitionStyle) {
+      const submitted = out.spec.strategy?.rollingUpdate;
+      if (submitted) {
+        const saved = readStrategyAnnotation(out) ?? { rollingStyle: 'Partition', paused: false, partition: 0 };
+        out.metadata.annotations = { ...out.metadata.annotations, [Annotation.deploymentStrategy]: JSON.stringify({ ...saved, rollingUpdate: submitted }) };
+      }
+      out.spec.strategy = { type: 'Recreate' };
+    }
+    return out;
+  }
+
+  const templateChanged = !sameTemplate(oldD.spec.template, newD.spec.template);
+  const newId = newD.metadata.annotations?.[Annotation.rolloutId];
+  const idChanged = Boolean(newId) && newId !== oldD.metadata.annotations?.[Annotation.rolloutId];
+  if (!templateChanged && !idChanged) return newD;
+  if ((newD.spec.replicas ?? 1) <= 0) return newD;
+  const owned = ctx.replicaSets.filter(
+    (rs) => (oldD.metadata.uid ? isControlledBy(rs, oldD) : false) || ((rs.metadata.ownerReferences ?? []).length === 0 && matchesSelector(rs.metadata.labels, oldD.spec.selector)),
+  );
+  if (owned.length === 0) return newD;
+  const stableRs = owned.find((rs) => sameTemplate(rs.spec.template, oldD.spec.template));
+  const stable = stableRs?.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] ?? podTemplateHash(oldD.spec.template);
+
+  out.spec.paused = true;
+  out.metadata.labels = { ...(out.metadata.labels ?? {}), [Label.stableRevision]: stable };
+  out.metadata.annotations = { ...(out.metadata.annotations ?? {}), [Annotation.inProgressing]: JSON.stringify({ rolloutName: rollout.metadata.name }) };
+  return out;
+}

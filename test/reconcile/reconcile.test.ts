@@ -1,0 +1,475 @@
+import { Annotation, Label } from '../../src/rollout/types.js';
+import { reconcileRollout, stepMessage } from '../../src/reconcile/reconcile.js';
+import { orphanHandBacks } from '../../src/reconcile/apply.js';
+import { World, at, T0 } from './sim.js';
+
+describe('reconcileRollout: the guide (10 replicas, steps 1 / 50% / 100%)', () => {
+  it('first deploy is Healthy and Completed at once', () => {
+    const w = new World();
+    const plan = w.reconcile();
+    expect(plan.transition).toEqual({ from: 'Initial', to: 'Healthy' });
+    expect(plan.writes.map((x) => `${x.op} ${x.resource}`)).toEqual(['updateStatus rollouts']);
+    expect(w.status.phase).toBe('Healthy');
+    expect(w.status.message).toBe('workload deployment is completed');
+    expect(w.sub).toMatchObject({ currentStepIndex: 3, nextStepIndex: -1, currentStepState: 'Completed', canaryReplicas: 10, canaryReadyReplicas: 10 });
+    expect(w.sub.stableRevision).toBe(w.sub.canaryRevision);
+    expect(w.sub.observedRolloutID).toBe(w.sub.canaryRevision);
+    expect(w.status.currentStepIndex).toBe(3);
+    expect(w.status.currentStepState).toBe('Completed');
+    expect(w.status.observedGeneration).toBe(1);
+    // Level-based: nothing more to do.
+    expect(w.reconcile().writes).toEqual([]);
+  });
+
+  it('releases 1 → approve → 5 → approve → 10, then hands the Deployment back (Succeeded True)', () => {
+    const w = new World();
+    w.reconcile();
+    const v1 = w.sub.canaryRevision;
+    w.setVersion('version-2');
+    expect(w.deployment.spec.paused).toBe(true);
+    expect(w.deployment.metadata.labels?.[Label.stableRevision]).toBe(v1);
+
+    let plan = w.reconcile();
+    expect(plan.transition).toEqual({ from: 'Healthy', to: 'StepUpgrade' });
+    expect(plan.writes.map((x) => `${x.op} ${x.resource}`)).toEqual(['update deployments', 'create replicasets', 'update replicasets', 'updateStatus rollouts']);
+    expect(w.status.phase).toBe('Progressing');
+    expect(w.condition('Progressing')).toMatchObject({ status: 'True', reason: 'InRolling', message: 'Rollout is in Progressing' });
+    expect(w.status.message).toBe(stepMessage('upgrade', 1, 3));
+    expect(w.sub).toMatchObject({ currentStepIndex: 1, nextStepIndex: 2, currentStepState: 'StepUpgrade', stableRevision: v1 });
+    const d = w.deployment;
+    expect(d.spec.paused).toBe(true);
+    expect(d.spec.strategy).toEqual({ type: 'Recreate' });
+    expect(d.metadata.labels?.[Label.controlledByAdvancedDeployment]).toBe('true');
+    expect(JSON.parse(d.metadata.annotations![Annotation.deploymentStrategy]!)).toMatchObject({ rollingStyle: 'Partition', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' }, partition: 1 });
+    expect(JSON.parse(d.metadata.annotations![Annotation.controlInfo]!)).toMatchObject({ kind: 'Rollout', name: 'rollouts-demo' });
+    expect(w.updated()).toEqual({ total: 1, ready: 0 });
+    expect(w.rss.reduce((n, rs) => n + (rs.spec.replicas ?? 0), 0)).toBe(10);
+
+    // Not ready yet: nothing moves.
+    plan = w.reconcile();
+    expect(w.sub.currentStepState).toBe('StepUpgrade');
+    w.readyAll();
+    plan = w.reconcile();
+    expect(plan.transition).toEqual({ from: 'StepUpgrade', to: 'StepPaused' });
+    expect(plan.summary).toBe('step 1/3 StepUpgrade -> StepPaused');
+    expect(w.status.message).toBe(stepMessage('manual', 1, 3));
+    expect(w.sub).toMatchObject({ canaryReplicas: 1, canaryReadyReplicas: 1, message: `BatchRelease is at state Ready, rollout-id ${w.sub.canaryRevision}, step 1` });
+    const labelled = w.pods.filter((p) => p.metadata.labels?.[Label.rolloutId]);
+    expect(labelled.map((p) => p.metadata.labels?.[Label.batchId])).toEqual(['1']);
+    expect(JSON.parse(w.deployment.metadata.annotations![Annotation.deploymentExtraStatus]!)).toEqual({ updatedReadyReplicas: 1, expectedUpdatedReplicas: 1 });
+    expect(w.reconcile().writes).toEqual([]);
+
+    w.approve();
+    w.reconcile();
+    expect(w.sub).toMatchObject({ currentStepIndex: 2, nextStepIndex: 3, currentStepState: 'StepUpgrade' });
+    expect(w.updated().total).toBe(5);
+    w.readyAll();
+    w.reconcile();
+    expect(w.sub.currentStepState).toBe('StepPaused');
+    expect(w.pods.filter((p) => p.metadata.labels?.[Label.batchId] === '2')).toHaveLength(4);
+
+    w.approve();
+    w.reconcile();
+    expect(w.sub).toMatchObject({ currentStepIndex: 3, nextStepIndex: -1, currentStepState: 'StepUpgrade' });
+    expect(w.updated().total).toBe(10);
+    w.readyAll();
+    plan = w.reconcile();
+    expect(plan.transition).toEqual({ from: 'StepUpgrade', to: 'Healthy' });
+    expect(w.status.phase).toBe('Healthy');
+    expect(w.sub).toMatchObject({ currentStepIndex: 3, currentStepState: 'Completed', canaryReplicas: 10, canaryReadyReplicas: 10 });
+    expect(w.condition('Progressing')).toMatchObject({ status: 'False', reason: 'Completed', message: 'Rollout progressing has been completed' });
+    expect(w.condition('Succeeded')).toMatchObject({ status: 'True' });
+    expect(w.status.message).toBe('Rollout progressing has been completed');
+    const back = w.deployment;
+    expect(back.spec.paused).toBe(false);
+    expect(back.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } });
+    for (const k of [Label.controlledByAdvancedDeployment, Label.stableRevision]) expect(back.metadata.labels?.[k]).toBeUndefined();
+    for (const k of [Annotation.inProgressing, Annotation.deploymentStrategy, Annotation.deploymentExtraStatus, Annotation.controlInfo]) expect(back.metadata.annotations?.[k]).toBeUndefined();
+    // The hand-back bumped the Deployment's generation: the next pass records it, then nothing.
+    expect(w.reconcile().writes.map((x) => x.resource)).toEqual(['rollouts']);
+    expect(w.sub.observedWorkloadGeneration).toBe(w.deployment.metadata.generation);
+    expect(w.reconcile().writes).toEqual([]);
+  });
+
+  it('goes through Completed and Finalising on the way (one pass)', () => {
+    const w = new World({ rollout: (r) => (r.spec.strategy!.canary!.steps = [{ replicas: 1 }, { replicas: '100%' }]) });
+    w.reconcile();
+    w.setVersion('version-2');
+    w.settle();
+    expect(w.sub.currentStepState).toBe('StepPaused');
+    w.approve();
+    w.reconcile();
+    w.readyAll();
+    const observed = w.observed();
+    const plan = reconcileRollout(observed, T0);
+    expect(plan.status?.phase).toBe('Healthy');
+    expect([...new Set(plan.writes.map((x) => x.resource))]).toEqual(['deployments', 'pods', 'rollouts']);
+  });
+});
+
+describe('reconcileRollout: pauses', () => {
+  const twoSteps = (duration?: number) => (r: any) => {
+    r.spec.strategy.canary.steps = [{ replicas: 1, pause: duration === undefined ? {} : { duration } }, { replicas: '50%' }, { replicas: '100%' }];
+  };
+
+  it('pause.duration 0 advances by itself', () => {
+    const w = new World({ rollout: twoSteps(0) });
+    w.reconcile();
+    w.setVersion('version-2');
+    w.reconcile();
+    w.readyAll();
+    const plan = w.reconcile();
+    expect(plan.transition).toEqual({ from: 'StepUpgrade', to: 'StepUpgrade' });
+    expect(w.sub).toMatchObject({ currentStepIndex: 2, currentStepState: 'StepUpgrade' });
+    expect(w.updated().total).toBe(5);
+  });
+
+  it('pause {} waits for approval', () => {
+    const w = new World({ rollout: twoSteps() });
+    w.reconcile();
+    w.setVersion('version-2');
+    w.settle(at(1000));
+    expect(w.sub).toMatchObject({ currentStepIndex: 1, currentStepState: 'StepPaused' });
+  });
+
+  it('pause.duration N waits N seconds from lastUpdateTime, strictly after', () => {
+    const w = new World({ rollout: twoSteps(30) });
+    w.reconcile();
+    w.setVersion('version-2');
+    w.reconcile(at(0));
+    w.readyAll();
+    let plan = w.reconcile(at(10));
+    expect(w.sub).toMatchObject({ currentStepIndex: 1, currentStepState: 'StepPaused', lastUpdateTime: '2026-11-27T10:00:10Z' });
+    expect(w.status.message).toBe(stepMessage('wait', 1, 3, 30));
+    expect(plan.requeueAfterMs).toBe(30001);
+    plan = w.reconcile(at(39, 999));
+    expect(w.sub.currentStepState).toBe('StepPaused');
+    expect(plan.requeueAfterMs).toBe(2);
+    plan = w.reconcile(at(40));
+    expect(w.sub.currentStepState).toBe('StepPaused');
+    plan = w.reconcile(at(40, 1));
+    expect(w.sub).toMatchObject({ currentStepIndex: 2, currentStepState: 'StepUpgrade' });
+    expect(plan.requeueAfterMs).toBeUndefined();
+  });
+
+  it('a last step of "100%" never waits, whatever its pause', () => {
+    const w = new World({ rollout: (r) => (r.spec.strategy!.canary!.steps = [{ replicas: 1, pause: { duration: 0 } }, { replicas: '100%', pause: {} }]) });
+    w.reconcile();
+    w.setVersion('version-2');
+    w.settle();
+    expect(w.status.phase).toBe('Healthy');
+    expect(w.condition('Succeeded')?.status).toBe('True');
+  });
+
+  it('a last step below 100% waits for approval, then every pod is released', () => {
+    const w = new World({ rollout: (r) => (r.spec.strategy!.canary!.steps = [{ replicas: 1 }, { replicas: '60%' }]) });
+    w.reconcile();
+    w.setVersion('version-2');
+    w.settle();
+    w.approve();
+    w.settle();
+    expect(w.sub).toMatchObject({ currentStepIndex: 2, currentStepState: 'StepPaused' });
+    expect(w.updated().total).toBe(6);
+    w.approve();
+    w.settle();
+    expect(w.status.phase).toBe('Healthy');
+    expect(w.deployment.spec.paused).toBe(false);
+    expect(w.updated().total).toBe(10);
+  });
+});
+
+describe('reconcileRollout: batch sizes', () => {
+  it.each([
+    [10, '99%', 9],
+    [10, '50%', 5],
+    [10, 3, 3],
+    [3, '80%', 2],
+    [1, '50%', 1],
+  ])('replicas %p, step %p → %p updated', (replicas, step, want) => {
+    const w = new World({
+      deployment: (d) => (d.spec.replicas = replicas),
+      rollout: (r) => (r.spec.strategy!.canary!.steps = [{ replicas: step }, { replicas: '100%' }]),
+    });
+    w.reconcile();
+    w.setVersion('version-2');
+    w.settle();
+    expect(w.updated().total).toBe(want);
+    expect(w.sub).toMatchObject({ currentStepIndex: 1, currentStepState: 'StepPaused', canaryReplicas: want });
+  });
+
+  it('scaling 10 → 20 at the 50% step gives 10 updated, and back to 10 gives 5', () => {
+    const w = new World();
+    w.reconcile();
+    w.setVersion('version-2');
+    w.settle();
+    w.approve();
+    w.settle();
+    expect(w.updated().total).toBe(5);
+    w.editDeployment((d) => (d.spec.replicas = 20));
+    w.settle();
+    expect(w.updated().total).toBe(10);
+    expect(w.pods).toHaveLength(20);
+    expect(w.sub).toMatchObject({ currentStepIndex: 2, currentStepState: 'StepPaused', canaryReplicas: 10 });
+    w.editDeployment((d) => (d.spec.replicas = 10));
+    w.settle();
+    expect(w.updated().total).toBe(5);
+    expect(w.pods).toHaveLength(10);
+  });
+
+  it('failureThreshold tolerates unready updated pods', () => {
+    const w = new World({ rollout: (r) => (r.spec.strategy!.canary!.steps = [{ replicas: '50%' }, { replicas: '100%' }]) });
+    w.reconcile();
+    w.setVersion('version-2');
+    w.reconcile();
+    w.readyUpdated(3);
+    w.reconcile();
+    expect(w.sub).toMatchObject({ currentStepState: 'StepUpgrade', canaryReadyReplicas: 3 });
+    // 20% of 5 updated = 1 tolerated: 3 + 1 < 5, still waiting; 40% = 2: 3 + 2 >= 5.
+    w.editRollout((r) => (r.spec.strategy!.canary!.failureThreshold = '20%'));
+    w.reconcile();
+    expect(w.sub.currentStepState).toBe('StepUpgrade');
+    w.editRollout((r) => (r.spec.strategy!.canary!.failureThreshold = '40%'));
+    w.reconcile();
+    expect(w.sub).toMatchObject({ currentStepState: 'StepPaused', canaryReplicas: 5, canaryReadyReplicas: 3 });
+  });
+
+  it('a batch with no ready updated pod is never ready, even with a large failureThreshold', () => {
+    const w = new World({ rollout: (r) => (r.spec.strategy!.canary!.failureThreshold = '100%') });
+    w.reconcile();
+    w.setVersion('version-2');
+    w.reconcile();
+    w.reconcile();
+    expect(w.sub).toMatchObject({ currentStepState: 'StepUpgrade', canaryReplicas: 1, canaryReadyReplicas: 0 });
+  });
+});
+
+describe('reconcileRollout: changes mid-release', () => {
+  it('continuous release v1 → v2 → v3 restarts at step 1, stable stays v1, v2 pods do not count', () => {
+    const w = new World();
+    w.reconcile();
+    const v1 = w.sub.canaryRevision;
+    w.setVersion('version-2');
+    w.settle();
+    w.approve();
+    w.settle();
+    expect(w.sub).toMatchObject({ currentStepIndex: 2, currentStepState: 'StepPaused', canaryReplicas: 5 });
+    const v2 = w.sub.canaryRevision;
+    w.setVersion('version-3');
+    expect(w.deployment.metadata.labels?.[Label.stableRevision]).toBe(v1);
+    const plan = w.reconcile();
+    expect(w.condition('Progressing')).toMatchObject({ reason: 'InRolling' });
+    expect(plan.transition.to).toBe('StepUpgrade');
+    expect(w.sub).toMatchObject({ currentStepIndex: 1, nextStepIndex: 2, stableRevision: v1 });
+    expect(w.sub.canaryRevision).not.toBe(v2);
+    expect(w.updated().total).toBe(1);
+    w.readyAll();
+    w.reconcile();
+    expect(w.sub).toMatchObject({ currentStepIndex: 1, currentStepState: 'StepPaused', canaryReplicas: 1 });
+    expect(w.pods).toHaveLength(10);
+  });
+
+  it('rollback to v1 at step 2 cancels and hands back at once; Succeeded False; then Healthy', () => {
+    const w = new World();
+    w.reconcile();
+    const v1 = w.sub.canaryRevision;
+    w.setVersion('version-2');
+    w.settle();
+    w.approve();
+    w.settle();
+    w.setVersion('version-1');
+    const plan = w.reconcile();
+    expect(plan.transition).toEqual({ from: 'StepPaused', to: 'Healthy' });
+    expect(w.status.phase).toBe('Healthy');
+    expect(w.condition('Progressing')).toMatchObject({ status: 'False', reason: 'Completed', message: 'Rollout progressing has been canceled' });
+    expect(w.condition('Succeeded')?.status).toBe('False');
+    expect(w.status.message).toBe('Rollout progressing has been canceled');
+    expect(w.sub.canaryRevision).toBe(v1);
+    expect(w.deployment.spec.paused).toBe(false);
+    expect(w.deployment.metadata.annotations?.[Annotation.inProgressing]).toBeUndefined();
+    w.readyAll();
+    expect(w.updated().total).toBe(10);
+    w.settle();
+    expect(w.status.phase).toBe('Healthy');
+  });
+
+  it('pause freezes the machine, resume thaws it', () => {
+    const w = new World();
+    w.reconcile();
+    w.setVersion('version-2');
+    w.settle();
+    w.editRollout((r) => (r.spec.strategy!.paused = true));
+    w.approve();
+    w.settle();
+    expect(w.condition('Progressing')).toMatchObject({ reason: 'Paused', message: 'Rollout has been paused, you can resume it by kube-cli' });
+    expect(w.status.message).toBe('Rollout has been paused, you can resume it by kube-cli');
+    expect(w.sub).toMatchObject({ currentStepIndex: 1, currentStepState: 'StepReady' });
+    expect(w.updated().total).toBe(1);
+    w.editRollout((r) => (r.spec.strategy!.paused = false));
+    w.settle();
+    expect(w.condition('Progressing')).toMatchObject({ reason: 'InRolling' });
+    expect(w.sub).toMatchObject({ currentStepIndex: 2, currentStepState: 'StepPaused' });
+    expect(w.updated().total).toBe(5);
+  });
+
+  it('disabled mid-release hands back (Disabling → Disabled); re-enabled is Healthy', () => {
+    const w = new World();
+    w.reconcile();
+    w.setVersion('version-2');
+    w.settle();
+    w.editRollout((r) => (r.spec.disabled = true));
+    const plan = w.reconcile();
+    expect(plan.transition).toEqual({ from: 'StepPaused', to: 'Disabled' });
+    expect(w.status.message).toBe('Rollout is disabled');
+    expect(w.deployment.spec.paused).toBe(false);
+    expect(w.deployment.metadata.labels?.[Label.controlledByAdvancedDeployment]).toBeUndefined();
+    w.readyAll();
+    expect(w.updated().total).toBe(10);
+    // Disabled: a new template is not released in batches.
+    w.setVersion('version-3');
+    expect(w.deployment.spec.paused).toBeFalsy();
+    w.editRollout((r) => (r.spec.disabled = false));
+    w.settle();
+    expect(w.status.phase).toBe('Healthy');
+    expect(w.status.message).toBe('workload deployment is completed');
+    expect(w.sub.currentStepState).toBe('Completed');
+  });
+
+  it('a template rolled out natively while disabled is recorded on re-enable, not released', () => {
+    const w = new World();
+    w.reconcile();
+    w.editRollout((r) => (r.spec.disabled = true));
+    w.reconcile();
+    w.setVersion('version-2');
+    w.readyAll();
+    expect(w.updated().total).toBe(10);
+    w.editRollout((r) => (r.spec.disabled = false));
+    w.settle();
+    expect(w.status.phase).toBe('Healthy');
+    expect(w.sub).toMatchObject({ currentStepState: 'Completed', canaryReplicas: 10 });
+    expect(w.sub.canaryRevision).toBe(w.sub.stableRevision);
+    expect(w.deployment.spec.paused).toBeFalsy();
+  });
+
+  it('a Healthy rollout disabled goes straight to Disabled', () => {
+    const w = new World();
+    w.reconcile();
+    w.editRollout((r) => (r.spec.disabled = true));
+    const plan = w.reconcile();
+    expect(plan.transition).toEqual({ from: 'Healthy', to: 'Disabled' });
+    expect(plan.writes.map((x) => x.resource)).toEqual(['rollouts']);
+  });
+
+  it('nextStepIndex jumps forward, and jumping back keeps the updated pods', () => {
+    const w = new World();
+    w.reconcile();
+    w.setVersion('version-2');
+    w.settle();
+    w.rollout.status!.canaryStatus!.nextStepIndex = 3;
+    w.reconcile();
+    expect(w.sub).toMatchObject({ currentStepIndex: 3, nextStepIndex: -1, currentStepState: 'StepUpgrade' });
+    expect(w.updated().total).toBe(10);
+    // Jump back to step 1 before step 3 finishes: the 10 updated pods stay.
+    w.rollout.status!.canaryStatus!.nextStepIndex = 1;
+    w.readyAll();
+    w.reconcile();
+    expect(w.sub).toMatchObject({ currentStepIndex: 1, nextStepIndex: 2, currentStepState: 'StepPaused' });
+    expect(w.updated().total).toBe(10);
+  });
+
+  it('jumping back from step 2 to step 1 keeps 5 updated pods', () => {
+    const w = new World();
+    w.reconcile();
+    w.setVersion('version-2');
+    w.settle();
+    w.approve();
+    w.settle();
+    w.rollout.status!.canaryStatus!.nextStepIndex = 1;
+    w.settle();
+    expect(w.sub).toMatchObject({ currentStepIndex: 1, currentStepState: 'StepPaused', canaryReplicas: 5 });
+    expect(w.updated().total).toBe(5);
+  });
+
+  it('steps edited mid-release re-target to the first step at least as large as the current batch', () => {
+    const w = new World();
+    w.reconcile();
+    w.setVersion('version-2');
+    w.settle();
+    w.approve();
+    w.settle(); // step 2 (5 pods), paused
+    // The step count is immutable while progressing (admission); the content may change.
+    w.editRollout((r) => (r.spec.strategy!.canary!.steps = [{ replicas: 1 }, { replicas: '60%' }, { replicas: '100%' }]));
+    w.settle();
+    expect(w.sub).toMatchObject({ currentStepIndex: 2, nextStepIndex: 3, currentStepState: 'StepPaused', canaryReplicas: 6 });
+    expect(w.updated().total).toBe(6);
+    // Shrinking the current step below the batch moves on to the first step that holds it.
+    w.editRollout((r) => (r.spec.strategy!.canary!.steps = [{ replicas: 1 }, { replicas: '30%' }, { replicas: '100%' }]));
+    w.settle();
+    expect(w.sub).toMatchObject({ currentStepIndex: 3 });
+    expect(w.status.phase).toBe('Healthy');
+  });
+
+  it('a new rollout-id on an unchanged template starts a release', () => {
+    const w = new World();
+    w.reconcile();
+    w.editDeployment((d) => (d.metadata.annotations = { ...(d.metadata.annotations ?? {}), [Annotation.rolloutId]: 'r-2' }));
+    expect(w.deployment.metadata.annotations?.[Annotation.inProgressing]).toBeDefined();
+    w.settle();
+    expect(w.status.phase).toBe('Progressing');
+    expect(w.sub).toMatchObject({ currentStepIndex: 1, currentStepState: 'StepPaused', observedRolloutID: 'r-2' });
+    // The template did not change: every pod is already "updated" and now carries the new id.
+    expect(w.pods.filter((p) => p.metadata.labels?.[Label.rolloutId] === 'r-2')).toHaveLength(10);
+  });
+
+  it('the rollout deleted mid-release hands the Deployment back and drops our finalizer', () => {
+    const w = new World();
+    w.rollout.metadata.finalizers = ['rollouts.kruise.io/rollout'];
+    w.reconcile();
+    w.setVersion('version-2');
+    w.settle();
+    w.rollout.metadata.deletionTimestamp = '2026-11-27T10:05:00Z';
+    const plan = reconcileRollout(w.observed(), T0);
+    expect(plan.writes.map((x) => `${x.op} ${x.resource}`)).toEqual(['update deployments', 'updateStatus rollouts', 'update rollouts']);
+    expect(plan.status?.phase).toBe('Terminating');
+    expect(plan.writes[0]!.object.spec.paused).toBe(false);
+    expect(plan.writes[2]!.object.metadata.finalizers).toEqual([]);
+  });
+
+  it('Workload Not Found', () => {
+    const w = new World();
+    const plan = reconcileRollout({ ...w.observed(), workload: undefined, replicaSets: [], pods: [] }, T0);
+    expect(plan.status).toMatchObject({ phase: 'Initial', message: 'Workload Not Found' });
+    expect(plan.status?.canaryStatus).toBeUndefined();
+  });
+});
+
+describe('reconcileRollout: refused styles write nothing', () => {
+  it.each([
+    ['traffic routing', (r: any) => (r.spec.strategy.canary.trafficRoutings = [{ service: 's', ingress: { name: 'i' } }]), /traffic routing is not supported/],
+    ['canary style', (r: any) => (r.spec.strategy.canary.enableExtraWorkloadForCanary = true), /canary style/],
+    ['blue-green', (r: any) => (r.spec.strategy = { blueGreen: { steps: [{ replicas: '50%' }] } }), /blue-green/],
+    ['CloneSet', (r: any) => (r.spec.workloadRef = { apiVersion: 'apps.kruise.io/v1alpha1', kind: 'CloneSet', name: 'x' }), /CloneSet is not supported/],
+    ['a bad step', (r: any) => (r.spec.strategy.canary.steps[1].replicas = 'half'), /steps\[1\]\.replicas "half" is not a number or a percentage/],
+  ])('%s', (_name, change, message) => {
+    const w = new World({ rollout: change as any });
+    const plan = reconcileRollout(w.observed(), T0);
+    expect(plan.writes).toEqual([]);
+    expect(plan.refused).toMatch(message);
+    expect(plan.refused).toMatch(/nothing was written/);
+  });
+});
+
+describe('orphanHandBacks', () => {
+  it('frees a Deployment whose Rollout is gone, and leaves others alone', () => {
+    const w = new World();
+    w.reconcile();
+    w.setVersion('version-2');
+    w.settle();
+    const state = { rollouts: [w.rollout], deployments: [w.deployment], replicaSets: w.rss, pods: w.pods };
+    expect(orphanHandBacks(state)).toEqual([]);
+    const writes = orphanHandBacks({ ...state, rollouts: [] });
+    expect(writes).toHaveLength(1);
+    expect(writes[0]!.object.spec).toMatchObject({ paused: false, strategy: { type: 'RollingUpdate' } });
+    expect(writes[0]!.object.metadata.annotations?.[Annotation.inProgressing]).toBeUndefined();
+    expect(writes[0]!.object.metadata.resourceVersion).toBe(w.deployment.metadata.resourceVersion);
+  });
+});
