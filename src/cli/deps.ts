@@ -1,4 +1,5 @@
 // What a command needs from the outside world, injected so tests see exact output.
+import { invokedAsFrom } from './invoked-as.js';
 
 /** A writable text stream (process.stdout or a test buffer). */
 export interface OutStream {
@@ -20,11 +21,12 @@ export interface Deps {
 
 /** The real process' dependencies. */
 export function processDeps(overrides: Partial<Deps> = {}): Deps {
+  const env = overrides.env ?? process.env;
   return {
     io: { out: process.stdout, err: process.stderr },
-    env: process.env,
+    env,
     now: () => new Date(),
-    invokedAs: 'kubectl-kruise',
+    invokedAs: invokedAsFrom(env),
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
   };
 }

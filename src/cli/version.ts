@@ -15,8 +15,15 @@ export function packageVersion(): string {
   return 'unknown';
 }
 
-/** Prints `kubectl-kruise version X`. */
-export async function run(ctx: CommandContext): Promise<number> {
-  ctx.deps.io.out.write(`kubectl-kruise version ${packageVersion()}\n`);
+/** The version line, or the version as data like `kubectl version --client -o json|yaml`. */
+export function renderVersion(version: string, output: string | undefined): string {
+  if (output === 'json') return `${JSON.stringify({ version })}\n`;
+  if (output === 'yaml') return `version: ${JSON.stringify(version)}\n`;
+  return `kubectl-kruise version ${version}\n`;
+}
+
+/** Prints `kubectl-kruise version X` (or JSON/YAML with -o). */
+export async function run(ctx: CommandContext<{ output?: string }>): Promise<number> {
+  ctx.deps.io.out.write(renderVersion(packageVersion(), ctx.opts.output));
   return 0;
 }
