@@ -1,8 +1,83 @@
-// `status`: not implemented yet.
+// `rollout status ROLLOUT… [-w] [--timeout D] [-o json|yaml]`: one GET of the Rollout and one of its
+// workload, printed as the rollout view; exit 0 whatever the state. `-w` is `rollout watch --until completed`.
+import { stringify as toYaml } from 'yaml';
 import type { CommandContext } from './context.js';
-import { CliError } from './errors.js';
+import type { Deps } from './deps.js';
+import { ExitCode, UsageError } from './errors.js';
+import { parseRolloutArgs } from './resource-args.js';
+import { completeWatch, watchWithGlobals } from './rollout-watch.js';
+import { getRollout } from './rollout-mutation.js';
+import type { KubeClient } from '../kube/client.js';
+import { isNotFound } from '../kube/errors.js';
+import { Resources } from '../kube/resources.js';
+import type { KubeObject } from '../kube/types.js';
+import { chalkFor } from '../render/color.js';
+import { renderRolloutText } from '../render/rollout-text.js';
+import { workloadRefOf, workloadResourceOf } from '../rollout/release.js';
+import { toRolloutView, type RolloutView } from '../rollout/view.js';
 
-/** Runs `status`. */
-export async function run(_ctx: CommandContext): Promise<number> {
-  throw new CliError('status: not yet available in this build');
+/** A parsed one-shot `rollout status`. */
+export interface StatusCommand {
+  names: string[];
+  output: 'text' | 'json' | 'yaml';
+}
+
+/** Parses and validates a one-shot status (usage errors before any request). */
+export function completeStatus(args: string[], opts: Record<string, unknown>): StatusCommand {
+  const names = parseRolloutArgs(args);
+  const o = opts.output;
+  if (o !== undefined && o !== 'json' && o !== 'yaml') {
+    throw new UsageError(`unable to match a printer suitable for the output format "${String(o)}", allowed formats are: json, yaml`);
+  }
+  if (opts.timeout !== undefined && !opts.watch) throw new UsageError('--timeout applies to --watch');
+  return { names, output: (o as 'json' | 'yaml' | undefined) ?? 'text' };
+}
+
+/** Reads one rollout and its workload (≤ 2 requests; a missing workload is shown as not found). */
+export async function readRolloutView(client: KubeClient, name: string, now: Date): Promise<RolloutView> {
+  const namespace = client.namespace;
+  const { ro } = await getRollout(client, namespace, name);
+  const ref = workloadRefOf(ro);
+  let workload: KubeObject | null = null;
+  if (ref) {
+    const resource = ref.kind === 'Deployment' && ref.apiVersion === 'apps/v1' ? Resources.deployments : workloadResourceOf(ref);
+    try {
+      workload = await client.get(resource, ro.metadata.namespace ?? namespace, ref.name);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+  return toRolloutView(ro, workload, now);
+}
+
+/** Prints the views as text, JSON (one object, or a List for several) or YAML. */
+export function printViews(views: RolloutView[], output: StatusCommand['output'], deps: Deps, color: boolean): void {
+  if (output === 'text') {
+    const chalk = chalkFor(color, deps.env, deps.io.out);
+    deps.io.out.write(`${views.map((v) => renderRolloutText(v, { chalk })).join('\n\n')}\n`);
+    return;
+  }
+  const data = views.length === 1 ? views[0] : { kind: 'List', apiVersion: 'v1', items: views };
+  deps.io.out.write(output === 'json' ? `${JSON.stringify(data, null, 2)}\n` : toYaml(data));
+}
+
+/** Runs `rollout status`. */
+export async function run(ctx: CommandContext): Promise<number> {
+  const { args, opts, globals, deps } = ctx;
+  if (opts.watch) {
+    if (opts.output === 'yaml') throw new UsageError('--watch prints one JSON object per change: use -o json');
+    const o = completeWatch(args, { until: 'completed', timeout: opts.timeout, output: opts.output });
+    return watchWithGlobals(o, globals, deps);
+  }
+  const o = completeStatus(args, opts);
+  const { clientFromGlobals } = await import('../kube/from-flags.js');
+  const client = await clientFromGlobals(globals, deps);
+  try {
+    const views: RolloutView[] = [];
+    for (const name of o.names) views.push(await readRolloutView(client, name, deps.now()));
+    printViews(views, o.output, deps, globals.color);
+    return ExitCode.ok;
+  } finally {
+    client.close?.();
+  }
 }

@@ -67,6 +67,12 @@ export function planApprove(ro: Rollout, guards: ApproveGuards, now: Date): Appr
   if (state !== StepState.StepPaused) {
     return { kind: 'refuse', message: `does not allow to approve, because current ${word} state is not 'StepPaused'`, target };
   }
+  // A status that points past the steps (edited by hand, or steps removed) has no batch to approve.
+  const steps = ro.spec?.strategy?.canary?.steps ?? ro.spec?.strategy?.blueGreen?.steps ?? [];
+  if (index === undefined || !Number.isInteger(index) || index < 1 || index > steps.length) {
+    const has = steps.length ? `the rollout has ${steps.length} step${steps.length === 1 ? '' : 's'}` : 'the rollout has no steps';
+    return { kind: 'refuse', message: `does not allow to approve: current step ${index ?? '(none)'} is out of range (${has}); check the Rollout's steps`, target };
+  }
 
   const object = structuredClone(ro);
   const status = object.status!;

@@ -8,6 +8,7 @@ export type PausePlan = { kind: 'write'; object: Rollout } | { kind: 'refuse'; m
 /** Plans `pause`: set spec.strategy.paused; already paused is refused (`is already paused`). */
 export function planPause(ro: Rollout): PausePlan {
   if (isV1alpha1(ro)) return { kind: 'refuse', message: 'pausing is not supported' };
+  if (!ro.spec || typeof ro.spec !== 'object') return { kind: 'refuse', message: 'has no spec.strategy to pause; check the Rollout object' };
   if (ro.spec?.strategy?.paused === true) return { kind: 'refuse', message: 'is already paused' };
   const object = structuredClone(ro);
   object.spec.strategy = { ...(object.spec.strategy ?? {}), paused: true };

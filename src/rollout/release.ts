@@ -1,0 +1,51 @@
+// "Which release does this status belong to?" — the guide's rollout-id mechanism, kept pure.
+import type { KubeObject } from '../kube/types.js';
+import type { ResourceRef } from '../kube/resources.js';
+import { Annotation, Label, type Rollout, type StepStatus, type WorkloadRef } from './types.js';
+
+/** The workload's rollout-id: label `rollouts.kruise.io/rollout-id`, else the annotation (upstream reads both). */
+export function workloadRolloutId(workload: KubeObject | null | undefined): string | undefined {
+  if (!workload) return undefined;
+  const label = workload.metadata?.labels?.[Label.rolloutId];
+  if (label) return label;
+  const annotation = workload.metadata?.annotations?.[Annotation.rolloutId];
+  return annotation || undefined;
+}
+
+/** The workload a Rollout targets: v1beta1 spec.workloadRef, v1alpha1 spec.objectRef.workloadRef. */
+export function workloadRefOf(ro: Rollout): WorkloadRef | undefined {
+  return ro.spec?.workloadRef ?? ro.spec?.objectRef?.workloadRef;
+}
+
+/** The step sub-status: canaryStatus, else blueGreenStatus (v1alpha1 has canaryStatus only). */
+export function subStatusOf(ro: Rollout): { kind: 'canaryStatus' | 'blueGreenStatus'; status: StepStatus } | undefined {
+  const s = ro.status;
+  if (s?.canaryStatus) return { kind: 'canaryStatus', status: s.canaryStatus };
+  if (s?.blueGreenStatus) return { kind: 'blueGreenStatus', status: s.blueGreenStatus };
+  return undefined;
+}
+
+/**
+ * Whether the Rollout's status belongs to the workload's current release: the workload's rollout-id
+ * (when it has one) equals observedRolloutID, and observedWorkloadGeneration equals the workload's
+ * metadata.generation. Without a workload or a sub-status nothing can be current.
+ */
+export function isCurrentRelease(ro: Rollout, workload: KubeObject | null | undefined): boolean {
+  if (!workload) return false;
+  const sub = subStatusOf(ro)?.status;
+  if (!sub) return false;
+  const id = workloadRolloutId(workload);
+  if (id !== undefined && sub.observedRolloutID !== id) return false;
+  const generation = workload.metadata?.generation;
+  // The controller writes observedWorkloadGeneration only once it has seen this template.
+  return generation !== undefined && sub.observedWorkloadGeneration === generation;
+}
+
+/** The REST resource of a workload reference (apps/v1 Deployment → deployments; CloneSet → clonesets…). */
+export function workloadResourceOf(ref: WorkloadRef): ResourceRef {
+  const slash = ref.apiVersion.indexOf('/');
+  const group = slash >= 0 ? ref.apiVersion.slice(0, slash) : '';
+  const version = slash >= 0 ? ref.apiVersion.slice(slash + 1) : ref.apiVersion;
+  // Every workload kind Kruise Rollouts supports pluralises with a plain "s".
+  return { group, version, resource: `${ref.kind.toLowerCase()}s`, kind: ref.kind, namespaced: true };
+}

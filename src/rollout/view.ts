@@ -1,0 +1,159 @@
+// The rollout view model: what `rollout status` shows and `-o json|yaml` prints, built from the
+// objects and a clock value (pure). Renderers (src/render/) only format it.
+import type { KubeObject } from '../kube/types.js';
+import { assessRollout } from './assess.js';
+import { workloadRefOf } from './release.js';
+import type { Rollout } from './types.js';
+
+/** One step of the plan as shown: `replicas` as written, `planned` pods, how it pauses. */
+export interface StepView {
+  index: number;
+  replicas: string | null;
+  traffic: string | null;
+  planned: number | null;
+  /** "manual" waits for approve; "none" goes on at once; "timed" waits pauseSeconds. */
+  pause: 'manual' | 'none' | 'timed';
+  pauseSeconds: number | null;
+  current: boolean;
+}
+
+/** One status condition, as written. */
+export interface ConditionView {
+  type: string;
+  status: string;
+  reason: string | null;
+  message: string | null;
+  lastTransitionTime: string | null;
+}
+
+/**
+ * The stable JSON shape of `rollout status -o json|yaml` (and, with `time`, of each
+ * `rollout watch -o json` line). Missing values are null, never absent:
+ *
+ * ```
+ * { kind: "RolloutStatusView", apiVersion: "kruise.cli/v1",
+ *   name, namespace, rolloutApiVersion, generation, observedGeneration,
+ *   phase, message,                      // raw status.phase / status.message
+ *   style: "Partition"|"Canary"|"BlueGreen",
+ *   currentStepIndex, currentStepState,   // raw, from the sub-status (else the v1beta1 mirror)
+ *   nextStepIndex, totalSteps, lastUpdateTime, finalisingStep, subStatus: "canaryStatus"|"blueGreenStatus"|null,
+ *   subStatusMessage, pauseRemainingSeconds,
+ *   steps: [{ index, replicas, traffic, planned, pause, pauseSeconds, current }],
+ *   batch: { planned, updated, ready },
+ *   revisions: { stable, canary },
+ *   rolloutId: { observed, workload },
+ *   workload: { apiVersion, kind, name, found, generation, replicas } | null,
+ *   observedWorkloadGeneration,
+ *   paused, disabled, deleting,
+ *   conditions: [{ type, status, reason, message, lastTransitionTime }],
+ *   done, waitingForApproval, currentRelease, cancelled }
+ * ```
+ */
+export interface RolloutView {
+  kind: 'RolloutStatusView';
+  apiVersion: 'kruise.cli/v1';
+  name: string;
+  namespace: string;
+  rolloutApiVersion: string;
+  generation: number | null;
+  observedGeneration: number | null;
+  phase: string | null;
+  message: string | null;
+  style: 'Partition' | 'Canary' | 'BlueGreen';
+  currentStepIndex: number | null;
+  currentStepState: string | null;
+  nextStepIndex: number | null;
+  totalSteps: number;
+  lastUpdateTime: string | null;
+  finalisingStep: string | null;
+  subStatus: 'canaryStatus' | 'blueGreenStatus' | null;
+  subStatusMessage: string | null;
+  /** Seconds left of a timed pause in StepPaused (from lastUpdateTime and `now`), else null. */
+  pauseRemainingSeconds: number | null;
+  steps: StepView[];
+  batch: { planned: number | null; updated: number | null; ready: number | null };
+  revisions: { stable: string | null; canary: string | null };
+  rolloutId: { observed: string | null; workload: string | null };
+  workload: { apiVersion: string; kind: string; name: string; found: boolean; generation: number | null; replicas: number | null } | null;
+  observedWorkloadGeneration: number | null;
+  paused: boolean;
+  disabled: boolean;
+  deleting: boolean;
+  conditions: ConditionView[];
+  done: boolean;
+  waitingForApproval: boolean;
+  currentRelease: boolean;
+  cancelled: boolean;
+}
+
+const orNull = <T>(v: T | undefined | null): T | null => (v === undefined || v === null ? null : v);
+
+/** Builds the view of a Rollout and its workload (null: not found) at time `now`. */
+export function toRolloutView(ro: Rollout, workload: KubeObject | null | undefined, now: Date): RolloutView {
+  const a = assessRollout(ro, workload);
+  const ref = workloadRefOf(ro);
+  const step = a.currentStepIndex !== undefined ? a.steps[a.currentStepIndex - 1] : undefined;
+  let pauseRemainingSeconds: number | null = null;
+  if (a.currentStepState === 'StepPaused' && step?.pause.kind === 'timed' && a.lastUpdateTime) {
+    const since = Date.parse(a.lastUpdateTime);
+    if (!Number.isNaN(since)) pauseRemainingSeconds = Math.max(0, Math.ceil((since + step.pause.seconds * 1000 - now.getTime()) / 1000));
+  }
+  return {
+    kind: 'RolloutStatusView',
+    apiVersion: 'kruise.cli/v1',
+    name: ro.metadata?.name ?? '',
+    namespace: ro.metadata?.namespace ?? '',
+    rolloutApiVersion: ro.apiVersion,
+    generation: orNull(ro.metadata?.generation),
+    observedGeneration: orNull(ro.status?.observedGeneration),
+    phase: orNull(a.phase),
+    message: a.message || null,
+    style: a.style,
+    currentStepIndex: orNull(a.currentStepIndex),
+    currentStepState: a.currentStepState || null,
+    nextStepIndex: orNull(a.nextStepIndex),
+    totalSteps: a.steps.length,
+    lastUpdateTime: orNull(a.lastUpdateTime),
+    finalisingStep: orNull(a.finalisingStep),
+    subStatus: orNull(a.subStatusKind),
+    subStatusMessage: orNull(a.subStatusMessage),
+    pauseRemainingSeconds,
+    steps: a.steps.map((s) => ({
+      index: s.index,
+      replicas: s.replicas === undefined ? null : String(s.replicas),
+      traffic: orNull(s.traffic),
+      planned: orNull(s.planned),
+      pause: s.pause.kind,
+      pauseSeconds: s.pause.kind === 'timed' ? s.pause.seconds : null,
+      current: s.index === a.currentStepIndex,
+    })),
+    batch: { planned: orNull(a.planned), updated: orNull(a.updated), ready: orNull(a.ready) },
+    revisions: { stable: orNull(a.stableRevision), canary: orNull(a.canaryRevision) },
+    rolloutId: { observed: orNull(a.observedRolloutID), workload: orNull(a.workloadRolloutID) },
+    workload: ref
+      ? {
+          apiVersion: ref.apiVersion,
+          kind: ref.kind,
+          name: ref.name,
+          found: Boolean(workload),
+          generation: orNull(a.workloadGeneration),
+          replicas: orNull(a.workloadReplicas),
+        }
+      : null,
+    observedWorkloadGeneration: orNull(a.observedWorkloadGeneration),
+    paused: a.paused,
+    disabled: a.disabled,
+    deleting: a.deleting,
+    conditions: a.conditions.map((c) => ({
+      type: c.type,
+      status: c.status,
+      reason: c.reason || null,
+      message: c.message || null,
+      lastTransitionTime: orNull(c.lastTransitionTime),
+    })),
+    done: a.done,
+    waitingForApproval: a.waitingForApproval,
+    currentRelease: a.currentRelease,
+    cancelled: a.cancelled,
+  };
+}

@@ -1,0 +1,160 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Chalk } from 'chalk';
+import { toRolloutView } from '../../src/rollout/view.js';
+import { chalkFor } from '../../src/render/color.js';
+import { formatTime, renderRolloutLine, renderRolloutText } from '../../src/render/rollout-text.js';
+import type { Rollout } from '../../src/rollout/types.js';
+import type { KubeObject } from '../../src/kube/types.js';
+import { example, scenario } from '../fixtures/load.js';
+
+const GOLDEN = fileURLToPath(new URL('./golden/', import.meta.url));
+const NOW = new Date('2026-11-27T10:00:00Z');
+const plain = new Chalk({ level: 0 });
+// eslint-disable-next-line no-control-regex
+const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
+
+type Case = { rollout: Rollout; workload: KubeObject | null };
+function from(name: string, mutate: (c: Case) => void = () => undefined): () => Case {
+  return () => {
+    const c = scenario(name);
+    mutate(c);
+    return c;
+  };
+}
+
+const cases: [string, () => Case][] = [
+  ['canary-step-paused', from('canary-step-paused')],
+  ['healthy-first-deploy', from('healthy-first-deploy')],
+  ['release-completed', from('release-completed')],
+  ['workload-not-found', from('workload-not-found', (c) => void (c.workload = null))],
+  ['disabled', from('disabled')],
+  ['bluegreen-paused', from('bluegreen-paused')],
+  ['no-status', () => ({ rollout: example('docs_basic-usage_rollout_v1beta1.yaml')[0] as Rollout, workload: example('docs_basic-usage_deployment_workload-demo.yaml')[0]! })],
+  ['v1alpha1-dump', () => ({ rollout: example('rollouts-demo-object-dump-v1alpha1.yaml')[0] as Rollout, workload: null })],
+  ['previous-release', from('release-completed', (c) => {
+    c.workload!.metadata.generation = 3;
+    c.workload!.metadata.labels!['rollouts.kruise.io/rollout-id'] = '20261128';
+  })],
+  ['stale-generation', from('canary-step-paused', (c) => void (c.workload!.metadata.generation = 3))],
+  ['timed-pause', from('canary-step-paused', (c) => {
+    c.rollout.spec.strategy!.canary!.steps![0]!.pause = { duration: 60 };
+    c.rollout.status!.message = 'Rollout is in step(1/3), and wait duration(60 seconds) to enter the next step';
+  })],
+  ['user-paused', from('canary-step-paused', (c) => {
+    c.rollout.spec.strategy!.paused = true;
+    c.rollout.status!.conditions![0]!.reason = 'Paused';
+    c.rollout.status!.conditions![0]!.message = 'Rollout has been paused, you can resume it by kube-cli';
+    c.rollout.status!.message = 'Rollout has been paused, you can resume it by kube-cli';
+  })],
+  ['cancelled', from('release-completed', (c) => {
+    c.rollout.status!.message = 'Rollout progressing has been canceled';
+    c.rollout.status!.conditions = [
+      { type: 'Progressing', status: 'False', reason: 'Completed', message: 'Rollout progressing has been canceled' },
+      { type: 'Succeeded', status: 'False' },
+    ];
+    c.rollout.status!.canaryStatus!.currentStepState = 'StepPaused';
+    c.rollout.status!.canaryStatus!.currentStepIndex = 2;
+  })],
+];
+
+describe('renderRolloutText: golden files (test/render/golden/*.txt)', () => {
+  test.each(cases)('%s', (name, make) => {
+    const { rollout, workload } = make();
+    const view = toRolloutView(rollout, workload, NOW);
+    const text = `${renderRolloutText(view, { chalk: plain })}\n---\n${renderRolloutLine(view)}\n`;
+    const file = `${GOLDEN}${name}.txt`;
+    if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
+      if (process.env.CI) throw new Error(`missing golden file ${file}`);
+      mkdirSync(GOLDEN, { recursive: true });
+      writeFileSync(file, text);
+    }
+    expect(text).toBe(readFileSync(file, 'utf8'));
+  });
+});
+
+describe('colour', () => {
+  test('colour only adds ANSI codes: stripped, it is the plain text; icons are kept without colour', () => {
+    const { rollout, workload } = scenario('canary-step-paused');
+    const view = toRolloutView(rollout, workload, NOW);
+    const coloured = renderRolloutText(view, { chalk: new Chalk({ level: 1 }) });
+    expect(coloured).toContain('\x1b[');
+    expect(stripAnsi(coloured)).toBe(renderRolloutText(view, { chalk: plain }));
+    expect(renderRolloutText(view, { chalk: plain })).toContain('Status:       ⚠ Progressing');
+    expect(renderRolloutText(view, { chalk: plain })).not.toContain('\x1b[');
+  });
+});
+
+describe('timed pause countdown and time format', () => {
+  test('the remaining seconds come from lastUpdateTime and now', () => {
+    const { rollout, workload } = scenario('canary-step-paused');
+    rollout.spec.strategy!.canary!.steps![0]!.pause = { duration: 60 };
+    // lastUpdateTime 09:59:30 + 60 s = 10:00:30
+    expect(toRolloutView(rollout, workload, new Date('2026-11-27T10:00:00Z')).pauseRemainingSeconds).toBe(30);
+    expect(toRolloutView(rollout, workload, new Date('2026-11-27T10:00:29.5Z')).pauseRemainingSeconds).toBe(1);
+    expect(toRolloutView(rollout, workload, new Date('2026-11-27T10:05:00Z')).pauseRemainingSeconds).toBe(0);
+    rollout.spec.strategy!.canary!.steps![0]!.pause = {};
+    expect(toRolloutView(rollout, workload, NOW).pauseRemainingSeconds).toBeNull();
+  });
+  test('formatTime drops milliseconds', () => {
+    expect(formatTime(new Date('2026-11-27T10:00:01.234Z'))).toBe('2026-11-27T10:00:01Z');
+  });
+});
+
+describe('JSON view', () => {
+  test('stable shape: derived and raw fields, nulls for missing values', () => {
+    const { rollout, workload } = scenario('canary-step-paused');
+    const view = toRolloutView(rollout, workload, NOW);
+    expect(JSON.parse(JSON.stringify(view))).toEqual({
+      kind: 'RolloutStatusView',
+      apiVersion: 'kruise.cli/v1',
+      name: 'rollouts-demo',
+      namespace: 'default',
+      rolloutApiVersion: 'rollouts.kruise.io/v1beta1',
+      generation: 1,
+      observedGeneration: 1,
+      phase: 'Progressing',
+      message: 'Rollout is in step(1/3), and you need manually confirm to enter the next step',
+      style: 'Partition',
+      currentStepIndex: 1,
+      currentStepState: 'StepPaused',
+      nextStepIndex: 2,
+      totalSteps: 3,
+      lastUpdateTime: '2026-11-27T09:59:30Z',
+      finalisingStep: null,
+      subStatus: 'canaryStatus',
+      subStatusMessage: 'BatchRelease is at state Ready, rollout-id 6d8f7c9b54, step 1',
+      pauseRemainingSeconds: null,
+      steps: [
+        { index: 1, replicas: '1', traffic: null, planned: 1, pause: 'manual', pauseSeconds: null, current: true },
+        { index: 2, replicas: '50%', traffic: null, planned: 5, pause: 'manual', pauseSeconds: null, current: false },
+        { index: 3, replicas: '100%', traffic: null, planned: 10, pause: 'none', pauseSeconds: null, current: false },
+      ],
+      batch: { planned: 1, updated: 1, ready: 1 },
+      revisions: { stable: '5b7c9f8d6', canary: '6d8f7c9b54' },
+      rolloutId: { observed: '6d8f7c9b54', workload: null },
+      workload: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'workload-demo', found: true, generation: 2, replicas: 10 },
+      observedWorkloadGeneration: 2,
+      paused: false,
+      disabled: false,
+      deleting: false,
+      conditions: [{ type: 'Progressing', status: 'True', reason: 'InRolling', message: 'Rollout is in Progressing', lastTransitionTime: '2026-11-27T09:59:00Z' }],
+      done: false,
+      waitingForApproval: true,
+      currentRelease: true,
+      cancelled: false,
+    });
+  });
+});
+
+describe('chalkFor', () => {
+  test.each([
+    [true, {}, true, 1],
+    [false, {}, true, 0],
+    [true, { NO_COLOR: '' }, true, 0],
+    [true, { TERM: 'dumb' }, true, 0],
+    [true, {}, false, 0],
+  ])('color %p env %p tty %p → level %p', (color, env, isTTY, level) => {
+    expect(chalkFor(color, env, { isTTY }).level).toBe(level);
+  });
+});

@@ -1,0 +1,108 @@
+import { Chalk } from 'chalk';
+import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import { completeWatch, runWatch } from '../../src/cli/rollout-watch.js';
+import { clientFromGlobals } from '../../src/kube/from-flags.js';
+import type { Deps } from '../../src/cli/deps.js';
+import type { KubeObject } from '../../src/kube/types.js';
+import type { Rollout } from '../../src/rollout/types.js';
+import { toRolloutView } from '../../src/rollout/view.js';
+import { renderRolloutText } from '../../src/render/rollout-text.js';
+import { HIDE_CURSOR, redrawFrame, SHOW_CURSOR } from '../../src/render/live.js';
+import { captureStream } from '../helpers/cli.js';
+import { scenario } from '../fixtures/load.js';
+import { putStatus, read, seedScenario } from '../fixtures/seed.js';
+import { FakeTimers } from './fake-timers.js';
+import { waitFor } from './harness.js';
+
+let sb: Sandbox;
+beforeEach(async () => {
+  sb = await createSandbox({ port: 0, podReadyDelayMs: 0, builtinControllers: false });
+});
+afterEach(async () => {
+  await sb.close();
+});
+
+const plain = new Chalk({ level: 0 });
+
+async function setup(clock: { now: Date }, signal?: AbortSignal) {
+  const seeded = await seedScenario(sb.url, scenario('canary-step-paused'));
+  const out = captureStream(true);
+  const err = captureStream();
+  const deps: Deps = { io: { out, err }, env: {}, now: () => clock.now, invokedAs: 'kubectl-kruise', signal };
+  const client = await clientFromGlobals({ server: sb.url }, deps);
+  const timers = new FakeTimers();
+  return { ...seeded, out, err, deps, client, timers };
+}
+
+/** The frame text the live view shows for the rollout as stored now. */
+async function expectedFrame(rollout: KubeObject, workload: KubeObject, now: Date, waiting: string, elapsed: number): Promise<string> {
+  const ro = await read<Rollout>(sb.url, rollout);
+  const wl = await read<KubeObject>(sb.url, workload);
+  return `${renderRolloutText(toRolloutView(ro, wl, now), { chalk: plain })}\nWaiting for completed: ${waiting}\nElapsed: ${elapsed}s`;
+}
+
+describe('rollout watch on a TTY: live view', () => {
+  test('redrawn in place, throttled, with the elapsed time; cursor hidden then restored', async () => {
+    const start = new Date('2026-11-27T10:00:00Z');
+    const clock = { now: start };
+    const { rollout, workload, out, deps, client, timers } = await setup(clock);
+    const code = runWatch(completeWatch(['rollouts-demo'], {}), client, deps, { timers, chalk: plain, live: true, frameMs: 100 });
+
+    // The first state is drawn on the next timer turn, not before.
+    await waitFor(() => timers.pending === 2, 'the first frame to be scheduled (frame + elapsed ticker)');
+    expect(out.text()).toBe('');
+    timers.advance(0);
+    const frame1 = await expectedFrame(rollout, workload!, start, 'the release is in progress', 0);
+    const first = redrawFrame(0, frame1, 100);
+    expect(out.text()).toBe(`${HIDE_CURSOR}${first.bytes}`);
+
+    // A change within the frame interval waits for it (at most 10 frames a second).
+    const st = (await read<Rollout>(sb.url, rollout)).status!;
+    st.canaryStatus!.currentStepState = 'StepReady';
+    st.message = 'step ready';
+    await putStatus(sb.url, rollout, st);
+    await waitFor(() => timers.pending === 2, 'the second frame to be scheduled');
+    timers.advance(99);
+    expect(out.text()).toBe(`${HIDE_CURSOR}${first.bytes}`);
+    timers.advance(1);
+    const frame2 = await expectedFrame(rollout, workload!, start, 'the release is in progress', 0);
+    const second = redrawFrame(first.lines, frame2, 100);
+    expect(out.text()).toBe(`${HIDE_CURSOR}${first.bytes}${second.bytes}`);
+    expect(second.bytes.startsWith(`\x1b[${first.lines}A\r\x1b[2K`)).toBe(true);
+
+    // Without events the elapsed time still moves.
+    clock.now = new Date('2026-11-27T10:00:01Z');
+    timers.advance(900);
+    const third = redrawFrame(second.lines, frame2.replace('Elapsed: 0s', 'Elapsed: 1s'), 100);
+    expect(out.text()).toBe(`${HIDE_CURSOR}${first.bytes}${second.bytes}${third.bytes}`);
+
+    // Completion: a final frame at once, the cursor back, and the result line.
+    const done = (await read<Rollout>(sb.url, rollout)).status!;
+    done.phase = 'Healthy';
+    done.message = 'Rollout progressing has been completed';
+    done.conditions = [{ type: 'Succeeded', status: 'True' }];
+    done.canaryStatus!.currentStepState = 'Completed';
+    done.canaryStatus!.currentStepIndex = 3;
+    await putStatus(sb.url, rollout, done);
+    expect(await code).toBe(0);
+    const frame4 = await expectedFrame(rollout, workload!, clock.now, 'the release completed', 1);
+    const fourth = redrawFrame(third.lines, frame4, 100);
+    expect(out.text()).toBe(`${HIDE_CURSOR}${first.bytes}${second.bytes}${third.bytes}${fourth.bytes}${SHOW_CURSOR}rollout/rollouts-demo is completed: the release completed\n`);
+    client.close();
+  });
+
+  test('Ctrl-C: exit 130 and the cursor is restored', async () => {
+    const clock = { now: new Date('2026-11-27T10:00:00Z') };
+    const ctl = new AbortController();
+    const { out, err, deps, client, timers } = await setup(clock, ctl.signal);
+    const code = runWatch(completeWatch(['rollouts-demo'], {}), client, deps, { timers, chalk: plain, live: true });
+    await waitFor(() => timers.pending === 2, 'the first frame to be scheduled');
+    timers.advance(0);
+    ctl.abort();
+    expect(await code).toBe(130);
+    expect(out.text().startsWith(HIDE_CURSOR)).toBe(true);
+    expect(out.text().endsWith(SHOW_CURSOR)).toBe(true);
+    expect(err.text()).toBe('');
+    client.close();
+  });
+});
