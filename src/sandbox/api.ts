@@ -1,0 +1,221 @@
+// The API semantics between HTTP and the store: body checks, version conversion, admission,
+// subresources (status, scale) and patches. Synchronous, so each write is atomic.
+import type { KubeList, KubeObject } from '../kube/types.js';
+import type { Rollout } from '../rollout/types.js';
+import type { Deployment, ReplicaSet } from '../workload/types.js';
+import { validateRollout } from './admission.js';
+import { rolloutFromStorage, rolloutToStorage } from './convert.js';
+import { ApiError, badRequest, notFound, statusFailure } from './errors.js';
+import { applyPatch, PatchError, type PatchType } from './patch.js';
+import { apiVersionOf, type SandboxResource } from './resources.js';
+import type { ObjectFilter } from './selectors.js';
+import type { DeleteOptions, SandboxStore } from './store.js';
+import type { WorkloadAdmission } from './types.js';
+import { applyDefaults, checkBody, validateObject, type RequestTarget } from './validation.js';
+
+/** A request's object address: resource, version asked for, namespace, name, subresource. */
+export interface Target extends RequestTarget {
+  subresource?: 'status' | 'scale';
+}
+
+/** The API operations, in the version the client asked for. */
+export class SandboxApi {
+  constructor(
+    readonly store: SandboxStore,
+    private readonly workloadAdmission?: WorkloadAdmission,
+  ) {}
+
+  /** A stored object in the requested version. */
+  toVersion(r: SandboxResource, version: string, obj: KubeObject): KubeObject {
+    if (r.plural === 'rollouts') return rolloutFromStorage(obj as Rollout, version as 'v1alpha1' | 'v1beta1');
+    return obj;
+  }
+
+  private toStorage(r: SandboxResource, obj: KubeObject): KubeObject {
+    if (r.plural !== 'rollouts') return obj;
+    try {
+      return rolloutToStorage(obj);
+    } catch (err) {
+      // A body the conversion cannot read is the client's fault, as a decode error would be.
+      throw badRequest(`Rollout in version "${obj.apiVersion.split('/')[1]}" cannot be handled as a Rollout: ${(err as Error).message}`);
+    }
+  }
+
+  private current(t: Target): KubeObject {
+    const obj = this.store.get(t.resource.plural, t.namespace, t.name!);
+    if (!obj) throw notFound(t.resource, t.name!);
+    return obj;
+  }
+
+  /** GET one object (or its scale). */
+  get(t: Target): unknown {
+    const obj = this.current(t);
+    if (t.subresource === 'scale') return toScale(obj);
+    return this.toVersion(t.resource, t.version, obj);
+  }
+
+  /** GET a collection. */
+  list(t: Target, filter: ObjectFilter): KubeList {
+    const r = t.resource;
+    const items = this.store.list(r.plural, filter).map((o) => this.toVersion(r, t.version, o));
+    items.sort((a, b) => compareKeys(a, b));
+    return {
+      apiVersion: apiVersionOf(r.group, t.version),
+      kind: `${r.kind}List`,
+      metadata: { resourceVersion: String(this.store.resourceVersion) },
+      items,
+    };
+  }
+
+  /** POST to a collection. */
+  create(t: Target, body: unknown): KubeObject {
+    const r = t.resource;
+    const obj = checkBody(body, { ...t, name: undefined });
+    validateObject(obj, r);
+    const defaulted = applyDefaults(obj, r);
+    let stored = this.toStorage(r, defaulted);
+    if (r.plural === 'rollouts') this.admitRollout(stored as Rollout, undefined);
+    stored = this.store.create(r.plural, stored);
+    return this.toVersion(r, t.version, stored);
+  }
+
+  /** PUT to an object, its status or its scale. */
+  update(t: Target, body: unknown): unknown {
+    if (t.subresource === 'scale') return this.updateScale(t, body);
+    const obj = checkBody(body, t);
+    return this.write(t, obj);
+  }
+
+  /** PATCH an object, its status or its scale. */
+  patch(t: Target, patch: unknown, type: PatchType): unknown {
+    const r = t.resource;
+    const cur = this.current(t);
+    const doc = t.subresource === 'scale' ? toScale(cur) : this.toVersion(r, t.version, cur);
+    let patched: unknown;
+    try {
+      patched = applyPatch(doc, patch, type, t.subresource === 'scale' ? 'Scale' : r.kind);
+    } catch (err) {
+      if (err instanceof PatchError) throw new ApiError(statusFailure(err.code, err.message));
+      throw err;
+    }
+    if (t.subresource === 'scale') return this.updateScale(t, patched);
+    const obj = checkBody(patched, t);
+    return this.write(t, obj);
+  }
+
+  private write(t: Target, obj: KubeObject): KubeObject {
+    const r = t.resource;
+    if (t.subresource !== 'status') validateObject(obj, r);
+    let next = this.toStorage(r, t.subresource === 'status' ? obj : applyDefaults(obj, r));
+    if (t.subresource === 'status') {
+      // Only .status (and the preconditions) of the body count for the status subresource.
+      const stored = this.store.update(r.plural, next, { subresource: 'status' });
+      return this.toVersion(r, t.version, stored);
+    }
+    const old = this.current(t);
+    if (r.plural === 'rollouts') this.admitRollout(next as Rollout, old as Rollout);
+    if (r.plural === 'deployments') next = this.admitDeployment(old as Deployment, next as Deployment);
+    return this.toVersion(r, t.version, this.store.update(r.plural, next));
+  }
+
+  /** Runs the workload admission (if any) on a Deployment update, as Kruise's webhook does. */
+  admitDeployment(old: Deployment, next: Deployment): Deployment {
+    if (!this.workloadAdmission) return next;
+    const ns = old.metadata.namespace;
+    const rollouts = this.store.list<Rollout>('rollouts', { namespace: ns });
+    const replicaSets = this.store
+      .dependentsOf<ReplicaSet>(old.metadata.uid!, 'replicasets')
+      .filter((rs) => (rs.metadata.ownerReferences ?? []).some((o) => o.controller && o.uid === old.metadata.uid));
+    return this.workloadAdmission.admitDeploymentUpdate(old, next, { rollouts, replicaSets });
+  }
+
+  private admitRollout(obj: Rollout, old: Rollout | undefined): void {
+    const others = this.store.list<Rollout>('rollouts', { namespace: obj.metadata.namespace }).filter((o) => o.metadata.name !== obj.metadata.name);
+    let message: string | undefined;
+    try {
+      message = validateRollout(obj, old, others);
+    } catch (err) {
+      message = `invalid Rollout: ${(err as Error).message}`;
+    }
+    if (message) {
+      throw new ApiError(
+        statusFailure(422, `admission webhook "vrollout.kb.io" denied the request: ${message}`, 'Invalid', {
+          name: obj.metadata.name,
+          group: 'rollouts.kruise.io',
+          kind: 'Rollout',
+          causes: [{ reason: 'FieldValueInvalid', message }],
+        }),
+      );
+    }
+  }
+
+  private updateScale(t: Target, body: unknown): unknown {
+    const r = t.resource;
+    const cur = this.current(t);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('the object provided is unrecognized (must be of type Scale)');
+    const scale = body as { kind?: string; metadata?: { resourceVersion?: string; name?: string }; spec?: { replicas?: unknown } };
+    if (scale.kind !== undefined && scale.kind !== 'Scale') throw badRequest(`${scale.kind} in version "v1" cannot be handled as a Scale`);
+    if (scale.metadata?.name && scale.metadata.name !== t.name) {
+      throw badRequest(`the name of the object (${scale.metadata.name}) does not match the name on the URL (${t.name})`);
+    }
+    const replicas = scale.spec?.replicas ?? 0;
+    if (typeof replicas !== 'number' || !Number.isInteger(replicas)) throw badRequest('Scale in version "v1" cannot be handled as a Scale: spec.replicas must be an integer');
+    if (replicas < 0) {
+      throw new ApiError(statusFailure(422, `Scale.autoscaling "${t.name}" is invalid: spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`, 'Invalid'));
+    }
+    const next = {
+      ...cur,
+      metadata: { ...cur.metadata, resourceVersion: scale.metadata?.resourceVersion || cur.metadata.resourceVersion },
+      spec: { ...cur.spec, replicas },
+    };
+    return toScale(this.store.update(r.plural, next));
+  }
+
+  /** DELETE one object: returns its last state. */
+  delete(t: Target, opts: DeleteOptions): KubeObject {
+    const obj = this.store.delete(t.resource.plural, t.namespace, t.name!, opts);
+    return this.toVersion(t.resource, t.version, obj);
+  }
+
+  /** DELETE a collection (with selectors). */
+  deleteCollection(t: Target, filter: ObjectFilter, opts: DeleteOptions): KubeList {
+    const list = this.list(t, filter);
+    const items: KubeObject[] = [];
+    for (const o of list.items) {
+      if (!this.store.get(t.resource.plural, o.metadata.namespace, o.metadata.name!)) continue;
+      items.push(this.delete({ ...t, namespace: o.metadata.namespace, name: o.metadata.name }, opts));
+    }
+    return { ...list, items };
+  }
+}
+
+function compareKeys(a: KubeObject, b: KubeObject): number {
+  const ka = `${a.metadata.namespace ?? ''}/${a.metadata.name}`;
+  const kb = `${b.metadata.namespace ?? ''}/${b.metadata.name}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+/** The autoscaling/v1 Scale of a Deployment or ReplicaSet. */
+export function toScale(obj: KubeObject): unknown {
+  const sel = (obj.spec?.selector ?? {}) as { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] };
+  const parts = Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
+  for (const e of sel.matchExpressions ?? []) {
+    const op = e.operator;
+    if (op === 'In' || op === 'NotIn') parts.push(`${e.key} ${op.toLowerCase()} (${(e.values ?? []).join(',')})`);
+    else if (op === 'Exists') parts.push(e.key);
+    else if (op === 'DoesNotExist') parts.push(`!${e.key}`);
+  }
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: {
+      name: obj.metadata.name,
+      namespace: obj.metadata.namespace,
+      uid: obj.metadata.uid,
+      resourceVersion: obj.metadata.resourceVersion,
+      creationTimestamp: obj.metadata.creationTimestamp,
+    },
+    spec: { replicas: obj.spec?.replicas ?? 1 },
+    status: { replicas: obj.status?.replicas ?? 0, selector: parts.join(',') },
+  };
+}

@@ -1,0 +1,104 @@
+// API errors as metav1.Status objects, with Kubernetes' reasons and wording.
+import type { StatusObject } from '../kube/types.js';
+import { qualifiedKind, qualifiedName, type SandboxResource } from './resources.js';
+
+/** An error the HTTP layer answers with its Status body and code. */
+export class ApiError extends Error {
+  constructor(readonly status: StatusObject) {
+    super(status.message);
+    this.name = 'ApiError';
+  }
+  get code(): number {
+    return this.status.code;
+  }
+}
+
+const REASON_BY_CODE: Record<number, string> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  405: 'MethodNotAllowed',
+  406: 'NotAcceptable',
+  409: 'Conflict',
+  410: 'Expired',
+  415: 'UnsupportedMediaType',
+  422: 'Invalid',
+  429: 'TooManyRequests',
+  500: 'InternalError',
+  503: 'ServiceUnavailable',
+  504: 'Timeout',
+};
+
+/** A Failure Status with the given code, message and (default) reason. */
+export function statusFailure(code: number, message: string, reason?: string, details?: StatusObject['details']): StatusObject {
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason: reason ?? REASON_BY_CODE[code] ?? 'Unknown',
+    ...(details ? { details } : {}),
+    code,
+  };
+}
+
+function details(r: SandboxResource, name?: string): StatusObject['details'] {
+  return { ...(name !== undefined ? { name } : {}), group: r.group, kind: r.plural };
+}
+
+/** 404 `deployments.apps "x" not found`. */
+export function notFound(r: SandboxResource, name: string): ApiError {
+  return new ApiError(statusFailure(404, `${qualifiedName(r)} "${name}" not found`, 'NotFound', details(r, name)));
+}
+
+/** 409 AlreadyExists. */
+export function alreadyExists(r: SandboxResource, name: string): ApiError {
+  return new ApiError(statusFailure(409, `${qualifiedName(r)} "${name}" already exists`, 'AlreadyExists', details(r, name)));
+}
+
+/** 409 Conflict on a stale resourceVersion. */
+export function conflict(r: SandboxResource, name: string): ApiError {
+  return new ApiError(
+    statusFailure(
+      409,
+      `Operation cannot be fulfilled on ${qualifiedName(r)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+      'Conflict',
+      details(r, name),
+    ),
+  );
+}
+
+/** 422 Invalid: `Deployment.apps "x" is invalid: field: message`. */
+export function invalid(r: SandboxResource, name: string, field: string, message: string): ApiError {
+  const text = field ? `${field}: ${message}` : message;
+  return new ApiError(
+    statusFailure(422, `${qualifiedKind(r)} "${name}" is invalid: ${text}`, 'Invalid', {
+      name,
+      group: r.group,
+      kind: r.kind,
+      causes: [{ reason: 'FieldValueInvalid', message, field }],
+    }),
+  );
+}
+
+/** 400 BadRequest. */
+export function badRequest(message: string): ApiError {
+  return new ApiError(statusFailure(400, message, 'BadRequest'));
+}
+
+/** 404 for a route the sandbox does not serve. */
+export function routeNotFound(): ApiError {
+  return new ApiError(statusFailure(404, 'the server could not find the requested resource', 'NotFound', {}));
+}
+
+/** 405 MethodNotAllowed. */
+export function methodNotAllowed(method: string): ApiError {
+  return new ApiError(statusFailure(405, `the server does not allow this method on the requested resource (${method})`, 'MethodNotAllowed', {}));
+}
+
+/** 410 Gone for a watch from a resourceVersion older than the history. */
+export function tooOld(requested: string, oldest: number): StatusObject {
+  return statusFailure(410, `too old resource version: ${requested} (${oldest})`, 'Expired');
+}

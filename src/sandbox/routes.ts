@@ -1,0 +1,266 @@
+// The HTTP layer: parse a request into (resource, namespace, name, subresource, verb), call the
+// API, and format JSON answers and Status errors. Every handler is wrapped: nothing crashes.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import type { SandboxApi, Target } from './api.js';
+import { ApiError, badRequest, methodNotAllowed, routeNotFound, statusFailure } from './errors.js';
+import type { PatchType } from './patch.js';
+import { apiGroupDoc, apiGroupListDoc, apiResourceListDoc, apiVersionsDoc, findResource, versionDoc } from './resources.js';
+import { parseFieldSelector, parseLabelSelector, SelectorError, type ObjectFilter } from './selectors.js';
+import type { DeleteOptions } from './store.js';
+import { OPENAPI_V2_PROTOBUF, openApiV2Json, openApiV2Protobuf } from './openapi.js';
+import { toTable, wantedTable, type IncludeObject } from './table.js';
+import { serveWatch, type WatchRegistry } from './watch.js';
+import type { KubeObject } from '../kube/types.js';
+
+const MAX_BODY = 16 * 1024 * 1024;
+
+/** What routing needs besides the request. */
+export interface RouteContext {
+  api: SandboxApi;
+  watches: WatchRegistry;
+  /** host:port for /api's serverAddressByClientCIDRs. */
+  address: () => string;
+  now: () => Date;
+}
+
+/** Sends a JSON body. */
+export function sendJson(res: ServerResponse, code: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Reads the whole body (bounded). */
+export function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new ApiError(statusFailure(413, 'Request entity too large: limit is 16MiB', 'RequestEntityTooLarge')));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/** Decodes a JSON or YAML body (400 on malformed input). */
+export function decodeBody(text: string, contentType: string | undefined): unknown {
+  const type = mediaType(contentType);
+  if (text.trim() === '') throw badRequest('the request body is empty: an object is required');
+  if (type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml' || type === 'application/apply-patch+yaml') {
+    try {
+      return parseYaml(text, { prettyErrors: false });
+    } catch (err) {
+      throw badRequest(`error converting YAML to JSON: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
+  }
+}
+
+const PATCH_TYPES: Record<string, PatchType> = {
+  'application/merge-patch+json': 'merge',
+  'application/json-patch+json': 'json',
+  'application/strategic-merge-patch+json': 'strategic',
+};
+
+/** A parsed object route. */
+interface ObjectRoute extends Target {
+  /** undefined for a collection. */
+  name?: string;
+}
+
+/** Parses /api/v1/... and /apis/G/V/...: a discovery document, an object route, or undefined (404). */
+function parseRoute(segments: string[]): { doc: unknown } | { route: ObjectRoute } | undefined {
+  let group: string;
+  let version: string;
+  let rest: string[];
+  if (segments[0] === 'api') {
+    if (segments.length === 1) return undefined; // /api is answered by the caller (needs the address)
+    group = '';
+    version = segments[1]!;
+    rest = segments.slice(2);
+  } else if (segments[0] === 'apis') {
+    if (segments.length === 1) return { doc: apiGroupListDoc() };
+    if (segments.length === 2) {
+      const doc = apiGroupDoc(segments[1]!);
+      return doc ? { doc } : undefined;
+    }
+    group = segments[1]!;
+    version = segments[2]!;
+    rest = segments.slice(3);
+  } else return undefined;
+  if (rest.length === 0) {
+    const doc = apiResourceListDoc(group, version);
+    return doc ? { doc } : undefined;
+  }
+  let namespace: string | undefined;
+  if (rest[0] === 'namespaces' && rest.length >= 3 && findResource(group, version, rest[2]!)?.namespaced) {
+    namespace = rest[1];
+    rest = rest.slice(2);
+  }
+  if (rest.length > 3) return undefined;
+  const resource = findResource(group, version, rest[0]!);
+  if (!resource) return undefined;
+  if (namespace !== undefined && !resource.namespaced) return undefined;
+  const sub = rest[2];
+  if (sub !== undefined && !resource.subresources.includes(sub as 'status' | 'scale')) return undefined;
+  return { route: { resource, version, namespace, name: rest[1], subresource: sub as Target['subresource'] } };
+}
+
+function filterOf(route: ObjectRoute, q: URLSearchParams): ObjectFilter {
+  try {
+    return {
+      namespace: route.namespace,
+      labels: q.get('labelSelector') ? parseLabelSelector(q.get('labelSelector')!) : [],
+      fields: q.get('fieldSelector') ? parseFieldSelector(q.get('fieldSelector')!) : [],
+    };
+  } catch (err) {
+    if (err instanceof SelectorError) throw badRequest(err.message);
+    throw err;
+  }
+}
+
+function isWatch(q: URLSearchParams): boolean {
+  const w = q.get('watch');
+  return w !== null && ['true', '1', 'True', 'TRUE', 't', 'T'].includes(w);
+}
+
+function deleteOptions(q: URLSearchParams, body: unknown): DeleteOptions {
+  const b = (body && typeof body === 'object' ? body : {}) as DeleteOptions & { orphanDependents?: boolean };
+  const policy = q.get('propagationPolicy') ?? b.propagationPolicy ?? (b.orphanDependents ? 'Orphan' : undefined);
+  if (policy !== undefined && !['Orphan', 'Background', 'Foreground'].includes(policy)) {
+    throw badRequest(`propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
+  }
+  return { propagationPolicy: policy as DeleteOptions['propagationPolicy'], preconditions: b.preconditions };
+}
+
+/** Handles one API request (after faults). Throws ApiError for the caller to format. */
+export async function handleRequest(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext): Promise<void> {
+  const method = (req.method ?? 'GET').toUpperCase();
+  const path = url.pathname.replace(/\/+$/, '') || '/';
+  const q = url.searchParams;
+  if (path === '/healthz' || path === '/readyz' || path === '/livez') {
+    res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end('ok');
+    return;
+  }
+  if (path === '/version') return sendJson(res, 200, versionDoc());
+  if (path === '/openapi/v2' && method === 'GET') {
+    if ((req.headers.accept ?? '').includes('protobuf')) {
+      const body = openApiV2Protobuf();
+      res.writeHead(200, { 'Content-Type': OPENAPI_V2_PROTOBUF, 'Content-Length': body.length });
+      res.end(body);
+      return;
+    }
+    return sendJson(res, 200, openApiV2Json());
+  }
+  if (path === '/api') return sendJson(res, 200, apiVersionsDoc(ctx.address()));
+  const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const parsed = parseRoute(segments);
+  if (!parsed) throw routeNotFound();
+  if ('doc' in parsed) {
+    if (method !== 'GET') throw methodNotAllowed(method);
+    return sendJson(res, 200, parsed.doc);
+  }
+  const route = parsed.route;
+  const api = ctx.api;
+  // kubectl get asks for a Table; everything else (and -o json/yaml) gets plain objects.
+  const tableVersion = method === 'GET' && !route.subresource ? wantedTable(req.headers.accept) : undefined;
+  const asTable = (objs: KubeObject[], resourceVersion?: string, withColumns = true): unknown =>
+    toTable(route.resource, route.version, objs, {
+      tableVersion: tableVersion!,
+      includeObject: (q.get('includeObject') as IncludeObject | null) ?? 'Metadata',
+      now: ctx.now(),
+      crd: api.store.get('customresourcedefinitions', undefined, `${route.resource.plural}.${route.resource.group}`),
+      resourceVersion,
+      withColumns,
+    });
+  const dryRun = q.getAll('dryRun').includes('All');
+  const write = <T>(fn: () => T): T => (dryRun ? api.store.dryRun(fn) : fn());
+
+  if (route.name === undefined) {
+    switch (method) {
+      case 'GET': {
+        const filter = filterOf(route, q);
+        if (isWatch(q)) {
+          const timeout = Number(q.get('timeoutSeconds') ?? 0);
+          serveWatch(req, res, api, route, filter, {
+            resourceVersion: q.get('resourceVersion') ?? undefined,
+            timeoutSeconds: Number.isFinite(timeout) ? timeout : 0,
+            sendInitialEvents: q.get('sendInitialEvents') === 'true',
+            present: tableVersion ? (o) => asTable([o]) : undefined,
+          }, ctx.watches);
+          return;
+        }
+        const list = api.list(route, filter);
+        return sendJson(res, 200, tableVersion ? asTable(list.items, list.metadata.resourceVersion) : list);
+      }
+      case 'POST': {
+        if (route.resource.namespaced && route.namespace === undefined) throw methodNotAllowed(method);
+        const body = decodeBody(await readBody(req), req.headers['content-type']);
+        return sendJson(res, 201, write(() => api.create(route, body)));
+      }
+      case 'DELETE': {
+        const text = await readBody(req);
+        const body = text.trim() ? decodeBody(text, req.headers['content-type']) : undefined;
+        return sendJson(res, 200, write(() => api.deleteCollection(route, filterOf(route, q), deleteOptions(q, body))));
+      }
+      default:
+        throw methodNotAllowed(method);
+    }
+  }
+  if (route.resource.namespaced && route.namespace === undefined) throw routeNotFound();
+  switch (method) {
+    case 'GET': {
+      const obj = api.get(route);
+      return sendJson(res, 200, tableVersion ? asTable([obj as KubeObject]) : obj);
+    }
+    case 'PUT': {
+      const body = decodeBody(await readBody(req), req.headers['content-type']);
+      return sendJson(res, 200, write(() => api.update(route, body)));
+    }
+    case 'PATCH': {
+      const type = mediaType(req.headers['content-type']);
+      if (type === 'application/apply-patch+yaml') {
+        throw new ApiError(
+          statusFailure(415, 'server-side apply is not supported by this sandbox; use kubectl apply --server-side=false (client-side apply) or kubectl create/patch', 'UnsupportedMediaType'),
+        );
+      }
+      const patchType = PATCH_TYPES[type];
+      if (!patchType) {
+        throw new ApiError(
+          statusFailure(
+            415,
+            `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`,
+            'UnsupportedMediaType',
+          ),
+        );
+      }
+      const patch = decodeBody(await readBody(req), 'application/json');
+      return sendJson(res, 200, write(() => api.patch(route, patch, patchType)));
+    }
+    case 'DELETE': {
+      if (route.subresource) throw methodNotAllowed(method);
+      const text = await readBody(req);
+      const body = text.trim() ? decodeBody(text, req.headers['content-type']) : undefined;
+      return sendJson(res, 200, write(() => api.delete(route, deleteOptions(q, body))));
+    }
+    default:
+      throw methodNotAllowed(method);
+  }
+}

@@ -1,0 +1,135 @@
+// Label and field selectors as the API server parses them from ?labelSelector= / ?fieldSelector=.
+import type { KubeObject } from '../kube/types.js';
+
+/** One parsed requirement of a label selector. */
+export type LabelRequirement =
+  | { key: string; op: 'eq' | 'neq'; value: string }
+  | { key: string; op: 'in' | 'notin'; values: string[] }
+  | { key: string; op: 'exists' | 'notexists' };
+
+/** A parsed field selector term: a dotted path compared with = or !=. */
+export interface FieldRequirement {
+  path: string[];
+  op: 'eq' | 'neq';
+  value: string;
+}
+
+/** A selector that could not be parsed (answered with 400). */
+export class SelectorError extends Error {}
+
+/** Splits on commas that are not inside parentheses. */
+function splitTerms(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of text) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (ch === ',' && depth === 0) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out.map((s) => s.trim()).filter((s) => s !== '');
+}
+
+const KEY = /^[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?$/;
+const VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+
+function checkKey(key: string, all: string): string {
+  if (!KEY.test(key)) throw new SelectorError(`unable to parse requirement: invalid label key "${key}" in "${all}"`);
+  return key;
+}
+function checkValue(value: string, all: string): string {
+  if (!VALUE.test(value)) throw new SelectorError(`unable to parse requirement: invalid label value "${value}" in "${all}"`);
+  return value;
+}
+
+/** Parses `a=b,c!=d,e in (f,g),h notin (i),j,!k`. */
+export function parseLabelSelector(text: string): LabelRequirement[] {
+  const reqs: LabelRequirement[] = [];
+  for (const term of splitTerms(text)) {
+    let m: RegExpMatchArray | null;
+    if ((m = term.match(/^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/))) {
+      const values = m[3]!.split(',').map((v) => checkValue(v.trim(), text));
+      reqs.push({ key: checkKey(m[1]!, text), op: m[2] as 'in' | 'notin', values });
+    } else if ((m = term.match(/^([^=!\s]+)\s*!=\s*(\S*)$/))) {
+      reqs.push({ key: checkKey(m[1]!, text), op: 'neq', value: checkValue(m[2]!, text) });
+    } else if ((m = term.match(/^([^=!\s]+)\s*==?\s*(\S*)$/))) {
+      reqs.push({ key: checkKey(m[1]!, text), op: 'eq', value: checkValue(m[2]!, text) });
+    } else if ((m = term.match(/^!\s*(\S+)$/))) {
+      reqs.push({ key: checkKey(m[1]!, text), op: 'notexists' });
+    } else if ((m = term.match(/^(\S+)$/))) {
+      reqs.push({ key: checkKey(m[1]!, text), op: 'exists' });
+    } else {
+      throw new SelectorError(`unable to parse requirement: found '${term}', expected: in, notin, =, ==, !=, gt, lt`);
+    }
+  }
+  return reqs;
+}
+
+/** Whether labels satisfy every requirement. */
+export function matchesLabels(labels: Record<string, string> | undefined, reqs: LabelRequirement[]): boolean {
+  const l = labels ?? {};
+  for (const r of reqs) {
+    const has = Object.prototype.hasOwnProperty.call(l, r.key);
+    const v = l[r.key];
+    switch (r.op) {
+      case 'eq':
+        if (!has || v !== r.value) return false;
+        break;
+      case 'neq':
+        if (has && v === r.value) return false;
+        break;
+      case 'in':
+        if (!has || !r.values.includes(v!)) return false;
+        break;
+      case 'notin':
+        if (has && r.values.includes(v!)) return false;
+        break;
+      case 'exists':
+        if (!has) return false;
+        break;
+      case 'notexists':
+        if (has) return false;
+        break;
+    }
+  }
+  return true;
+}
+
+/** Parses `metadata.name=x,metadata.namespace!=y` (any dotted path is accepted). */
+export function parseFieldSelector(text: string): FieldRequirement[] {
+  return splitTerms(text).map((term) => {
+    const m = term.match(/^([A-Za-z0-9_.-]+)\s*(==|=|!=)\s*(.*)$/);
+    if (!m) throw new SelectorError(`invalid selector: '${text}'; can't understand '${term}'`);
+    return { path: m[1]!.split('.'), op: m[2] === '!=' ? 'neq' : 'eq', value: m[3]! };
+  });
+}
+
+/** Whether obj satisfies every field requirement (absent fields compare as ""). */
+export function matchesFields(obj: KubeObject, reqs: FieldRequirement[]): boolean {
+  for (const r of reqs) {
+    let cur: unknown = obj;
+    for (const p of r.path) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[p] : undefined;
+    const actual = cur === undefined || cur === null ? '' : String(cur);
+    if ((actual === r.value) !== (r.op === 'eq')) return false;
+  }
+  return true;
+}
+
+/** A compiled list/watch filter. */
+export interface ObjectFilter {
+  namespace?: string;
+  labels: LabelRequirement[];
+  fields: FieldRequirement[];
+}
+
+/** Whether obj passes the filter. */
+export function matchesFilter(obj: KubeObject, f: ObjectFilter): boolean {
+  if (f.namespace !== undefined && obj.metadata.namespace !== f.namespace) return false;
+  if (f.labels.length && !matchesLabels(obj.metadata.labels, f.labels)) return false;
+  if (f.fields.length && !matchesFields(obj, f.fields)) return false;
+  return true;
+}

@@ -1,0 +1,205 @@
+// createSandbox: the embedded API server — store, routes, watches, controllers, persistence,
+// fault injection and a request log — on 127.0.0.1.
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import type { KubeObject } from '../kube/types.js';
+import { SandboxApi } from './api.js';
+import { BuiltinControllers } from './controller-loop.js';
+import { loadCrds } from './crds.js';
+import { ApiError, statusFailure } from './errors.js';
+import { Faults, type StatusFault, type TransportFault } from './faults.js';
+import { openJournal, type Journal } from './persistence.js';
+import { handleRequest, sendJson } from './routes.js';
+import { SandboxStore } from './store.js';
+import type { SandboxController, WorkloadAdmission } from './types.js';
+import { WatchRegistry } from './watch.js';
+
+/** How to start a sandbox. */
+export interface SandboxOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Keep state in this directory (journal + snapshot). */
+  dataDir?: string;
+  /** Run the Deployment/ReplicaSet/pod controllers (default true). */
+  builtinControllers?: boolean;
+  /** How long a new pod takes to become Ready (default 500 ms). */
+  podReadyDelayMs?: number;
+  /** More controllers (the rollout controller). */
+  controllers?: SandboxController[];
+  workloadAdmission?: WorkloadAdmission;
+  now?: () => Date;
+  /** Serve HTTPS with this key and certificate (PEM). */
+  tls?: { key: string; cert: string };
+  /** Watch history length (default 10,000 events). */
+  historyLimit?: number;
+}
+
+/** One request as the sandbox saw it. */
+export interface RequestRecord {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  /** 0 until answered (or when the socket was destroyed). */
+  status: number;
+  contentType?: string;
+}
+
+/** A running sandbox. */
+export interface Sandbox {
+  url: string;
+  port: number;
+  store: SandboxStore;
+  api: SandboxApi;
+  requests: RequestRecord[];
+  faults: Faults;
+  /** Ends every open watch stream; returns how many. */
+  dropWatches(): number;
+  close(): Promise<void>;
+}
+
+const DEFAULT_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/** Creates the default namespaces and the CRDs when they are not there yet. */
+async function seed(store: SandboxStore): Promise<void> {
+  for (const name of DEFAULT_NAMESPACES) {
+    if (!store.get('namespaces', undefined, name)) {
+      store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } }, spec: { finalizers: ['kubernetes'] } });
+    }
+  }
+  for (const crd of await loadCrds()) {
+    if (!store.get('customresourcedefinitions', undefined, crd.metadata.name!)) store.create('customresourcedefinitions', crd as KubeObject);
+  }
+}
+
+function respondStatusFault(res: ServerResponse, f: StatusFault): void {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (f.retryAfterSeconds !== undefined) headers['Retry-After'] = String(f.retryAfterSeconds);
+  const body =
+    f.body ??
+    statusFailure(f.status, f.message ?? `injected fault: ${f.status}`, undefined, f.retryAfterSeconds !== undefined ? { retryAfterSeconds: f.retryAfterSeconds } : undefined);
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(f.status, headers);
+  res.end(text);
+}
+
+function respondTransportFault(req: IncomingMessage, res: ServerResponse, f: TransportFault, hung: Set<Socket>): void {
+  switch (f.action) {
+    case 'reset':
+      req.socket.destroy();
+      return;
+    case 'hang':
+      hung.add(req.socket);
+      return;
+    case 'truncate': {
+      const full = JSON.stringify(statusFailure(500, 'this body is cut in half by an injected fault'));
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(full.slice(0, Math.floor(full.length / 2)));
+      return;
+    }
+    case 'html': {
+      const headers: Record<string, string> = { 'Content-Type': 'text/html' };
+      if (f.retryAfterSeconds !== undefined) headers['Retry-After'] = String(f.retryAfterSeconds);
+      res.writeHead(502, headers);
+      res.end('<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n');
+      return;
+    }
+  }
+}
+
+/** Starts a sandbox API server; resolves once it listens. */
+export async function createSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+  const now = opts.now ?? (() => new Date());
+  const store = new SandboxStore({ now, historyLimit: opts.historyLimit });
+  let journal: Journal | undefined;
+  if (opts.dataDir) journal = openJournal(opts.dataDir, store);
+  await seed(store);
+  const api = new SandboxApi(store, opts.workloadAdmission);
+  const faults = new Faults();
+  const watches = new WatchRegistry();
+  const requests: RequestRecord[] = [];
+  const hung = new Set<Socket>();
+  let address = '127.0.0.1:0';
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    void serve(req, res);
+  };
+  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const method = (req.method ?? 'GET').toUpperCase();
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://sandbox');
+    } catch {
+      url = new URL('http://sandbox/');
+    }
+    const record: RequestRecord = {
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      status: 0,
+      ...(req.headers['content-type'] ? { contentType: req.headers['content-type'] } : {}),
+    };
+    requests.push(record);
+    res.on('finish', () => (record.status = res.statusCode));
+    try {
+      for (const hook of faults.takeHooks(method, url.pathname)) await hook(req);
+      const decision = faults.take(method, url.pathname);
+      if (decision?.kind === 'transport') return respondTransportFault(req, res, decision.fault, hung);
+      if (decision?.kind === 'status') return respondStatusFault(res, decision.fault);
+      await handleRequest(req, res, url, { api, watches, address: () => address, now });
+    } catch (err) {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (err instanceof ApiError) return sendJson(res, err.code, err.status);
+      const message = err instanceof Error ? err.message : String(err);
+      sendJson(res, 500, statusFailure(500, `Internal error occurred: ${message}`, 'InternalError'));
+    }
+  };
+
+  const server: Server = opts.tls ? createHttpsServer({ key: opts.tls.key, cert: opts.tls.cert }, onRequest) : createHttpServer(onRequest);
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = opts.host ?? '127.0.0.1';
+  address = `${host}:${port}`;
+  const url = `${opts.tls ? 'https' : 'http'}://${host}:${port}`;
+
+  const builtins = opts.builtinControllers === false ? undefined : new BuiltinControllers(api, { now, podReadyDelayMs: opts.podReadyDelayMs ?? 500 });
+  builtins?.start();
+  const controllers = opts.controllers ?? [];
+  for (const c of controllers) c.start({ url, store, now });
+
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    store,
+    api,
+    requests,
+    faults,
+    dropWatches: () => watches.dropAll(),
+    close() {
+      closed ??= (async () => {
+        builtins?.stop();
+        await Promise.allSettled(controllers.map((c) => c.stop()));
+        watches.dropAll();
+        for (const s of hung) s.destroy();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        journal?.close();
+      })();
+      return closed;
+    },
+  };
+}

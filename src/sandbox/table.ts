@@ -1,0 +1,209 @@
+// Server-side printing: kubectl get asks for a meta.k8s.io Table (Accept: …;as=Table…) and prints
+// its columns. Built-in kinds get kubectl's usual columns; custom resources get the CRD's
+// additionalPrinterColumns. Pure: time comes in as a value.
+import type { KubeObject } from '../kube/types.js';
+import type { SandboxResource } from './resources.js';
+
+/** A column of a Table. */
+export interface TableColumn {
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+  format: string;
+  description: string;
+  priority: number;
+}
+
+/** Which Table version the Accept header asks for, if any. */
+export function wantedTable(accept: string | undefined): 'v1' | 'v1beta1' | undefined {
+  if (!accept) return undefined;
+  for (const part of accept.split(',')) {
+    const params = part.split(';').map((s) => s.trim());
+    if (!params.includes('as=Table') || !params.includes('g=meta.k8s.io')) continue;
+    if (params.includes('v=v1')) return 'v1';
+    if (params.includes('v=v1beta1')) return 'v1beta1';
+  }
+  return undefined;
+}
+
+/** kubectl's HumanDuration: 5s, 3m20s, 7h, 2d3h, 1y. */
+export function humanDuration(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  if (seconds < -1) return '<invalid>';
+  if (seconds < 0) return '0s';
+  if (seconds < 120) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 10) return seconds % 60 === 0 ? `${minutes}m` : `${minutes}m${seconds % 60}s`;
+  if (minutes < 180) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
+  if (hours < 48) return `${hours}h`;
+  const days = Math.floor(hours / 24);
+  if (hours < 24 * 8) return hours % 24 === 0 ? `${days}d` : `${days}d${hours % 24}h`;
+  if (hours < 24 * 365 * 2) return `${days}d`;
+  const years = Math.floor(days / 365);
+  if (hours < 24 * 365 * 8) return days % 365 === 0 ? `${years}y` : `${years}y${days % 365}d`;
+  return `${years}y`;
+}
+
+const col = (name: string, type: TableColumn['type'] = 'string', priority = 0, format = ''): TableColumn => ({ name, type, format, description: name, priority });
+const NAME = col('Name', 'string', 0, 'name');
+
+function age(obj: KubeObject, now: Date): string {
+  const t = Date.parse(obj.metadata.creationTimestamp ?? '');
+  return Number.isFinite(t) ? humanDuration(now.getTime() - t) : '<unknown>';
+}
+
+function selectorText(sel: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] } | undefined): string {
+  const parts = Object.entries(sel?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
+  for (const e of sel?.matchExpressions ?? []) parts.push(`${e.key} ${e.operator.toLowerCase()} (${(e.values ?? []).join(',')})`);
+  return parts.length ? parts.join(',') : '<none>';
+}
+
+function containers(obj: KubeObject): { name: string; image?: string }[] {
+  return (obj.spec?.template?.spec?.containers ?? []) as { name: string; image?: string }[];
+}
+
+function podReady(pod: KubeObject): string {
+  const total = (pod.spec?.containers ?? []).length;
+  const statuses = (pod.status?.containerStatuses ?? []) as { ready?: boolean }[];
+  const ready = statuses.length
+    ? statuses.filter((s) => s.ready).length
+    : (pod.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True')
+      ? total
+      : 0;
+  return `${ready}/${total}`;
+}
+
+/** Columns and cells of the built-in kinds. */
+const BUILTIN: Record<string, { columns: TableColumn[]; cells: (o: KubeObject, now: Date) => unknown[] }> = {
+  Deployment: {
+    columns: [NAME, col('Ready'), col('Up-to-date', 'integer'), col('Available', 'integer'), col('Age'), col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)],
+    cells: (o, now) => [
+      o.metadata.name,
+      `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}`,
+      o.status?.updatedReplicas ?? 0,
+      o.status?.availableReplicas ?? 0,
+      age(o, now),
+      containers(o).map((c) => c.name).join(','),
+      containers(o).map((c) => c.image ?? '').join(','),
+      selectorText(o.spec?.selector),
+    ],
+  },
+  ReplicaSet: {
+    columns: [NAME, col('Desired', 'integer'), col('Current', 'integer'), col('Ready', 'integer'), col('Age'), col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)],
+    cells: (o, now) => [
+      o.metadata.name,
+      o.spec?.replicas ?? 0,
+      o.status?.replicas ?? 0,
+      o.status?.readyReplicas ?? 0,
+      age(o, now),
+      containers(o).map((c) => c.name).join(','),
+      containers(o).map((c) => c.image ?? '').join(','),
+      selectorText(o.spec?.selector),
+    ],
+  },
+  Pod: {
+    columns: [NAME, col('Ready'), col('Status'), col('Restarts', 'string'), col('Age'), col('IP', 'string', 1), col('Node', 'string', 1)],
+    cells: (o, now) => [
+      o.metadata.name,
+      podReady(o),
+      o.metadata.deletionTimestamp ? 'Terminating' : (o.status?.phase ?? 'Pending'),
+      '0',
+      age(o, now),
+      o.status?.podIP ?? '<none>',
+      o.spec?.nodeName ?? '<none>',
+    ],
+  },
+  Namespace: {
+    columns: [NAME, col('Status'), col('Age')],
+    cells: (o, now) => [o.metadata.name, o.metadata.deletionTimestamp ? 'Terminating' : (o.status?.phase ?? 'Active'), age(o, now)],
+  },
+  Event: {
+    columns: [col('Last Seen'), col('Type'), col('Reason'), col('Object'), col('Message'), { ...NAME, priority: 1 }],
+    cells: (o, now) => {
+      const last = Date.parse(String(o.lastTimestamp ?? o.eventTime ?? o.metadata.creationTimestamp ?? ''));
+      const involved = (o.involvedObject ?? {}) as { kind?: string; name?: string };
+      return [
+        Number.isFinite(last) ? humanDuration(now.getTime() - last) : '<unknown>',
+        o.type ?? '',
+        o.reason ?? '',
+        `${String(involved.kind ?? '').toLowerCase()}/${involved.name ?? ''}`,
+        o.message ?? '',
+        o.metadata.name,
+      ];
+    },
+  },
+  CustomResourceDefinition: {
+    columns: [NAME, col('Created At', 'date')],
+    cells: (o) => [o.metadata.name, o.metadata.creationTimestamp ?? ''],
+  },
+};
+
+interface PrinterColumn {
+  name: string;
+  type?: string;
+  jsonPath: string;
+  description?: string;
+  priority?: number;
+}
+
+function lookup(obj: unknown, jsonPath: string): unknown {
+  let cur: unknown = obj;
+  for (const key of jsonPath.replace(/^\./, '').split('.')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
+}
+
+/** Columns and cells for a custom resource from its CRD's additionalPrinterColumns. */
+function customPrinter(crd: KubeObject | undefined, version: string): { columns: TableColumn[]; cells: (o: KubeObject, now: Date) => unknown[] } {
+  const v = ((crd?.spec?.versions ?? []) as { name: string; additionalPrinterColumns?: PrinterColumn[] }[]).find((x) => x.name === version);
+  const extra = v?.additionalPrinterColumns ?? [{ name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' }];
+  return {
+    columns: [NAME, ...extra.map((c) => ({ name: c.name, type: (c.type ?? 'string') as TableColumn['type'], format: '', description: c.description ?? c.name, priority: c.priority ?? 0 }))],
+    cells: (o, now) => [
+      o.metadata.name,
+      ...extra.map((c) => {
+        const value = lookup(o, c.jsonPath);
+        if (value === undefined || value === null) return null;
+        if (c.type === 'date') {
+          const t = Date.parse(String(value));
+          return Number.isFinite(t) ? humanDuration(now.getTime() - t) : String(value);
+        }
+        return typeof value === 'object' ? JSON.stringify(value) : value;
+      }),
+    ],
+  };
+}
+
+/** How much of each object a row carries (?includeObject=). */
+export type IncludeObject = 'None' | 'Metadata' | 'Object';
+
+/** A meta.k8s.io Table of objects (already in the version the client asked for). */
+export function toTable(
+  r: SandboxResource,
+  version: string,
+  objects: KubeObject[],
+  opts: { tableVersion: 'v1' | 'v1beta1'; includeObject?: IncludeObject; now: Date; crd?: KubeObject; resourceVersion?: string; withColumns?: boolean },
+): unknown {
+  const printer = BUILTIN[r.kind] ?? customPrinter(opts.crd, version);
+  const include = opts.includeObject ?? 'Metadata';
+  return {
+    kind: 'Table',
+    apiVersion: `meta.k8s.io/${opts.tableVersion}`,
+    metadata: opts.resourceVersion ? { resourceVersion: opts.resourceVersion } : {},
+    ...(opts.withColumns === false ? {} : { columnDefinitions: printer.columns }),
+    rows: objects.map((o) => ({
+      cells: printer.cells(o, opts.now),
+      ...(include === 'None'
+        ? {}
+        : {
+            object:
+              include === 'Object'
+                ? o
+                : { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${opts.tableVersion}`, metadata: o.metadata },
+          }),
+    })),
+  };
+}

@@ -1,0 +1,24 @@
+// The sandbox's extension points: more controllers, and admission of workload updates.
+import type { Rollout } from '../rollout/types.js';
+import type { Deployment, ReplicaSet } from '../workload/types.js';
+import type { SandboxStore } from './store.js';
+
+/** What a controller gets when the sandbox starts it. */
+export interface SandboxControllerContext {
+  /** The sandbox's base URL (http://127.0.0.1:PORT). */
+  url: string;
+  store: SandboxStore;
+  now: () => Date;
+}
+
+/** A controller run in-process by the sandbox (the rollout controller is one). */
+export interface SandboxController {
+  name: string;
+  start(ctx: SandboxControllerContext): void;
+  stop(): Promise<void>;
+}
+
+/** Kruise's workload mutating webhook, applied on every update of a Deployment's main resource. */
+export interface WorkloadAdmission {
+  admitDeploymentUpdate(oldD: Deployment, newD: Deployment, ctx: { rollouts: Rollout[]; replicaSets: ReplicaSet[] }): Deployment;
+}

@@ -1,0 +1,158 @@
+// Shape checks on request bodies: what the API server's decoder (400) and validation (422)
+// refuse before anything is stored. Pure.
+import type { KubeObject } from '../kube/types.js';
+import { matchesSelector } from '../workload/deployment.js';
+import type { LabelSelector } from '../workload/types.js';
+import { badRequest, invalid } from './errors.js';
+import { apiVersionOf, type SandboxResource } from './resources.js';
+
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function typeName(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
+}
+
+/** Where the request put the object: the URL's namespace and name (for PUT/PATCH). */
+export interface RequestTarget {
+  resource: SandboxResource;
+  version: string;
+  namespace?: string;
+  name?: string;
+}
+
+/**
+ * Checks the decoded body against the URL and fills in apiVersion/kind/namespace as the server
+ * defaults them. Returns a new object.
+ */
+export function checkBody(body: unknown, t: RequestTarget): KubeObject {
+  const r = t.resource;
+  const expected = apiVersionOf(r.group, t.version);
+  if (!isPlainObject(body)) {
+    throw badRequest(`the object provided is unrecognized (must be of type ${r.kind}): expected a JSON object, got ${typeName(body)}`);
+  }
+  if (body.apiVersion !== undefined && body.apiVersion !== expected) {
+    throw badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${expected})`);
+  }
+  if (body.kind !== undefined && body.kind !== r.kind) {
+    throw badRequest(`${String(body.kind)} in version "${t.version}" cannot be handled as a ${r.kind}: the kind in the data does not match the URL`);
+  }
+  if (body.metadata !== undefined && !isPlainObject(body.metadata)) {
+    throw badRequest(`${r.kind} in version "${t.version}" cannot be handled as a ${r.kind}: metadata must be an object, got ${typeName(body.metadata)}`);
+  }
+  const meta = { ...((body.metadata as Record<string, unknown>) ?? {}) };
+  for (const field of ['labels', 'annotations'] as const) {
+    const m = meta[field];
+    if (m === undefined || m === null) continue;
+    if (!isPlainObject(m) || Object.values(m).some((v) => typeof v !== 'string')) {
+      throw badRequest(`${r.kind} in version "${t.version}" cannot be handled as a ${r.kind}: metadata.${field} must be a map of strings`);
+    }
+  }
+  for (const field of ['name', 'namespace', 'generateName', 'resourceVersion'] as const) {
+    if (meta[field] !== undefined && typeof meta[field] !== 'string') {
+      throw badRequest(`${r.kind} in version "${t.version}" cannot be handled as a ${r.kind}: metadata.${field} must be a string, got ${typeName(meta[field])}`);
+    }
+  }
+  if (body.spec !== undefined && !isPlainObject(body.spec)) {
+    throw badRequest(`${r.kind} in version "${t.version}" cannot be handled as a ${r.kind}: spec must be an object, got ${typeName(body.spec)}`);
+  }
+  if (r.namespaced) {
+    if (meta.namespace && t.namespace && meta.namespace !== t.namespace) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    meta.namespace = meta.namespace || t.namespace;
+    if (!meta.namespace) throw badRequest('the server could not find the requested resource: a namespace is required');
+  } else delete meta.namespace;
+  if (t.name !== undefined) {
+    if (!meta.name) meta.name = t.name;
+    else if (meta.name !== t.name) throw badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${t.name})`);
+  }
+  return dropNulls({ ...body, apiVersion: expected, kind: r.kind, metadata: meta }) as KubeObject;
+}
+
+/**
+ * The object without null-valued fields, as decoding into Go types (built-ins) or pruning
+ * (structural CRDs) leaves it: `creationTimestamp: null` in a template kubectl sends back must
+ * not make it a different template.
+ */
+export function dropNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropNulls);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = dropNulls(v);
+    return out;
+  }
+  return value;
+}
+
+/** Validation of a create or update of the main resource (422 on the first violation). */
+export function validateObject(obj: KubeObject, r: SandboxResource): void {
+  const name = obj.metadata.name ?? '';
+  if (!name && !obj.metadata.generateName) throw invalid(r, '', 'metadata.name', 'Required value: name or generateName is required');
+  if (name && (name.length > 253 || !DNS_SUBDOMAIN.test(name))) {
+    throw invalid(
+      r,
+      name,
+      'metadata.name',
+      `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
+    );
+  }
+  if (r.kind === 'Deployment' || r.kind === 'ReplicaSet') validateWorkload(obj, r, name);
+  if (r.kind === 'Pod') {
+    if (!obj.spec || !Array.isArray(obj.spec.containers) || obj.spec.containers.length === 0) {
+      throw invalid(r, name, 'spec.containers', 'Required value');
+    }
+  }
+}
+
+function validateWorkload(obj: KubeObject, r: SandboxResource, name: string): void {
+  const spec = obj.spec as Record<string, unknown> | undefined;
+  if (!spec) throw invalid(r, name, 'spec.selector', 'Required value');
+  const replicas = spec.replicas;
+  if (replicas !== undefined && replicas !== null) {
+    if (typeof replicas !== 'number' || !Number.isInteger(replicas)) {
+      throw badRequest(`${r.kind} in version "v1" cannot be handled as a ${r.kind}: spec.replicas must be an integer, got ${typeName(replicas)}`);
+    }
+    if (replicas < 0) throw invalid(r, name, 'spec.replicas', `Invalid value: ${replicas}: must be greater than or equal to 0`);
+  }
+  if (!isPlainObject(spec.selector)) throw invalid(r, name, 'spec.selector', 'Required value');
+  if (!isPlainObject(spec.template)) throw invalid(r, name, 'spec.template', 'Required value');
+  const selector = spec.selector as LabelSelector;
+  if (!Object.keys(selector.matchLabels ?? {}).length && !(selector.matchExpressions ?? []).length) {
+    throw invalid(r, name, 'spec.selector', 'Invalid value: empty selector is invalid for deployment');
+  }
+  const template = spec.template as { metadata?: { labels?: Record<string, string> }; spec?: { containers?: unknown } };
+  const podSpec = template.spec;
+  if (podSpec !== undefined && !isPlainObject(podSpec)) {
+    throw badRequest(`${r.kind} in version "v1" cannot be handled as a ${r.kind}: spec.template.spec must be an object, got ${typeName(podSpec)}`);
+  }
+  if (!Array.isArray(podSpec?.containers) || podSpec.containers.length === 0) throw invalid(r, name, 'spec.template.spec.containers', 'Required value');
+  if (podSpec.containers.some((c) => !isPlainObject(c) || typeof c.name !== 'string' || !c.name)) {
+    throw invalid(r, name, 'spec.template.spec.containers[].name', 'Required value');
+  }
+  const labels = template.metadata?.labels;
+  if (!matchesSelector(labels, selector)) {
+    throw invalid(r, name, 'spec.template.metadata.labels', `Invalid value: ${JSON.stringify(labels ?? {})}: \`selector\` does not match template \`labels\``);
+  }
+}
+
+/** Server-side defaults the controllers rely on (replicas 1, RollingUpdate 25%/25%, ...). Returns a new object. */
+export function applyDefaults(obj: KubeObject, r: SandboxResource): KubeObject {
+  if (r.kind !== 'Deployment' && r.kind !== 'ReplicaSet') return obj;
+  const spec = { ...(obj.spec as Record<string, unknown>) };
+  if (spec.replicas === undefined || spec.replicas === null) spec.replicas = 1;
+  if (r.kind === 'Deployment') {
+    const strategy = { ...((spec.strategy as Record<string, unknown> | undefined) ?? {}) };
+    strategy.type ??= 'RollingUpdate';
+    if (strategy.type === 'RollingUpdate') {
+      strategy.rollingUpdate = { maxSurge: '25%', maxUnavailable: '25%', ...((strategy.rollingUpdate as object | undefined) ?? {}) };
+    }
+    spec.strategy = strategy;
+    spec.revisionHistoryLimit ??= 10;
+    spec.progressDeadlineSeconds ??= 600;
+  }
+  return { ...obj, spec };
+}

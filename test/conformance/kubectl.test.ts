@@ -1,0 +1,148 @@
+// Real kubectl (1.32 from PATH, 1.20 fetched by scripts/fetch-kubectl-1.20.sh) against the sandbox:
+// apply, get, get -w, the guide's patch, merge patch, status patch, scale, wait, delete.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { call, eventually } from '../sandbox/http.js';
+import { availableKubectls, EXAMPLES, startKubectlEnv, type KubectlEnv } from './harness.js';
+
+const kubectls = availableKubectls();
+const DEPLOYMENT_YAML = join(EXAMPLES, 'docs_basic-usage_deployment_workload-demo.yaml');
+const ROLLOUT_YAML = join(EXAMPLES, 'docs_basic-usage_rollout_v1beta1.yaml');
+const GUIDE_PATCH = '{"spec":{"template":{"spec":{"containers":[{"name":"busybox", "env":[{"name":"VERSION", "value":"version-2"}]}]}}}}';
+const PLAIN = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: plain
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: plain}
+  template:
+    metadata:
+      labels: {app: plain}
+    spec:
+      containers:
+      - name: c
+        image: busybox:1
+`;
+
+test('at least one kubectl is available, or the skip was reported', () => {
+  expect(Array.isArray(kubectls)).toBe(true);
+});
+
+describe.each(kubectls.map((k) => [k.label, k] as const))('%s', (label, kubectl) => {
+  const modern = !label.includes('1.20');
+  let env: KubectlEnv;
+  beforeAll(async () => {
+    env = await startKubectlEnv(kubectl);
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+  const D = '/apis/apps/v1/namespaces/default/deployments';
+
+  test('apply --validate=false creates, reports unchanged, and updates the guide Deployment and Rollout', async () => {
+    const d = await env.run(['apply', '--validate=false', '-f', DEPLOYMENT_YAML]);
+    expect(d).toMatchObject({ code: 0, stdout: 'deployment.apps/workload-demo created\n' });
+    const r = await env.run(['apply', '--validate=false', '-f', ROLLOUT_YAML]);
+    expect(r).toMatchObject({ code: 0, stdout: 'rollout.rollouts.kruise.io/rollouts-demo created\n' });
+    expect((await env.run(['apply', '--validate=false', '-f', DEPLOYMENT_YAML])).stdout).toBe('deployment.apps/workload-demo unchanged\n');
+    const stored = (await call(env.sb.url, 'GET', `${D}/workload-demo`)).body;
+    expect(stored.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration']).toContain('workload-demo');
+    await eventually(async () => (await call(env.sb.url, 'GET', `${D}/workload-demo`)).body.status?.readyReplicas === 10);
+  });
+
+  test('get -o json returns the object; get prints server-side columns', async () => {
+    const json = await env.run(['get', 'deployment', 'workload-demo', '-o', 'json']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ kind: 'Deployment', metadata: { name: 'workload-demo', namespace: 'default' } });
+    const table = await env.run(['get', 'deploy']);
+    expect(table.stdout.split('\n')[0]).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/);
+    expect(table.stdout).toMatch(/workload-demo\s+10\/10\s+10\s+10\s+/);
+    const list = JSON.parse((await env.run(['get', 'pods', '-l', 'app=demo', '-o', 'json'])).stdout);
+    expect(list.items).toHaveLength(10);
+  });
+
+  test('get rollouts prints the CRD printer columns', async () => {
+    await eventually(async () => (await call(env.sb.url, 'GET', '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts/rollouts-demo')).body.status?.phase === 'Healthy');
+    const out = await env.run(['get', 'rollouts']);
+    expect(out.code).toBe(0);
+    const [header, row] = out.stdout.split('\n');
+    expect(header).toMatch(/^NAME\s+STATUS\s+CANARY_STEP\s+CANARY_STATE\s+MESSAGE\s+AGE$/);
+    expect(row).toMatch(/^rollouts-demo\s+Healthy\s+/);
+  });
+
+  test("the guide's strategic merge patch updates the container env", async () => {
+    const out = await env.run(['patch', 'deployment', 'workload-demo', '-p', GUIDE_PATCH]);
+    expect(out).toMatchObject({ code: 0, stdout: 'deployment.apps/workload-demo patched\n' });
+    const d = (await call(env.sb.url, 'GET', `${D}/workload-demo`)).body;
+    const c = d.spec.template.spec.containers;
+    expect(c).toHaveLength(1);
+    expect(c[0].env).toEqual([{ name: 'VERSION', value: 'version-2' }]);
+    expect(c[0].image).toBe('busybox:latest');
+  });
+
+  test('patch --type merge on a Rollout', async () => {
+    const out = await env.run(['patch', 'rollout', 'rollouts-demo', '--type', 'merge', '-p', '{"metadata":{"labels":{"team":"a"}}}']);
+    expect(out).toMatchObject({ code: 0, stdout: 'rollout.rollouts.kruise.io/rollouts-demo patched\n' });
+    expect((await call(env.sb.url, 'GET', '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts/rollouts-demo')).body.metadata.labels).toEqual({ team: 'a' });
+  });
+
+  (modern ? test : test.skip)('patch --subresource=status (kubectl ≥ 1.24)', async () => {
+    const out = await env.run(['patch', 'deployment', 'plain-status', '--subresource=status', '--type', 'merge', '-p', '{"status":{"observedGeneration":42}}']);
+    expect(out.stderr).toContain('not found');
+    await call(env.sb.url, 'POST', D, PLAIN.replace(/plain/g, 'plain-status'), 'application/yaml');
+    const ok = await env.run(['patch', 'deployment', 'plain-status', '--subresource=status', '--type', 'merge', '-p', '{"spec":{"replicas":7},"status":{"observedGeneration":42}}']);
+    expect(ok.code).toBe(0);
+    const d = (await call(env.sb.url, 'GET', `${D}/plain-status`)).body;
+    expect(d.spec.replicas).toBe(2);
+  });
+
+  test('create, get -w sees the initial object and a change', async () => {
+    writeFileSync(join(env.home, 'plain.yaml'), PLAIN);
+    expect(await env.run(['create', '-f', join(env.home, 'plain.yaml')])).toMatchObject({ code: 0, stdout: 'deployment.apps/plain created\n' });
+    const child = env.spawn(['get', 'deployment', 'plain', '-w', '-o', 'name']);
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    try {
+      await eventually(() => out.includes('deployment.apps/plain'));
+      await call(env.sb.url, 'PATCH', `${D}/plain`, { metadata: { labels: { watched: 'yes' } } }, 'application/merge-patch+json');
+      await eventually(() => out.split('\n').filter((l) => l === 'deployment.apps/plain').length >= 2);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  test('scale, then wait for the replicas', async () => {
+    expect(await env.run(['scale', 'deployment', 'plain', '--replicas=3'])).toMatchObject({ code: 0, stdout: 'deployment.apps/plain scaled\n' });
+    const wait = modern
+      ? await env.run(['wait', '--for=jsonpath={.status.readyReplicas}=3', 'deployment/plain', '--timeout=20s'])
+      : await env.run(['wait', '--for=condition=Available', 'deployment/plain', '--timeout=20s']);
+    expect(wait).toMatchObject({ code: 0, stdout: 'deployment.apps/plain condition met\n' });
+    if (!modern) await eventually(async () => (await call(env.sb.url, 'GET', `${D}/plain`)).body.status?.readyReplicas === 3);
+  });
+
+  test('delete removes the Deployment and what it owns; a second delete is NotFound', async () => {
+    expect(await env.run(['delete', 'deployment', 'plain'])).toMatchObject({ code: 0, stdout: 'deployment.apps "plain" deleted\n' });
+    await eventually(async () => (await call(env.sb.url, 'GET', '/api/v1/namespaces/default/pods?labelSelector=app%3Dplain')).body.items.length === 0);
+    const again = await env.run(['delete', 'deployment', 'plain']);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain('Error from server (NotFound): deployments.apps "plain" not found');
+  });
+
+  test('client-side validation works without --validate=false (the sandbox serves an empty OpenAPI schema)', async () => {
+    const file = join(env.home, 'validated.yaml');
+    writeFileSync(file, PLAIN.replace(/plain/g, 'validated'));
+    expect(await env.run(['create', '-f', file])).toMatchObject({ code: 0, stdout: 'deployment.apps/validated created\n' });
+    writeFileSync(file, PLAIN.replace(/plain/g, 'validated').replace('replicas: 2', 'replicas: 1'));
+    expect(await env.run(['apply', '-f', file])).toMatchObject({ code: 0 });
+    expect((await call(env.sb.url, 'GET', `${D}/validated`)).body.spec.replicas).toBe(1);
+  });
+
+  test('server-side apply gets a clear refusal', async () => {
+    if (!modern) return; // kubectl 1.20's --server-side is beta and behaves the same; one check is enough
+    const out = await env.run(['apply', '--server-side', '--validate=false', '-f', DEPLOYMENT_YAML]);
+    expect(out.code).not.toBe(0);
+    expect(out.stderr).toContain('server-side apply is not supported by this sandbox');
+  });
+});

@@ -1,0 +1,100 @@
+// `kubectl-kruise sandbox` in-process: kubeconfig, export line, flags, stop on abort, --tls.
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { main } from '../../src/cli/main.js';
+import { captureStream } from '../helpers/cli.js';
+import { eventually } from './http.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'kk-sandbox-cli-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function start(args: string[]) {
+  const out = captureStream();
+  const err = captureStream();
+  const stop = new AbortController();
+  const code = main(['sandbox', '--port', '0', '--kubeconfig-out', join(dir, 'kc'), ...args], {
+    io: { out, err },
+    env: { HOME: dir, PATH: process.env.PATH },
+    signal: stop.signal,
+  });
+  return { out, err, stop, code };
+}
+
+test('writes a kubeconfig, prints the export line, serves /readyz, and returns 0 when aborted', async () => {
+  const s = start(['--pod-ready-delay', '200ms', '--no-rollout-controller']);
+  await eventually(() => s.out.text().includes('\n'));
+  expect(s.out.text()).toBe(`export KUBECONFIG=${join(dir, 'kc')}\n`);
+  const kc = parse(readFileSync(join(dir, 'kc'), 'utf8'));
+  expect(kc).toMatchObject({ 'current-context': 'sandbox', contexts: [{ name: 'sandbox', context: { namespace: 'default', cluster: 'sandbox' } }] });
+  const server = kc.clusters[0].cluster.server as string;
+  expect(server).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  expect(await (await fetch(`${server}/readyz`)).text()).toBe('ok');
+  s.stop.abort();
+  expect(await s.code).toBe(0);
+  await expect(fetch(`${server}/readyz`)).rejects.toThrow();
+});
+
+test.each([['--pod-ready-delay', 'soon'], ['--port', '70000']])('%s %s is a usage error (exit 2)', async (flag, value) => {
+  const s = start([flag, value]);
+  expect(await s.code).toBe(2);
+  expect(s.err.text()).toContain(`invalid ${flag}`);
+});
+
+const hasOpenssl = (() => {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    console.log('sandbox --tls: no openssl on PATH; skipping the TLS test');
+    return false;
+  }
+})();
+
+(hasOpenssl ? test : test.skip)('--tls serves HTTPS with a CA written next to the kubeconfig and embedded in it', async () => {
+  const s = start(['--tls', '--no-rollout-controller']);
+  try {
+  await eventually(() => s.out.text().includes('\n'), 15000);
+  const kc = parse(readFileSync(join(dir, 'kc'), 'utf8'));
+  const cluster = kc.clusters[0].cluster;
+  expect(cluster.server).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+  const ca = Buffer.from(cluster['certificate-authority-data'], 'base64').toString();
+  expect(readFileSync(join(dir, 'kc.ca.crt'), 'utf8')).toBe(ca);
+  const body = await new Promise<string>((resolve, reject) => {
+    request(`${cluster.server}/api/v1/namespaces/default`, { ca }, (res) => {
+      let text = '';
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve(text));
+    })
+      .on('error', reject)
+      .end();
+  });
+  expect(JSON.parse(body).metadata.name).toBe('default');
+  let kubectlOk = true;
+  try {
+    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
+  } catch {
+    kubectlOk = false;
+  }
+  if (kubectlOk) {
+    // Async: the sandbox answers from this very process.
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile('kubectl', ['--kubeconfig', join(dir, 'kc'), 'get', 'ns', 'default', '-o', 'name'], { env: { HOME: dir, PATH: process.env.PATH }, timeout: 15000 }, (err, stdout, stderr) =>
+        err ? reject(new Error(`${err.message}: ${stderr}`)) : resolve(stdout),
+      ),
+    );
+    expect(out).toBe('namespace/default\n');
+  }
+  } finally {
+    s.stop.abort();
+  }
+  expect(await s.code).toBe(0);
+}, 20000);
