@@ -49,7 +49,9 @@ export function buildProgram(deps: Deps, result: { code: number }): Command {
     .option('--no-color', 'print plain text without colours')
     .addOption(new Option('-v, --v <level>', 'log level: 6 logs each request, 8 adds bodies (secrets are always redacted)'))
     .showHelpAfterError(false)
-    .allowExcessArguments(false);
+    .allowExcessArguments(false)
+    // Subcommand help lists the global flags too (kubectl points at `kubectl options`).
+    .configureHelp({ showGlobalOptions: true });
 
   const rollout = program
     .command('rollout')
