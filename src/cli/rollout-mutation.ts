@@ -1,10 +1,10 @@
 // Shared by approve, pause and resume: read a Rollout (v1beta1, else v1alpha1), update it
 // with resourceVersion and re-plan on 409, print kubectl's name line or the object as written.
 import type { Deps } from './deps.js';
-import { UsageError } from './errors.js';
+import { CliError, UsageError } from './errors.js';
 import type { KubeClient } from '../kube/client.js';
 import { ApiError, TransportError, isConflict, isObjectNotFound } from '../kube/errors.js';
-import { Resources, type ResourceRef } from '../kube/resources.js';
+import { Resources, resourcePath, type ResourceRef } from '../kube/resources.js';
 import { loadYaml } from '../kube/yaml.js';
 import type { Rollout } from '../rollout/types.js';
 import { ROLLOUT_NAME_PREFIX, ROLLOUT_QUALIFIED_RESOURCE } from '../rollout/types.js';
@@ -27,17 +27,39 @@ export interface ReadRollout {
 
 /** GETs a Rollout at v1beta1; a server without v1beta1 (a 404 that is not about the object) is asked at v1alpha1. */
 export async function getRollout(client: KubeClient, ns: string, name: string, ref?: ResourceRef): Promise<ReadRollout> {
-  if (ref) return { ro: await client.get<Rollout>(ref, ns, name), ref };
+  if (ref) return { ro: checkedRollout(await client.get<Rollout>(ref, ns, name), ref, ns, name), ref };
   try {
-    return { ro: await client.get<Rollout>(Resources.rolloutsV1beta1, ns, name), ref: Resources.rolloutsV1beta1 };
+    const ro = await client.get<Rollout>(Resources.rolloutsV1beta1, ns, name);
+    return { ro: checkedRollout(ro, Resources.rolloutsV1beta1, ns, name), ref: Resources.rolloutsV1beta1 };
   } catch (err) {
     if (!(err instanceof ApiError) || err.code !== 404 || isObjectNotFound(err, name)) throw err;
+    let ro: Rollout;
     try {
-      return { ro: await client.get<Rollout>(Resources.rolloutsV1alpha1, ns, name), ref: Resources.rolloutsV1alpha1 };
+      ro = await client.get<Rollout>(Resources.rolloutsV1alpha1, ns, name);
     } catch (err2) {
-      throw isObjectNotFound(err2, name) ? err2 : err;
+      if (isObjectNotFound(err2, name)) throw err2;
+      // Neither version is served: the CRD is missing, which a bare "not found" would hide.
+      if (err2 instanceof ApiError && err2.code === 404) {
+        throw new CliError('the server has no rollouts.kruise.io API (neither v1beta1 nor v1alpha1 is served); is Kruise Rollouts installed in this cluster? (check --context/--server)');
+      }
+      throw err;
     }
+    return { ro: checkedRollout(ro, Resources.rolloutsV1alpha1, ns, name), ref: Resources.rolloutsV1alpha1 };
   }
+}
+
+/** A 200 that is not a Rollout (a proxy, a wrong --server) must never be planned on or written back. */
+function checkedRollout(ro: unknown, ref: ResourceRef, ns: string, name: string): Rollout {
+  const where = `GET ${resourcePath(ref, ns, name)}`;
+  if (!ro || typeof ro !== 'object' || Array.isArray(ro)) {
+    throw new CliError(`the server answered ${where} with something that is not a Kubernetes object; check --server (is it a Kubernetes API server?)`);
+  }
+  const o = ro as { kind?: unknown; apiVersion?: unknown; metadata?: { name?: unknown } };
+  if (o.kind !== 'Rollout' || typeof o.apiVersion !== 'string' || !o.apiVersion.startsWith('rollouts.kruise.io/') || o.metadata?.name !== name) {
+    const what = typeof o.kind === 'string' && o.kind ? `a ${o.kind}${typeof o.apiVersion === 'string' ? ` (${o.apiVersion})` : ''}` : 'an object without a kind';
+    throw new CliError(`the server answered ${where} with ${what}, not a Rollout named "${name}"; check --server (is it a Kubernetes API server?)`);
+  }
+  return ro as Rollout;
 }
 
 /** What a planner decides for one Rollout as read. */
