@@ -34,9 +34,9 @@ function errorText(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ');
 }
 
-/** The stderr line of a failed pass, kubectl style. */
+/** The stderr line of a failed or refused pass, kubectl style. */
 function errorLine(r: PassResult, qualify: boolean): string {
-  const text = errorText(r.error);
+  const text = r.error !== undefined ? errorText(r.error) : (r.plan?.refused ?? '');
   if (/^Error from server/.test(text)) return text;
   return `error: ${qualify ? `${r.key.namespace}/` : ''}${r.key.name}: ${text.replace(/^error: /, '')}`;
 }
@@ -90,7 +90,7 @@ export async function runReconcileOnce(o: ReconcileOnceOptions, client: KubeClie
   const emit = (r: PassResult) => {
     results.push(r);
     if (o.output === 'json') deps.io.out.write(`${JSON.stringify(passJson(r, o.dryRun))}\n`);
-    else if (r.error !== undefined) deps.io.err.write(`${errorLine(r, o.allNamespaces)}\n`);
+    else if (r.error !== undefined || r.plan?.refused) deps.io.err.write(`${errorLine(r, o.allNamespaces)}\n`);
     else deps.io.out.write(`${renderPassLine(r, { qualify: o.allNamespaces, dryRun: o.dryRun })}\n`);
   };
   if (o.names.length > 0) {

@@ -95,8 +95,15 @@ export function nextBatchIndex(i: number, steps: number): number {
 
 /** Why the embedded controller will not handle this Rollout (nothing is written), if it will not. */
 export function refusalOf(rollout: Rollout): string | undefined {
-  const strategy = rollout.spec?.strategy;
   const nothing = '; nothing was written';
+  // A malformed object (the CRD schema would reject it; a hand-made server may not) is refused
+  // rather than planned on: the plan would write a status built from garbage.
+  for (const [field, value] of [['spec', rollout.spec], ['status', rollout.status], ['status.canaryStatus', rollout.status?.canaryStatus], ['status.blueGreenStatus', rollout.status?.blueGreenStatus]] as const) {
+    if (value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value))) {
+      return `${field} is ${JSON.stringify(value).slice(0, 40)}, not an object; fix it (kubectl edit${field.startsWith('status') ? ' --subresource=status' : ''})${nothing}`;
+    }
+  }
+  const strategy = rollout.spec?.strategy;
   if (strategy?.blueGreen) return `blue-green rollouts are not supported by the embedded controller yet${nothing}`;
   const canary = strategy?.canary;
   if (!canary) return `the rollout has no canary strategy${nothing}`;

@@ -691,7 +691,6 @@ const objects: CorpusCase[] = inGroup('object', [
     argv: ro('reconcile-once', 'demo'),
     code: FAIL,
     error: /^error: .*no canary steps/,
-    knownFailure: 'reconcile-once prints "demo: refused: the rollout has no canary steps; nothing was written" on stdout, no error: line on stderr',
   },
   {
     name: 'reconcile-once: status is not an object',
@@ -699,7 +698,6 @@ const objects: CorpusCase[] = inGroup('object', [
     argv: ro('reconcile-once', 'demo'),
     code: FAIL,
     error: /^error: demo: (?!Cannot create property)/,
-    knownFailure: "reconcile-once leaks a raw TypeError: \"error: demo: Cannot create property 'observedGeneration' on string 'broken'\" (no hint, internal wording)",
   },
   {
     name: 'reconcile-once: trafficRoutings are refused',
@@ -707,7 +705,6 @@ const objects: CorpusCase[] = inGroup('object', [
     argv: ro('reconcile-once', 'demo'),
     code: FAIL,
     error: /^error: .*traffic routing/,
-    knownFailure: 'reconcile-once prints the refusal on stdout ("demo: refused: traffic routing is not supported …") with no error: line on stderr',
   },
 ]);
 
