@@ -173,7 +173,7 @@ export function buildProgram(deps: Deps, result: { code: number }): Command {
       ['Install it for zsh (a directory on $fpath, after compinit)', '{name} completion zsh > "${fpath[1]}/_kubectl-kruise"'],
       ['Load it in fish', '{name} completion fish | source'],
     ], `\`kubectl kruise <TAB>\` (kubectl >= 1.26) runs kubectl_complete-kruise, shipped next to kubectl-kruise;
-npm and krew do not link it, so put it on PATH yourself:
+npm i -g links it; after a krew install put it on PATH yourself:
   ln -s "$(dirname "$(readlink -f "$(command -v kubectl-kruise)")")/kubectl_complete-kruise" ~/bin/
 `))
     .action(action(() => import('./completion.js')));
