@@ -11,7 +11,7 @@ import type { KubeClient } from '../kube/client.js';
 import { isNotFound } from '../kube/errors.js';
 import { Resources } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
-import { chalkFor } from '../render/color.js';
+import { chalkFor } from './color.js';
 import { renderRolloutText } from '../render/rollout-text.js';
 import { workloadRefOf, workloadResourceOf } from '../rollout/release.js';
 import { toRolloutView, type RolloutView } from '../rollout/view.js';
@@ -53,7 +53,7 @@ export async function readRolloutView(client: KubeClient, name: string, now: Dat
 /** Prints the views as text, JSON (one object, or a List for several) or YAML. */
 export function printViews(views: RolloutView[], output: StatusCommand['output'], deps: Deps, color: boolean): void {
   if (output === 'text') {
-    const chalk = chalkFor(color, deps.env, deps.io.out);
+    const chalk = chalkFor({ color }, deps);
     deps.io.out.write(`${views.map((v) => renderRolloutText(v, { chalk })).join('\n\n')}\n`);
     return;
   }

@@ -12,7 +12,7 @@ import { parseDuration } from '../kube/duration.js';
 import { ApiError, TransportError, isGone } from '../kube/errors.js';
 import { Resources, type ResourceRef } from '../kube/resources.js';
 import type { KubeObject, StatusObject } from '../kube/types.js';
-import { chalkFor } from '../render/color.js';
+import { chalkFor } from './color.js';
 import { LiveRegion } from '../render/live.js';
 import { formatTime, renderRolloutLine, renderRolloutText } from '../render/rollout-text.js';
 import { workloadRefOf, workloadResourceOf } from '../rollout/release.js';
@@ -392,7 +392,7 @@ export async function watchWithGlobals(o: WatchCommand, globals: GlobalOptions, 
   const client = await clientFromGlobals(globals, { ...deps, signal });
   const live = Boolean(deps.io.out.isTTY) && o.output === 'text';
   try {
-    return await runWatch(o, client, deps, { timers: realTimers, chalk: chalkFor(globals.color, deps.env, deps.io.out), live }, stop);
+    return await runWatch(o, client, deps, { timers: realTimers, chalk: chalkFor(globals, deps), live }, stop);
   } finally {
     stop.abort('done');
     client.close?.();

@@ -2,7 +2,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Chalk } from 'chalk';
 import { toRolloutView } from '../../src/rollout/view.js';
-import { chalkFor } from '../../src/render/color.js';
 import { formatTime, renderRolloutLine, renderRolloutText } from '../../src/render/rollout-text.js';
 import type { Rollout } from '../../src/rollout/types.js';
 import type { KubeObject } from '../../src/kube/types.js';
@@ -144,17 +143,5 @@ describe('JSON view', () => {
       currentRelease: true,
       cancelled: false,
     });
-  });
-});
-
-describe('chalkFor', () => {
-  test.each([
-    [true, {}, true, 1],
-    [false, {}, true, 0],
-    [true, { NO_COLOR: '' }, true, 0],
-    [true, { TERM: 'dumb' }, true, 0],
-    [true, {}, false, 0],
-  ])('color %p env %p tty %p → level %p', (color, env, isTTY, level) => {
-    expect(chalkFor(color, env, { isTTY }).level).toBe(level);
   });
 });
