@@ -120,7 +120,8 @@ function retryable(err: unknown): boolean {
  * Keeps one named object in view: list (for a resourceVersion), then watch from it; after the stream
  * ends or drops, resume from the last resourceVersion; on 410 Gone, re-list. `onObject` gets the
  * object, or null when it does not exist / was deleted; `initial` marks the first list's answer.
- * Rejects only on errors that retrying cannot fix (403, 404 of the resource type, bad TLS…).
+ * Rejects on errors that retrying cannot fix (403, 404 of the resource type, bad TLS…), and on
+ * any error before the first list succeeded.
  */
 export async function followObject(
   client: KubeClient,
@@ -170,7 +171,9 @@ export async function followObject(
         rv = undefined;
         continue;
       }
-      if (!retryable(err)) throw err;
+      // Never reached the server (the client already retried the first list): fail now, as
+      // kubectl does, rather than wait silently; once connected, outages are ridden out.
+      if (!retryable(err) || initial) throw err;
       await sleep(timers, delay, signal);
       delay = Math.min(delay * 2, backoff.maxMs);
     }

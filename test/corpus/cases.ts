@@ -447,6 +447,7 @@ const server: CorpusCase[] = inGroup('server', [
     error: /^error: the server did not answer within 150ms \(--request-timeout\)$/,
   },
   { name: 'connection refused', argv: (e) => ['rollout', 'approve', 'demo', '--server', e.deadServer], code: FAIL, error: /^error: the server at http:\/\/127\.0\.0\.1:\d+ refused the connection; is the API server running\? \(check --server\/--kubeconfig\)$/ },
+  { name: 'watch: connection refused from the start', argv: (e) => ['rollout', 'watch', 'demo', '--server', e.deadServer], code: FAIL, error: /^error: the server at http:\/\/127\.0\.0\.1:\d+ refused the connection; is the API server running\? \(check --server\/--kubeconfig\)$/ },
   {
     name: 'watch: 403 on the list',
     setup: (e) => e.sb.faults.failNext({ method: 'GET', path: `${RO}`, status: 403, message: 'rollouts.rollouts.kruise.io is forbidden: User "ci" cannot list resource "rollouts"', times: 10 }),
