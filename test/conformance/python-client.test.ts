@@ -1,0 +1,125 @@
+// The python `kubernetes` client (Debian's python3-kubernetes) as a client of the sandbox: the
+// guide's Deployment and Rollout, a stale status replace → 409, a pod watch, a strategic patch.
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sandboxKubeconfig } from '../../src/sandbox/kubeconfig.js';
+import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import { rolloutController } from '../../src/reconcile/sandbox-controller.js';
+import { admitDeploymentUpdate } from '../../src/reconcile/workload-admission.js';
+import { EXAMPLES } from './harness.js';
+
+// Debian's interpreter: a pyenv `python3` on PATH does not see /usr/lib/python3/dist-packages.
+const PYTHON = '/usr/bin/python3';
+const SCRIPT = fileURLToPath(new URL('./python/sandbox_client.py', import.meta.url));
+
+function pythonKubernetes(): boolean {
+  try {
+    execFileSync(PYTHON, ['-c', 'import kubernetes, yaml'], { stdio: 'ignore', timeout: 15000 });
+    return true;
+  } catch {
+    console.log(`conformance: python kubernetes client not importable by ${PYTHON} (apt-get install python3-kubernetes); skipping the python cases`);
+    return false;
+  }
+}
+
+const describeIfPython = pythonKubernetes() ? describe : describe.skip;
+
+describeIfPython('python kubernetes client against the sandbox', () => {
+  let sb: Sandbox;
+  let dir: string;
+  const steps = new Map<string, any>();
+  let stderr = '';
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kk-python-'));
+    sb = await createSandbox({ podReadyDelayMs: 50, controllers: [rolloutController()], workloadAdmission: { admitDeploymentUpdate } });
+    const kubeconfig = join(dir, 'kubeconfig');
+    // The kubeconfig exactly as `kubectl-kruise sandbox` writes it.
+    writeFileSync(kubeconfig, sandboxKubeconfig(sb.url));
+    const out = await new Promise<string>((resolve) => {
+      execFile(PYTHON, [SCRIPT, kubeconfig, EXAMPLES], { timeout: 25000, env: { PATH: process.env.PATH, HOME: dir } }, (err, stdout, se) => {
+        stderr = se + (err ? `\n${err.message}` : '');
+        resolve(stdout);
+      });
+    });
+    for (const line of out.split('\n').filter(Boolean)) {
+      const rec = JSON.parse(line);
+      steps.set(rec.step, rec);
+    }
+  }, 30000);
+  afterAll(async () => {
+    await sb?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** One step's line; a missing line or a step that raised fails with what python said. */
+  function result(name: string): any {
+    const rec = steps.get(name);
+    if (!rec) throw new Error(`python printed no "${name}" line; stderr:\n${stderr}`);
+    if (rec.error) throw new Error(`python step ${name} raised: ${JSON.stringify(rec, null, 2)}`);
+    return rec;
+  }
+
+  test('the script ran to the end', () => {
+    expect(result('done')).toEqual({ step: 'done' });
+  });
+
+  test('list namespaces', () => {
+    expect(result('list_namespaces').names).toContain('default');
+  });
+
+  test("create and read back the guide's Deployment (apps/v1)", () => {
+    const created = result('create_deployment');
+    expect(created.name).toBe('workload-demo');
+    expect(created.uid).toBeTruthy();
+    expect(created.resourceVersion).toBeTruthy();
+    expect(result('read_deployment')).toMatchObject({
+      name: 'workload-demo',
+      replicas: 10,
+      selector: { app: 'demo' },
+      image: 'busybox:latest',
+      env: { VERSION: 'version-1' },
+      creationTimestampType: 'datetime',
+    });
+  });
+
+  test('CustomObjectsApi: create, get and list the v1beta1 Rollout', () => {
+    expect(result('create_rollout')).toMatchObject({ kind: 'Rollout', apiVersion: 'rollouts.kruise.io/v1beta1', name: 'rollouts-demo' });
+    expect(result('get_rollout')).toMatchObject({ apiVersion: 'rollouts.kruise.io/v1beta1', name: 'rollouts-demo', steps: 3 });
+    expect(result('list_rollouts').names).toEqual(['rollouts-demo']);
+  });
+
+  test('replace_namespaced_custom_object_status with a stale resourceVersion → ApiException 409', () => {
+    const r = result('stale_status_replace');
+    expect(r.patchedLabel).toBe('yes');
+    expect(r.patchedRV).not.toBe(r.staleRV);
+    expect(r).toMatchObject({ status: 409, kind: 'Status', reason: 'Conflict', code: 409 });
+    expect(r.message).toContain('the object has been modified');
+    const put = sb.requests.find((q) => q.method === 'PUT' && q.path === '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts/rollouts-demo/status');
+    expect(put?.status).toBe(409);
+  });
+
+  test('Watch().stream(list_namespaced_pod) receives ADDED events as V1Pod objects', () => {
+    const r = result('watch_pods');
+    expect(r.types).toContain('ADDED');
+    expect(r.added).toBe(10);
+    expect(r.objectType).toBe('V1Pod');
+  });
+
+  test('patch_namespaced_deployment sends a strategic merge patch: containers merge by name', () => {
+    const r = result('strategic_patch');
+    // A JSON merge patch would have replaced the container list and lost image and command.
+    expect(r).toMatchObject({ containers: 1, image: 'busybox:latest', command: ['/bin/sh', '-c', 'sleep 100d'], env: { VERSION: 'version-2' }, generation: 2 });
+    // The Kruise workload admission pauses a Deployment whose Rollout is attached.
+    expect(r.paused).toBe(true);
+    const patch = sb.requests.find((q) => q.method === 'PATCH' && q.path === '/apis/apps/v1/namespaces/default/deployments/workload-demo');
+    expect(patch?.contentType).toBe('application/strategic-merge-patch+json');
+  });
+
+  test('a watch with timeout_seconds ends on the server side', () => {
+    expect(result('watch_times_out').events).toEqual([]);
+  });
+});
