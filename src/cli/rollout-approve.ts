@@ -9,6 +9,9 @@ import { clientFromGlobals } from '../kube/from-flags.js';
 import type { KubeClient } from '../kube/client.js';
 import { approveTarget, planApprove, recheckAfterConflict, type ApproveGuards } from '../rollout/approve.js';
 import { StepState, type Rollout } from '../rollout/types.js';
+import { isCurrentRelease, subStatusOf, workloadRefOf, workloadResourceOf } from '../rollout/release.js';
+import { isNotFound } from '../kube/errors.js';
+import type { KubeObject } from '../kube/types.js';
 
 /** Validated `approve` options. */
 export interface ApproveOptions {
@@ -62,11 +65,39 @@ export async function runApprove(o: ApproveOptions, client: KubeClient, deps: De
       refused = true;
       return printRefusal(deps, name, result.message);
     }
-    if (result.kind === 'noop') return printResult(deps, o.output, result.object, name, 'already approved', printed);
+    if (result.kind === 'noop') {
+      // "Already approved" must not be said of a release that has not started: right after a
+      // workload change the Rollout still shows the previous release, finished. Only this path
+      // pays a third request; an approval that writes stays GET + PUT.
+      const stale = await staleReleaseMessage(client, ns, result.object, o.guards);
+      if (stale) {
+        refused = true;
+        return printRefusal(deps, name, stale);
+      }
+      return printResult(deps, o.output, result.object, name, 'already approved', printed);
+    }
     if (result.dryRun && !o.output) return void deps.io.out.write(`rollout.rollouts.kruise.io/${name} approved (dry run)\n`);
     return printResult(deps, o.output, result.object, name, 'approved', printed);
   });
   return refused ? 1 : code;
+}
+
+/** Why a status cannot vouch for "already approved": it belongs to an earlier release of the workload. */
+async function staleReleaseMessage(client: KubeClient, ns: string, ro: Rollout, guards: ApproveGuards): Promise<string | undefined> {
+  const ref = workloadRefOf(ro);
+  if (!ref) return undefined;
+  let workload: KubeObject;
+  try {
+    workload = await client.get(workloadResourceOf(ref), ns, ref.name);
+  } catch (err) {
+    // No workload, no newer release to confuse with: the status is all there is.
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+  if (isCurrentRelease(ro, workload)) return undefined;
+  const seen = subStatusOf(ro)?.status.observedWorkloadGeneration;
+  const wait = `rollout watch ${ro.metadata.name} --until paused${guards.step !== undefined ? ` --step ${guards.step}` : ''}`;
+  return `does not allow to approve: the status is from an earlier release (it observed ${ref.kind} generation ${seen ?? 'none'}, the ${ref.kind} is at ${workload.metadata.generation}); the controller has not started the current release yet: wait for it with \`${wait}\`; nothing was written`;
 }
 
 /** Runs `approve`. */
