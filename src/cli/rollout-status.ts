@@ -1,18 +1,15 @@
 // `rollout status ROLLOUT… [-w] [--timeout D] [-o json|yaml]`: one GET of the Rollout and one of its
 // workload, printed as the rollout view; exit 0 whatever the state. `-w` is `rollout watch --until completed`.
-import { stringify as toYaml } from 'yaml';
 import type { CommandContext } from './context.js';
 import type { Deps } from './deps.js';
 import { ExitCode, UsageError } from './errors.js';
 import { parseRolloutArgs } from './resource-args.js';
-import { completeWatch, watchWithGlobals } from './rollout-watch.js';
 import { getRollout } from './rollout-mutation.js';
 import type { KubeClient } from '../kube/client.js';
 import { isNotFound } from '../kube/errors.js';
+import { loadYaml } from '../kube/yaml.js';
 import { Resources } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
-import { chalkFor } from './color.js';
-import { renderRolloutText } from '../render/rollout-text.js';
 import { workloadRefOf, workloadResourceOf } from '../rollout/release.js';
 import { toRolloutView, type RolloutView } from '../rollout/view.js';
 
@@ -50,15 +47,20 @@ export async function readRolloutView(client: KubeClient, name: string, now: Dat
   return toRolloutView(ro, workload, now);
 }
 
-/** Prints the views as text, JSON (one object, or a List for several) or YAML. */
-export function printViews(views: RolloutView[], output: StatusCommand['output'], deps: Deps, color: boolean): void {
+/**
+ * Prints the views as text, JSON (one object, or a List for several) or YAML. The text renderer
+ * (chalk) and `yaml` are imported only for the format that needs them: start-up time of `-o json`.
+ */
+export async function printViews(views: RolloutView[], output: StatusCommand['output'], deps: Deps, color: boolean): Promise<void> {
   if (output === 'text') {
+    const [{ chalkFor }, { renderRolloutText }] = await Promise.all([import('./color.js'), import('../render/rollout-text.js')]);
     const chalk = chalkFor({ color }, deps);
     deps.io.out.write(`${views.map((v) => renderRolloutText(v, { chalk })).join('\n\n')}\n`);
     return;
   }
   const data = views.length === 1 ? views[0] : { kind: 'List', apiVersion: 'v1', items: views };
-  deps.io.out.write(output === 'json' ? `${JSON.stringify(data, null, 2)}\n` : toYaml(data));
+  if (output === 'json') deps.io.out.write(`${JSON.stringify(data, null, 2)}\n`);
+  else deps.io.out.write((await loadYaml()).stringify(data));
 }
 
 /** Runs `rollout status`. */
@@ -66,6 +68,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const { args, opts, globals, deps } = ctx;
   if (opts.watch) {
     if (opts.output === 'yaml') throw new UsageError('--watch prints one JSON object per change: use -o json');
+    const { completeWatch, watchWithGlobals } = await import('./rollout-watch.js');
     const o = completeWatch(args, { until: 'completed', timeout: opts.timeout, output: opts.output });
     return watchWithGlobals(o, globals, deps);
   }
@@ -75,7 +78,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   try {
     const views: RolloutView[] = [];
     for (const name of o.names) views.push(await readRolloutView(client, name, deps.now()));
-    printViews(views, o.output, deps, globals.color);
+    await printViews(views, o.output, deps, globals.color);
     return ExitCode.ok;
   } finally {
     client.close?.();

@@ -1,12 +1,10 @@
 // The one HTTP client: node:http/https with a keep-alive agent, JSON bodies, kubectl-style
 // errors, bounded retries for reads, --request-timeout, and the -v request log.
 import http from 'node:http';
-import https from 'node:https';
 import { isIP } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import type { KubeClient, ListOptions, WatchOptions } from './client.js';
 import { ApiError, ConfigError, TransportError, genericStatus } from './errors.js';
-import { clearExecCredentialCache, execCredential } from './exec-credential.js';
 import type { RestConfig } from './kubeconfig.js';
 import { silentLogger, type RequestLogger } from './log.js';
 import { resourcePath, type ResourceRef } from './resources.js';
@@ -86,6 +84,8 @@ class Client implements HttpKubeClient {
   private readonly random: () => number;
   private transport?: Promise<{ agent: http.Agent; auth?: string }>;
   private agent?: http.Agent;
+  /** node:https, loaded only for an https server (it pulls in tls and crypto: start-up time). */
+  private https?: typeof import('node:https');
   private readonly isHttps: boolean;
 
   constructor(
@@ -221,7 +221,7 @@ class Client implements HttpKubeClient {
       // An exec plugin's token may have expired: run the plugin again once.
       if (answer.status === 401 && this.cfg.exec && !reauthenticated) {
         reauthenticated = true;
-        clearExecCredentialCache();
+        (await import('./exec-credential.js')).clearExecCredentialCache();
         this.transport = undefined;
         continue;
       }
@@ -267,6 +267,8 @@ class Client implements HttpKubeClient {
         let cert = cfg.cert;
         let key = cfg.key;
         if (cfg.exec && !token) {
+          // Loaded only for exec users: it pulls in node:child_process (start-up time).
+          const { execCredential } = await import('./exec-credential.js');
           const cred = await execCredential(cfg.exec.config, { dir: cfg.exec.dir, user: cfg.exec.user, env: this.opts.env ?? process.env, server: cfg.server });
           this.log.secret(cred.token);
           this.log.secret(cred.clientKeyData);
@@ -283,8 +285,9 @@ class Client implements HttpKubeClient {
         this.log.secret(auth);
         this.agent?.destroy();
         const common = { keepAlive: true, maxSockets: 32 };
-        this.agent = this.isHttps
-          ? new https.Agent({ ...common, ca: cfg.ca, cert, key, rejectUnauthorized: !cfg.insecureSkipTlsVerify, servername: cfg.tlsServerName && !isIP(cfg.tlsServerName) ? cfg.tlsServerName : undefined })
+        if (this.isHttps) this.https ??= await import('node:https');
+        this.agent = this.https
+          ? new this.https.Agent({ ...common, ca: cfg.ca, cert, key, rejectUnauthorized: !cfg.insecureSkipTlsVerify, servername: cfg.tlsServerName && !isIP(cfg.tlsServerName) ? cfg.tlsServerName : undefined })
           : new http.Agent(common);
         return { agent: this.agent, auth };
       })();
@@ -311,17 +314,18 @@ class Client implements HttpKubeClient {
     }
     if (level >= 8 && body) this.log.line(`Request Body: ${clip(body.toString('utf8'), level)}`);
 
-    const started = performance.now();
+    // Date.now, not performance.now: the global `performance` loads perf_hooks (start-up time).
+    const started = level >= 6 ? Date.now() : 0;
     const logAnswer = (status: number | undefined, resBody?: Buffer) => {
       if (level < 6) return;
-      const ms = Math.round(performance.now() - started);
+      const ms = Date.now() - started;
       this.log.line(`${shown} ${status ? `${status} ${http.STATUS_CODES[status] ?? ''}`.trimEnd() : ''} in ${ms} milliseconds`.replace(/  +/g, ' '));
       if (level >= 8 && resBody && resBody.length) this.log.line(`Response Body: ${clip(resBody.toString('utf8'), level)}`);
     };
 
     return new Promise<Answer>((resolve, reject) => {
       if (signal?.aborted) return reject(abortError());
-      const lib = this.isHttps ? https : http;
+      const lib = this.isHttps ? this.https! : http;
       const req = lib.request(url, { method, headers, agent });
       let settled = false;
       let gotResponse = false;

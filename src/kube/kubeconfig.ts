@@ -7,6 +7,7 @@ import { ConfigError } from './errors.js';
 import { parseDuration } from './duration.js';
 import type { ExecConfig } from './exec-credential.js';
 import { loadYaml } from './yaml.js';
+import { parseSimpleYaml } from './simple-yaml.js';
 
 /** The global flags that shape the connection (a subset of the CLI's GlobalOptions). */
 export interface ConfigFlags {
@@ -74,6 +75,8 @@ export async function loadRestConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv,
     throw new ConfigError(`invalid --request-timeout "${timeoutText}": use a duration such as 5s, 1m or 500ms (0 means no timeout)`, 2);
   }
   const flagServer = flags.server !== undefined ? normaliseServer(flags.server, '--server') : undefined;
+  // The namespace becomes a URL path segment: `..` or `a/b` would address another resource.
+  if (flags.namespace) checkNamespace(flags.namespace, '', 'check -n/--namespace', 2);
 
   const files = kubeconfigFiles(flags, env);
   const merged = await loadMerged(files.paths, files.explicit);
@@ -124,6 +127,8 @@ export async function loadRestConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv,
   if (flagServer === undefined && !rawServer) throw new ConfigError(`cluster "${clusterName}" in kubeconfig ${cluster!.file} has no server; set clusters[].cluster.server or pass --server`);
   const server = flagServer ?? normaliseServer(rawServer!, `cluster "${clusterName}" server`);
 
+  const ctxNamespace = str(ctx.value.namespace);
+  if (!flags.namespace && ctxNamespace) checkNamespace(ctxNamespace, ` in context "${contextName}" of kubeconfig ${ctx.file}`, 'fix the kubeconfig or pass -n', 1);
   const insecure = !!flags.insecureSkipTlsVerify || c['insecure-skip-tls-verify'] === true;
   const cfg: RestConfig = {
     server,
@@ -193,13 +198,16 @@ async function loadMerged(paths: string[], explicit: boolean): Promise<MergedCon
     }
     merged.files.push(file);
     if (text.trim() === '') continue;
-    const { parse } = await loadYaml();
-    let doc: unknown;
-    try {
-      doc = parse(text);
-    } catch (err) {
-      const first = String((err as Error).message).split('\n')[0];
-      throw new ConfigError(`kubeconfig ${file} is not valid YAML: ${first}; fix or regenerate it`);
+    // Fast path: the plain block YAML tools write, without loading `yaml` (start-up time).
+    let doc: unknown = parseSimpleYaml(text);
+    if (doc === undefined) {
+      const { parse } = await loadYaml();
+      try {
+        doc = parse(text);
+      } catch (err) {
+        const first = String((err as Error).message).split('\n')[0];
+        throw new ConfigError(`kubeconfig ${file} is not valid YAML: ${first}; fix or regenerate it`);
+      }
     }
     if (doc === null || doc === undefined) continue;
     if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`kubeconfig ${file} is not a kubeconfig (expected a mapping with clusters, users and contexts)`);
@@ -277,6 +285,12 @@ async function readBytes(file: string, what: string, hint = 'fix the path in the
 
 async function readText(file: string, what: string, hint?: string): Promise<string> {
   return (await readBytes(file, what, hint)).toString('utf8');
+}
+
+/** A namespace is a DNS-1123 label; anything else cannot exist and must not reach a URL path. */
+function checkNamespace(ns: string, where: string, fix: string, exitCode: number): void {
+  if (ns.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns)) return;
+  throw new ConfigError(`invalid namespace "${ns}"${where}: a namespace is lower-case letters, digits and '-' (at most 63); ${fix}`, exitCode);
 }
 
 /** kubectl accepts `host:port` and defaults the scheme to https. */
