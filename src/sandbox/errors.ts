@@ -1,6 +1,7 @@
 // API errors as metav1.Status objects, with Kubernetes' reasons and wording.
 import type { StatusObject } from '../kube/types.js';
 import { qualifiedKind, qualifiedName, type SandboxResource } from './resources.js';
+import { reasonForCode } from '../kube/errors.js';
 
 /** An error the HTTP layer answers with its Status body and code. */
 export class ApiError extends Error {
@@ -13,23 +14,6 @@ export class ApiError extends Error {
   }
 }
 
-const REASON_BY_CODE: Record<number, string> = {
-  400: 'BadRequest',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'NotFound',
-  405: 'MethodNotAllowed',
-  406: 'NotAcceptable',
-  409: 'Conflict',
-  410: 'Expired',
-  415: 'UnsupportedMediaType',
-  422: 'Invalid',
-  429: 'TooManyRequests',
-  500: 'InternalError',
-  503: 'ServiceUnavailable',
-  504: 'Timeout',
-};
-
 /** A Failure Status with the given code, message and (default) reason. */
 export function statusFailure(code: number, message: string, reason?: string, details?: StatusObject['details']): StatusObject {
   return {
@@ -38,7 +22,7 @@ export function statusFailure(code: number, message: string, reason?: string, de
     metadata: {},
     status: 'Failure',
     message,
-    reason: reason ?? REASON_BY_CODE[code] ?? 'Unknown',
+    reason: reason ?? reasonForCode(code),
     ...(details ? { details } : {}),
     code,
   };
