@@ -1,15 +1,9 @@
 // The values every command module receives from the program.
 import type { Deps } from './deps.js';
+import type { ConfigFlags } from '../kube/kubeconfig.js';
 
-/** kubectl-compatible global flags. */
-export interface GlobalOptions {
-  kubeconfig?: string;
-  context?: string;
-  namespace?: string;
-  server?: string;
-  token?: string;
-  insecureSkipTlsVerify?: boolean;
-  requestTimeout?: string;
+/** kubectl-compatible global flags: the connection flags plus output and logging. */
+export interface GlobalOptions extends ConfigFlags {
   /** false with --no-color. */
   color: boolean;
   v?: string;
