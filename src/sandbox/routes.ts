@@ -204,6 +204,8 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, u
             timeoutSeconds: Number.isFinite(timeout) ? timeout : 0,
             sendInitialEvents: q.get('sendInitialEvents') === 'true',
             present: tableVersion ? (o) => asTable([o]) : undefined,
+            // Watchers asking for the same Table version share each event's serialised line.
+            presentKey: tableVersion ? `table:${tableVersion}` : undefined,
           }, ctx.watches);
           return;
         }

@@ -34,6 +34,8 @@ export interface SandboxOptions {
   tls?: { key: string; cert: string };
   /** Watch history length (default 10,000 events). */
   historyLimit?: number;
+  /** How many of the newest requests `requests` keeps (default 10,000; Infinity keeps all, 0 none). */
+  requestLogLimit?: number;
 }
 
 /** One request as the sandbox saw it. */
@@ -52,6 +54,11 @@ export interface Sandbox {
   port: number;
   store: SandboxStore;
   api: SandboxApi;
+  /**
+   * The newest requests, oldest first (at least the last `requestLogLimit`, at most a quarter more).
+   * A plain array: tests filter it and reset it with `length = 0`; an index taken from `length`
+   * stays valid until the log is trimmed.
+   */
   requests: RequestRecord[];
   faults: Faults;
   /** Ends every open watch stream; returns how many. */
@@ -119,6 +126,10 @@ export async function createSandbox(opts: SandboxOptions = {}): Promise<Sandbox>
   const faults = new Faults();
   const watches = new WatchRegistry();
   const requests: RequestRecord[] = [];
+  const logLimit = Math.max(0, opts.requestLogLimit ?? 10_000);
+  // Trimmed in chunks of a quarter of the limit: one splice per many requests keeps the cost of a
+  // push constant (amortised), and trimming in place keeps `sb.requests` the same array.
+  const logSlack = Math.max(1, Math.floor(logLimit / 4));
   const hung = new Set<Socket>();
   let address = '127.0.0.1:0';
 
@@ -140,7 +151,10 @@ export async function createSandbox(opts: SandboxOptions = {}): Promise<Sandbox>
       status: 0,
       ...(req.headers['content-type'] ? { contentType: req.headers['content-type'] } : {}),
     };
-    requests.push(record);
+    if (logLimit > 0) {
+      requests.push(record);
+      if (requests.length > logLimit + logSlack) requests.splice(0, requests.length - logLimit);
+    }
     res.on('finish', () => (record.status = res.statusCode));
     try {
       for (const hook of faults.takeHooks(method, url.pathname)) await hook(req);

@@ -15,11 +15,33 @@ export interface WatchParams {
   sendInitialEvents?: boolean;
   /** How an object is sent (a Table row for kubectl get -w); default: the object itself. */
   present?: (obj: KubeObject) => unknown;
+  /**
+   * Names what `present` produces: watchers with equal keys (and the same group/version) share
+   * one serialised line per event. Without it, a watcher with `present` serialises its own lines.
+   */
+  presentKey?: string;
 }
 
 /** The open watch streams of a server, so they can be dropped (tests) or ended on close. */
 export class WatchRegistry {
   private readonly open = new Set<() => void>();
+  /** The event being fanned out and its lines by representation: only the newest event is kept. */
+  private linesOf?: StoreEvent;
+  private readonly lines = new Map<string, string>();
+
+  /**
+   * The line for `event` in representation `key`, made once and shared by every watcher asking
+   * for the same key while this event is dispatched (listeners run synchronously, one event at a time).
+   */
+  line(event: StoreEvent, key: string, make: () => string): string {
+    if (event !== this.linesOf) {
+      this.linesOf = event;
+      this.lines.clear();
+    }
+    let text = this.lines.get(key);
+    if (text === undefined) this.lines.set(key, (text = make()));
+    return text;
+  }
 
   /** Registers a stream's closer; returns the unregister function. */
   add(close: () => void): () => void {
@@ -66,11 +88,20 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, api: Sandb
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
   let ended = false;
+  const lineOf = (type: string, object: unknown): string => `${JSON.stringify({ type, object })}\n`;
   const send = (type: string, object: unknown): void => {
-    if (!ended) res.write(`${JSON.stringify({ type, object })}\n`);
+    if (!ended) res.write(lineOf(type, object));
   };
   const present = params.present ?? ((o: KubeObject) => o);
   const convert = (o: KubeObject): unknown => present(api.toVersion(t.resource, t.version, o));
+  // The body of a live event depends only on its type (a filter can turn MODIFIED into ADDED or
+  // DELETED), the version asked for (rollouts are converted) and the presentation.
+  const shareKey = params.present && params.presentKey === undefined ? undefined : `${t.resource.group}/${t.version}\0${params.presentKey ?? ''}`;
+  const sendLive = (type: string, e: StoreEvent): void => {
+    if (ended) return;
+    if (shareKey === undefined) return send(type, convert(e.object));
+    res.write(registry.line(e, `${type}\0${shareKey}`, () => lineOf(type, convert(e.object))));
+  };
   const end = (): void => {
     if (ended) return;
     ended = true;
@@ -108,7 +139,7 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, api: Sandb
   const unsubscribe = store.subscribe((e) => {
     if (e.resource !== plural) return;
     const type = translateEvent(e, filter);
-    if (type) send(type, convert(e.object));
+    if (type) sendLive(type, e);
   });
   const unregister = registry.add(end);
   const timer = params.timeoutSeconds && params.timeoutSeconds > 0 ? setTimeout(end, params.timeoutSeconds * 1000) : undefined;

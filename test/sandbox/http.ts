@@ -41,7 +41,7 @@ export interface WatchStream {
 }
 
 /** Opens a watch (GET with ?watch=true…) and parses one JSON event per line. */
-export function openWatch(base: string, path: string): Promise<WatchStream> {
+export function openWatch(base: string, path: string, headers: Record<string, string> = {}): Promise<WatchStream> {
   return new Promise((resolve, reject) => {
     const url = new URL(path, base);
     const events: { type: string; object: any }[] = [];
@@ -50,7 +50,7 @@ export function openWatch(base: string, path: string): Promise<WatchStream> {
     let buf = '';
     let endResolve!: () => void;
     const ended = new Promise<void>((r) => (endResolve = r));
-    const req = request(url, { method: 'GET' }, (res) => {
+    const req = request(url, { method: 'GET', headers }, (res) => {
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         buf += chunk;
