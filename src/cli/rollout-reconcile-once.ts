@@ -7,7 +7,7 @@ import { UsageError } from './errors.js';
 import { parseRolloutArgs } from './resource-args.js';
 import { clientFromGlobals } from '../kube/from-flags.js';
 import type { KubeClient } from '../kube/client.js';
-import { observeAll, reconcileOnce, type PassOptions, type PassResult } from '../reconcile/apply.js';
+import { observeAll, reconcileAll, reconcileOnce, type PassResult, type ReconcileAllOptions } from '../reconcile/apply.js';
 
 /** Validated `reconcile-once` options. */
 export interface ReconcileOnceOptions {
@@ -83,8 +83,11 @@ export function passJson(r: PassResult, dryRun: boolean): Record<string, unknown
   };
 }
 
-/** Runs one pass per selected rollout; returns the exit code (1 if any pass failed or was refused). */
-export async function runReconcileOnce(o: ReconcileOnceOptions, client: KubeClient, deps: Deps, passOpts: PassOptions = {}): Promise<number> {
+/**
+ * Runs one pass per selected rollout; returns the exit code (1 if any pass failed or was refused).
+ * With --all/-A several rollouts are reconciled at once; the lines still come in list order.
+ */
+export async function runReconcileOnce(o: ReconcileOnceOptions, client: KubeClient, deps: Deps, passOpts: ReconcileAllOptions = {}): Promise<number> {
   const results: PassResult[] = [];
   const opts = { ...passOpts, dryRun: o.dryRun };
   const emit = (r: PassResult) => {
@@ -102,10 +105,7 @@ export async function runReconcileOnce(o: ReconcileOnceOptions, client: KubeClie
       deps.io.err.write(ns ? `No resources found in ${ns} namespace.\n` : 'No resources found\n');
       return 0;
     }
-    for (const obs of observed) {
-      const key = { namespace: obs.rollout.metadata.namespace ?? client.namespace, name: obs.rollout.metadata.name! };
-      emit(await reconcileOnce(client, key, deps.now, opts, obs));
-    }
+    await reconcileAll(client, observed, deps.now, opts, emit);
   }
   return results.every((r) => r.error === undefined && !r.plan?.refused) ? 0 : 1;
 }

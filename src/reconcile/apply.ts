@@ -6,7 +6,6 @@ import { ApiError } from '../kube/errors.js';
 import { Resources, type ResourceRef } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
 import { Annotation, type Rollout } from '../rollout/types.js';
-import { isControlledBy } from '../workload/deployment.js';
 import { canonicalJson } from '../workload/hash.js';
 import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
 import { handBack } from './deployment-control.js';
@@ -48,14 +47,58 @@ function selectorString(d: Deployment): string | undefined {
     .join(',');
 }
 
-function join(ro: Rollout, deployments: Deployment[], rss: ReplicaSet[], pods: Pod[]): Observed {
+/** ReplicaSets and pods by the uid of their controller, deployments by namespace and name. */
+interface StateIndex {
+  deployments: Map<string | undefined, Map<string | undefined, Deployment>>;
+  replicaSetsByOwner: Map<string | undefined, ReplicaSet[]>;
+  /** Positions in `pods`, ascending: a rollout's pods keep the order of the list. */
+  podsByOwner: Map<string | undefined, number[]>;
+  pods: Pod[];
+}
+
+/** The uids of an object's controller references (normally one), each once. */
+function controllerUids(obj: KubeObject): Set<string | undefined> {
+  const uids = new Set<string | undefined>();
+  for (const r of obj.metadata.ownerReferences ?? []) if (r.controller) uids.add(r.uid);
+  return uids;
+}
+
+function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+/** Indexes the listed objects once, so that joining each rollout costs its own objects, not all of them. */
+function indexState(deployments: Deployment[], rss: ReplicaSet[], pods: Pod[]): StateIndex {
+  const byName = new Map<string | undefined, Map<string | undefined, Deployment>>();
+  for (const d of deployments) {
+    let names = byName.get(d.metadata.namespace);
+    if (!names) byName.set(d.metadata.namespace, (names = new Map()));
+    // The first of equal names wins, as a linear search would find it.
+    if (!names.has(d.metadata.name)) names.set(d.metadata.name, d);
+  }
+  const replicaSetsByOwner = new Map<string | undefined, ReplicaSet[]>();
+  for (const rs of rss) for (const uid of controllerUids(rs)) pushTo(replicaSetsByOwner, uid, rs);
+  const podsByOwner = new Map<string | undefined, number[]>();
+  pods.forEach((p, i) => {
+    for (const uid of controllerUids(p)) pushTo(podsByOwner, uid, i);
+  });
+  return { deployments: byName, replicaSetsByOwner, podsByOwner, pods };
+}
+
+function join(ro: Rollout, idx: StateIndex): Observed {
   const ns = ro.metadata.namespace;
   const name = workloadName(ro);
   const isDeployment = (ro.spec?.workloadRef ?? ro.spec?.objectRef?.workloadRef)?.kind === 'Deployment';
-  const workload = isDeployment ? deployments.find((d) => d.metadata.namespace === ns && d.metadata.name === name) : undefined;
-  const replicaSets = workload ? rss.filter((rs) => isControlledBy(rs, workload)) : [];
-  const owned = pods.filter((p) => replicaSets.some((rs) => isControlledBy(p, rs)));
-  return { rollout: ro, workload, replicaSets, pods: owned };
+  const workload = isDeployment ? idx.deployments.get(ns)?.get(name) : undefined;
+  // Same answer as filtering every ReplicaSet with isControlledBy(rs, workload), and every pod
+  // with isControlledBy(pod, one of those), in list order.
+  const replicaSets = workload ? (idx.replicaSetsByOwner.get(workload.metadata.uid) ?? []) : [];
+  const positions = new Set<number>();
+  for (const rs of replicaSets) for (const i of idx.podsByOwner.get(rs.metadata.uid) ?? []) positions.add(i);
+  const owned = [...positions].sort((a, b) => a - b).map((i) => idx.pods[i]!);
+  return { rollout: ro, workload, replicaSets: [...replicaSets], pods: owned };
 }
 
 /** The observed state of one rollout: GET the Rollout and its Deployment, LIST its ReplicaSets and pods. */
@@ -77,7 +120,7 @@ export async function observe(client: KubeClient, rollout: RolloutKey | Rollout)
     client.list<ReplicaSet>(Resources.replicaSets, key.namespace, { labelSelector }),
     client.list<Pod>(Resources.pods, key.namespace, { labelSelector }),
   ]);
-  return join(ro, [d], rss.items, pods.items);
+  return join(ro, indexState([d], rss.items, pods.items));
 }
 
 /** Everything the controller reads, from exactly four LISTs. */
@@ -101,7 +144,8 @@ export async function listState(client: KubeClient, namespace: string | undefine
 
 /** The observed state of every rollout, joined in memory by workloadRef and ownerReferences. */
 export function joinState(state: ClusterState): Observed[] {
-  return state.rollouts.map((ro) => join(ro, state.deployments, state.replicaSets, state.pods));
+  const idx = indexState(state.deployments, state.replicaSets, state.pods);
+  return state.rollouts.map((ro) => join(ro, idx));
 }
 
 /** The observed state of every rollout in a namespace (undefined: all namespaces): four LISTs, no GET. */
@@ -115,6 +159,9 @@ export async function observeAll(client: KubeClient, namespace: string | undefin
  */
 export function orphanHandBacks(state: ClusterState): PlannedWrite[] {
   const out: PlannedWrite[] = [];
+  // Rollout names and workload names by namespace, once: not a scan of every rollout per Deployment.
+  let alive: Set<string> | undefined;
+  const aliveKey = (ns: string | undefined, kind: 'rollout' | 'workload', name: string | undefined) => JSON.stringify([ns ?? null, kind, name ?? null]);
   for (const d of state.deployments) {
     const marker = d.metadata.annotations?.[Annotation.inProgressing];
     if (!marker) continue;
@@ -124,10 +171,9 @@ export function orphanHandBacks(state: ClusterState): PlannedWrite[] {
     } catch {
       continue;
     }
-    const alive = state.rollouts.some(
-      (ro) => ro.metadata.namespace === d.metadata.namespace && (ro.metadata.name === rolloutName || workloadName(ro) === d.metadata.name),
-    );
-    if (alive || !rolloutName) continue;
+    alive ??= new Set(state.rollouts.flatMap((ro) => [aliveKey(ro.metadata.namespace, 'rollout', ro.metadata.name), aliveKey(ro.metadata.namespace, 'workload', workloadName(ro))]));
+    const ns = d.metadata.namespace;
+    if (alive.has(aliveKey(ns, 'rollout', rolloutName)) || alive.has(aliveKey(ns, 'workload', d.metadata.name)) || !rolloutName) continue;
     const freed = structuredClone(d);
     handBack(freed);
     if (canonicalJson(freed) !== canonicalJson(d)) out.push({ op: 'update', resource: 'deployments', object: freed });
@@ -206,4 +252,51 @@ export async function reconcileOnce(client: KubeClient, key: RolloutKey, now: ()
       state = undefined;
     }
   }
+}
+
+/** Options of a pass over many rollouts. */
+export interface ReconcileAllOptions extends PassOptions {
+  /** How many rollouts are reconciled at once (default 8). */
+  concurrency?: number;
+}
+
+/**
+ * One pass for each observed rollout, several rollouts at a time: their round trips overlap.
+ * A rollout's own writes stay in order; rollouts naming the same workload run one after another,
+ * in list order (they would race for one Deployment). `onResult` gets the results in list order,
+ * each as soon as it and every one before it are done. Never throws for a failed pass.
+ */
+export async function reconcileAll(
+  client: KubeClient,
+  observed: Observed[],
+  now: () => Date,
+  opts: ReconcileAllOptions = {},
+  onResult?: (r: PassResult, index: number) => void,
+): Promise<PassResult[]> {
+  const results: (PassResult | undefined)[] = new Array(observed.length);
+  const chains = new Map<string, number[]>();
+  observed.forEach((obs, i) => {
+    const workload = workloadName(obs.rollout);
+    pushTo(chains, workload === undefined ? `#${i}` : JSON.stringify([obs.rollout.metadata.namespace ?? null, workload]), i);
+  });
+  // Chains in the order of their first rollout, so the head of the output comes first.
+  const queue = [...chains.values()];
+  let next = 0;
+  let flushed = 0;
+  const flush = (): void => {
+    for (let r = results[flushed]; r !== undefined; r = results[flushed]) onResult?.(r, flushed++);
+  };
+  const worker = async (): Promise<void> => {
+    while (next < queue.length) {
+      for (const i of queue[next++]!) {
+        const obs = observed[i]!;
+        const key = { namespace: obs.rollout.metadata.namespace ?? client.namespace, name: obs.rollout.metadata.name! };
+        results[i] = await reconcileOnce(client, key, now, opts, obs);
+        flush();
+      }
+    }
+  };
+  const lanes = Math.max(1, Math.min(opts.concurrency ?? 8, queue.length));
+  await Promise.all(Array.from({ length: lanes }, worker));
+  return results as PassResult[];
 }

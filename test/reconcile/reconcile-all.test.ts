@@ -1,0 +1,81 @@
+// `reconcile-once -A` reconciles several rollouts at once: the passes overlap on the wire, yet the
+// output lines come in list order and the requests are the same four LISTs plus the needed writes.
+import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import { runCli } from '../helpers/cli.js';
+
+const N = 6;
+const D = '/apis/apps/v1/namespaces/default/deployments';
+const R = '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts';
+
+async function post(base: string, path: string, body: unknown): Promise<void> {
+  const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
+}
+
+const deployment = (name: string) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name },
+  spec: {
+    replicas: 1,
+    selector: { matchLabels: { app: name } },
+    template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'busybox:1' }] } },
+  },
+});
+const rollout = (name: string, workload: string) => ({
+  apiVersion: 'rollouts.kruise.io/v1beta1',
+  kind: 'Rollout',
+  metadata: { name },
+  spec: { workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: workload }, strategy: { canary: { steps: [{ replicas: 1 }, { replicas: '100%' }] } } },
+});
+
+let sb: Sandbox;
+beforeEach(async () => {
+  sb = await createSandbox({ builtinControllers: false });
+  for (let i = 0; i < N; i++) {
+    await post(sb.url, D, deployment(`app-${i}`));
+    await post(sb.url, R, rollout(`ro-${i}`, `app-${i}`));
+  }
+  sb.requests.length = 0;
+});
+afterEach(async () => {
+  await sb.close();
+});
+
+test('the first rollout answered last: the passes overlapped, and the lines still come in list order', async () => {
+  // ro-0's status write is held until the last rollout's write has arrived: a strictly sequential
+  // pass never gets there (the guard below gives up after 3 s and the test fails).
+  let lastArrived!: () => void;
+  const last = new Promise<void>((r) => (lastArrived = r));
+  let overlapped = false;
+  sb.faults.before({ method: 'PUT', path: `rollouts/ro-${N - 1}/status` }, () => lastArrived());
+  sb.faults.before({ method: 'PUT', path: 'rollouts/ro-0/status', times: 1 }, async () => {
+    let guard: NodeJS.Timeout | undefined;
+    overlapped = await Promise.race([last.then(() => true), new Promise<boolean>((r) => (guard = setTimeout(() => r(false), 3000)))]);
+    clearTimeout(guard);
+  });
+
+  const res = await runCli(['rollout', 'reconcile-once', '-A', '-o', 'json', '--server', sb.url]);
+  expect(res.stderr).toBe('');
+  expect(res.code).toBe(0);
+  expect(overlapped).toBe(true);
+  const lines = res.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  expect(lines.map((l) => `${l.name} ${l.ok} ${l.writes.join(',')}`)).toEqual(Array.from({ length: N }, (_, i) => `ro-${i} true rollouts/status`));
+
+  // The request count is unchanged: one status write per rollout and the four LISTs.
+  const puts = sb.requests.filter((q) => q.method === 'PUT').map((q) => q.path.split('/')[7]);
+  expect(puts.sort()).toEqual(Array.from({ length: N }, (_, i) => `ro-${i}`));
+  expect(sb.requests.filter((q) => q.method === 'GET').length).toBe(4);
+  expect(sb.requests.filter((q) => q.method !== 'GET' && q.method !== 'PUT')).toEqual([]);
+});
+
+test('text output keeps list order too, and a second pass writes nothing', async () => {
+  const first = await runCli(['rollout', 'reconcile-once', '-A', '--server', sb.url]);
+  expect(first.code).toBe(0);
+  expect(first.stdout.trim().split('\n').map((l) => l.split(':')[0])).toEqual(Array.from({ length: N }, (_, i) => `default/ro-${i}`));
+  sb.requests.length = 0;
+  const second = await runCli(['rollout', 'reconcile-once', '-A', '--server', sb.url]);
+  expect(second.code).toBe(0);
+  expect(second.stdout.trim().split('\n').map((l) => l.split(':')[0])).toEqual(Array.from({ length: N }, (_, i) => `default/ro-${i}`));
+  expect(sb.requests.map((q) => q.method)).toEqual(['GET', 'GET', 'GET', 'GET']);
+});
