@@ -14,6 +14,14 @@ export interface WatchOptions extends ListOptions {
   signal?: AbortSignal;
   /** Ask the server to send BOOKMARK events. */
   allowWatchBookmarks?: boolean;
+  /**
+   * A "watch list" (KEP-3157): the current objects as ADDED events, then a BOOKMARK annotated
+   * `k8s.io/initial-events-end: "true"`, then changes — one request instead of list + watch.
+   * Servers without the WatchList feature reject it (422/400) or ignore it.
+   */
+  sendInitialEvents?: boolean;
+  /** `NotOlderThan` (required with sendInitialEvents) or `Exact`. */
+  resourceVersionMatch?: string;
 }
 
 /** A typed, unstructured Kubernetes client. Errors are ApiError / TransportError (errors.ts). */

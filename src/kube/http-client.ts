@@ -146,6 +146,8 @@ class Client implements HttpKubeClient {
       fieldSelector: o.fieldSelector,
       resourceVersion: o.resourceVersion,
       allowWatchBookmarks: o.allowWatchBookmarks ? 'true' : undefined,
+      sendInitialEvents: o.sendInitialEvents === undefined ? undefined : String(o.sendInitialEvents),
+      resourceVersionMatch: o.resourceVersionMatch,
     };
     const signal = anySignal(this.opts.signal, o.signal);
     let answer: Answer;

@@ -22,6 +22,11 @@ export class FakeTimers implements Timers {
     return this.queue.length;
   }
 
+  /** How many timers are due within `ms` from now (0: the ones the next advance(0) runs). */
+  dueWithin(ms: number): number {
+    return this.queue.filter((t) => t.at <= this.now + ms).length;
+  }
+
   /** Moves time forward by `ms`, running every timer due (also ones scheduled while running), in order. */
   advance(ms: number): void {
     const target = this.now + ms;

@@ -65,3 +65,16 @@ export function watchRequests(sb: Sandbox): { path: string; resourceVersion?: st
 export function watchesOpened(sb: Sandbox, n: number): Promise<void> {
   return waitFor(() => watchRequests(sb).length >= n, `${n} watch requests`);
 }
+
+/**
+ * What a GET asked for: `list`, `watch` (resumed from a resourceVersion, or a plain watch), or
+ * `watch-list` (KEP-3157: the initial state and the changes on one stream). A watch list must carry
+ * every parameter a real API server requires with sendInitialEvents, and no resourceVersion.
+ */
+export function watchKind(query: Record<string, string>): 'list' | 'watch' | 'watch-list' {
+  if (query.watch !== 'true') return 'list';
+  if (query.sendInitialEvents === undefined) return 'watch';
+  const complete = query.sendInitialEvents === 'true' && query.resourceVersionMatch === 'NotOlderThan' && query.allowWatchBookmarks === 'true' && !query.resourceVersion;
+  if (!complete) throw new Error(`an incomplete watch list: ${JSON.stringify(query)}`);
+  return 'watch-list';
+}

@@ -48,8 +48,10 @@ describe('rollout watch on a TTY: live view', () => {
     const { rollout, workload, out, deps, client, timers } = await setup(clock);
     const code = runWatch(completeWatch(['rollouts-demo'], {}), client, deps, { timers, chalk: plain, live: true, frameMs: 100 });
 
-    // The first state is drawn on the next timer turn, not before.
-    await waitFor(() => timers.pending === 2, 'the first frame to be scheduled (frame + elapsed ticker)');
+    // The first state is drawn on the next timer turn, not before. (Waiting for "2 pending" alone
+    // would race: each stream's watch-list grace timer is pending until its first event.)
+    await waitFor(() => timers.dueWithin(0) === 1, 'the first frame to be scheduled');
+    expect(timers.pending).toBe(2); // the frame + the elapsed ticker; the grace timers are cleared
     expect(out.text()).toBe('');
     timers.advance(0);
     const frame1 = await expectedFrame(rollout, workload!, start, 'the release is in progress', 0);
@@ -96,7 +98,7 @@ describe('rollout watch on a TTY: live view', () => {
     const ctl = new AbortController();
     const { out, err, deps, client, timers } = await setup(clock, ctl.signal);
     const code = runWatch(completeWatch(['rollouts-demo'], {}), client, deps, { timers, chalk: plain, live: true });
-    await waitFor(() => timers.pending === 2, 'the first frame to be scheduled');
+    await waitFor(() => timers.dueWithin(0) === 1, 'the first frame to be scheduled');
     timers.advance(0);
     ctl.abort();
     expect(await code).toBe(130);

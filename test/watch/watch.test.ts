@@ -7,7 +7,7 @@ import type { RolloutStatus } from '../../src/rollout/types.js';
 import { podTemplateHash } from '../../src/workload/hash.js';
 import { scenario } from '../fixtures/load.js';
 import { create, putStatus, read, remove, seedScenario, update } from '../fixtures/seed.js';
-import { startWatch, stopAll, waitFor, watchesOpened, watchRequests } from './harness.js';
+import { startWatch, stopAll, waitFor, watchesOpened, watchKind, watchRequests } from './harness.js';
 
 let sb: Sandbox;
 beforeEach(async () => {
@@ -107,16 +107,12 @@ describe('rollout watch: non-TTY transcript', () => {
         '',
       ].join('\n'),
     );
-    // No polling: one list and one watch per object.
-    const reqs = sb.requests.filter((r) => r.path.includes('rollouts-demo') || r.path.endsWith('/rollouts') || r.path.endsWith('/deployments'));
-    expect(reqs.filter((r) => r.method === 'GET').map((r) => `${r.path} ${r.query.watch ? 'watch' : 'list'}`)).toEqual(
-      expect.arrayContaining([
-        '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts list',
-        '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts watch',
-        '/apis/apps/v1/namespaces/default/deployments list',
-        '/apis/apps/v1/namespaces/default/deployments watch',
-      ]),
-    );
+    // No polling, one request per stream: a watch list for the Rollout, one for its Deployment.
+    const streams = sb.requests.filter((r) => r.method === 'GET' && (r.path.endsWith('/rollouts') || r.path.endsWith('/deployments')));
+    expect(streams.map((r) => `${r.path} ${watchKind(r.query)}`)).toEqual([
+      '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts watch-list',
+      '/apis/apps/v1/namespaces/default/deployments watch-list',
+    ]);
     expect(watchRequests(sb)).toHaveLength(2);
   });
 
@@ -255,7 +251,7 @@ describe('rollout watch: connections', () => {
     ]);
   });
 
-  test('410 Gone as an HTTP answer to the resumed watch: re-list, then watch again', async () => {
+  test('410 Gone as an HTTP answer to the resumed watch: start again with a watch list', async () => {
     const { rollout, workload } = await seedFirstDeploy();
     const gen = await setVersion(workload, 'version-2');
     const w = startWatch(sb, ['rollout', 'watch', 'rollouts-demo', '--until', 'paused']);
@@ -266,12 +262,13 @@ describe('rollout watch: connections', () => {
     sb.dropWatches();
     await waitFor(() => sb.requests.slice(before).filter((r) => r.path === rollouts && r.query.watch === 'true').length === 2, 'a second rollout watch');
     // A streaming watch has no final status until it ends (0).
-    expect(sb.requests.slice(before).filter((r) => r.path === rollouts).map((r) => `${r.query.watch ? 'watch' : 'list'} ${r.status}`)).toEqual(['watch 410', 'list 200', 'watch 0']);
+    // One request again: a new watch list, no separate list.
+    expect(sb.requests.slice(before).filter((r) => r.path === rollouts).map((r) => `${watchKind(r.query)} ${r.status}`)).toEqual(['watch 410', 'watch-list 0']);
     await putStatus(sb.url, rollout, status(gen, { step: 1, state: 'StepPaused', updated: 1, ready: 1 }));
     expect(await w.code).toBe(0);
   });
 
-  test('410 Gone as an ERROR event (history compacted while disconnected): re-list', async () => {
+  test('410 Gone as an ERROR event (history compacted while disconnected): start again with a watch list', async () => {
     await sb.close();
     sb = await createSandbox({ port: 0, podReadyDelayMs: 0, builtinControllers: false, historyLimit: 4 });
     const { rollout, workload } = await seedFirstDeploy();
@@ -292,7 +289,7 @@ describe('rollout watch: connections', () => {
     const before = sb.requests.length;
     sb.dropWatches();
     await waitFor(() => sb.requests.slice(before).filter((r) => r.path === rollouts && r.query.watch === 'true').length === 2, 'a second rollout watch');
-    expect(sb.requests.slice(before).filter((r) => r.path === rollouts).map((r) => (r.query.watch ? 'watch' : 'list'))).toEqual(['watch', 'list', 'watch']);
+    expect(sb.requests.slice(before).filter((r) => r.path === rollouts).map((r) => watchKind(r.query))).toEqual(['watch', 'watch-list']);
     await putStatus(sb.url, rollout, status(gen, { step: 1, state: 'StepPaused', updated: 1, ready: 1 }));
     expect(await w.code).toBe(0);
   });
