@@ -9,9 +9,10 @@ import { ExitCode, UsageError } from './errors.js';
 import { parseRolloutArgs } from './resource-args.js';
 import type { KubeClient } from '../kube/client.js';
 import { parseDuration } from '../kube/duration.js';
-import { ApiError, TransportError, isGone } from '../kube/errors.js';
-import { Resources, type ResourceRef } from '../kube/resources.js';
-import type { KubeObject, StatusObject } from '../kube/types.js';
+import { ApiError } from '../kube/errors.js';
+import { followObject, realTimers, type Timers } from '../kube/follow.js';
+import { Resources } from '../kube/resources.js';
+import type { KubeObject } from '../kube/types.js';
 import { chalkFor } from './color.js';
 import { LiveRegion } from '../render/live.js';
 import { formatTime, renderRolloutLine, renderRolloutText } from '../render/rollout-text.js';
@@ -19,32 +20,6 @@ import { workloadRefOf, workloadResourceOf } from '../rollout/release.js';
 import type { Rollout } from '../rollout/types.js';
 import { toRolloutView, type RolloutView } from '../rollout/view.js';
 import { evaluateWatch, type WatchMemory, type WatchUntil } from '../rollout/watch-condition.js';
-
-/** Timers behind an interface, so tests drive throttling and backoff without real waits. */
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-/** The process' timers. */
-export const realTimers: Timers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
-
-/** Waits `ms`, or less when `signal` aborts. */
-export function sleep(timers: Timers, ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      timers.clearTimeout(handle);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const handle = timers.setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 /** A parsed `rollout watch` invocation. */
 export interface WatchCommand {
@@ -108,166 +83,6 @@ function worst(codes: number[]): number {
 /** What to call the condition in messages: `completed`, `paused at step 1`. */
 function conditionText(o: WatchCommand): string {
   return `${o.until}${o.step !== undefined ? ` at step ${o.step}` : ''}${o.rolloutId !== undefined ? ` (rollout-id ${o.rolloutId})` : ''}`;
-}
-
-function retryable(err: unknown): boolean {
-  if (err instanceof TransportError) return err.retryable || err.failure === 'refused' || err.failure === 'reset' || err.failure === 'timeout' || err.failure === 'invalid';
-  if (err instanceof ApiError) return err.code >= 500 || err.code === 429 || err.code === 408;
-  return false;
-}
-
-/** How long a watch list may stay silent before one list settles whether the object exists (see followObject). */
-export const WATCH_LIST_GRACE_MS = 1000;
-
-/** The annotation on the BOOKMARK that ends a watch list's initial events (KEP-3157). */
-const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
-
-/** Clients whose server refused a watch list: they list + watch for the rest of the process. */
-const noWatchList = new WeakSet<KubeClient>();
-
-/**
- * A refusal of the watch-list parameters: 422 Invalid (the WatchList gate is off, or a 1.19–1.26
- * server: "resourceVersionMatch is forbidden for watch") or 400. Not 403: that is RBAC, and
- * list + watch would be refused as well, so it is reported.
- */
-function refusesWatchList(err: unknown): boolean {
-  return err instanceof ApiError && (err.code === 422 || err.code === 400);
-}
-
-/**
- * Keeps one named object in view with one request per stream: a "watch list" (KEP-3157:
- * sendInitialEvents=true, resourceVersionMatch=NotOlderThan) gives the current object as ADDED
- * events, then a BOOKMARK annotated `k8s.io/initial-events-end: "true"` — that bookmark with no
- * ADDED before it means the object does not exist — then the changes, on the same stream. After
- * the stream ends or drops, resume from the last resourceVersion (a plain watch); on 410 Gone,
- * start again with a watch list. `onObject` gets the object, or null when it does not exist / was
- * deleted; `initial` marks the first answer.
- *
- * Older servers: one that refuses the parameters (422/400) gets list + watch from then on, for
- * this client. One that ignores them streams a plain watch, whose synthetic ADDED event still
- * says the object exists, but no bookmark ever says that it does not: if neither an event nor the
- * end bookmark comes within WATCH_LIST_GRACE_MS (on the injected timers), one list settles it and
- * the stream already open goes on (it is not dropped; its events win over a list still in flight).
- *
- * Rejects on errors that retrying cannot fix (403, 404 of the resource type, bad TLS…), and on
- * any error before the server first answered (the client has already retried it).
- */
-export async function followObject(
-  client: KubeClient,
-  ref: ResourceRef,
-  namespace: string,
-  name: string,
-  onObject: (obj: KubeObject | null, initial: boolean) => void,
-  signal: AbortSignal,
-  timers: Timers,
-  backoff = { initialMs: 100, maxMs: 2000 },
-): Promise<void> {
-  const fieldSelector = `metadata.name=${name}`;
-  let rv: string | undefined;
-  let initial = true;
-  /** The server has answered once (a list, or an event): from then on, outages are ridden out. */
-  let reached = false;
-  let delay = backoff.initialMs;
-  const deliver = (obj: KubeObject | null) => {
-    const first = initial;
-    initial = false;
-    onObject(obj, first);
-  };
-  while (!signal.aborted) {
-    let gone = false;
-    try {
-      if (rv === undefined && noWatchList.has(client)) {
-        const list = await client.list(ref, namespace, { fieldSelector });
-        if (signal.aborted) return;
-        reached = true;
-        rv = list.metadata?.resourceVersion ?? '0';
-        deliver(list.items[0] ?? null);
-      }
-      // rv undefined here: a watch list, whose first events settle whether the object exists.
-      const listing = rv === undefined;
-      let settled = !listing;
-      let failure: unknown;
-      let settling: Promise<void> | undefined;
-      const round = new AbortController();
-      const streamSignal = AbortSignal.any([signal, round.signal]);
-      const settle = (obj: KubeObject | null) => {
-        settled = true;
-        reached = true;
-        timers.clearTimeout(grace);
-        deliver(obj);
-      };
-      const grace = listing
-        ? timers.setTimeout(() => {
-            settling = client.list(ref, namespace, { fieldSelector }).then(
-              (list) => {
-                if (settled || streamSignal.aborted) return; // the stream told first
-                rv ??= list.metadata?.resourceVersion ?? '0';
-                settle(list.items[0] ?? null);
-              },
-              (err: unknown) => {
-                failure = err;
-                round.abort();
-              },
-            );
-          }, WATCH_LIST_GRACE_MS)
-        : undefined;
-      const opts = listing
-        ? { fieldSelector, sendInitialEvents: true, resourceVersionMatch: 'NotOlderThan', allowWatchBookmarks: true, signal: streamSignal }
-        : { fieldSelector, resourceVersion: rv, allowWatchBookmarks: true, signal: streamSignal };
-      try {
-        for await (const ev of client.watch(ref, namespace, opts)) {
-          reached = true;
-          if (ev.type === 'ERROR') {
-            const status = ev.object as unknown as StatusObject;
-            if (status.code === 410) {
-              gone = true; // too old: the server no longer has our version, start again
-              break;
-            }
-            throw new ApiError(status);
-          }
-          if (ev.object?.metadata?.resourceVersion) rv = ev.object.metadata.resourceVersion;
-          if (ev.type === 'BOOKMARK') {
-            if (!settled && ev.object?.metadata?.annotations?.[INITIAL_EVENTS_END] === 'true') settle(null);
-            continue;
-          }
-          delay = backoff.initialMs;
-          const obj = ev.type === 'DELETED' ? null : ev.object;
-          if (settled) onObject(obj, false);
-          else settle(obj);
-        }
-        // A list still in flight decides before the next round (not a second one beside it).
-        if (settling && !signal.aborted) await settling;
-      } catch (err) {
-        if (listing && !settled && refusesWatchList(err)) {
-          noWatchList.add(client);
-          continue; // list + watch at once
-        }
-        throw err;
-      } finally {
-        timers.clearTimeout(grace);
-        round.abort();
-        // A watch list that ended before it settled is started again, not resumed from a bookmark.
-        if (gone || !settled) rv = undefined;
-      }
-      if (failure !== undefined) throw failure;
-      if (signal.aborted) return;
-      if (gone) continue; // 410: start again at once
-      // The stream ended (server timeout or a dropped connection): resume after a short pause.
-      await sleep(timers, delay, signal);
-      delay = Math.min(delay * 2, backoff.maxMs);
-    } catch (err) {
-      if (signal.aborted) return;
-      if (isGone(err)) {
-        rv = undefined;
-        continue;
-      }
-      // Never reached the server (the client already retried the first request): fail now, as
-      // kubectl does, rather than wait silently; once connected, outages are ridden out.
-      if (!retryable(err) || !reached) throw err;
-      await sleep(timers, delay, signal);
-      delay = Math.min(delay * 2, backoff.maxMs);
-    }
-  }
 }
 
 /** How changes reach the user: one line per change, NDJSON, or a live view on a TTY. */

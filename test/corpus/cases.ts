@@ -44,7 +44,6 @@ const ro = (verb: string, ...rest: string[]) => (e: CaseEnv) => ['rollout', verb
 const kc = (e: CaseEnv, name: string, text: string) => put(e.dir, name, text);
 const withKc = (verb: string, file: string, ...rest: string[]) => (e: CaseEnv) => ['rollout', verb, 'demo', '--kubeconfig', path.join(e.dir, file), ...rest];
 const gets = (sb: Sandbox) => sb.requests.filter((r) => r.method === 'GET').length;
-const puts = (sb: Sandbox) => sb.requests.filter((r) => r.method === 'PUT').length;
 const expectCount = (what: string, got: number, want: number) => {
   if (got !== want) throw new Error(`want ${want} ${what}, got ${got}`);
 };

@@ -1,5 +1,5 @@
 // Manual timers for the watch's Timers interface: nothing fires until the test advances time.
-import type { Timers } from '../../src/cli/rollout-watch.js';
+import type { Timers } from '../../src/kube/follow.js';
 
 /** A queue of timers run by advance(); `pending` tells what is scheduled. */
 export class FakeTimers implements Timers {

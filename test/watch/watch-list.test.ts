@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { Chalk } from 'chalk';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { ApiError as SandboxApiError, statusFailure } from '../../src/sandbox/errors.js';
-import { completeWatch, runWatch, WATCH_LIST_GRACE_MS } from '../../src/cli/rollout-watch.js';
+import { completeWatch, runWatch } from '../../src/cli/rollout-watch.js';
+import { WATCH_LIST_GRACE_MS } from '../../src/kube/follow.js';
 import { clientFromGlobals } from '../../src/kube/from-flags.js';
 import type { Deps } from '../../src/cli/deps.js';
 import type { KubeObject } from '../../src/kube/types.js';
@@ -272,5 +273,34 @@ describe('rollout watch against a server that ignores the watch-list parameters'
     } finally {
       await stub.close();
     }
+  });
+});
+
+describe('rollout watch against a server that answers every watch with 410 Gone', () => {
+  let sb: Sandbox;
+  beforeEach(async () => {
+    sb = await createSandbox({ port: 0, podReadyDelayMs: 0 });
+  });
+  afterEach(async () => {
+    await sb.close();
+  });
+
+  test('starts again at once the first time, then backs off instead of spinning', async () => {
+    await seedWaiting(sb);
+    let gone = 0;
+    sb.faults.before(
+      (req) => {
+        if (new URL(req.url ?? '/', 'http://x').searchParams.get('watch') !== 'true') return;
+        gone++;
+        throw new SandboxApiError(statusFailure(410, 'too old resource version: 1 (2)'));
+      },
+      { method: 'GET' },
+    );
+    const w = startWatch(sb, ['rollout', 'watch', 'rollouts-demo', '--timeout', '1500ms']);
+    expect(await w.code).toBe(3);
+    expect(w.stderr()).toBe('error: timed out waiting for rollout/rollouts-demo to be completed\n');
+    // Two streams, 1.5 s, backoff 100 ms doubling: a handful of tries each, not a tight loop.
+    expect(gone).toBeGreaterThanOrEqual(4);
+    expect(gone).toBeLessThan(30);
   });
 });
