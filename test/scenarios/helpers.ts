@@ -22,6 +22,12 @@ export const GUIDE_PATCH = '{"spec":{"template":{"spec":{"containers":[{"name":"
 /** The guide's patch with another version. */
 export const versionPatch = (version: string) => GUIDE_PATCH.replace('version-2', version);
 
+/** Sends one JSON request to the sandbox (POST/PUT/PATCH); throws with the answer when it is not 2xx. */
+export async function send(sb: Sandbox, method: string, path: string, body: unknown, contentType = 'application/json'): Promise<void> {
+  const res = await fetch(`${sb.url}${path}`, { method, headers: { 'content-type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+}
+
 /** A parsed copy of one of the reference example objects. */
 export function loadExample(file: string): any {
   return parse(readFileSync(join(EXAMPLES, file), 'utf8'));

@@ -20,15 +20,11 @@ import {
   rolloutOf,
   until,
   versionPatch,
+  send,
 } from './helpers.js';
 
 const ROUNDS = Number(process.env.SCENARIO_RACE_ROUNDS ?? 5);
 const ROUND_MS = 20_000;
-
-async function send(sb: Sandbox, method: string, path: string, body: unknown, contentType = 'application/json'): Promise<void> {
-  const res = await fetch(`${sb.url}${path}`, { method, headers: { 'content-type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-}
 
 /** The release of `version` is over: Healthy, Completed, Succeeded, status current, 10 ready pods of it and no others. */
 function finished(sb: Sandbox, version: string): boolean {

@@ -4,12 +4,7 @@
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { admitDeploymentUpdate } from '../../src/reconcile/workload-admission.js';
 import { runCli } from '../helpers/cli.js';
-import { GUIDE_PATCH, expectPods, loadExample, readyVersions, rolloutOf, rolloutWithSteps, until } from './helpers.js';
-
-async function send(sb: Sandbox, method: string, path: string, body: unknown, contentType = 'application/json'): Promise<void> {
-  const res = await fetch(`${sb.url}${path}`, { method, headers: { 'content-type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-}
+import { GUIDE_PATCH, expectPods, loadExample, readyVersions, rolloutOf, rolloutWithSteps, until, send } from './helpers.js';
 
 describe('pause.duration with reconcile-once and an injected clock', () => {
   let sb: Sandbox;
