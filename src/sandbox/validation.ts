@@ -154,5 +154,44 @@ export function applyDefaults(obj: KubeObject, r: SandboxResource): KubeObject {
     spec.revisionHistoryLimit ??= 10;
     spec.progressDeadlineSeconds ??= 600;
   }
+  if (spec.template && typeof spec.template === 'object') spec.template = defaultPodTemplate(spec.template as Record<string, unknown>);
   return { ...obj, spec };
+}
+
+/**
+ * The pod template defaults a real API server stores. They matter beyond looks: clients send
+ * templates back as they read them (`kubectl rollout undo` copies a ReplicaSet's template, with
+ * `resources: {}`), and a template compares equal to its ReplicaSet's only if both are defaulted.
+ */
+function defaultPodTemplate(template: Record<string, unknown>): Record<string, unknown> {
+  const podSpec = template.spec;
+  if (!podSpec || typeof podSpec !== 'object' || Array.isArray(podSpec)) return template;
+  const spec = { ...(podSpec as Record<string, unknown>) };
+  for (const field of ['containers', 'initContainers']) {
+    if (!Array.isArray(spec[field])) continue;
+    spec[field] = (spec[field] as unknown[]).map((c) => {
+      if (!c || typeof c !== 'object' || Array.isArray(c)) return c;
+      const container = { ...(c as Record<string, unknown>) };
+      container.resources ??= {};
+      container.terminationMessagePath ??= '/dev/termination-log';
+      container.terminationMessagePolicy ??= 'File';
+      if (typeof container.image === 'string') container.imagePullPolicy ??= pullPolicyFor(container.image);
+      return container;
+    });
+  }
+  spec.restartPolicy ??= 'Always';
+  spec.terminationGracePeriodSeconds ??= 30;
+  spec.dnsPolicy ??= 'ClusterFirst';
+  spec.securityContext ??= {};
+  spec.schedulerName ??= 'default-scheduler';
+  return { ...template, spec };
+}
+
+/** Kubernetes' default: Always for `:latest` or an untagged image, else IfNotPresent. */
+function pullPolicyFor(image: string): string {
+  const name = image.split('@')[0]!;
+  const slash = name.lastIndexOf('/');
+  const colon = name.lastIndexOf(':');
+  const tag = colon > slash ? name.slice(colon + 1) : '';
+  return tag === '' || tag === 'latest' ? 'Always' : 'IfNotPresent';
 }

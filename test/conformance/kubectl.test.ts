@@ -122,6 +122,21 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('%s', (label, kubectl)
     if (!modern) await eventually(async () => (await call(env.sb.url, 'GET', `${D}/plain`)).body.status?.readyReplicas === 3);
   });
 
+  test('set env rolls a new ReplicaSet; rollout undo goes back to the old one (no third)', async () => {
+    const rsNames = async () =>
+      ((await call(env.sb.url, 'GET', '/apis/apps/v1/namespaces/default/replicasets?labelSelector=app%3Dplain')).body.items as { metadata: { name: string }; spec: { replicas: number } }[])
+        .map((rs) => `${rs.metadata.name}=${rs.spec.replicas}`)
+        .sort();
+    const before = await rsNames();
+    expect(before).toHaveLength(1);
+    expect(await env.run(['set', 'env', 'deployment/plain', 'MODE=two'])).toMatchObject({ code: 0 });
+    await eventually(async () => (await rsNames()).length === 2 && (await rsNames()).includes(before[0]!.replace(/=\d+$/, '=0')));
+    expect(await env.run(['rollout', 'undo', 'deployment/plain'])).toMatchObject({ code: 0, stdout: 'deployment.apps/plain rolled back\n' });
+    // The template kubectl sends back (with the server's defaults) matches the first ReplicaSet.
+    await eventually(async () => (await rsNames()).includes(before[0]!));
+    expect(await rsNames()).toHaveLength(2);
+  });
+
   test('delete removes the Deployment and what it owns; a second delete is NotFound', async () => {
     expect(await env.run(['delete', 'deployment', 'plain'])).toMatchObject({ code: 0, stdout: 'deployment.apps "plain" deleted\n' });
     await eventually(async () => (await call(env.sb.url, 'GET', '/api/v1/namespaces/default/pods?labelSelector=app%3Dplain')).body.items.length === 0);
