@@ -29,3 +29,34 @@ export class UsageError extends CliError {
     this.name = 'UsageError';
   }
 }
+
+/** An `error: …` line (kubectl style, one line); a server's `Error from server (…)` keeps its own prefix. */
+export function errorLine(message: string): string {
+  const oneLine = message.replace(/\s*\n\s*/g, ' ').trim();
+  return /^error: /i.test(oneLine) || /^Error from server/.test(oneLine) ? oneLine : `error: ${oneLine}`;
+}
+
+/**
+ * The failures of a command over several objects (kubectl's aggregate): each object's failure is
+ * printed once as an `error:` line and the others still run; the command then exits 1.
+ */
+export class ObjectFailures {
+  private failed = 0;
+  constructor(private readonly err: { write(chunk: string): unknown }) {}
+
+  /** Prints one object's failure. */
+  add(message: string): void {
+    this.failed++;
+    this.err.write(`${errorLine(message)}\n`);
+  }
+
+  /** Counts a failure the output already shows (an `-o json` object with `ok: false`). */
+  addShown(): void {
+    this.failed++;
+  }
+
+  /** failure if any object failed, else `otherwise`. */
+  exitCode(otherwise: ExitCodeValue = ExitCode.ok): ExitCodeValue {
+    return this.failed > 0 ? ExitCode.failure : otherwise;
+  }
+}

@@ -1,6 +1,6 @@
 // The entry point: parses argv, runs one command, and maps every error to an exit code.
 import { CommanderError } from 'commander';
-import { CliError, ExitCode } from './errors.js';
+import { CliError, ExitCode, errorLine } from './errors.js';
 import { processDeps, type Deps } from './deps.js';
 import { buildProgram } from './program.js';
 
@@ -37,17 +37,12 @@ export function reportError(err: unknown, deps: Deps): number {
     return ExitCode.usage;
   }
   if (err instanceof CliError) {
-    deps.io.err.write(`${prefixed(err.message)}\n`);
+    deps.io.err.write(`${errorLine(err.message)}\n`);
     return err.exitCode;
   }
   const message = err instanceof Error ? err.message : String(err);
-  deps.io.err.write(`${prefixed(message)}\n`);
+  deps.io.err.write(`${errorLine(message)}\n`);
   // Errors from src/kube (ApiError, TransportError, ConfigError) carry their own exit code.
   const code = (err as { exitCode?: unknown } | null)?.exitCode;
   return typeof code === 'number' && Number.isInteger(code) ? code : ExitCode.failure;
-}
-
-function prefixed(message: string): string {
-  const oneLine = message.replace(/\s*\n\s*/g, ' ').trim();
-  return /^error: /i.test(oneLine) || /^Error from server/.test(oneLine) ? oneLine : `error: ${oneLine}`;
 }
