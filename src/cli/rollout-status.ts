@@ -8,7 +8,6 @@ import { getRollout } from './rollout-mutation.js';
 import type { KubeClient } from '../kube/client.js';
 import { isNotFound } from '../kube/errors.js';
 import { loadYaml } from '../kube/yaml.js';
-import { Resources } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
 import { workloadRefOf, workloadResourceOf } from '../rollout/release.js';
 import { toRolloutView, type RolloutView } from '../rollout/view.js';
@@ -37,9 +36,8 @@ export async function readRolloutView(client: KubeClient, name: string, now: Dat
   const ref = workloadRefOf(ro);
   let workload: KubeObject | null = null;
   if (ref) {
-    const resource = ref.kind === 'Deployment' && ref.apiVersion === 'apps/v1' ? Resources.deployments : workloadResourceOf(ref);
     try {
-      workload = await client.get(resource, ro.metadata.namespace ?? namespace, ref.name);
+      workload = await client.get(workloadResourceOf(ref), ro.metadata.namespace ?? namespace, ref.name);
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }

@@ -227,7 +227,7 @@ export async function runWatch(o: WatchCommand, client: KubeClient, deps: Deps, 
         mine.signal.addEventListener('abort', () => ctl.abort(), { once: true });
         followObject(
           client,
-          ref.kind === 'Deployment' && ref.apiVersion === 'apps/v1' ? Resources.deployments : workloadResourceOf(ref),
+          workloadResourceOf(ref),
           namespace,
           ref.name,
           (obj) => {
