@@ -1,9 +1,55 @@
 // Shell completion: `completion bash|zsh|fish` prints a script; the hidden `__complete WORDS…`
 // prints candidates one per line and a cobra-style `:DIRECTIVE` line, which is also the
 // protocol kubectl (>= 1.26) speaks with `kubectl_complete-kruise` for `kubectl kruise <TAB>`.
-import type { Command } from 'commander';
-import type { CommandContext, GlobalOptions } from './context.js';
+import { Argument, type Command } from 'commander';
+import type { GlobalOptions } from './context.js';
 import type { Deps } from './deps.js';
+import { ExitCode, type ExitCodeValue } from './errors.js';
+import { help } from './help-text.js';
+
+const SHELLS = ['bash', 'zsh', 'fish'] as const;
+/** A shell `completion` prints a script for. */
+export type Shell = (typeof SHELLS)[number];
+
+/** Validated `completion` options. */
+export interface CompletionOptions {
+  shell: Shell;
+}
+
+/** Adds `completion SHELL` with its help to `parent`. */
+export function addCompletionCommand(parent: Command, name: string): Command {
+  return parent
+    .command('completion')
+    .description('Print a shell completion script for bash, zsh or fish')
+    .addArgument(new Argument('<shell>', 'the shell to print the script for').choices(SHELLS))
+    .addHelpText('after', help(name, [
+      ['Load completion into the current bash shell', 'source <({name} completion bash)'],
+      ['Install it for zsh (a directory on $fpath, after compinit)', '{name} completion zsh > "${fpath[1]}/_kubectl-kruise"'],
+      ['Load it in fish', '{name} completion fish | source'],
+    ], `\`kubectl kruise <TAB>\` (kubectl >= 1.26) runs kubectl_complete-kruise, shipped next to kubectl-kruise;
+npm i -g links it; after a krew install put it on PATH yourself:
+  ln -s "$(dirname "$(readlink -f "$(command -v kubectl-kruise)")")/kubectl_complete-kruise" ~/bin/
+`));
+}
+
+/** Adds the hidden `__complete WORDS…` that the scripts and kubectl_complete-kruise call (cobra's protocol). */
+export function addCompleteCommand(parent: Command): Command {
+  return parent
+    .command('__complete', { hidden: true })
+    .description('Print completion candidates for WORDS, one per line, then :DIRECTIVE')
+    .argument('[words...]')
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments();
+}
+
+/** The shell argument (commander has checked it against the choices). */
+export function completeCompletion(args: string[]): CompletionOptions {
+  return { shell: args[0] as Shell };
+}
+
+/** Checks the options; the one argument is checked by commander. */
+export function validateCompletion(_o: CompletionOptions): void {}
 
 /** Cobra's ShellCompDirective bits (the subset we emit). */
 export const Directive = { default: 0, noSpace: 2, noFileComp: 4, filterDirs: 16 } as const;
@@ -210,19 +256,19 @@ export function completionWords(rawArgs: string[] | undefined, parsed: string[])
 }
 
 /** `__complete WORDS…`: candidates one per line and `:DIRECTIVE`; on any error prints nothing, exit 0. */
-export async function runComplete(ctx: CommandContext, program: Command, words: string[]): Promise<number> {
+export async function runComplete(program: Command, words: string[], globals: GlobalOptions, deps: Deps): Promise<ExitCodeValue> {
   try {
     const plan = planCompletion(treeFromCommander(program), words);
-    const candidates = plan.fetch ? [...plan.candidates, ...(await fetchCandidates(plan.fetch, ctx.globals, ctx.deps))] : plan.candidates;
-    ctx.deps.io.out.write(candidates.map((c) => `${c}\n`).join('') + `:${plan.directive}\n`);
+    const candidates = plan.fetch ? [...plan.candidates, ...(await fetchCandidates(plan.fetch, globals, deps))] : plan.candidates;
+    deps.io.out.write(candidates.map((c) => `${c}\n`).join('') + `:${plan.directive}\n`);
   } catch {
     // Completion must never print errors into the user's command line.
   }
-  return 0;
+  return ExitCode.ok;
 }
 
 /** The completion script for a shell; `cmd` is the executable name it completes. */
-export function completionScript(shell: 'bash' | 'zsh' | 'fish', cmd = 'kubectl-kruise'): string {
+export function completionScript(shell: Shell, cmd = 'kubectl-kruise'): string {
   const fn = `_${cmd.replace(/[^A-Za-z0-9]/g, '_')}`;
   switch (shell) {
     case 'bash':
@@ -291,7 +337,7 @@ complete -c ${cmd} -f -a '(_${fn}_complete)'
 }
 
 /** `completion SHELL`: prints the script for bash, zsh or fish. */
-export async function run(ctx: CommandContext): Promise<number> {
-  ctx.deps.io.out.write(completionScript(ctx.args[0] as 'bash' | 'zsh' | 'fish'));
-  return 0;
+export async function runCompletion(o: CompletionOptions, deps: Deps): Promise<ExitCodeValue> {
+  deps.io.out.write(completionScript(o.shell));
+  return ExitCode.ok;
 }

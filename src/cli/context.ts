@@ -1,4 +1,4 @@
-// The values every command module receives from the program.
+// The values every command receives from the program.
 import type { Deps } from './deps.js';
 import type { ConfigFlags } from '../kube/kubeconfig.js';
 
@@ -9,13 +9,8 @@ export interface GlobalOptions extends ConfigFlags {
   v?: string;
 }
 
-/** Parsed arguments of one command invocation. */
-export interface CommandContext<O = Record<string, unknown>> {
-  args: string[];
-  opts: O;
-  globals: GlobalOptions;
-  deps: Deps;
-}
+/** The global flags when none were given (a command's options built outside the program, in tests). */
+export const NO_GLOBALS: GlobalOptions = { color: true };
 
-/** A command module's entry: returns the exit code, throws typed errors. */
-export type CommandRun<O = Record<string, unknown>> = (ctx: CommandContext<O>) => Promise<number>;
+/** Runs the whole CLI on argv and returns its exit code (main); the demo types commands through it. */
+export type CliRunner = (argv: string[], overrides?: Partial<Deps>) => Promise<number>;

@@ -8,7 +8,7 @@ import { buildProgram } from './program.js';
 export async function main(argv: string[], overrides: Partial<Deps> = {}): Promise<number> {
   const deps = processDeps(overrides);
   const result = { code: ExitCode.ok as number };
-  const program = buildProgram(deps, result);
+  const program = buildProgram(deps, result, main);
   for (const cmd of [program, ...allCommands(program)]) {
     cmd.exitOverride();
     cmd.configureOutput({

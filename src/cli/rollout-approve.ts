@@ -1,10 +1,9 @@
 // `rollout approve`: StepPaused → StepReady through GET + PUT /status with resourceVersion
 // (the guide's "use update, not patch"); guards --step and --rollout-id; 409 → re-read, re-check.
-import type { CommandContext } from './context.js';
 import type { Deps } from './deps.js';
-import { UsageError } from './errors.js';
-import { parseRolloutArgs } from './resource-args.js';
-import { forEachRollout, mutateRollout, parseMutationOutput, printRefusal, printResult, type MutationOutput } from './rollout-mutation.js';
+import { ObjectFailures, type ExitCodeValue } from './errors.js';
+import type { ApproveOptions } from './rollout-approve-options.js';
+import { addRefusal, forEachRollout, mutateRollout, printResult } from './rollout-mutation.js';
 import { clientFromGlobals } from '../kube/from-flags.js';
 import type { KubeClient } from '../kube/client.js';
 import { approveTarget, planApprove, recheckAfterConflict, type ApproveGuards } from '../rollout/approve.js';
@@ -13,37 +12,22 @@ import { isCurrentRelease, subStatusOf, workloadRefOf, workloadResourceOf } from
 import { isNotFound } from '../kube/errors.js';
 import type { KubeObject } from '../kube/types.js';
 
-/** Validated `approve` options. */
-export interface ApproveOptions {
-  names: string[];
-  guards: ApproveGuards;
-  dryRun: boolean;
-  output: MutationOutput;
+/** Runs `approve`: connects with the global flags and approves each rollout. */
+export async function runApprove(o: ApproveOptions, deps: Deps): Promise<ExitCodeValue> {
+  const client = await clientFromGlobals(o.globals, deps);
+  try {
+    return await approveRollouts(o, client, deps);
+  } finally {
+    client.close();
+  }
 }
 
-/** Parses and validates arguments and flags; a usage error sends no request. */
-export function completeApprove(args: string[], opts: Record<string, unknown>): ApproveOptions {
-  const names = parseRolloutArgs(args);
-  const guards: ApproveGuards = {};
-  if (opts.step !== undefined) {
-    const s = String(opts.step).trim();
-    if (!/^\d+$/.test(s) || Number(s) < 1) throw new UsageError(`invalid --step "${String(opts.step)}": use the step number, an integer from 1`);
-    guards.step = Number(s);
-  }
-  if (opts.rolloutId !== undefined) {
-    const id = String(opts.rolloutId);
-    if (id === '') throw new UsageError('--rollout-id needs a value');
-    guards.rolloutId = id;
-  }
-  return { names, guards, dryRun: opts.dryRun === true, output: parseMutationOutput(opts.output) };
-}
-
-/** Approves each rollout; returns the exit code (1 if any was refused or failed). */
-export async function runApprove(o: ApproveOptions, client: KubeClient, deps: Deps): Promise<number> {
+/** Approves each rollout; returns the exit code (failure if any was refused or failed). */
+export async function approveRollouts(o: ApproveOptions, client: KubeClient, deps: Deps): Promise<ExitCodeValue> {
   const ns = client.namespace;
   const printed = { printed: 0 };
-  let refused = false;
-  const code = await forEachRollout(o.names, deps, async (name) => {
+  const failures = new ObjectFailures(deps.io.err);
+  await forEachRollout(o.names, failures, async (name) => {
     let first: ReturnType<typeof approveTarget> | undefined;
     const plan = (ro: Rollout) => {
       const p = planApprove(ro, o.guards, deps.now());
@@ -61,25 +45,19 @@ export async function runApprove(o: ApproveOptions, client: KubeClient, deps: De
         return t.stepIndex === first!.stepIndex && t.rolloutId === first!.rolloutId && sub?.currentStepState === StepState.StepReady;
       },
     });
-    if (result.kind === 'refused') {
-      refused = true;
-      return printRefusal(deps, name, result.message);
-    }
+    if (result.kind === 'refused') return addRefusal(failures, name, result.message);
     if (result.kind === 'noop') {
       // "Already approved" must not be said of a release that has not started: right after a
       // workload change the Rollout still shows the previous release, finished. Only this path
       // pays a third request; an approval that writes stays GET + PUT.
       const stale = await staleReleaseMessage(client, ns, result.object, o.guards);
-      if (stale) {
-        refused = true;
-        return printRefusal(deps, name, stale);
-      }
+      if (stale) return addRefusal(failures, name, stale);
       return printResult(deps, o.output, result.object, name, 'already approved', printed);
     }
     if (result.dryRun && !o.output) return void deps.io.out.write(`rollout.rollouts.kruise.io/${name} approved (dry run)\n`);
     return printResult(deps, o.output, result.object, name, 'approved', printed);
   });
-  return refused ? 1 : code;
+  return failures.exitCode();
 }
 
 /** Why a status cannot vouch for "already approved": it belongs to an earlier release of the workload. */
@@ -98,15 +76,4 @@ async function staleReleaseMessage(client: KubeClient, ns: string, ro: Rollout, 
   const seen = subStatusOf(ro)?.status.observedWorkloadGeneration;
   const wait = `rollout watch ${ro.metadata.name} --until paused${guards.step !== undefined ? ` --step ${guards.step}` : ''}`;
   return `does not allow to approve: the status is from an earlier release (it observed ${ref.kind} generation ${seen ?? 'none'}, the ${ref.kind} is at ${workload.metadata.generation}); the controller has not started the current release yet: wait for it with \`${wait}\`; nothing was written`;
-}
-
-/** Runs `approve`. */
-export async function run(ctx: CommandContext): Promise<number> {
-  const o = completeApprove(ctx.args, ctx.opts);
-  const client = await clientFromGlobals(ctx.globals, ctx.deps);
-  try {
-    return await runApprove(o, client, ctx.deps);
-  } finally {
-    client.close();
-  }
 }

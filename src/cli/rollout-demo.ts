@@ -1,9 +1,34 @@
 // `rollout demo`: the user guide's walkthrough, end to end, on an in-process sandbox with the
 // embedded rollout controller. Every step prints the command a user would type and its effect.
-import type { CommandContext } from './context.js';
+// The commands run through the CLI it is given (main), not an import of it: main builds the
+// program that contains this command.
+import type { Command } from 'commander';
+import { NO_GLOBALS, type CliRunner, type GlobalOptions } from './context.js';
 import type { Deps } from './deps.js';
-import { main } from './main.js';
-import { CliError } from './errors.js';
+import { CliError, ExitCode, type ExitCodeValue } from './errors.js';
+import { help } from './help-text.js';
+
+/** Validated `rollout demo` options. */
+export interface DemoOptions {
+  /** false with --no-color, passed on to every command the demo runs. */
+  color: boolean;
+}
+
+/** Adds `demo` with its help to `parent`. */
+export function addDemoCommand(parent: Command, name: string): Command {
+  return parent
+    .command('demo')
+    .description("Run the user guide's walkthrough on an in-process sandbox")
+    .addHelpText('after', help(name, [['Watch a canary release go 1 -> 5 -> 10 pods with two approvals', 'rollout demo']]));
+}
+
+/** The demo's options: it has no flags of its own. */
+export function completeDemo(globals: GlobalOptions = NO_GLOBALS): DemoOptions {
+  return { color: globals.color !== false };
+}
+
+/** Checks the options; there are none to refuse. */
+export function validateDemo(_o: DemoOptions): void {}
 
 const DEPLOYMENT = {
   apiVersion: 'apps/v1',
@@ -35,9 +60,8 @@ const ROLLOUT = {
 
 const GUIDE_PATCH = '{"spec":{"template":{"spec":{"containers":[{"name":"busybox", "env":[{"name":"VERSION", "value":"version-2"}]}]}}}}';
 
-/** Runs the walkthrough; exit 0 when it ends with every pod at version-2. */
-export async function run(ctx: CommandContext): Promise<number> {
-  const { deps } = ctx;
+/** Runs the walkthrough, typing each command into `cli`; ok when it ends with every pod at version-2. */
+export async function runDemo(o: DemoOptions, deps: Deps, cli: CliRunner): Promise<ExitCodeValue> {
   const out = (s = '') => deps.io.out.write(`${s}\n`);
   const [{ createSandbox }, { rolloutController }, { admitDeploymentUpdate }] = await Promise.all([
     import('../sandbox/server.js'),
@@ -52,7 +76,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   });
   const server = sandbox.url;
   const kruise = (argv: string[], io: Deps['io'] = deps.io) =>
-    main([...argv, '--server', server, ...(ctx.globals.color === false ? ['--no-color'] : [])], { ...deps, io, invokedAs: 'kubectl-kruise' });
+    cli([...argv, '--server', server, ...(o.color ? [] : ['--no-color'])], { ...deps, io, invokedAs: 'kubectl-kruise' });
   const quiet: Deps['io'] = { out: { write: () => true }, err: deps.io.err };
   const started = deps.now().getTime();
   const api = (method: string, path: string, body: unknown, contentType = 'application/json') =>
@@ -76,7 +100,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   };
   const wait = async (args: string[]) => {
     const code = await kruise(['rollout', 'watch', 'rollouts-demo', '-n', 'default', '--timeout', '60s', ...args], quiet);
-    if (code !== 0) throw new CliError(`demo: waiting for ${args.join(' ')} ended with exit code ${code}`);
+    if (code !== ExitCode.ok) throw new CliError(`demo: waiting for ${args.join(' ')} ended with exit code ${code}`);
   };
   const say = (title: string, command?: string) => {
     out();
@@ -108,7 +132,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     ] as const) {
       say(`Step ${step + 1}: release batch ${step}`, 'kubectl-kruise rollout approve rollout/rollouts-demo -n default');
       const code = await kruise(['rollout', 'approve', 'rollout/rollouts-demo', '-n', 'default', '--step', String(step - 1)]);
-      if (code !== 0) throw new CliError(`demo: approve ended with exit code ${code}`);
+      if (code !== ExitCode.ok) throw new CliError(`demo: approve ended with exit code ${code}`);
       await wait(step === 3 ? ['--until', 'completed'] : ['--until', 'paused', '--step', String(step)]);
       await waitForVersionCount(pods, 'version-2', expected);
       await kruise(['rollout', 'status', 'rollouts-demo', '-n', 'default']);
@@ -117,7 +141,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     const final = await pods();
     out();
     out(`Done in ${((deps.now().getTime() - started) / 1000).toFixed(1)}s: ${final.get('version-2') ?? 0} of 10 pods run version-2.`);
-    return final.get('version-2') === 10 && final.size === 1 ? 0 : 1;
+    return final.get('version-2') === 10 && final.size === 1 ? ExitCode.ok : ExitCode.failure;
   } finally {
     await sandbox.close();
   }

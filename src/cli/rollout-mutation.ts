@@ -1,23 +1,14 @@
 // Shared by approve, pause and resume: read a Rollout (v1beta1, else v1alpha1), update it
 // with resourceVersion and re-plan on 409, print kubectl's name line or the object as written.
 import type { Deps } from './deps.js';
-import { CliError, UsageError } from './errors.js';
+import { CliError, type ObjectFailures } from './errors.js';
+import type { MutationOutput } from './flags.js';
 import type { KubeClient } from '../kube/client.js';
 import { ApiError, TransportError, isConflict, isObjectNotFound } from '../kube/errors.js';
 import { Resources, resourcePath, type ResourceRef } from '../kube/resources.js';
 import { loadYaml } from '../kube/yaml.js';
 import type { Rollout } from '../rollout/types.js';
 import { ROLLOUT_NAME_PREFIX, ROLLOUT_QUALIFIED_RESOURCE } from '../rollout/types.js';
-
-/** -o values the mutations accept. */
-export type MutationOutput = 'json' | 'yaml' | 'name' | undefined;
-
-/** Validates -o (usage error before any request). */
-export function parseMutationOutput(o: unknown): MutationOutput {
-  if (o === undefined || o === '') return undefined;
-  if (o === 'json' || o === 'yaml' || o === 'name') return o;
-  throw new UsageError(`unable to match a printer suitable for the output format "${String(o)}", allowed formats are: json, yaml, name`);
-}
 
 /** A Rollout as read, with the API version it was read at (writes go to the same one). */
 export interface ReadRollout {
@@ -129,25 +120,21 @@ export async function mutateRollout(client: KubeClient, ns: string, name: string
   }
 }
 
-/** Runs `each` for every name; prints per-object errors kubectl-style and returns the exit code (1 if any failed). */
-export async function forEachRollout(names: string[], deps: Deps, each: (name: string) => Promise<void>): Promise<number> {
-  let failed = false;
+/** Runs `each` for every name; an object's API answer (404, 403, 422…) is that object's failure, and the others still run. */
+export async function forEachRollout(names: string[], failures: ObjectFailures, each: (name: string) => Promise<void>): Promise<void> {
   for (const name of names) {
     try {
       await each(name);
     } catch (err) {
-      // A per-object API answer (404, 403, 422…) is that object's failure; the others still run.
       if (!(err instanceof ApiError)) throw err;
-      deps.io.err.write(`${err.message}\n`);
-      failed = true;
+      failures.add(err.message);
     }
   }
-  return failed ? 1 : 0;
 }
 
-/** `error: rollouts.rollouts.kruise.io "NAME" <message>` on stderr. */
-export function printRefusal(deps: Deps, name: string, message: string): void {
-  deps.io.err.write(`error: ${ROLLOUT_QUALIFIED_RESOURCE} "${name}" ${message}\n`);
+/** A refused rollout: `error: rollouts.rollouts.kruise.io "NAME" <message>`. */
+export function addRefusal(failures: ObjectFailures, name: string, message: string): void {
+  failures.add(`${ROLLOUT_QUALIFIED_RESOURCE} "${name}" ${message}`);
 }
 
 /** Prints a result: the name line with `verb` (or the object with -o). Objects are separated for yaml. */

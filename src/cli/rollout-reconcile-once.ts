@@ -1,44 +1,22 @@
 // `rollout reconcile-once`: one pass of the embedded Kruise Rollout controller per selected
 // Rollout, then exit. Every write is a PUT with resourceVersion (or a POST for a new ReplicaSet);
 // a 409 re-reads and re-plans that rollout (bounded). Exit 0 when every pass succeeded.
-import type { CommandContext } from './context.js';
 import type { Deps } from './deps.js';
-import { UsageError } from './errors.js';
-import { parseRolloutArgs } from './resource-args.js';
+import { ExitCode, ObjectFailures, type ExitCodeValue } from './errors.js';
+import type { ReconcileOnceOptions } from './rollout-reconcile-once-options.js';
 import { clientFromGlobals } from '../kube/from-flags.js';
 import type { KubeClient } from '../kube/client.js';
 import { observeAll, reconcileAll, reconcileOnce, type PassResult, type ReconcileAllOptions } from '../reconcile/apply.js';
-
-/** Validated `reconcile-once` options. */
-export interface ReconcileOnceOptions {
-  /** Rollout names (empty with --all / -A). */
-  names: string[];
-  all: boolean;
-  allNamespaces: boolean;
-  dryRun: boolean;
-  output?: 'json';
-}
-
-/** Parses and validates arguments and flags; a usage error sends no request. */
-export function completeReconcileOnce(args: string[], opts: Record<string, unknown>): ReconcileOnceOptions {
-  const all = opts.all === true;
-  const allNamespaces = opts.allNamespaces === true;
-  if (opts.output !== undefined && opts.output !== 'json') throw new UsageError(`invalid -o "${String(opts.output)}": reconcile-once supports -o json`);
-  if (args.length === 0 && !all && !allNamespaces) throw new UsageError('give ROLLOUT… (rollout/NAME or NAME), --all, or -A');
-  if (args.length > 0 && (all || allNamespaces)) throw new UsageError('give either rollout names or --all/-A, not both');
-  const names = args.length > 0 ? parseRolloutArgs(args) : [];
-  return { names, all, allNamespaces, dryRun: opts.dryRun === true, output: opts.output as 'json' | undefined };
-}
 
 function errorText(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ');
 }
 
-/** The stderr line of a failed or refused pass, kubectl style. */
-function errorLine(r: PassResult, qualify: boolean): string {
+/** What a failed or refused pass says on its `error:` line: the rollout, then why. */
+function failureMessage(r: PassResult, qualify: boolean): string {
   const text = r.error !== undefined ? errorText(r.error) : (r.plan?.refused ?? '');
   if (/^Error from server/.test(text)) return text;
-  return `error: ${qualify ? `${r.key.namespace}/` : ''}${r.key.name}: ${text.replace(/^error: /, '')}`;
+  return `${qualify ? `${r.key.namespace}/` : ''}${r.key.name}: ${text.replace(/^error: /, '')}`;
 }
 
 /** One line of text for a pass: `rollouts-demo: step 1/3 StepUpgrade -> StepPaused (writes: …)`. */
@@ -83,17 +61,30 @@ export function passJson(r: PassResult, dryRun: boolean): Record<string, unknown
   };
 }
 
+/** Runs `reconcile-once`: connects with the global flags and runs one pass per selected rollout. */
+export async function runReconcileOnce(o: ReconcileOnceOptions, deps: Deps): Promise<ExitCodeValue> {
+  const client = await clientFromGlobals(o.globals, deps);
+  try {
+    return await reconcileSelected(o, client, deps);
+  } finally {
+    client.close();
+  }
+}
+
 /**
- * Runs one pass per selected rollout; returns the exit code (1 if any pass failed or was refused).
+ * Runs one pass per selected rollout; returns the exit code (failure if any pass failed or was refused).
  * With --all/-A several rollouts are reconciled at once; the lines still come in list order.
  */
-export async function runReconcileOnce(o: ReconcileOnceOptions, client: KubeClient, deps: Deps, passOpts: ReconcileAllOptions = {}): Promise<number> {
-  const results: PassResult[] = [];
+export async function reconcileSelected(o: ReconcileOnceOptions, client: KubeClient, deps: Deps, passOpts: ReconcileAllOptions = {}): Promise<ExitCodeValue> {
   const opts = { ...passOpts, dryRun: o.dryRun };
+  const failures = new ObjectFailures(deps.io.err);
   const emit = (r: PassResult) => {
-    results.push(r);
-    if (o.output === 'json') deps.io.out.write(`${JSON.stringify(passJson(r, o.dryRun))}\n`);
-    else if (r.error !== undefined || r.plan?.refused) deps.io.err.write(`${errorLine(r, o.allNamespaces)}\n`);
+    const failed = r.error !== undefined || Boolean(r.plan?.refused);
+    // -o json reports a failed pass in its object (ok: false), not on stderr.
+    if (o.output === 'json') {
+      deps.io.out.write(`${JSON.stringify(passJson(r, o.dryRun))}\n`);
+      if (failed) failures.addShown();
+    } else if (failed) failures.add(failureMessage(r, o.allNamespaces));
     else deps.io.out.write(`${renderPassLine(r, { qualify: o.allNamespaces, dryRun: o.dryRun })}\n`);
   };
   if (o.names.length > 0) {
@@ -102,21 +93,11 @@ export async function runReconcileOnce(o: ReconcileOnceOptions, client: KubeClie
     const ns = o.allNamespaces ? undefined : client.namespace;
     const observed = await observeAll(client, ns);
     if (observed.length === 0) {
+      // kubectl says so on stderr, and it is not an error.
       deps.io.err.write(ns ? `No resources found in ${ns} namespace.\n` : 'No resources found\n');
-      return 0;
+      return ExitCode.ok;
     }
     await reconcileAll(client, observed, deps.now, opts, emit);
   }
-  return results.every((r) => r.error === undefined && !r.plan?.refused) ? 0 : 1;
-}
-
-/** Runs `reconcile-once`. */
-export async function run(ctx: CommandContext): Promise<number> {
-  const o = completeReconcileOnce(ctx.args, ctx.opts);
-  const client = await clientFromGlobals(ctx.globals, ctx.deps);
-  try {
-    return await runReconcileOnce(o, client, ctx.deps);
-  } finally {
-    client.close();
-  }
+  return failures.exitCode();
 }

@@ -1,33 +1,15 @@
 // `rollout status ROLLOUT… [-w] [--timeout D] [-o json|yaml]`: one GET of the Rollout and one of its
 // workload, printed as the rollout view; exit 0 whatever the state. `-w` is `rollout watch --until completed`.
-import type { CommandContext } from './context.js';
 import type { Deps } from './deps.js';
-import { ExitCode, UsageError } from './errors.js';
-import { parseRolloutArgs } from './resource-args.js';
+import { ExitCode, type ExitCodeValue } from './errors.js';
 import { getRollout } from './rollout-mutation.js';
+import type { StatusOptions } from './rollout-status-options.js';
 import type { KubeClient } from '../kube/client.js';
 import { isNotFound } from '../kube/errors.js';
 import { loadYaml } from '../kube/yaml.js';
 import type { KubeObject } from '../kube/types.js';
 import { workloadRefOf, workloadResourceOf } from '../rollout/release.js';
 import { toRolloutView, type RolloutView } from '../rollout/view.js';
-
-/** A parsed one-shot `rollout status`. */
-export interface StatusCommand {
-  names: string[];
-  output: 'text' | 'json' | 'yaml';
-}
-
-/** Parses and validates a one-shot status (usage errors before any request). */
-export function completeStatus(args: string[], opts: Record<string, unknown>): StatusCommand {
-  const names = parseRolloutArgs(args);
-  const o = opts.output;
-  if (o !== undefined && o !== 'json' && o !== 'yaml') {
-    throw new UsageError(`unable to match a printer suitable for the output format "${String(o)}", allowed formats are: json, yaml`);
-  }
-  if (opts.timeout !== undefined && !opts.watch) throw new UsageError('--timeout applies to --watch');
-  return { names, output: (o as 'json' | 'yaml' | undefined) ?? 'text' };
-}
 
 /** Reads one rollout and its workload (≤ 2 requests; a missing workload is shown as not found). */
 export async function readRolloutView(client: KubeClient, name: string, now: Date): Promise<RolloutView> {
@@ -49,7 +31,7 @@ export async function readRolloutView(client: KubeClient, name: string, now: Dat
  * Prints the views as text, JSON (one object, or a List for several) or YAML. The text renderer
  * (chalk) and `yaml` are imported only for the format that needs them: start-up time of `-o json`.
  */
-export async function printViews(views: RolloutView[], output: StatusCommand['output'], deps: Deps, color: boolean): Promise<void> {
+export async function printViews(views: RolloutView[], output: StatusOptions['output'], deps: Deps, color: boolean): Promise<void> {
   if (output === 'text') {
     const [{ chalkFor }, { renderRolloutText }] = await Promise.all([import('./color.js'), import('../render/rollout-text.js')]);
     const chalk = chalkFor({ color }, deps);
@@ -61,22 +43,18 @@ export async function printViews(views: RolloutView[], output: StatusCommand['ou
   else deps.io.out.write((await loadYaml()).stringify(data));
 }
 
-/** Runs `rollout status`. */
-export async function run(ctx: CommandContext): Promise<number> {
-  const { args, opts, globals, deps } = ctx;
-  if (opts.watch) {
-    if (opts.output === 'yaml') throw new UsageError('--watch prints one JSON object per change: use -o json');
-    const { completeWatch, watchWithGlobals } = await import('./rollout-watch.js');
-    const o = completeWatch(args, { until: 'completed', timeout: opts.timeout, output: opts.output });
-    return watchWithGlobals(o, globals, deps);
+/** Runs `rollout status`: one read per rollout, printed; with -w, `rollout watch --until completed`. */
+export async function runStatus(o: StatusOptions, deps: Deps): Promise<ExitCodeValue> {
+  if (o.watch) {
+    const { runWatchCommand } = await import('./rollout-watch.js');
+    return runWatchCommand(o.watch, deps);
   }
-  const o = completeStatus(args, opts);
   const { clientFromGlobals } = await import('../kube/from-flags.js');
-  const client = await clientFromGlobals(globals, deps);
+  const client = await clientFromGlobals(o.globals, deps);
   try {
     const views: RolloutView[] = [];
     for (const name of o.names) views.push(await readRolloutView(client, name, deps.now()));
-    await printViews(views, o.output, deps, globals.color);
+    await printViews(views, o.output, deps, o.globals.color);
     return ExitCode.ok;
   } finally {
     client.close?.();

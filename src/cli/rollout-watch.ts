@@ -3,12 +3,10 @@
 // list + watch on servers without it; resume after a drop; start again on 410 Gone) and exits 0
 // when the condition holds, 4 when it cannot hold any more, 3 on timeout, 130 on Ctrl-C.
 import type { ChalkInstance } from 'chalk';
-import type { CommandContext, GlobalOptions } from './context.js';
 import type { Deps } from './deps.js';
-import { ExitCode, UsageError } from './errors.js';
-import { parseRolloutArgs } from './resource-args.js';
+import { ExitCode, ObjectFailures, type ExitCodeValue } from './errors.js';
+import type { WatchOptions } from './rollout-watch-options.js';
 import type { KubeClient } from '../kube/client.js';
-import { parseDuration } from '../kube/duration.js';
 import { ApiError } from '../kube/errors.js';
 import { followObject, realTimers, type Timers } from '../kube/follow.js';
 import { Resources } from '../kube/resources.js';
@@ -19,45 +17,7 @@ import { formatTime, renderRolloutLine, renderRolloutText } from '../render/roll
 import { workloadRefOf, workloadResourceOf } from '../rollout/release.js';
 import type { Rollout } from '../rollout/types.js';
 import { toRolloutView, type RolloutView } from '../rollout/view.js';
-import { evaluateWatch, type WatchMemory, type WatchUntil } from '../rollout/watch-condition.js';
-
-/** A parsed `rollout watch` invocation. */
-export interface WatchCommand {
-  names: string[];
-  until: WatchUntil;
-  step?: number;
-  rolloutId?: string;
-  /** Total timeout in ms; undefined = wait for ever. */
-  timeoutMs?: number;
-  output: 'text' | 'json';
-}
-
-/** Parses and validates arguments and flags (usage errors before any request). */
-export function completeWatch(args: string[], opts: Record<string, unknown>): WatchCommand {
-  const names = parseRolloutArgs(args);
-  const until = (opts.until ?? 'completed') as string;
-  if (until !== 'completed' && until !== 'paused' && until !== 'ready') {
-    throw new UsageError(`--until must be one of completed, paused, ready (got "${until}")`);
-  }
-  let step: number | undefined;
-  if (opts.step !== undefined) {
-    const text = String(opts.step).trim();
-    if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`--step must be a step index (1, 2, …), got "${String(opts.step)}"`);
-    if (until === 'completed') throw new UsageError('--step applies to --until paused or --until ready');
-    step = Number(text);
-  }
-  let timeoutMs: number | undefined;
-  if (opts.timeout !== undefined) {
-    const ms = parseDuration(String(opts.timeout));
-    if (ms === undefined || ms < 0) throw new UsageError(`invalid --timeout "${String(opts.timeout)}": use a duration such as 30s, 5m or 1h`);
-    timeoutMs = ms === 0 ? undefined : ms;
-  }
-  const o = opts.output;
-  if (o !== undefined && o !== 'json') throw new UsageError(`unable to match a printer suitable for the output format "${String(o)}", allowed formats are: json`);
-  const rolloutId = opts.rolloutId === undefined ? undefined : String(opts.rolloutId);
-  if (rolloutId === '') throw new UsageError('--rollout-id must not be empty');
-  return { names, until, step, rolloutId, timeoutMs, output: o === 'json' ? 'json' : 'text' };
-}
+import { evaluateWatch, type WatchMemory } from '../rollout/watch-condition.js';
 
 /** Everything runWatch needs besides the client and the deps. */
 export interface WatchRuntime {
@@ -71,17 +31,17 @@ export interface WatchRuntime {
   backoff?: { initialMs: number; maxMs: number };
 }
 
-type Outcome = { code: number; message?: string };
+type Outcome = { code: ExitCodeValue; message?: string };
 
 /** Exit codes from best to worst: several rollouts exit with the worst. */
-const SEVERITY = [ExitCode.ok, ExitCode.timeout, ExitCode.cannotHold, ExitCode.failure, ExitCode.interrupted] as number[];
+const SEVERITY: ExitCodeValue[] = [ExitCode.ok, ExitCode.timeout, ExitCode.cannotHold, ExitCode.failure, ExitCode.interrupted];
 
-function worst(codes: number[]): number {
-  return codes.reduce((a, b) => (SEVERITY.indexOf(b) > SEVERITY.indexOf(a) ? b : a), ExitCode.ok as number);
+function worst(codes: ExitCodeValue[]): ExitCodeValue {
+  return codes.reduce<ExitCodeValue>((a, b) => (SEVERITY.indexOf(b) > SEVERITY.indexOf(a) ? b : a), ExitCode.ok);
 }
 
 /** What to call the condition in messages: `completed`, `paused at step 1`. */
-function conditionText(o: WatchCommand): string {
+function conditionText(o: WatchOptions): string {
   return `${o.until}${o.step !== undefined ? ` at step ${o.step}` : ''}${o.rolloutId !== undefined ? ` (rollout-id ${o.rolloutId})` : ''}`;
 }
 
@@ -91,7 +51,7 @@ interface Printer {
   finish(): void;
 }
 
-function linePrinter(deps: Deps, o: WatchCommand): Printer {
+function linePrinter(deps: Deps, o: WatchOptions): Printer {
   const last = new Map<string, string>();
   return {
     update(name, view) {
@@ -113,7 +73,7 @@ function linePrinter(deps: Deps, o: WatchCommand): Printer {
   };
 }
 
-function livePrinter(deps: Deps, o: WatchCommand, rt: WatchRuntime, start: Date): Printer {
+function livePrinter(deps: Deps, o: WatchOptions, rt: WatchRuntime, start: Date): Printer {
   const region = new LiveRegion(deps.io.out);
   const state = new Map<string, { view: RolloutView | null; reason: string }>();
   for (const name of o.names) state.set(name, { view: null, reason: 'connecting' });
@@ -166,7 +126,7 @@ function livePrinter(deps: Deps, o: WatchCommand, rt: WatchRuntime, start: Date)
 }
 
 /** Watches every named rollout until its condition holds, cannot hold, the timeout or Ctrl-C; returns the exit code. */
-export async function runWatch(o: WatchCommand, client: KubeClient, deps: Deps, rt: WatchRuntime, stop = new AbortController()): Promise<number> {
+export async function runWatch(o: WatchOptions, client: KubeClient, deps: Deps, rt: WatchRuntime, stop = new AbortController()): Promise<ExitCodeValue> {
   const namespace = client.namespace;
   const start = deps.now();
   const onInterrupt = () => stop.abort('interrupt');
@@ -275,12 +235,13 @@ export async function runWatch(o: WatchCommand, client: KubeClient, deps: Deps, 
     const outcomes = await Promise.all(o.names.map(followOne));
     printer.finish();
     const code = deps.signal?.aborted ? ExitCode.interrupted : worst(outcomes.map((x) => x.code));
+    const failures = new ObjectFailures(deps.io.err);
     o.names.forEach((name, i) => {
       const { code: c, message } = outcomes[i]!;
       if (c === ExitCode.ok) {
         if (o.output === 'text') deps.io.out.write(`${rt.live ? '' : `${formatTime(deps.now())} `}rollout/${name} is ${conditionText(o)}: ${message}\n`);
       } else if (message) {
-        deps.io.err.write(`${/^(error: |Error from server)/.test(message) ? message : `error: ${message}`}\n`);
+        failures.add(message);
       }
     });
     return code;
@@ -291,24 +252,18 @@ export async function runWatch(o: WatchCommand, client: KubeClient, deps: Deps, 
   }
 }
 
-/** Connects with the global flags and runs the watch with the real timers; shared by `status -w`. */
-export async function watchWithGlobals(o: WatchCommand, globals: GlobalOptions, deps: Deps): Promise<number> {
+/** Runs `rollout watch` (and `status -w`): connects with the global flags and watches with the real timers. */
+export async function runWatchCommand(o: WatchOptions, deps: Deps): Promise<ExitCodeValue> {
   const stop = new AbortController();
   const { clientFromGlobals } = await import('../kube/from-flags.js');
   // The client's requests end with the watch (timeout, Ctrl-C or done), not only with the process.
   const signal = deps.signal ? AbortSignal.any([deps.signal, stop.signal]) : stop.signal;
-  const client = await clientFromGlobals(globals, { ...deps, signal });
+  const client = await clientFromGlobals(o.globals, { ...deps, signal });
   const live = Boolean(deps.io.out.isTTY) && o.output === 'text';
   try {
-    return await runWatch(o, client, deps, { timers: realTimers, chalk: chalkFor(globals, deps), live }, stop);
+    return await runWatch(o, client, deps, { timers: realTimers, chalk: chalkFor(o.globals, deps), live }, stop);
   } finally {
     stop.abort('done');
     client.close?.();
   }
-}
-
-/** Runs `rollout watch`. */
-export async function run(ctx: CommandContext): Promise<number> {
-  const o = completeWatch(ctx.args, ctx.opts);
-  return watchWithGlobals(o, ctx.globals, ctx.deps);
 }

@@ -1,8 +1,10 @@
 // `sandbox`: run the embedded API server until SIGINT/SIGTERM, with a kubeconfig for it.
 import { writeFileSync } from 'node:fs';
 import { dirname, join, basename, resolve } from 'node:path';
-import type { CommandContext } from './context.js';
-import { UsageError } from './errors.js';
+import type { Command } from 'commander';
+import type { Deps } from './deps.js';
+import { ExitCode, UsageError, type ExitCodeValue } from './errors.js';
+import { help } from './help-text.js';
 import { parseDuration } from '../kube/duration.js';
 
 /** The flags of `sandbox`. */
@@ -26,6 +28,23 @@ export interface SandboxRunOptions {
   tls: boolean;
 }
 
+/** Adds `sandbox` with its flags and help to `parent`. */
+export function addSandboxCommand(parent: Command, name: string): Command {
+  return parent
+    .command('sandbox')
+    .description('Run an embedded Kubernetes API server on 127.0.0.1 for trying and testing without a cluster')
+    .option('--port <port>', 'port to listen on (0 picks a free one)', '0')
+    .option('--kubeconfig-out <file>', 'where to write the kubeconfig', './kubeconfig.sandbox')
+    .option('--data-dir <dir>', 'keep state in DIR so it survives a restart')
+    .option('--no-rollout-controller', 'do not run the embedded Kruise Rollout controller')
+    .option('--pod-ready-delay <duration>', 'how long a new pod takes to become Ready', '0.5s')
+    .option('--tls', 'serve HTTPS with a self-signed CA written next to the kubeconfig')
+    .addHelpText('after', help(name, [
+      ['Start a sandbox on port 6443 (runs until Ctrl-C)', 'sandbox --port 6443 --kubeconfig-out /tmp/kc'],
+      ['Then, in another terminal, use it', 'rollout status rollouts-demo --kubeconfig /tmp/kc'],
+    ]));
+}
+
 /** Parses and checks the flags (exit 2 on bad values). */
 export function completeSandbox(flags: SandboxFlags): SandboxRunOptions {
   const port = Number(flags.port ?? '0');
@@ -42,10 +61,11 @@ export function completeSandbox(flags: SandboxFlags): SandboxRunOptions {
   };
 }
 
-/** Runs `sandbox`: resolves 0 once deps.signal aborts and the server has stopped. */
-export async function run(ctx: CommandContext<SandboxFlags>): Promise<number> {
-  const o = completeSandbox(ctx.opts);
-  const { deps } = ctx;
+/** Checks the options together; the sandbox's flags combine freely. */
+export function validateSandbox(_o: SandboxRunOptions): void {}
+
+/** Runs `sandbox`: resolves once deps.signal aborts and the server has stopped. */
+export async function runSandbox(o: SandboxRunOptions, deps: Deps): Promise<ExitCodeValue> {
   const [{ createSandbox }, { sandboxKubeconfig }] = await Promise.all([import('../sandbox/server.js'), import('../sandbox/kubeconfig.js')]);
   let tls: { caCert: string; cert: string; key: string } | undefined;
   if (o.tls) {
@@ -76,5 +96,5 @@ export async function run(ctx: CommandContext<SandboxFlags>): Promise<number> {
   });
   await sandbox.close();
   deps.io.err.write('sandbox stopped\n');
-  return 0;
+  return ExitCode.ok;
 }

@@ -1,20 +1,28 @@
-import { completeReconcileOnce, renderPassLine } from '../../src/cli/rollout-reconcile-once.js';
+import { renderPassLine } from '../../src/cli/rollout-reconcile-once.js';
+import { completeReconcileOnce, validateReconcileOnce, ReconcileOnceError, type ReconcileOnceFlags } from '../../src/cli/rollout-reconcile-once-options.js';
 import { UsageError } from '../../src/cli/errors.js';
+import { FlagError } from '../../src/cli/flags.js';
+
+const options = (args: string[], flags: ReconcileOnceFlags) => {
+  const o = completeReconcileOnce(args, flags);
+  validateReconcileOnce(o);
+  return o;
+};
 
 describe('reconcile-once options', () => {
   it.each([
-    [[], {}, /give ROLLOUT/],
-    [['a'], { all: true }, /not both/],
-    [['a'], { output: 'yaml' }, /supports -o json/],
+    [[], {}, ReconcileOnceError.nothingSelected],
+    [['a'], { all: true }, ReconcileOnceError.namesAndAll],
+    [['a'], { output: 'yaml' }, FlagError.output('yaml', ['json'])],
     [['deployment/x'], {}, /only work on rollouts/],
-  ])('%j %j is a usage error', (args, opts, message) => {
-    expect(() => completeReconcileOnce(args as string[], opts)).toThrow(UsageError);
-    expect(() => completeReconcileOnce(args as string[], opts)).toThrow(message);
+  ])('%j %j is a usage error', (args, flags, message) => {
+    expect(() => options(args as string[], flags)).toThrow(UsageError);
+    expect(() => options(args as string[], flags)).toThrow(message);
   });
 
   it('accepts names, --all and -A', () => {
-    expect(completeReconcileOnce(['rollout/a', 'b'], { dryRun: true })).toEqual({ names: ['a', 'b'], all: false, allNamespaces: false, dryRun: true, output: undefined });
-    expect(completeReconcileOnce([], { allNamespaces: true, output: 'json' })).toMatchObject({ names: [], allNamespaces: true, output: 'json' });
+    expect(options(['rollout/a', 'b'], { dryRun: true })).toMatchObject({ names: ['a', 'b'], all: false, allNamespaces: false, dryRun: true, output: undefined });
+    expect(options([], { allNamespaces: true, output: 'json' })).toMatchObject({ names: [], allNamespaces: true, output: 'json' });
   });
 });
 

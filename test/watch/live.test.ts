@@ -1,6 +1,7 @@
 import { Chalk } from 'chalk';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { completeWatch, runWatch } from '../../src/cli/rollout-watch.js';
+import { runWatch } from '../../src/cli/rollout-watch.js';
+import { completeWatch } from '../../src/cli/rollout-watch-options.js';
 import { clientFromGlobals } from '../../src/kube/from-flags.js';
 import type { Deps } from '../../src/cli/deps.js';
 import type { KubeObject } from '../../src/kube/types.js';

@@ -1,0 +1,65 @@
+// `rollout status`: its flags, and their parsing into StatusOptions (the implementation,
+// rollout-status.ts, is loaded only when the command runs). `-w` is `rollout watch --until completed`.
+import type { Command } from 'commander';
+import { NO_GLOBALS, type GlobalOptions } from './context.js';
+import { UsageError } from './errors.js';
+import { parseDurationFlag, parseOutput } from './flags.js';
+import { help, ROLLOUT_ARG } from './help-text.js';
+import { parseRolloutArgs } from './resource-args.js';
+import { completeWatch, type WatchOptions } from './rollout-watch-options.js';
+
+/** The one message of each status-only mistake. */
+export const StatusError = {
+  timeoutWithoutWatch: '--timeout applies to --watch',
+  watchYaml: '--watch prints one JSON object per change: use -o json',
+} as const;
+
+/** The flags of `rollout status` as commander gives them. */
+export interface StatusFlags {
+  watch?: boolean;
+  timeout?: string;
+  output?: string;
+}
+
+/** Validated one-shot `rollout status` options, or with -w the watch it stands for. */
+export interface StatusOptions {
+  names: string[];
+  output: 'text' | 'json' | 'yaml';
+  /** With -w: `rollout watch --until completed`. */
+  watch?: WatchOptions;
+  /** --timeout without -w (refused by validateStatus). */
+  timeoutMs?: number;
+  globals: GlobalOptions;
+}
+
+/** Adds `status` with its arguments, flags and help to `parent`. */
+export function addStatusCommand(parent: Command, name: string): Command {
+  return parent
+    .command('status')
+    .description('Show what a rollout is doing: phase, step, batch replicas, revisions')
+    .argument('<rollout...>', ROLLOUT_ARG)
+    .option('-w, --watch', 'watch until the current release completes (same as `rollout watch --until completed`)')
+    .option('--timeout <duration>', 'with --watch: give up after this long (exit 3)')
+    .option('-o, --output <format>', 'print the status as data: json|yaml')
+    .addHelpText('after', help(name, [
+      ['Show the status of rollouts-demo', 'rollout status rollout/rollouts-demo -n default'],
+      ['Wait for the current release to complete', 'rollout status rollouts-demo -w --timeout 10m'],
+    ]));
+}
+
+/** Parses arguments and flags (usage errors before any request). */
+export function completeStatus(args: string[], flags: StatusFlags, globals: GlobalOptions = NO_GLOBALS): StatusOptions {
+  if (flags.watch) {
+    if (flags.output === 'yaml') throw new UsageError(StatusError.watchYaml);
+    const watch = completeWatch(args, { until: 'completed', timeout: flags.timeout, output: flags.output }, globals);
+    return { names: watch.names, output: watch.output, watch, globals };
+  }
+  const names = parseRolloutArgs(args);
+  const output = parseOutput(flags.output, ['json', 'yaml'] as const) ?? 'text';
+  return { names, output, timeoutMs: parseDurationFlag('--timeout', flags.timeout), globals };
+}
+
+/** Checks the options together. */
+export function validateStatus(o: StatusOptions): void {
+  if (o.timeoutMs !== undefined && !o.watch) throw new UsageError(StatusError.timeoutWithoutWatch);
+}
