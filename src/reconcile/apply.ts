@@ -21,7 +21,7 @@ const REF: Record<PlannedWrite['resource'], ResourceRef> = {
 };
 
 /** Which rollout: its namespace and name. */
-export interface RolloutKey {
+interface RolloutKey {
   namespace: string;
   name: string;
 }
@@ -178,7 +178,7 @@ export function orphanHandBacks(state: ClusterState): PlannedWrite[] {
 }
 
 /** `replicasets/NAME`, `rollouts/status`: how a write is named in the command's output. */
-export function describeWrite(w: PlannedWrite): string {
+function describeWrite(w: PlannedWrite): string {
   if (w.op === 'updateStatus') return `${w.resource}/status`;
   return `${w.resource}/${w.object.metadata.name}`;
 }
@@ -213,7 +213,7 @@ export interface PassResult {
 }
 
 /** Options of a pass. */
-export interface PassOptions extends RetryHooks {
+interface PassOptions extends RetryHooks {
   dryRun?: boolean;
   /** The conflict policy (default client-go's DefaultBackoff: 4 attempts in all). */
   backoff?: Backoff;

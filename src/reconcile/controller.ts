@@ -12,10 +12,10 @@ import { Annotation, type Rollout } from '../rollout/types.js';
 import { applyWrites, listState, orphanHandBacks, reconcileOnce } from './apply.js';
 
 /** The resources the controller watches. */
-export type FeedResource = 'rollouts' | 'deployments' | 'replicasets' | 'pods';
+type FeedResource = 'rollouts' | 'deployments' | 'replicasets' | 'pods';
 
 /** One committed change. */
-export interface FeedChange {
+interface FeedChange {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
   resource: string;
   object: KubeObject;

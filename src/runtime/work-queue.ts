@@ -6,7 +6,7 @@
 import { systemClock, type CancelTimer, type Clock } from './clock.js';
 
 /** How a queue works its keys. */
-export interface WorkQueueOptions {
+interface WorkQueueOptions {
   /** Reconciles one key: resolves to a delay to look at it again, or undefined for "only on the next add". */
   reconcile(key: string): Promise<number | undefined> | number | undefined;
   clock?: Clock;
