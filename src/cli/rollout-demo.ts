@@ -65,7 +65,7 @@ export async function runDemo(o: DemoOptions, deps: Deps, cli: CliRunner): Promi
   const out = (s = '') => deps.io.out.write(`${s}\n`);
   const [{ createSandbox }, { rolloutController }, { admitDeploymentUpdate }] = await Promise.all([
     import('../sandbox/server.js'),
-    import('../reconcile/sandbox-controller.js'),
+    import('../sandbox/wire-rollout-controller.js'),
     import('../reconcile/workload-admission.js'),
   ]);
   const sandbox = await createSandbox({

@@ -6,6 +6,7 @@ import type { MutationOutput } from './flags.js';
 import type { KubeClient } from '../kube/client.js';
 import { ApiError, TransportError, isConflict, isObjectNotFound } from '../kube/errors.js';
 import { Resources, resourcePath, type ResourceRef } from '../kube/resources.js';
+import { DefaultRetry, retryOnConflict, type RetryHooks } from '../kube/retry.js';
 import { loadYaml } from '../kube/yaml.js';
 import type { Rollout } from '../rollout/types.js';
 import { ROLLOUT_NAME_PREFIX, ROLLOUT_QUALIFIED_RESOURCE } from '../rollout/types.js';
@@ -65,15 +66,10 @@ export type MutationResult =
   | { kind: 'noop'; object: Rollout; reason: string }
   | { kind: 'refused'; message: string };
 
-/** client-go's retry.DefaultRetry, which RetryOnConflict uses: 5 tries, 10 ms apart, 10% jitter. */
-export const CONFLICT_RETRY = { tries: 5, delayMs: 10, jitter: 0.1 } as const;
-
 /** Hooks for the update loop; `sleep`/`random` are injected so tests do not wait. */
-export interface MutateOptions {
+export interface MutateOptions extends RetryHooks {
   subresource?: 'status';
   dryRun: boolean;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
   /**
    * Re-plans after a conflict (or an uncertain write) from the fresh read. Default: `plan`.
    * approve uses it to refuse a step the user did not see.
@@ -84,39 +80,40 @@ export interface MutateOptions {
 }
 
 /**
- * GET → plan → PUT with resourceVersion; on 409 re-GET and re-plan (bounded like client-go's
- * RetryOnConflict). A write that failed without an answer (5xx, reset) is re-read once: if it
+ * GET → plan → PUT with resourceVersion; on 409 re-GET and re-plan (client-go's RetryOnConflict
+ * with DefaultRetry). A write that failed without an answer (5xx, reset) is re-read once: if it
  * landed it counts, otherwise it is planned and sent once more.
  */
 export async function mutateRollout(client: KubeClient, ns: string, name: string, plan: (ro: Rollout) => MutationDecision, o: MutateOptions): Promise<MutationResult> {
-  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const random = o.random ?? Math.random;
   let { ro, ref } = await getRollout(client, ns, name);
-  let decision = plan(ro);
   let uncertainRetries = 1;
-  for (let attempt = 1; ; attempt++) {
-    if (decision.kind === 'refuse') return { kind: 'refused', message: decision.message };
-    if (decision.kind === 'noop') return { kind: 'noop', object: ro, reason: decision.reason };
-    if (o.dryRun) return { kind: 'written', object: decision.object, dryRun: true };
-    try {
-      const written = await client.update<Rollout>(ref, ns, decision.object, o.subresource ? { subresource: o.subresource } : {});
-      return { kind: 'written', object: written, dryRun: false };
-    } catch (err) {
-      const uncertain = (err instanceof ApiError && err.code >= 500) || (err instanceof TransportError && (err.failure === 'reset' || err.failure === 'non-json' || err.failure === 'invalid'));
-      if (isConflict(err)) {
-        if (attempt >= CONFLICT_RETRY.tries) {
-          return { kind: 'refused', message: `gave up after ${CONFLICT_RETRY.tries} conflicting updates (the object keeps changing); nothing was written` };
+  try {
+    return await retryOnConflict(
+      DefaultRetry,
+      async (n) => {
+        if (n > 1) ({ ro, ref } = await getRollout(client, ns, name, ref));
+        let decision = n > 1 ? (o.replan ?? plan)(ro) : plan(ro);
+        for (;;) {
+          if (decision.kind === 'refuse') return { kind: 'refused', message: decision.message };
+          if (decision.kind === 'noop') return { kind: 'noop', object: ro, reason: decision.reason };
+          if (o.dryRun) return { kind: 'written', object: decision.object, dryRun: true };
+          try {
+            const written = await client.update<Rollout>(ref, ns, decision.object, o.subresource ? { subresource: o.subresource } : {});
+            return { kind: 'written', object: written, dryRun: false };
+          } catch (err) {
+            const uncertain = (err instanceof ApiError && err.code >= 500) || (err instanceof TransportError && (err.failure === 'reset' || err.failure === 'non-json' || err.failure === 'invalid'));
+            if (!uncertain || uncertainRetries-- <= 0) throw err;
+            ({ ro, ref } = await getRollout(client, ns, name, ref));
+            if (o.landed?.(ro)) return { kind: 'written', object: ro, dryRun: false };
+            decision = (o.replan ?? plan)(ro);
+          }
         }
-        await sleep(CONFLICT_RETRY.delayMs * (1 + random() * CONFLICT_RETRY.jitter));
-      } else if (uncertain && uncertainRetries > 0) {
-        uncertainRetries--;
-      } else {
-        throw err;
-      }
-      ({ ro, ref } = await getRollout(client, ns, name, ref));
-      if (uncertain && o.landed?.(ro)) return { kind: 'written', object: ro, dryRun: false };
-      decision = (o.replan ?? plan)(ro);
-    }
+      },
+      o,
+    );
+  } catch (err) {
+    if (!isConflict(err)) throw err;
+    return { kind: 'refused', message: `gave up after ${DefaultRetry.steps} conflicting updates (the object keeps changing); nothing was written` };
   }
 }
 

@@ -74,7 +74,7 @@ export async function runSandbox(o: SandboxRunOptions, deps: Deps): Promise<Exit
     writeFileSync(join(dirname(o.kubeconfigOut), `${basename(o.kubeconfigOut)}.ca.crt`), tls.caCert);
   }
   const [{ rolloutController }, { admitDeploymentUpdate }] = await Promise.all([
-    import('../reconcile/sandbox-controller.js'),
+    import('../sandbox/wire-rollout-controller.js'),
     import('../reconcile/workload-admission.js'),
   ]);
   const sandbox = await createSandbox({

@@ -1,9 +1,10 @@
 // The thin applier: reads the observed state of rollouts through a KubeClient, runs the pure
 // reconcile, and sends the planned writes — PUT with resourceVersion or POST, never PATCH. A 409
-// re-reads that rollout and plans again (bounded, jittered backoff, like client-go's RetryOnConflict).
+// re-reads that rollout and plans again (src/kube/retry.ts, client-go's RetryOnConflict with DefaultBackoff).
 import type { KubeClient } from '../kube/client.js';
 import { ApiError } from '../kube/errors.js';
 import { Resources, type ResourceRef } from '../kube/resources.js';
+import { DefaultBackoff, retryOnConflict, type Backoff, type RetryHooks } from '../kube/retry.js';
 import type { KubeObject } from '../kube/types.js';
 import { Annotation, type Rollout } from '../rollout/types.js';
 import { canonicalJson } from '../workload/hash.js';
@@ -20,14 +21,9 @@ const REF: Record<PlannedWrite['resource'], ResourceRef> = {
 };
 
 /** Which rollout: its namespace and name. */
-export interface RolloutKey {
+interface RolloutKey {
   namespace: string;
   name: string;
-}
-
-/** Whether an error is a 409 Conflict from the server. */
-export function isConflict(err: unknown): boolean {
-  return (err instanceof ApiError && err.code === 409) || (typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 409);
 }
 
 function isNotFound(err: unknown): boolean {
@@ -182,7 +178,7 @@ export function orphanHandBacks(state: ClusterState): PlannedWrite[] {
 }
 
 /** `replicasets/NAME`, `rollouts/status`: how a write is named in the command's output. */
-export function describeWrite(w: PlannedWrite): string {
+function describeWrite(w: PlannedWrite): string {
   if (w.op === 'updateStatus') return `${w.resource}/status`;
   return `${w.resource}/${w.object.metadata.name}`;
 }
@@ -217,40 +213,36 @@ export interface PassResult {
 }
 
 /** Options of a pass. */
-export interface PassOptions {
+interface PassOptions extends RetryHooks {
   dryRun?: boolean;
-  /** Conflict retries (default 5 attempts in all). */
-  maxAttempts?: number;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
+  /** The conflict policy (default client-go's DefaultBackoff: 4 attempts in all). */
+  backoff?: Backoff;
 }
-
-const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
  * One reconcile pass for one rollout: plan from `observed` (or a fresh read), write, and on 409
  * re-read and re-plan. Never throws: the error, if any, is in the result.
  */
 export async function reconcileOnce(client: KubeClient, key: RolloutKey, now: () => Date, opts: PassOptions = {}, observed?: Observed): Promise<PassResult> {
-  const max = opts.maxAttempts ?? 5;
-  const sleep = opts.sleep ?? defaultSleep;
-  const random = opts.random ?? Math.random;
-  let state = observed;
   let plan: ReconcilePlan | undefined;
+  let attempts = 0;
   const written: string[] = [];
-  for (let attempt = 1; ; attempt++) {
-    try {
-      state ??= await observe(client, key);
-      plan = reconcileRollout(state, now());
-      if (plan.refused || opts.dryRun) return { key, plan, written, attempts: attempt };
-      written.push(...(await applyWrites(client, plan.writes)));
-      return { key, plan, written, attempts: attempt };
-    } catch (err) {
-      if (!isConflict(err) || attempt >= max) return { key, plan, written, attempts: attempt, error: err };
-      // client-go's DefaultRetry: 10 ms × 5^n with 10 % jitter.
-      await sleep(10 * 5 ** (attempt - 1) * (1 + 0.1 * random()));
-      state = undefined;
-    }
+  try {
+    return await retryOnConflict(
+      opts.backoff ?? DefaultBackoff,
+      async (n) => {
+        attempts = n;
+        // After a conflict the observed state is stale: read it again, then plan again.
+        const state = n === 1 && observed ? observed : await observe(client, key);
+        plan = reconcileRollout(state, now());
+        if (plan.refused || opts.dryRun) return { key, plan, written, attempts: n };
+        written.push(...(await applyWrites(client, plan.writes)));
+        return { key, plan, written, attempts: n };
+      },
+      opts,
+    );
+  } catch (err) {
+    return { key, plan, written, attempts, error: err };
   }
 }
 

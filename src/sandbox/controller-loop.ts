@@ -1,6 +1,9 @@
-// Runs the built-in pure planners (Deployment, ReplicaSet, pod lifecycle) against the store:
-// level-based, event-driven work queue plus requeue timers. A stale plan (409) is re-planned.
+// Runs the built-in pure planners (Deployment, ReplicaSet, pod lifecycle) against the store
+// through the work queue (src/runtime/work-queue.ts): level-based, event-driven, with requeue
+// timers. A stale plan (409) is re-planned.
 import type { KubeObject } from '../kube/types.js';
+import type { Clock } from '../runtime/clock.js';
+import { WorkQueue } from '../runtime/work-queue.js';
 import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
 import { reconcileDeployment } from './controllers/deployment.js';
 import { reconcilePod } from './controllers/pod.js';
@@ -14,8 +17,9 @@ type Kind = 'deployments' | 'replicasets' | 'pods';
 const KINDS = new Set<string>(['deployments', 'replicasets', 'pods']);
 
 /** Options of the built-in controllers. */
-export interface BuiltinControllerOptions {
+interface BuiltinControllerOptions {
   now: () => Date;
+  clock: Clock;
   podReadyDelayMs: number;
 }
 
@@ -25,18 +29,16 @@ function isController(owner: { controller?: boolean; uid: string }, uid: string 
 
 /** The built-in controllers of one sandbox. */
 export class BuiltinControllers {
-  private readonly queue = new Set<string>();
-  private readonly timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
-  private scheduled = false;
-  private stopped = false;
+  private readonly queue: WorkQueue;
   private unsubscribe: () => void = () => {};
-  /** Passes run since start (tests and benchmarks read it). */
-  passes = 0;
 
   constructor(
     private readonly api: SandboxApi,
     private readonly opts: BuiltinControllerOptions,
-  ) {}
+  ) {
+    // A planner bug must not take the server down: a reconcile that throws is retried in 1 s.
+    this.queue = new WorkQueue({ reconcile: (key) => this.reconcile(key), clock: opts.clock, errorRequeueMs: 1000 });
+  }
 
   private get store(): SandboxStore {
     return this.api.store;
@@ -50,11 +52,8 @@ export class BuiltinControllers {
 
   /** Stops reacting to changes and clears the timers. */
   stop(): void {
-    this.stopped = true;
     this.unsubscribe();
-    for (const t of this.timers.values()) clearTimeout(t.timer);
-    this.timers.clear();
-    this.queue.clear();
+    void this.queue.shutDown();
   }
 
   private onEvent(e: StoreEvent): void {
@@ -74,58 +73,17 @@ export class BuiltinControllers {
   }
 
   private enqueueKey(kind: Kind, namespace: string | undefined, name: string): void {
-    if (this.stopped) return;
     this.queue.add(`${kind}\0${namespace ?? ''}\0${name}`);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      // After the current request's write and answer: one pass per burst of changes.
-      setImmediate(() => this.drain());
-    }
   }
 
-  private requeueAfter(key: string, ms: number): void {
-    const at = Date.now() + ms;
-    const existing = this.timers.get(key);
-    if (existing && existing.at <= at) return;
-    if (existing) clearTimeout(existing.timer);
-    const timer = setTimeout(() => {
-      this.timers.delete(key);
-      const [kind, ns, name] = key.split('\0') as [Kind, string, string];
-      this.enqueueKey(kind, ns || undefined, name);
-    }, Math.max(0, ms));
-    timer.unref?.();
-    this.timers.set(key, { at, timer });
-  }
-
-  private drain(): void {
-    this.scheduled = false;
-    if (this.stopped) return;
-    // Bounded per tick so a controller storm cannot starve the HTTP server.
-    let budget = 500;
-    while (this.queue.size && budget-- > 0) {
-      const key = this.queue.values().next().value as string;
-      this.queue.delete(key);
-      try {
-        this.reconcile(key);
-      } catch {
-        // A planner bug must not take the server down; retry later.
-        this.requeueAfter(key, 1000);
-      }
-    }
-    if (this.queue.size && !this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.drain());
-    }
-  }
-
-  private reconcile(key: string): void {
+  /** One pass for one object; resolves to when to look at it again. */
+  private reconcile(key: string): number | undefined {
     const [kind, ns, name] = key.split('\0') as [Kind, string, string];
     const namespace = ns || undefined;
     const obj = this.store.get(kind, namespace, name);
-    if (!obj) return;
+    if (!obj) return undefined;
     const now = this.opts.now();
     let result: ControllerResult;
-    this.passes++;
     if (kind === 'deployments') {
       const d = structuredClone(obj) as Deployment;
       const owned = this.store.dependentsOf<ReplicaSet>(d.metadata.uid!, 'replicasets').filter((rs) => (rs.metadata.ownerReferences ?? []).some((o) => isController(o, d.metadata.uid)));
@@ -143,8 +101,9 @@ export class BuiltinControllers {
     }
     // The change that made the plan stale has enqueued the key already; the delay only guards
     // against a plan that can never apply (a name taken by an object it does not own).
-    if (conflicted) this.requeueAfter(key, 50);
-    if (result.requeueAfterMs !== undefined && result.requeueAfterMs >= 0) this.requeueAfter(key, result.requeueAfterMs);
+    const wanted = result.requeueAfterMs !== undefined && result.requeueAfterMs >= 0 ? result.requeueAfterMs : undefined;
+    if (conflicted) return Math.min(50, wanted ?? 50);
+    return wanted;
   }
 
   /** Applies one action; false when it was stale (conflict, gone, already exists). */

@@ -4,6 +4,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { KubeObject } from '../kube/types.js';
+import { systemClock, type Clock } from '../runtime/clock.js';
 import { SandboxApi } from './api.js';
 import { BuiltinControllers } from './controller-loop.js';
 import { loadCrds } from './crds.js';
@@ -30,6 +31,8 @@ export interface SandboxOptions {
   controllers?: SandboxController[];
   workloadAdmission?: WorkloadAdmission;
   now?: () => Date;
+  /** The timers the controllers' queues run on (default: the process' timers). */
+  clock?: Clock;
   /** Serve HTTPS with this key and certificate (PEM). */
   tls?: { key: string; cert: string };
   /** Watch history length (default 10,000 events). */
@@ -187,10 +190,11 @@ export async function createSandbox(opts: SandboxOptions = {}): Promise<Sandbox>
   address = `${host}:${port}`;
   const url = `${opts.tls ? 'https' : 'http'}://${host}:${port}`;
 
-  const builtins = opts.builtinControllers === false ? undefined : new BuiltinControllers(api, { now, podReadyDelayMs: opts.podReadyDelayMs ?? 500 });
+  const clock = opts.clock ?? systemClock;
+  const builtins = opts.builtinControllers === false ? undefined : new BuiltinControllers(api, { now, clock, podReadyDelayMs: opts.podReadyDelayMs ?? 500 });
   builtins?.start();
   const controllers = opts.controllers ?? [];
-  for (const c of controllers) c.start({ url, store, now });
+  for (const c of controllers) c.start({ url, store, now, clock });
 
   let closed: Promise<void> | undefined;
   return {

@@ -1,5 +1,6 @@
 // The sandbox's extension points: more controllers, and admission of workload updates.
 import type { Rollout } from '../rollout/types.js';
+import type { Clock } from '../runtime/clock.js';
 import type { Deployment, ReplicaSet } from '../workload/types.js';
 import type { SandboxStore } from './store.js';
 
@@ -9,6 +10,8 @@ export interface SandboxControllerContext {
   url: string;
   store: SandboxStore;
   now: () => Date;
+  /** The timers to requeue with. */
+  clock: Clock;
 }
 
 /** A controller run in-process by the sandbox (the rollout controller is one). */

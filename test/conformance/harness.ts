@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sandboxKubeconfig } from '../../src/sandbox/kubeconfig.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { rolloutController } from '../../src/reconcile/sandbox-controller.js';
+import { rolloutController } from '../../src/sandbox/wire-rollout-controller.js';
 import { admitDeploymentUpdate } from '../../src/reconcile/workload-admission.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -4,11 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Sandbox } from '../../src/sandbox/server.js';
-import { CONFLICT_RETRY } from '../../src/cli/rollout-mutation.js';
 import { DEFAULT_RETRY, createKubeClient, type ClientOptions } from '../../src/kube/http-client.js';
 import { ApiError, TransportError } from '../../src/kube/errors.js';
 import type { RestConfig } from '../../src/kube/kubeconfig.js';
 import { Resources } from '../../src/kube/resources.js';
+import { DefaultRetry } from '../../src/kube/retry.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { runCli } from '../helpers/cli.js';
 import { quietSandbox, seedPaused } from './helpers.js';
@@ -121,16 +121,16 @@ describe('retries (CLI against the sandbox)', () => {
     sb.faults.failNext({ method: 'PUT', status: 409, times: 100 });
     const r = await approve();
     expect(r.code).toBe(1);
-    expect(sb.requests.filter((q) => q.method === 'PUT')).toHaveLength(CONFLICT_RETRY.tries);
+    expect(sb.requests.filter((q) => q.method === 'PUT')).toHaveLength(DefaultRetry.steps);
     // Every retry re-reads first: GET, PUT, GET, PUT, …
-    expect(log()).toEqual(Array.from({ length: CONFLICT_RETRY.tries }, () => ['GET RO 200', 'PUT RO/status 409']).flat());
+    expect(log()).toEqual(Array.from({ length: DefaultRetry.steps }, () => ['GET RO 200', 'PUT RO/status 409']).flat());
   });
 });
 
 describe('retry policy of the HTTP client (injected sleep)', () => {
   it('documents its budgets', () => {
     expect(DEFAULT_RETRY).toEqual({ attempts: 4, baseMs: 200, capMs: 2000, maxRetryAfterMs: 10_000 });
-    expect(CONFLICT_RETRY).toEqual({ tries: 5, delayMs: 10, jitter: 0.1 });
+    expect(DefaultRetry).toEqual({ steps: 5, durationMs: 10, factor: 1, jitter: 0.1 });
     const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
     const section = readme.split(/^## /m).find((s) => s.startsWith('Retries'));
     expect(section).toBeDefined();

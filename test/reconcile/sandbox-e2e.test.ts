@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { admitDeploymentUpdate } from '../../src/reconcile/workload-admission.js';
-import { rolloutController } from '../../src/reconcile/sandbox-controller.js';
+import { rolloutController } from '../../src/sandbox/wire-rollout-controller.js';
 import { observe, observeAll } from '../../src/reconcile/apply.js';
 import { clientFromGlobals } from '../../src/kube/from-flags.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';

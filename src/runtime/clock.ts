@@ -1,0 +1,58 @@
+// The one timer helper: the time and the timers that controllers and queues run on, behind a small
+// interface so tests drive them by hand. Delays of 2^31 ms and more are chained, because Node's
+// setTimeout fires such a timer at once.
+
+/** Stops a timer; calling it after the timer fired, or twice, does nothing. */
+export type CancelTimer = () => void;
+
+/** The time in ms (Date.now() scale) and one-shot timers. */
+export interface Clock {
+  now(): number;
+  /** Calls `fn` once, `ms` from now (at once for 0, negative or NaN; never for Infinity). */
+  setTimer(ms: number, fn: () => void): CancelTimer;
+}
+
+/** The longest delay one host timer honours (2^31 − 1 ms, about 24.8 days). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** setTimeout/clearTimeout as the host provides them. */
+export interface HostTimers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** A Clock on host timers: a long delay becomes a chain of timers of at most MAX_TIMER_MS each. */
+export function clockOn(host: HostTimers, now: () => number): Clock {
+  return {
+    now,
+    setTimer(ms, fn) {
+      let handle: unknown;
+      let live = true;
+      const arm = (left: number): void => {
+        const step = Math.min(left, MAX_TIMER_MS);
+        handle = host.setTimeout(() => {
+          if (!live) return;
+          if (left > MAX_TIMER_MS) return arm(left - MAX_TIMER_MS);
+          live = false;
+          fn();
+        }, step);
+      };
+      if (ms === Infinity) return () => undefined;
+      arm(ms > 0 ? ms : 0);
+      return () => {
+        if (!live) return;
+        live = false;
+        host.clearTimeout(handle);
+      };
+    },
+  };
+}
+
+/** The process' clock. Its timers do not keep the process alive (a server or a command does). */
+export const systemClock: Clock = clockOn(
+  {
+    setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
+    clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+  },
+  () => Date.now(),
+);
