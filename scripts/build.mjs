@@ -10,12 +10,13 @@
 //   node scripts/build.mjs --sourcemap  link the ESM build's maps (node --enable-source-maps)
 //   node scripts/build.mjs --minify     minify the ESM build too
 // KK_SOURCEMAP=1 / KK_MINIFY=1 do the same as the flags.
-import { build } from 'esbuild';
+
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { build } from 'esbuild';
 
 /**
  * commander requires node:child_process at load time, for executable subcommands we never use;
@@ -29,7 +30,8 @@ const lazyChildProcessInCommander = {
       const text = await readFile(args.path, 'utf8');
       const eager = "const childProcess = require('node:child_process');";
       if (!text.includes(eager)) return undefined;
-      const lazy = "let __kkChildProcess; const childProcess = new Proxy({}, { get: (_, key) => (__kkChildProcess ??= require('node:child_process'))[key] });";
+      const lazy =
+        "let __kkChildProcess; const childProcess = new Proxy({}, { get: (_, key) => (__kkChildProcess ??= require('node:child_process'))[key] });";
       return { contents: text.replace(eager, lazy), loader: 'js' };
     });
   },
@@ -101,9 +103,13 @@ if (!loader.includes(placeholder)) throw new Error(`scripts/fast-loader.cjs lost
 writeAtomic('dist/fast.cjs', loader.replace(placeholder, `const BUNDLE = ${JSON.stringify(bundleName)};`));
 // --random-seed: V8's cache bytes are then the same on every build (npm pack stays reproducible),
 // and V8 still accepts the cache in a process started without the flag.
-const warm = spawnSync(process.execPath, ['--random-seed=1', '-e', "require('./dist/fast.cjs').produceCache().catch((e) => { console.error(e); process.exit(1); })"], {
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
+const warm = spawnSync(
+  process.execPath,
+  ['--random-seed=1', '-e', "require('./dist/fast.cjs').produceCache().catch((e) => { console.error(e); process.exit(1); })"],
+  {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  },
+);
 if (warm.status !== 0) process.stderr.write('build: no code cache was made (bin/ runs dist/cli.mjs instead)\n');
 
 // Chunk and bundle names carry a content hash, so every change leaves the previous ones behind.

@@ -54,14 +54,25 @@ exports.produceCache = async function produceCache() {
     apiVersion: 'rollouts.kruise.io/v1beta1',
     kind: 'Rollout',
     metadata: { name: 'warm', namespace: 'default', generation: 1, resourceVersion: '1' },
-    spec: { workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'warm' }, strategy: { canary: { steps: [{ replicas: 1 }, { replicas: '100%' }] } } },
-    status: { phase: 'Healthy', observedGeneration: 1, canaryStatus: { currentStepIndex: 2, currentStepState: 'Completed', observedWorkloadGeneration: 1 } },
+    spec: {
+      workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'warm' },
+      strategy: { canary: { steps: [{ replicas: 1 }, { replicas: '100%' }] } },
+    },
+    status: {
+      phase: 'Healthy',
+      observedGeneration: 1,
+      canaryStatus: { currentStepIndex: 2, currentStepState: 'Completed', observedWorkloadGeneration: 1 },
+    },
   };
   const deployment = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: 'warm', namespace: 'default', generation: 1, resourceVersion: '1' },
-    spec: { replicas: 1, selector: { matchLabels: { app: 'warm' } }, template: { metadata: { labels: { app: 'warm' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: 'warm' } },
+      template: { metadata: { labels: { app: 'warm' } }, spec: { containers: [{ name: 'c', image: 'i' }] } },
+    },
     status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, readyReplicas: 1 },
   };
   const server = http.createServer((req, res) => {
