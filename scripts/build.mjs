@@ -1,8 +1,9 @@
 // Builds the CLI into dist/ with esbuild: dist/cli.mjs + chunks, ESM, split, heavy modules loaded
 // lazily, so `--help` does not pay for the sandbox or YAML. Readable (not minified): the bench
-// showed no gain from minifying it. Source maps are written without a `sourceMappingURL` comment.
-//   node scripts/build.mjs              as above, external source maps
-//   node scripts/build.mjs --sourcemap  link the maps (node --enable-source-maps)
+// showed no gain from minifying it. No source maps by default: they were two thirds of the
+// published package, and an installed CLI has no use for them.
+//   node scripts/build.mjs              as above
+//   node scripts/build.mjs --sourcemap  also write linked maps (node --enable-source-maps)
 //   node scripts/build.mjs --minify     minify
 // KK_SOURCEMAP=1 / KK_MINIFY=1 do the same as the flags.
 
@@ -44,7 +45,7 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   minify,
-  sourcemap: sourcemap ? 'linked' : 'external',
+  sourcemap: sourcemap ? 'linked' : false,
   metafile: true,
   logLevel: 'warning',
   // A CommonJS dependency bundled into ESM needs `require`; made on first use, not in every chunk.
@@ -57,14 +58,15 @@ const result = await build({
 // Chunk names carry a content hash, so every change leaves the previous ones behind. Remove the
 // chunks this build did not write — but only once they are half an hour old: several people build
 // in one work tree, and a process started from an earlier build still imports its chunks lazily.
-// The files of the V8 code-cache build that earlier versions made (cli-HASH.cjs, its caches, fast.cjs): each
+// Maps this build did not write go now (nothing loads them later), and so do the files of the
+// V8 code-cache build that earlier versions made (cli-HASH.cjs, its caches, fast.cjs): each
 // process read its bundle whole at start-up.
 const written = new Set(Object.keys(result.metafile.outputs).map((f) => basename(f)));
 const staleAfterMs = 30 * 60 * 1000;
 for (const name of readdirSync('dist')) {
   if (written.has(name)) continue;
-  const now = name === 'fast.cjs' || /^cli-[A-Z0-9]{8}\.cjs/.test(name);
-  if (!now && !/-[A-Z0-9]{8}\.mjs(\.map)?$/.test(name)) continue;
+  const now = name.endsWith('.map') || name === 'fast.cjs' || /^cli-[A-Z0-9]{8}\.cjs/.test(name);
+  if (!now && !/-[A-Z0-9]{8}\.mjs$/.test(name)) continue;
   const file = join('dist', name);
   try {
     if (now || Date.now() - statSync(file).mtimeMs > staleAfterMs) rmSync(file, { force: true });
