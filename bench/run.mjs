@@ -9,16 +9,16 @@
 // Flags: --quick (fewer runs, smaller sizes), --only=startup,requests,reconcile,watch,sandbox,
 //        --json=FILE (also write the figures as JSON), -n N (runs per timed command).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { quantile, median, fmtMs, fmtKiB, fmtRatio, fmtInt, table } from './lib/stats.mjs';
-import { runTimed, haveGnuTime, haveCpuTime, procStatusKiB, probe } from './lib/proc.mjs';
-import { startSandbox, startCountingProxy, writeKubeconfig, describeRequests } from './lib/sandbox.mjs';
-import { jsonClient, paths, seedPairs, seedPaused, resetPaused } from './lib/http.mjs';
+import { jsonClient, paths, resetPaused, seedPairs, seedPaused } from './lib/http.mjs';
+import { fanOut, loadGet, loadPut } from './lib/load.mjs';
+import { haveCpuTime, haveGnuTime, probe, procStatusKiB, runTimed } from './lib/proc.mjs';
+import { describeRequests, startCountingProxy, startSandbox, writeKubeconfig } from './lib/sandbox.mjs';
+import { fmtInt, fmtKiB, fmtMs, fmtRatio, median, quantile, table } from './lib/stats.mjs';
 import { ndjsonReader } from './lib/watch-reader.mjs';
-import { loadGet, loadPut, fanOut } from './lib/load.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin/kubectl-kruise');
@@ -80,14 +80,18 @@ async function interleaved(cmds, runs) {
   }
   const finite = (xs) => xs.filter(Number.isFinite);
   return Object.fromEntries(
-    Object.entries(samples).map(([k, s]) => [k, { ...s, medMs: median(finite(s.ms)), medCpu: median(finite(s.cpu)), medRss: median(finite(s.rss)), n: finite(s.ms).length }]),
+    Object.entries(samples).map(([k, s]) => [
+      k,
+      { ...s, medMs: median(finite(s.ms)), medCpu: median(finite(s.cpu)), medRss: median(finite(s.rss)), n: finite(s.ms).length },
+    ]),
   );
 }
 
 /** Median over rounds of a[i] / b[i] (rounds where both ran): a ratio that a load swing mid-run does not skew. */
 function pairedRatio(a, b, field = 'ms') {
   const r = [];
-  for (let i = 0; i < a[field].length; i++) if (Number.isFinite(a[field][i]) && Number.isFinite(b[field][i])) r.push(a[field][i] / b[field][i]);
+  for (let i = 0; i < a[field].length; i++)
+    if (Number.isFinite(a[field][i]) && Number.isFinite(b[field][i])) r.push(a[field][i] / b[field][i]);
   return median(r);
 }
 
@@ -126,7 +130,9 @@ async function benchStartup(ctx) {
     node: [process.execPath, ['-e', '0']],
     help: [...kk('--help'), (r) => r.stdout.includes('rollout')],
     status: [...kk('--kubeconfig', kc, 'rollout', 'status', 'rollout/rollouts-demo', '-o', 'json'), isJson],
-    ...(haveKubectl ? { kubectl: ['kubectl', ['--kubeconfig', kc, 'get', 'rollouts.rollouts.kruise.io', 'rollouts-demo', '-o', 'json'], isJson] } : {}),
+    ...(haveKubectl
+      ? { kubectl: ['kubectl', ['--kubeconfig', kc, 'get', 'rollouts.rollouts.kruise.io', 'rollouts-demo', '-o', 'json'], isJson] }
+      : {}),
     bareGet: [process.execPath, [join(ROOT, 'bench/lib/baseline-http-get.mjs'), roUrl], isJson],
     ...(COMPARE_BIN
       ? {
@@ -134,14 +140,23 @@ async function benchStartup(ctx) {
           helpB: [COMPARE_BIN, ['--help'], (r) => r.stdout.includes('rollout')],
         }
       : {}),
-    ...(ctx.haveClientNode ? { clientNode: [process.execPath, [join(ROOT, 'bench/lib/baseline-client-node.mjs'), kc, 'default', 'rollouts-demo'], isJson] } : {}),
+    ...(ctx.haveClientNode
+      ? { clientNode: [process.execPath, [join(ROOT, 'bench/lib/baseline-client-node.mjs'), kc, 'default', 'rollouts-demo'], isJson] }
+      : {}),
   };
-  if (haveKubectl) await runTimed('kubectl', ['--kubeconfig', kc, 'get', 'rollouts.rollouts.kruise.io', 'rollouts-demo', '-o', 'json'], { env: ENV }); // warm the discovery cache
+  if (haveKubectl)
+    await runTimed('kubectl', ['--kubeconfig', kc, 'get', 'rollouts.rollouts.kruise.io', 'rollouts-demo', '-o', 'json'], { env: ENV }); // warm the discovery cache
   log(`start-up: ${Object.keys(cmds).join(', ')} × ${P.runs} (interleaved)`);
   const m = await interleaved(cmds, P.runs);
-  figures.startup = Object.fromEntries(Object.entries(m).map(([k, v]) => [k, { ms: v.medMs, cpuMs: v.medCpu, rssKiB: v.medRss, n: v.n, failures: v.failures, samplesMs: v.ms }]));
+  figures.startup = Object.fromEntries(
+    Object.entries(m).map(([k, v]) => [
+      k,
+      { ms: v.medMs, cpuMs: v.medCpu, rssKiB: v.medRss, n: v.n, failures: v.failures, samplesMs: v.ms },
+    ]),
+  );
   const S = '1 start-up';
-  const abs = (v) => `${fmtMs(v.medMs)}${haveCpuTime ? ` (CPU ${fmtMs(v.medCpu)})` : ''}${haveGnuTime ? `, ${fmtKiB(v.medRss)} peak` : ''}${v.failures ? ` [${v.failures} runs failed]` : ''}`;
+  const abs = (v) =>
+    `${fmtMs(v.medMs)}${haveCpuTime ? ` (CPU ${fmtMs(v.medCpu)})` : ''}${haveGnuTime ? `, ${fmtKiB(v.medRss)} peak` : ''}${v.failures ? ` [${v.failures} runs failed]` : ''}`;
   // Wall-time ratio (the target), then the CPU-time ratio, which a busy machine moves less.
   const ratio = (a, b) => `${fmtRatio(pairedRatio(a, b))}${haveCpuTime ? ` (CPU ${fmtRatio(pairedRatio(a, b, 'cpu'))})` : ''}`;
   const k = m.kubectl;
@@ -164,7 +179,11 @@ async function benchStartup(ctx) {
     if (k) row(S, '  client-node GET ÷ kubectl', ratio(m.clientNode, k));
   }
   if (m.statusB) {
-    row(S, `A/B: status with ${COMPARE_BIN}`, `${abs(m.statusB)}; ÷ this tree ${ratio(m.statusB, m.status)}${k ? `; ÷ kubectl ${ratio(m.statusB, k)}` : ''}`);
+    row(
+      S,
+      `A/B: status with ${COMPARE_BIN}`,
+      `${abs(m.statusB)}; ÷ this tree ${ratio(m.statusB, m.status)}${k ? `; ÷ kubectl ${ratio(m.statusB, k)}` : ''}`,
+    );
     row(S, `A/B: --help with ${COMPARE_BIN}`, `${abs(m.helpB)}; ÷ this tree ${ratio(m.helpB, m.help)}; ÷ node ${ratio(m.helpB, m.node)}`);
   }
 }
@@ -181,7 +200,13 @@ async function benchRequests(ctx) {
   await resetPaused(c, 'default', 'rollouts-demo');
   const approve = await count(['rollout', 'approve', 'rollout/rollouts-demo']);
   const ok2 = (x, n) => x.r.code === 0 && x.reqs.length === n;
-  row('2 requests', 'approve (uncontended)', `${describeRequests(approve.reqs)}${approve.r.code ? ` (exit ${approve.r.code}: ${approve.r.stderr.trim()})` : ''}`, 'GET 1 + PUT 1', ok2(approve, 2) && approve.reqs[0].method === 'GET' && approve.reqs[1].method === 'PUT');
+  row(
+    '2 requests',
+    'approve (uncontended)',
+    `${describeRequests(approve.reqs)}${approve.r.code ? ` (exit ${approve.r.code}: ${approve.r.stderr.trim()})` : ''}`,
+    'GET 1 + PUT 1',
+    ok2(approve, 2) && approve.reqs[0].method === 'GET' && approve.reqs[1].method === 'PUT',
+  );
   const pause = await count(['rollout', 'pause', 'rollout/rollouts-demo']);
   row('2 requests', 'pause', describeRequests(pause.reqs), '2', ok2(pause, 2));
   const resume = await count(['rollout', 'resume', 'rollout/rollouts-demo']);
@@ -193,7 +218,11 @@ async function benchRequests(ctx) {
   // watch: connect, stay idle, one change, one dropped connection.
   await resetPaused(c, 'default', 'rollouts-demo', 'bench-watch-0');
   const from = proxy.log.length;
-  const child = spawn(process.execPath, [BIN, '--kubeconfig', kcProxy, 'rollout', 'watch', 'rollouts-demo', '--until', 'completed', '-o', 'json'], { env: ENV, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [BIN, '--kubeconfig', kcProxy, 'rollout', 'watch', 'rollouts-demo', '--until', 'completed', '-o', 'json'],
+    { env: ENV, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let stderr = '';
   child.stderr.on('data', (b) => (stderr += b));
   const reader = ndjsonReader(child.stdout);
@@ -217,12 +246,36 @@ async function benchRequests(ctx) {
     await sleep(500);
     const reconnect = proxy.since(dropFrom);
     await resetPaused(c, 'default', 'rollouts-demo', 'bench-watch-2');
-    const after = await reader.waitFor((o) => String(o.message).includes('bench-watch-2'), 10_000).then(() => true, () => false);
-    figures.requests.watch = { initial: initial.length, streams, idle: idle.length, change: change.length, reconnect: reconnect.length, seesChangesAfterReconnect: after };
-    row('2 requests', `watch: to first output (${streams} stream${streams === 1 ? '' : 's'})`, `${describeRequests(initial)} = ${fmtRatio(initial.length / Math.max(1, streams)).replace('×', '')} per stream`, '1 per stream', streams > 0 && initial.length === streams);
+    const after = await reader
+      .waitFor((o) => String(o.message).includes('bench-watch-2'), 10_000)
+      .then(
+        () => true,
+        () => false,
+      );
+    figures.requests.watch = {
+      initial: initial.length,
+      streams,
+      idle: idle.length,
+      change: change.length,
+      reconnect: reconnect.length,
+      seesChangesAfterReconnect: after,
+    };
+    row(
+      '2 requests',
+      `watch: to first output (${streams} stream${streams === 1 ? '' : 's'})`,
+      `${describeRequests(initial)} = ${fmtRatio(initial.length / Math.max(1, streams)).replace('×', '')} per stream`,
+      '1 per stream',
+      streams > 0 && initial.length === streams,
+    );
     row('2 requests', `watch: while nothing changes (${fmtMs(P.idleMs)})`, describeRequests(idle), '0', idle.length === 0);
     row('2 requests', 'watch: one status change', describeRequests(change), '0 (same stream)', change.length === 0);
-    row('2 requests', 'watch: after the connections drop', `${describeRequests(reconnect)}${after ? '' : ' — and no output after it!'}`, '1 per stream', after && reconnect.length === streams);
+    row(
+      '2 requests',
+      'watch: after the connections drop',
+      `${describeRequests(reconnect)}${after ? '' : ' — and no output after it!'}`,
+      '1 per stream',
+      after && reconnect.length === streams,
+    );
   } catch (err) {
     row('2 requests', 'watch', `failed: ${err.message} ${stderr.trim().slice(0, 200)}`, '1 per stream', false);
   } finally {
@@ -231,17 +284,23 @@ async function benchRequests(ctx) {
 }
 
 /** (3) reconcile-once -A over N rollouts with their Deployments: requests, writes, wall time. */
-async function benchReconcile(ctx) {
+async function benchReconcile(_ctx) {
   const results = [];
   for (const size of P.sizes) {
-    const sb = await startSandbox({ root: ROOT, dir: TMP, name: `reconcile-${size}`, extraArgs: ['--no-rollout-controller', '--pod-ready-delay', '0'] });
+    const sb = await startSandbox({
+      root: ROOT,
+      dir: TMP,
+      name: `reconcile-${size}`,
+      extraArgs: ['--no-rollout-controller', '--pod-ready-delay', '0'],
+    });
     const proxy = await startCountingProxy(sb.url);
     const kc = writeKubeconfig(join(TMP, `reconcile-${size}-proxy.kc`), proxy.url);
     const c = jsonClient(sb.url);
     try {
       // Fixed cost: the same command over an empty cluster (process start + the lists).
       const empty = [];
-      for (let i = 0; i < Math.max(3, Math.min(P.runs, 5)); i++) empty.push((await runTimed(BIN, ['--kubeconfig', kc, 'rollout', 'reconcile-once', '-A'], { env: ENV, cwd: ROOT })).ms);
+      for (let i = 0; i < Math.max(3, Math.min(P.runs, 5)); i++)
+        empty.push((await runTimed(BIN, ['--kubeconfig', kc, 'rollout', 'reconcile-once', '-A'], { env: ENV, cwd: ROOT })).ms);
       const fixed = median(empty);
       log(`reconcile: seeding ${size} Deployments + Rollouts`);
       const s0 = performance.now();
@@ -250,10 +309,25 @@ async function benchReconcile(ctx) {
       log(`reconcile: seeded ${size} in ${fmtMs(performance.now() - s0)}`);
       const pass = async () => {
         const from = proxy.log.length;
-        const r = await runTimed(BIN, ['--kubeconfig', kc, 'rollout', 'reconcile-once', '-A', '-o', 'json'], { env: ENV, cwd: ROOT, tmp: TMP });
+        const r = await runTimed(BIN, ['--kubeconfig', kc, 'rollout', 'reconcile-once', '-A', '-o', 'json'], {
+          env: ENV,
+          cwd: ROOT,
+          tmp: TMP,
+        });
         const reqs = proxy.since(from);
-        const lines = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
-        return { ms: r.ms, rssKiB: r.rssKiB, code: r.code, reqs, passes: lines.length, ok: lines.filter((l) => l.ok).length, stderr: r.stderr };
+        const lines = r.stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l));
+        return {
+          ms: r.ms,
+          rssKiB: r.rssKiB,
+          code: r.code,
+          reqs,
+          passes: lines.length,
+          ok: lines.filter((l) => l.ok).length,
+          stderr: r.stderr,
+        };
       };
       const p1 = await pass();
       await settle(c);
@@ -289,7 +363,10 @@ async function benchReconcile(ctx) {
   }));
   const perRollout = (r, p) => (p.ms - r.fixed) / r.size;
   for (const r of results) {
-    for (const [label, p] of [['pass 1', r.p1], ['pass 2 (steady)', r.p2]]) {
+    for (const [label, p] of [
+      ['pass 1', r.p1],
+      ['pass 2 (steady)', r.p2],
+    ]) {
       const lists = p.reqs.filter((q) => q.method === 'GET' && !q.watch).length;
       const writes = p.reqs.filter((q) => q.method !== 'GET').length;
       const good = p.code === 0 && p.passes === r.size;
@@ -306,10 +383,22 @@ async function benchReconcile(ctx) {
   if (results.length >= 2) {
     const [a, b] = [results[0], results[results.length - 1]];
     const ratio = perRollout(b, b.p1) / perRollout(a, a.p1);
-    row('3 reconcile', `per-rollout cost ${fmtInt(b.size)} ÷ ${fmtInt(a.size)} (pass 1)`, `${fmtRatio(ratio)} (${fmtMs(perRollout(b, b.p1))} vs ${fmtMs(perRollout(a, a.p1))})`, 'flat (≤ 1.5×)', ratio <= 1.5);
+    row(
+      '3 reconcile',
+      `per-rollout cost ${fmtInt(b.size)} ÷ ${fmtInt(a.size)} (pass 1)`,
+      `${fmtRatio(ratio)} (${fmtMs(perRollout(b, b.p1))} vs ${fmtMs(perRollout(a, a.p1))})`,
+      'flat (≤ 1.5×)',
+      ratio <= 1.5,
+    );
   }
   for (const r of results) {
-    row('5 sandbox', `list of ${fmtInt(r.size)} rollouts (direct GET)`, fmtMs(r.listMs), r.size >= 1000 ? '≪ 1 s (≤ 250 ms)' : '', r.size >= 1000 ? r.listMs <= 250 : undefined);
+    row(
+      '5 sandbox',
+      `list of ${fmtInt(r.size)} rollouts (direct GET)`,
+      fmtMs(r.listMs),
+      r.size >= 1000 ? '≪ 1 s (≤ 250 ms)' : '',
+      r.size >= 1000 ? r.listMs <= 250 : undefined,
+    );
     row('5 sandbox', `list of all ${fmtInt(r.size * 2)} pods`, fmtMs(r.podsListMs));
   }
 }
@@ -320,7 +409,11 @@ async function benchWatch(ctx) {
   const ns = 'wbench';
   let ro = await seedPaused(c, ns, 'watch-bench', 'watch-app');
   const status0 = ro.status;
-  const child = spawn(process.execPath, [BIN, '--kubeconfig', kc, '-n', ns, 'rollout', 'watch', 'watch-bench', '--until', 'completed', '-o', 'json'], { env: ENV, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [BIN, '--kubeconfig', kc, '-n', ns, 'rollout', 'watch', 'watch-bench', '--until', 'completed', '-o', 'json'],
+    { env: ENV, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let stderr = '';
   child.stderr.on('data', (b) => (stderr += b));
   const seen = new Map();
@@ -339,7 +432,10 @@ async function benchWatch(ctx) {
     log(`watch: ${fmtInt(N)} status changes, one at a time (PUT, then wait for its line)`);
     const t0 = performance.now();
     for (let i = 1; i <= N; i++) {
-      const body = { ...ro, status: { ...status0, message: `Rollout is in step(1/3), and you need manually confirm to enter the next step bench-${i}` } };
+      const body = {
+        ...ro,
+        status: { ...status0, message: `Rollout is in step(1/3), and you need manually confirm to enter the next step bench-${i}` },
+      };
       ro = await c.must('PUT', paths.rollout(ns, 'watch-bench', 'status'), body);
       const tResp = performance.now();
       if (!seen.has(i)) {
@@ -361,13 +457,34 @@ async function benchWatch(ctx) {
     const warmAt = rss.find((x) => x.at >= 1000 && x.at < N);
     const warm = warmAt?.kib ?? NaN;
     const end = rss[rss.length - 1].kib;
-    figures.watch = { changes: N, elapsedMs: elapsed, p50: quantile(lat, 0.5), p99: quantile(lat, 0.99), max: Math.max(...lat), missing, rssKiB: rss, hwmKiB: hwm };
-    row('4 watch', `${fmtInt(N)} status changes`, `${fmtMs(elapsed)} (${fmtInt((N / elapsed) * 1000)} changes/s, closed loop); ${missing} missing`, 'every change printed', missing === 0 && child.exitCode === null);
-    row('4 watch', 'event-to-output latency p50 / p99', `${fmtMs(quantile(lat, 0.5))} / ${fmtMs(quantile(lat, 0.99))} (max ${fmtMs(Math.max(...lat))})`);
+    figures.watch = {
+      changes: N,
+      elapsedMs: elapsed,
+      p50: quantile(lat, 0.5),
+      p99: quantile(lat, 0.99),
+      max: Math.max(...lat),
+      missing,
+      rssKiB: rss,
+      hwmKiB: hwm,
+    };
+    row(
+      '4 watch',
+      `${fmtInt(N)} status changes`,
+      `${fmtMs(elapsed)} (${fmtInt((N / elapsed) * 1000)} changes/s, closed loop); ${missing} missing`,
+      'every change printed',
+      missing === 0 && child.exitCode === null,
+    );
+    row(
+      '4 watch',
+      'event-to-output latency p50 / p99',
+      `${fmtMs(quantile(lat, 0.5))} / ${fmtMs(quantile(lat, 0.99))} (max ${fmtMs(Math.max(...lat))})`,
+    );
     row(
       '4 watch',
       warmAt ? `RSS: start → after ${fmtInt(warmAt.at)} → after ${fmtInt(N)} (peak)` : `RSS: start → after ${fmtInt(N)} (peak)`,
-      warmAt ? `${fmtKiB(start)} → ${fmtKiB(warm)} → ${fmtKiB(end)} (${fmtKiB(hwm)})` : `${fmtKiB(start)} → ${fmtKiB(end)} (${fmtKiB(hwm)})`,
+      warmAt
+        ? `${fmtKiB(start)} → ${fmtKiB(warm)} → ${fmtKiB(end)} (${fmtKiB(hwm)})`
+        : `${fmtKiB(start)} → ${fmtKiB(end)} (${fmtKiB(hwm)})`,
       warmAt ? `flat: end ≤ after-${fmtInt(warmAt.at)} + 10 MiB` : 'flat (judged on full runs)',
       warmAt ? end - warm <= 10 * 1024 : undefined,
     );
@@ -383,11 +500,25 @@ async function benchSandbox(ctx) {
   const { url, c } = ctx;
   log(`sandbox: GET and PUT load for ${fmtMs(P.loadMs)} each, fan-out to ${P.fanWatchers} watchers`);
   const get = await loadGet(url, paths.rollout('default', 'rollouts-demo'), { concurrency: 16, durationMs: P.loadMs });
-  row('5 sandbox', 'GET rollout, 16 connections', `${fmtInt(get.rps)} req/s (p50 ${fmtMs(get.p50)}, p99 ${fmtMs(get.p99)}, ${get.errors} errors)`);
+  row(
+    '5 sandbox',
+    'GET rollout, 16 connections',
+    `${fmtInt(get.rps)} req/s (p50 ${fmtMs(get.p50)}, p99 ${fmtMs(get.p99)}, ${get.errors} errors)`,
+  );
   const put = await loadPut(url, c, { concurrency: 16, durationMs: P.loadMs });
-  row('5 sandbox', 'PUT rollout status, 16 connections', `${fmtInt(put.rps)} req/s (p50 ${fmtMs(put.p50)}, p99 ${fmtMs(put.p99)}, ${put.errors} errors)`);
+  row(
+    '5 sandbox',
+    'PUT rollout status, 16 connections',
+    `${fmtInt(put.rps)} req/s (p50 ${fmtMs(put.p50)}, p99 ${fmtMs(put.p99)}, ${put.errors} errors)`,
+  );
   const fan = await fanOut(url, c, { watchers: P.fanWatchers, events: P.fanEvents });
-  row('5 sandbox', `watch fan-out: ${fan.watchers} watchers × ${fan.events} changes`, `delivery p50 ${fmtMs(fan.p50)}, p99 ${fmtMs(fan.p99)}; last watcher p99 ${fmtMs(fan.lastP99)}; ${fmtInt(fan.deliveriesPerSec)} deliveries/s; ${fan.missing} missing`, 'all delivered', fan.missing === 0);
+  row(
+    '5 sandbox',
+    `watch fan-out: ${fan.watchers} watchers × ${fan.events} changes`,
+    `delivery p50 ${fmtMs(fan.p50)}, p99 ${fmtMs(fan.p99)}; last watcher p99 ${fmtMs(fan.lastP99)}; ${fmtInt(fan.deliveriesPerSec)} deliveries/s; ${fan.missing} missing`,
+    'all delivered',
+    fan.missing === 0,
+  );
   figures.sandbox = { get, put, fan };
 }
 
@@ -414,8 +545,16 @@ async function main() {
     if (want('sandbox')) await benchSandbox(ctx);
     // The sandbox keeps a log of every request it served: how much does a busy hour cost it?
     if (want('watch') || want('sandbox')) {
-      const served = (figures.watch?.changes ?? 0) + (figures.sandbox ? figures.sandbox.get.requests + figures.sandbox.put.requests + figures.sandbox.fan.events : 0) + proxy.log.length - reqs0;
-      row('5 sandbox', `sandbox RSS before → after ~${fmtInt(served)} requests`, `${fmtKiB(rss0)} → ${fmtKiB(procStatusKiB(sb.pid, 'VmRSS'))}`);
+      const served =
+        (figures.watch?.changes ?? 0) +
+        (figures.sandbox ? figures.sandbox.get.requests + figures.sandbox.put.requests + figures.sandbox.fan.events : 0) +
+        proxy.log.length -
+        reqs0;
+      row(
+        '5 sandbox',
+        `sandbox RSS before → after ~${fmtInt(served)} requests`,
+        `${fmtKiB(rss0)} → ${fmtKiB(procStatusKiB(sb.pid, 'VmRSS'))}`,
+      );
     }
   } finally {
     c.close();
@@ -425,12 +564,18 @@ async function main() {
   if (want('reconcile')) await benchRecon(ctx);
 
   const header = ['section', 'figure', 'measured', 'target', 'result'];
-  process.stdout.write(`\nkubectl-kruise bench (${QUICK ? 'quick' : 'full'}, ${P.runs} interleaved runs per timed command, medians; node ${process.version}, ${new Date().toISOString()})\n\n`);
+  process.stdout.write(
+    `\nkubectl-kruise bench (${QUICK ? 'quick' : 'full'}, ${P.runs} interleaved runs per timed command, medians; node ${process.version}, ${new Date().toISOString()})\n\n`,
+  );
   process.stdout.write(`${table(header, rows)}\n\n`);
   const missed = rows.filter((r) => r[4] === 'MISS').length;
   const passed = rows.filter((r) => r[4] === 'PASS').length;
   process.stdout.write(`targets: ${passed} PASS, ${missed} MISS; ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
-  if (JSON_OUT) writeFileSync(JSON_OUT, `${JSON.stringify({ quick: QUICK, runs: P.runs, node: process.version, at: new Date().toISOString(), rows, figures }, null, 2)}\n`);
+  if (JSON_OUT)
+    writeFileSync(
+      JSON_OUT,
+      `${JSON.stringify({ quick: QUICK, runs: P.runs, node: process.version, at: new Date().toISOString(), rows, figures }, null, 2)}\n`,
+    );
 }
 
 async function benchRecon(ctx) {

@@ -7,7 +7,9 @@ import { parseAllDocuments } from 'yaml';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'sandbox', 'crds');
 const crds = [];
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+for (const file of readdirSync(dir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort()) {
   for (const doc of parseAllDocuments(readFileSync(join(dir, file), 'utf8'))) {
     const obj = doc.toJS();
     if (obj && obj.kind === 'CustomResourceDefinition') crds.push(obj);

@@ -12,7 +12,9 @@ import { fileURLToPath } from 'node:url';
 const [N = 1000, PAIRS = 4000, C = 8] = process.argv.slice(2).map(Number);
 const dir = mkdtempSync(join(tmpdir(), 'kk-load-'));
 const bin = fileURLToPath(new URL('../bin/kubectl-kruise', import.meta.url));
-const child = spawn(process.execPath, [bin, 'sandbox', '--port', '0', '--kubeconfig-out', join(dir, 'kc'), '--no-rollout-controller'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, [bin, 'sandbox', '--port', '0', '--kubeconfig-out', join(dir, 'kc'), '--no-rollout-controller'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 await new Promise((resolve) => child.stdout.once('data', resolve));
 const base = /server: (\S+)/.exec(readFileSync(join(dir, 'kc'), 'utf8'))[1];
 const agent = new http.Agent({ keepAlive: true, maxSockets: C * 2 });
@@ -30,7 +32,16 @@ const req = (method, path, body) =>
 const P = '/api/v1/namespaces/default/pods';
 let t = Date.now();
 for (let i = 0; i < N; i++) {
-  await req('POST', P, JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `p${i}`, labels: { app: 'load' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } }));
+  await req(
+    'POST',
+    P,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: `p${i}`, labels: { app: 'load' } },
+      spec: { containers: [{ name: 'c', image: 'busybox' }] },
+    }),
+  );
 }
 console.log(`create ${N} pods (sequential): ${Date.now() - t} ms`);
 t = Date.now();
@@ -50,7 +61,9 @@ await Promise.all(
   }),
 );
 const ms = Date.now() - t;
-console.log(`${PAIRS} GET+PUT pairs, ${C} clients: ${ms} ms → ${Math.round((2 * PAIRS) / (ms / 1000))} requests/s (${conflicts} conflicts)`);
+console.log(
+  `${PAIRS} GET+PUT pairs, ${C} clients: ${ms} ms → ${Math.round((2 * PAIRS) / (ms / 1000))} requests/s (${conflicts} conflicts)`,
+);
 agent.destroy();
 child.kill('SIGTERM');
 await new Promise((resolve) => child.once('exit', resolve));

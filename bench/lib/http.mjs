@@ -18,7 +18,10 @@ export function jsonClient(base, { maxSockets = 32 } = {}) {
           method,
           path,
           agent,
-          headers: { Accept: 'application/json', ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}) },
+          headers: {
+            Accept: 'application/json',
+            ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}),
+          },
         },
         (res) => {
           const chunks = [];
@@ -80,7 +83,16 @@ export function deployment(ns, name, { replicas = 2, version = 'version-1' } = {
       selector: { matchLabels: { app: name } },
       template: {
         metadata: { labels: { app: name } },
-        spec: { containers: [{ name: 'busybox', image: 'busybox:latest', command: ['/bin/sh', '-c', 'sleep 100d'], env: [{ name: 'VERSION', value: version }] }] },
+        spec: {
+          containers: [
+            {
+              name: 'busybox',
+              image: 'busybox:latest',
+              command: ['/bin/sh', '-c', 'sleep 100d'],
+              env: [{ name: 'VERSION', value: version }],
+            },
+          ],
+        },
       },
     },
   };
@@ -103,7 +115,11 @@ export function rollout(ns, name, workload) {
  * A status of a release waiting for approval at step 1 (the guide's step 2), pointing at the
  * generations the server assigned; `message` is free for the bench's counters.
  */
-export function stepPausedStatus(ro, workloadGeneration, message = 'Rollout is in step(1/3), and you need manually confirm to enter the next step') {
+export function stepPausedStatus(
+  ro,
+  workloadGeneration,
+  message = 'Rollout is in step(1/3), and you need manually confirm to enter the next step',
+) {
   return {
     observedGeneration: ro.metadata.generation,
     phase: 'Progressing',
@@ -111,7 +127,14 @@ export function stepPausedStatus(ro, workloadGeneration, message = 'Rollout is i
     currentStepIndex: 1,
     currentStepState: 'StepPaused',
     conditions: [
-      { type: 'Progressing', status: 'True', reason: 'InRolling', message: 'Rollout is in Progressing', lastTransitionTime: '2026-11-27T09:59:00Z', lastUpdateTime: '2026-11-27T09:59:00Z' },
+      {
+        type: 'Progressing',
+        status: 'True',
+        reason: 'InRolling',
+        message: 'Rollout is in Progressing',
+        lastTransitionTime: '2026-11-27T09:59:00Z',
+        lastUpdateTime: '2026-11-27T09:59:00Z',
+      },
     ],
     canaryStatus: {
       observedWorkloadGeneration: workloadGeneration,

@@ -1,8 +1,8 @@
 // A small concurrent load generator for the sandbox: loopback only, bounded by time and count.
 import http from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
-import { quantile } from './stats.mjs';
 import { ensureNamespace, paths } from './http.mjs';
+import { quantile } from './stats.mjs';
 
 const MAX_REQUESTS = 200_000;
 
@@ -16,7 +16,17 @@ function loopback(url) {
 function raw(u, agent, method, path, payload, keepBody) {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: u.hostname, port: u.port, method, path, agent, headers: { Accept: 'application/json', ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}) } },
+      {
+        host: u.hostname,
+        port: u.port,
+        method,
+        path,
+        agent,
+        headers: {
+          Accept: 'application/json',
+          ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}),
+        },
+      },
       (res) => {
         const chunks = keepBody ? [] : undefined;
         res.on('data', (c) => chunks?.push(c));
@@ -81,7 +91,10 @@ export async function loadPut(url, c, { concurrency = 16, durationMs = 2000 } = 
             apiVersion: 'rollouts.kruise.io/v1beta1',
             kind: 'Rollout',
             metadata: { name, namespace: ns },
-            spec: { workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: `absent-${w}` }, strategy: { canary: { steps: [{ replicas: 1 }, { replicas: '100%' }] } } },
+            spec: {
+              workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: `absent-${w}` },
+              strategy: { canary: { steps: [{ replicas: 1 }, { replicas: '100%' }] } },
+            },
           }),
     );
   }
@@ -114,7 +127,10 @@ export async function fanOut(url, c, { watchers = 100, events = 100 } = {}) {
     apiVersion: 'rollouts.kruise.io/v1beta1',
     kind: 'Rollout',
     metadata: { name: 'fan-0', namespace: ns },
-    spec: { workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'absent' }, strategy: { canary: { steps: [{ replicas: 1 }, { replicas: '100%' }] } } },
+    spec: {
+      workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'absent' },
+      strategy: { canary: { steps: [{ replicas: 1 }, { replicas: '100%' }] } },
+    },
   });
   const agent = new http.Agent({ keepAlive: false, maxSockets: watchers + 1 });
   const arrivals = new Map(); // event number → [times]
@@ -126,7 +142,12 @@ export async function fanOut(url, c, { watchers = 100, events = 100 } = {}) {
       () =>
         new Promise((resolve, reject) => {
           const req = http.get(
-            { host: u.hostname, port: u.port, agent, path: `${paths.rollouts(ns)}?watch=true&resourceVersion=${obj.metadata.resourceVersion}` },
+            {
+              host: u.hostname,
+              port: u.port,
+              agent,
+              path: `${paths.rollouts(ns)}?watch=true&resourceVersion=${obj.metadata.resourceVersion}`,
+            },
             (res) => {
               if (res.statusCode !== 200) return reject(new Error(`watch: ${res.statusCode}`));
               const dec = new StringDecoder('utf8');
@@ -184,5 +205,13 @@ export async function fanOut(url, c, { watchers = 100, events = 100 } = {}) {
     agent.destroy();
   }
   const elapsed = performance.now() - t0;
-  return { watchers, events, missing, p50: quantile(lat, 0.5), p99: quantile(lat, 0.99), lastP99: quantile(last, 0.99), deliveriesPerSec: (lat.length / elapsed) * 1000 };
+  return {
+    watchers,
+    events,
+    missing,
+    p50: quantile(lat, 0.5),
+    p99: quantile(lat, 0.99),
+    lastP99: quantile(last, 0.99),
+    deliveriesPerSec: (lat.length / elapsed) * 1000,
+  };
 }

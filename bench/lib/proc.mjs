@@ -25,7 +25,11 @@ let seq = 0;
  */
 export function runTimed(cmd, args, opts = {}) {
   const report = (PYTHON || GNU_TIME) && opts.tmp ? join(opts.tmp, `rusage-${process.pid}-${++seq}`) : undefined;
-  const [file, argv] = !report ? [cmd, args] : PYTHON ? [PYTHON, [RUSAGE_PY, report, cmd, ...args]] : [GNU_TIME, ['-f', '%M', '-o', report, cmd, ...args]];
+  const [file, argv] = !report
+    ? [cmd, args]
+    : PYTHON
+      ? [PYTHON, [RUSAGE_PY, report, cmd, ...args]]
+      : [GNU_TIME, ['-f', '%M', '-o', report, cmd, ...args]];
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(file, argv, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });

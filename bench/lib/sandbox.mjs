@@ -11,9 +11,13 @@ import { join } from 'node:path';
  */
 export function startSandbox({ root, dir, name = 'sandbox', extraArgs = [] }) {
   const kubeconfig = join(dir, `${name}.kc`);
-  const child = spawn(process.execPath, [join(root, 'bin/kubectl-kruise'), 'sandbox', '--port', '0', '--kubeconfig-out', kubeconfig, ...extraArgs], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(root, 'bin/kubectl-kruise'), 'sandbox', '--port', '0', '--kubeconfig-out', kubeconfig, ...extraArgs],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`sandbox did not start in 30 s: ${stderr}`)), 30_000);
@@ -96,7 +100,12 @@ export async function startCountingProxy(upstream) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://proxy');
     const watch = url.searchParams.get('watch');
-    log.push({ method: req.method, path: url.pathname, watch: watch === 'true' || watch === '1' || watch === 'True', t: performance.now() });
+    log.push({
+      method: req.method,
+      path: url.pathname,
+      watch: watch === 'true' || watch === '1' || watch === 'True',
+      t: performance.now(),
+    });
     const up = http.request(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent },
       (upRes) => {

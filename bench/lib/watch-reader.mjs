@@ -37,10 +37,14 @@ export function ndjsonReader(stream, onLine) {
     },
     waitFor(pred, ms = 10_000) {
       return new Promise((resolve, reject) => {
-        const w = { pred, resolve, timer: setTimeout(() => {
-          waiters = waiters.filter((x) => x !== w);
-          reject(new Error(`no matching line within ${ms} ms`));
-        }, ms) };
+        const w = {
+          pred,
+          resolve,
+          timer: setTimeout(() => {
+            waiters = waiters.filter((x) => x !== w);
+            reject(new Error(`no matching line within ${ms} ms`));
+          }, ms),
+        };
         waiters.push(w);
       });
     },

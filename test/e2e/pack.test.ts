@@ -58,6 +58,12 @@ describe('npm pack + global install', () => {
     expect(files.filter((f) => /^(src|test|scripts)\//.test(f))).toEqual([]);
   });
 
+  it('ships the ESM build alone: no source maps, nothing but dist/*.mjs', () => {
+    const files = packed.files.map((f) => f.path);
+    expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
+    expect(files.filter((f) => f.startsWith('dist/') && !f.endsWith('.mjs'))).toEqual([]);
+  });
+
   it('installs cleanly (no lifecycle script for npm to warn about)', () => {
     expect(installed.code).toBe(0);
     expect(installed.stderr).not.toMatch(/install-scripts|ERR!/);
