@@ -35,11 +35,6 @@ function writeStrategyAnnotation(d: Deployment, s: DeploymentStrategyAnnotation)
   d.metadata.annotations = { ...(d.metadata.annotations ?? {}), [Annotation.deploymentStrategy]: JSON.stringify(s) };
 }
 
-/** The rollout-id of a workload: label, else annotation (upstream reads both in different places). */
-export function workloadRolloutId(d: Deployment): string | undefined {
-  return d.metadata.labels?.[Label.rolloutId] || d.metadata.annotations?.[Annotation.rolloutId] || undefined;
-}
-
 /** Whether the Deployment carries any mark of rollout control. */
 export function isUnderControl(d: Deployment): boolean {
   const l = d.metadata.labels ?? {};

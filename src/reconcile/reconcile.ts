@@ -35,6 +35,7 @@ import {
   type RolloutStatus,
   type StepStatus,
 } from '../rollout/types.js';
+import { workloadRolloutId } from '../rollout/release.js';
 import {
   countUpdated,
   handBack,
@@ -42,7 +43,6 @@ import {
   resetPartition,
   sizeBatch,
   takeControl,
-  workloadRolloutId,
   writeExtraStatus,
 } from './deployment-control.js';
 import type { Observed, PlannedWrite, ReconcilePlan } from './types.js';
