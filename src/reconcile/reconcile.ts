@@ -20,6 +20,7 @@ import { findNewReplicaSet } from '../workload/deployment.js';
 import { plainBatchReplicas } from '../workload/partition.js';
 import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
 import type { KubeObject } from '../kube/types.js';
+import { kubeTime } from '../kube/time.js';
 import {
   Annotation,
   ConditionType,
@@ -140,11 +141,6 @@ export function stateLabel(status: RolloutStatus | undefined): string {
   return phase;
 }
 
-/** Kubernetes time: RFC 3339 with second precision, as metav1.Time serialises. */
-export function kubeTimeOf(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 const MAX_TRANSITIONS = 64;
 
 /** One reconcile pass of the Kruise Rollout controller for a partition-style Deployment. */
@@ -182,7 +178,7 @@ class Pass {
     this.rss = structuredClone(observed.replicaSets);
     this.pods = structuredClone(observed.pods);
     this.steps = observed.rollout.spec.strategy?.canary?.steps ?? [];
-    this.t = kubeTimeOf(now);
+    this.t = kubeTime(now);
   }
 
   private get sub(): StepStatus | undefined {

@@ -138,8 +138,3 @@ export function renderRolloutLine(view: RolloutView): string {
   if (view.message) text += ` — ${view.message}`;
   return text;
 }
-
-/** An RFC 3339 timestamp to the second, as Kubernetes writes them: 2026-11-27T10:00:01Z. */
-export function formatTime(now: Date): string {
-  return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}

@@ -2,6 +2,7 @@
 // StepPaused → StepReady in the sub-status (and the v1beta1 top-level mirror); nothing else changes.
 import type { Rollout, StepStatus } from './types.js';
 import { StepState } from './types.js';
+import { kubeTime } from '../kube/time.js';
 
 /** Preconditions the user asked for. */
 export interface ApproveGuards {
@@ -34,11 +35,6 @@ export function approvableStatus(ro: Rollout): { sub: StepStatus; field: 'canary
 export function approveTarget(ro: Rollout): ApproveTarget {
   const s = approvableStatus(ro)?.sub;
   return { stepIndex: s?.currentStepIndex, rolloutId: s?.observedRolloutID };
-}
-
-/** metav1.Time: RFC 3339 in whole seconds, as the API server writes it. */
-export function kubeTime(now: Date): string {
-  return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** Plans an approval of `ro` under `guards` at time `now`. */

@@ -3,6 +3,7 @@
 // synchronous listeners (watches, controllers, the journal). No HTTP here.
 import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '../kube/types.js';
+import { kubeTime } from '../kube/time.js';
 import { canonicalJson } from '../workload/hash.js';
 import { alreadyExists, conflict, notFound } from './errors.js';
 import { resourceByPlural } from './resources.js';
@@ -37,11 +38,6 @@ export function randomSuffix(n = 5): string {
   let s = '';
   for (let i = 0; i < n; i++) s += SAFE_ALPHABET[Math.floor(Math.random() * SAFE_ALPHABET.length)];
   return s;
-}
-
-/** RFC 3339 with second precision, as metav1.Time serializes. */
-export function kubeTime(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function keyOf(namespace: string | undefined, name: string): string {
