@@ -36,7 +36,7 @@ import {
   type RolloutStatus,
   type StepStatus,
 } from '../rollout/types.js';
-import { workloadRolloutId } from '../rollout/release.js';
+import { workloadRefOf, workloadRolloutId } from '../rollout/release.js';
 import {
   countUpdated,
   handBack,
@@ -112,7 +112,7 @@ export function refusalOf(rollout: Rollout): string | undefined {
     return `traffic routing is not supported by the embedded controller yet${nothing}`;
   if (canary.enableExtraWorkloadForCanary)
     return `canary style (enableExtraWorkloadForCanary: true) is not supported by the embedded controller yet; only partition style is${nothing}`;
-  const ref = rollout.spec.workloadRef ?? rollout.spec.objectRef?.workloadRef;
+  const ref = workloadRefOf(rollout);
   if (!ref) return `the rollout has no workloadRef${nothing}`;
   if (ref.kind !== 'Deployment' || !/^apps\//.test(ref.apiVersion ?? ''))
     return `workload ${ref.apiVersion}/${ref.kind} is not supported by the embedded controller yet; only apps/v1 Deployment is${nothing}`;
