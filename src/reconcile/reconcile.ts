@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson, podTemplateHash } from '../workload/hash.js';
 import { scaledValue } from '../workload/intstr.js';
 import { findNewReplicaSet } from '../workload/deployment.js';
-import { plainBatchReplicas } from '../workload/partition.js';
+import { batchReplicasOrZero } from '../workload/partition.js';
 import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
 import type { KubeObject } from '../kube/types.js';
 import { kubeTime } from '../kube/time.js';
@@ -474,13 +474,13 @@ class Pass {
     const n = this.steps.length;
     const replicas = this.replicas();
     const partition = readPartition(this.d!);
-    const cur = partition !== undefined ? safePlain(partition, replicas) : (sub.canaryReplicas ?? 0);
+    const cur = partition !== undefined ? batchReplicasOrZero(partition, replicas, 'plain') : (sub.canaryReplicas ?? 0);
     const currentIdx = (sub.currentStepIndex ?? 1) - 1;
     const order = [...(currentIdx >= 0 && currentIdx < n ? [currentIdx] : []), ...Array.from({ length: n }, (_, i) => i).filter((i) => i !== currentIdx)];
     let stepIndex = n;
     for (const i of order) {
       stepIndex = i + 1;
-      if (cur <= safePlain(this.steps[i]!.replicas, replicas)) break;
+      if (cur <= batchReplicasOrZero(this.steps[i]!.replicas, replicas, 'plain')) break;
     }
     if (stepIndex === sub.nextStepIndex) {
       sub.currentStepState = StepState.StepReady;
@@ -499,7 +499,7 @@ class Pass {
     if (next === nextBatchIndex(sub.currentStepIndex ?? 1, n) || next < 1 || next > n) return false;
     sub.currentStepIndex = next;
     sub.nextStepIndex = nextBatchIndex(next, n);
-    const planned = safePlain(this.steps[next - 1]!.replicas, this.replicas());
+    const planned = batchReplicasOrZero(this.steps[next - 1]!.replicas, this.replicas(), 'plain');
     sub.currentStepState = planned === sub.canaryReplicas ? StepState.StepTrafficRouting : StepState.BeforeStepUpgrade;
     sub.lastUpdateTime = this.t;
     return true;
@@ -526,7 +526,7 @@ class Pass {
         st.message = stepMessage('upgrade', idx, n);
         if (!this.runBatch(idx, step)) return 'stop';
         sub.podTemplateHash = hash;
-        sub.currentStepState = safePlain(step.replicas, this.replicas()) >= this.replicas() ? StepState.StepMetricsAnalysis : StepState.StepTrafficRouting;
+        sub.currentStepState = batchReplicasOrZero(step.replicas, this.replicas(), 'plain') >= this.replicas() ? StepState.StepMetricsAnalysis : StepState.StepTrafficRouting;
         sub.lastUpdateTime = this.t;
         return 'continue';
       }
@@ -675,13 +675,5 @@ function readPartition(d: Deployment): string | number | undefined {
     return (JSON.parse(raw) as { partition?: string | number }).partition;
   } catch {
     return undefined;
-  }
-}
-
-function safePlain(v: string | number | undefined, replicas: number): number {
-  try {
-    return plainBatchReplicas(v, replicas);
-  } catch {
-    return 0;
   }
 }

@@ -2,7 +2,7 @@
 // view, watch condition and JSON output rests on (reference/kruise-rollouts-facts.md §2–§3.10).
 import type { KubeObject } from '../kube/types.js';
 import type { IntOrString } from '../workload/types.js';
-import { isPercent, scaledValue } from '../workload/intstr.js';
+import { batchReplicas, type BatchRounding } from '../workload/partition.js';
 import {
   Annotation,
   ConditionType,
@@ -113,22 +113,14 @@ function pauseOf(step: CanaryStep, index: number, count: number, style: RollingS
   return { kind: 'timed', seconds: duration };
 }
 
-/**
- * The pods a step releases (facts §3.5): ceil of percentages against the workload's replicas,
- * clamped to [0, replicas]; a partition-style Deployment with replicas > 1 caps every percentage
- * other than "100%" at replicas − 1.
- */
-export function plannedBatchReplicas(value: IntOrString | undefined, replicas: number, partitionDeployment: boolean): number | undefined {
+/** The pods a step releases (docs/controller.md §9); undefined when its replicas are missing or malformed. */
+function plannedOf(value: IntOrString | undefined, replicas: number, rounding: BatchRounding): number | undefined {
   if (value === undefined || value === null) return undefined;
-  let n: number;
   try {
-    n = scaledValue(value, replicas, true);
+    return batchReplicas(value, replicas, rounding);
   } catch {
     return undefined;
   }
-  n = Math.max(0, Math.min(n, replicas));
-  if (partitionDeployment && replicas > 1 && isPercent(value) && value.trim() !== '100%') n = Math.min(n, replicas - 1);
-  return n;
 }
 
 function conditionOf(ro: Rollout, type: string): RolloutCondition | undefined {
@@ -147,7 +139,7 @@ export function assessRollout(ro: Rollout, workload?: KubeObject | null): Rollou
       index: i + 1,
       replicas,
       traffic: step.traffic ?? (typeof step.weight === 'number' ? `${step.weight}%` : undefined),
-      planned: workloadReplicas === undefined ? undefined : plannedBatchReplicas(replicas, workloadReplicas, partitionDeployment),
+      planned: workloadReplicas === undefined ? undefined : plannedOf(replicas, workloadReplicas, partitionDeployment ? 'partition' : 'plain'),
       pause: pauseOf({ ...step, replicas }, i + 1, rawSteps.length, style),
     };
   });
