@@ -2,7 +2,8 @@
 // the sandbox applies it atomically with every Deployment UPDATE.
 import { Annotation, Label, type Rollout } from '../rollout/types.js';
 import { workloadRefOf } from '../rollout/release.js';
-import { isControlledBy, matchesSelector } from '../workload/deployment.js';
+import { isControlledBy } from '../workload/deployment.js';
+import { matchesSelector } from '../workload/label-selector.js';
 import { POD_TEMPLATE_HASH_LABEL, podTemplateHash, sameTemplate } from '../workload/hash.js';
 import type { Deployment, ReplicaSet } from '../workload/types.js';
 import { readStrategyAnnotation } from './deployment-control.js';

@@ -2,7 +2,8 @@
 // subresources (status, scale) and patches. Synchronous, so each write is atomic.
 import type { KubeList, KubeObject } from '../kube/types.js';
 import type { Rollout } from '../rollout/types.js';
-import type { Deployment, ReplicaSet } from '../workload/types.js';
+import type { Deployment, LabelSelector, ReplicaSet } from '../workload/types.js';
+import { formatLabelSelector } from '../workload/label-selector.js';
 import { validateRollout } from './admission.js';
 import { rolloutFromStorage, rolloutToStorage } from './convert.js';
 import { ApiError, badRequest, notFound, statusFailure } from './errors.js';
@@ -197,14 +198,6 @@ function compareKeys(a: KubeObject, b: KubeObject): number {
 
 /** The autoscaling/v1 Scale of a Deployment or ReplicaSet. */
 export function toScale(obj: KubeObject): unknown {
-  const sel = (obj.spec?.selector ?? {}) as { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] };
-  const parts = Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  for (const e of sel.matchExpressions ?? []) {
-    const op = e.operator;
-    if (op === 'In' || op === 'NotIn') parts.push(`${e.key} ${op.toLowerCase()} (${(e.values ?? []).join(',')})`);
-    else if (op === 'Exists') parts.push(e.key);
-    else if (op === 'DoesNotExist') parts.push(`!${e.key}`);
-  }
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
@@ -216,6 +209,6 @@ export function toScale(obj: KubeObject): unknown {
       creationTimestamp: obj.metadata.creationTimestamp,
     },
     spec: { replicas: obj.spec?.replicas ?? 1 },
-    status: { replicas: obj.status?.replicas ?? 0, selector: parts.join(',') },
+    status: { replicas: obj.status?.replicas ?? 0, selector: formatLabelSelector(obj.spec?.selector as LabelSelector | undefined) },
   };
 }

@@ -1,7 +1,7 @@
 // Shape checks on request bodies: what the API server's decoder (400) and validation (422)
 // refuse before anything is stored. Pure.
 import type { KubeObject } from '../kube/types.js';
-import { matchesSelector } from '../workload/deployment.js';
+import { matchesSelector } from '../workload/label-selector.js';
 import type { LabelSelector } from '../workload/types.js';
 import { badRequest, invalid } from './errors.js';
 import { apiVersionOf, type SandboxResource } from './resources.js';
