@@ -6,7 +6,7 @@ import type { Deployment, LabelSelector, ReplicaSet } from '../workload/types.js
 import { formatLabelSelector } from '../workload/label-selector.js';
 import { validateRollout } from './admission.js';
 import { rolloutFromStorage, rolloutToStorage } from './convert.js';
-import { ApiError, badRequest, notFound, statusFailure } from './errors.js';
+import { StatusError, badRequest, notFound, statusFailure } from './errors.js';
 import { applyPatch, PatchError, type PatchType } from './patch.js';
 import { apiVersionOf, type SandboxResource } from './resources.js';
 import type { ObjectFilter } from './selectors.js';
@@ -96,7 +96,7 @@ export class SandboxApi {
     try {
       patched = applyPatch(doc, patch, type, t.subresource === 'scale' ? 'Scale' : r.kind);
     } catch (err) {
-      if (err instanceof PatchError) throw new ApiError(statusFailure(err.code, err.message));
+      if (err instanceof PatchError) throw new StatusError(statusFailure(err.code, err.message));
       throw err;
     }
     if (t.subresource === 'scale') return this.updateScale(t, patched);
@@ -139,7 +139,7 @@ export class SandboxApi {
       message = `invalid Rollout: ${(err as Error).message}`;
     }
     if (message) {
-      throw new ApiError(
+      throw new StatusError(
         statusFailure(422, `admission webhook "vrollout.kb.io" denied the request: ${message}`, 'Invalid', {
           name: obj.metadata.name,
           group: 'rollouts.kruise.io',
@@ -162,7 +162,7 @@ export class SandboxApi {
     const replicas = scale.spec?.replicas ?? 0;
     if (typeof replicas !== 'number' || !Number.isInteger(replicas)) throw badRequest('Scale in version "v1" cannot be handled as a Scale: spec.replicas must be an integer');
     if (replicas < 0) {
-      throw new ApiError(statusFailure(422, `Scale.autoscaling "${t.name}" is invalid: spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`, 'Invalid'));
+      throw new StatusError(statusFailure(422, `Scale.autoscaling "${t.name}" is invalid: spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`, 'Invalid'));
     }
     const next = {
       ...cur,
