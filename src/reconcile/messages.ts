@@ -1,5 +1,6 @@
 // What the controller writes into status.message and its conditions: upstream's exact strings
-// (docs/controller.md §6, §7), so that anything matching on them keeps working.
+// (docs/controller.md §6, §7), so that anything matching on them keeps working. The client side
+// (src/rollout/assess.ts) reads the same table; this module imports nothing.
 
 /** The status and condition messages, by the situation they describe. */
 export const StatusMessage = {

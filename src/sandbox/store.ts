@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '../kube/types.js';
 import { kubeTime } from '../kube/time.js';
-import { canonicalJson } from '../workload/hash.js';
+import { canonicalJson, SAFE_ALPHABET } from '../workload/hash.js';
 import { alreadyExists, conflict, notFound } from './errors.js';
 import { resourceByPlural } from './resources.js';
 import { matchesFilter, type ObjectFilter } from './selectors.js';
@@ -30,8 +30,6 @@ export interface DeleteOptions {
 
 /** The result of asking for the changes after a resourceVersion. */
 export type HistoryAnswer = { events: StoreEvent[] } | { gone: true; oldest: number };
-
-const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 /** Kubernetes' random name suffix alphabet, n characters. */
 export function randomSuffix(n = 5): string {
