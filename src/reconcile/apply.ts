@@ -178,7 +178,7 @@ export function orphanHandBacks(state: ClusterState): PlannedWrite[] {
 }
 
 /** `replicasets/NAME`, `rollouts/status`: how a write is named in the command's output. */
-export function describeWrite(w: PlannedWrite): string {
+function describeWrite(w: PlannedWrite): string {
   if (w.op === 'updateStatus') return `${w.resource}/status`;
   return `${w.resource}/${w.object.metadata.name}`;
 }

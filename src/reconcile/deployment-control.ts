@@ -36,7 +36,7 @@ function writeStrategyAnnotation(d: Deployment, s: DeploymentStrategyAnnotation)
 }
 
 /** Whether the Deployment carries any mark of rollout control. */
-export function isUnderControl(d: Deployment): boolean {
+function isUnderControl(d: Deployment): boolean {
   const l = d.metadata.labels ?? {};
   const a = d.metadata.annotations ?? {};
   return Boolean(

@@ -9,7 +9,7 @@ import type { Deployment, ReplicaSet } from '../workload/types.js';
 import { readStrategyAnnotation } from './deployment-control.js';
 
 /** The Rollout (not disabled, with a strategy) whose workloadRef names this Deployment, if any. */
-export function rolloutForDeployment(d: Deployment, rollouts: Rollout[]): Rollout | undefined {
+function rolloutForDeployment(d: Deployment, rollouts: Rollout[]): Rollout | undefined {
   return rollouts.find((ro) => {
     const ref = workloadRefOf(ro);
     const strategy = ro.spec?.strategy;

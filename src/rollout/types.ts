@@ -3,8 +3,6 @@
 import type { KubeObject } from '../kube/types.js';
 import type { IntOrString } from '../workload/types.js';
 
-export const ROLLOUT_GROUP = 'rollouts.kruise.io';
-export const ROLLOUT_RESOURCE = 'rollouts';
 /** How kubectl names the resource in messages: `rollouts.rollouts.kruise.io "x" not found`. */
 export const ROLLOUT_QUALIFIED_RESOURCE = 'rollouts.rollouts.kruise.io';
 /** How kubectl's name printer names one object: `rollout.rollouts.kruise.io/x approved`. */

@@ -197,7 +197,7 @@ function compareKeys(a: KubeObject, b: KubeObject): number {
 }
 
 /** The autoscaling/v1 Scale of a Deployment or ReplicaSet. */
-export function toScale(obj: KubeObject): unknown {
+function toScale(obj: KubeObject): unknown {
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',

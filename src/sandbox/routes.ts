@@ -32,7 +32,7 @@ export function sendJson(res: ServerResponse, code: number, body: unknown): void
 }
 
 /** Reads the whole body (bounded). */
-export function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -55,7 +55,7 @@ function mediaType(contentType: string | undefined): string {
 }
 
 /** Decodes a JSON or YAML body (400 on malformed input). */
-export function decodeBody(text: string, contentType: string | undefined): unknown {
+function decodeBody(text: string, contentType: string | undefined): unknown {
   const type = mediaType(contentType);
   if (text.trim() === '') throw badRequest('the request body is empty: an object is required');
   if (type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml' || type === 'application/apply-patch+yaml') {

@@ -74,7 +74,7 @@ export function parseFieldSelector(text: string): FieldRequirement[] {
 }
 
 /** Whether obj satisfies every field requirement (absent fields compare as ""). */
-export function matchesFields(obj: KubeObject, reqs: FieldRequirement[]): boolean {
+function matchesFields(obj: KubeObject, reqs: FieldRequirement[]): boolean {
   for (const r of reqs) {
     let cur: unknown = obj;
     for (const p of r.path) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[p] : undefined;

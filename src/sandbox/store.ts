@@ -42,10 +42,6 @@ function keyOf(namespace: string | undefined, name: string): string {
   return namespace ? `${namespace}/${name}` : name;
 }
 
-function withoutVersion(obj: KubeObject): unknown {
-  return { ...obj, metadata: { ...obj.metadata, resourceVersion: undefined } };
-}
-
 /** Resources whose create drops the client's status (their status is a subresource). */
 function initialStatus(resource: string, obj: KubeObject): unknown {
   switch (resource) {
@@ -335,9 +331,4 @@ export class SandboxStore {
       }
     } else objs.delete(key);
   }
-}
-
-/** Whether two objects differ other than in resourceVersion. */
-export function sameObject(a: KubeObject, b: KubeObject): boolean {
-  return canonicalJson(withoutVersion(a)) === canonicalJson(withoutVersion(b));
 }

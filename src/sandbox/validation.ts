@@ -78,7 +78,7 @@ export function checkBody(body: unknown, t: RequestTarget): KubeObject {
  * (structural CRDs) leaves it: `creationTimestamp: null` in a template kubectl sends back must
  * not make it a different template.
  */
-export function dropNulls(value: unknown): unknown {
+function dropNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(dropNulls);
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};

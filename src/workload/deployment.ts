@@ -29,12 +29,6 @@ export function findNewReplicaSet(d: Deployment, replicaSets: ReplicaSet[]): Rep
     .find((rs) => sameTemplate(rs.spec.template, d.spec.template));
 }
 
-/** The Deployment's ReplicaSets other than the new one. */
-export function oldReplicaSets(d: Deployment, replicaSets: ReplicaSet[]): ReplicaSet[] {
-  const fresh = findNewReplicaSet(d, replicaSets);
-  return replicaSets.filter((rs) => rs !== fresh);
-}
-
 /**
  * A new ReplicaSet for the Deployment's current template, named `<deployment>-<hash>` with
  * the pod-template-hash in its labels, selector and template, as the Deployment controller does.

@@ -20,7 +20,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** The template without its pod-template-hash label: what "same template" compares. */
-export function templateWithoutHash(template: PodTemplate): PodTemplate {
+function templateWithoutHash(template: PodTemplate): PodTemplate {
   const labels = { ...(template.metadata?.labels ?? {}) };
   delete labels[POD_TEMPLATE_HASH_LABEL];
   return { ...template, metadata: { ...(template.metadata ?? {}), labels } };

@@ -41,7 +41,7 @@ export function matchesLabels(labels: Record<string, string> | undefined, reqs: 
 const OPERATORS: Record<string, 'in' | 'notin' | 'exists' | 'notexists'> = { In: 'in', NotIn: 'notin', Exists: 'exists', DoesNotExist: 'notexists' };
 
 /** The requirements of a LabelSelector; undefined when an operator is unknown (such a selector matches nothing). */
-export function requirementsOf(selector: LabelSelector): LabelRequirement[] | undefined {
+function requirementsOf(selector: LabelSelector): LabelRequirement[] | undefined {
   const reqs: LabelRequirement[] = Object.entries(selector.matchLabels ?? {}).map(([key, value]) => ({ key, op: 'eq', value }));
   for (const e of selector.matchExpressions ?? []) {
     const op = OPERATORS[e.operator];
