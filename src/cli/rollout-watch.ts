@@ -13,7 +13,8 @@ import { Resources } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
 import { chalkFor } from './color.js';
 import { LiveRegion } from '../render/live.js';
-import { formatTime, renderRolloutLine, renderRolloutText } from '../render/rollout-text.js';
+import { renderRolloutLine, renderRolloutText } from '../render/rollout-text.js';
+import { kubeTime } from '../kube/time.js';
 import { workloadRefOf, workloadResourceOf } from '../rollout/release.js';
 import type { Rollout } from '../rollout/types.js';
 import { toRolloutView, type RolloutView } from '../rollout/view.js';
@@ -61,13 +62,13 @@ function linePrinter(deps: Deps, o: WatchOptions): Printer {
         const key = JSON.stringify(data);
         if (last.get(name) === key) return;
         last.set(name, key);
-        deps.io.out.write(`${JSON.stringify({ time: formatTime(now), ...data })}\n`);
+        deps.io.out.write(`${JSON.stringify({ time: kubeTime(now), ...data })}\n`);
         return;
       }
       const text = view ? renderRolloutLine(view) : `${name} deleted`;
       if (last.get(name) === text) return;
       last.set(name, text);
-      deps.io.out.write(`${formatTime(now)} ${text}\n`);
+      deps.io.out.write(`${kubeTime(now)} ${text}\n`);
     },
     finish() {},
   };
@@ -239,7 +240,7 @@ export async function runWatch(o: WatchOptions, client: KubeClient, deps: Deps, 
     o.names.forEach((name, i) => {
       const { code: c, message } = outcomes[i]!;
       if (c === ExitCode.ok) {
-        if (o.output === 'text') deps.io.out.write(`${rt.live ? '' : `${formatTime(deps.now())} `}rollout/${name} is ${conditionText(o)}: ${message}\n`);
+        if (o.output === 'text') deps.io.out.write(`${rt.live ? '' : `${kubeTime(deps.now())} `}rollout/${name} is ${conditionText(o)}: ${message}\n`);
       } else if (message) {
         failures.add(message);
       }

@@ -7,6 +7,7 @@ import { Resources, type ResourceRef } from '../kube/resources.js';
 import { DefaultBackoff, retryOnConflict, type Backoff, type RetryHooks } from '../kube/retry.js';
 import type { KubeObject } from '../kube/types.js';
 import { Annotation, type Rollout } from '../rollout/types.js';
+import { workloadRefOf } from '../rollout/release.js';
 import { canonicalJson } from '../workload/hash.js';
 import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
 import { handBack } from './deployment-control.js';
@@ -28,10 +29,6 @@ interface RolloutKey {
 
 function isNotFound(err: unknown): boolean {
   return (err instanceof ApiError && err.code === 404) || (typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 404);
-}
-
-function workloadName(ro: Rollout): string | undefined {
-  return (ro.spec?.workloadRef ?? ro.spec?.objectRef?.workloadRef)?.name;
 }
 
 /** A label selector string for matchLabels (narrows LISTs; ownership is still checked by uid). */
@@ -85,9 +82,8 @@ function indexState(deployments: Deployment[], rss: ReplicaSet[], pods: Pod[]): 
 
 function join(ro: Rollout, idx: StateIndex): Observed {
   const ns = ro.metadata.namespace;
-  const name = workloadName(ro);
-  const isDeployment = (ro.spec?.workloadRef ?? ro.spec?.objectRef?.workloadRef)?.kind === 'Deployment';
-  const workload = isDeployment ? idx.deployments.get(ns)?.get(name) : undefined;
+  const ref = workloadRefOf(ro);
+  const workload = ref?.kind === 'Deployment' ? idx.deployments.get(ns)?.get(ref.name) : undefined;
   // Same answer as filtering every ReplicaSet with isControlledBy(rs, workload), and every pod
   // with isControlledBy(pod, one of those), in list order.
   const replicaSets = workload ? (idx.replicaSetsByOwner.get(workload.metadata.uid) ?? []) : [];
@@ -101,11 +97,11 @@ function join(ro: Rollout, idx: StateIndex): Observed {
 export async function observe(client: KubeClient, rollout: RolloutKey | Rollout): Promise<Observed> {
   const key = 'metadata' in rollout ? { namespace: rollout.metadata.namespace ?? client.namespace, name: rollout.metadata.name! } : rollout;
   const ro = await client.get<Rollout>(Resources.rolloutsV1beta1, key.namespace, key.name);
-  const name = workloadName(ro);
+  const ref = workloadRefOf(ro);
   let d: Deployment | undefined;
-  if (name && (ro.spec?.workloadRef ?? ro.spec?.objectRef?.workloadRef)?.kind === 'Deployment') {
+  if (ref?.name && ref.kind === 'Deployment') {
     try {
-      d = await client.get<Deployment>(Resources.deployments, key.namespace, name);
+      d = await client.get<Deployment>(Resources.deployments, key.namespace, ref.name);
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
@@ -167,7 +163,7 @@ export function orphanHandBacks(state: ClusterState): PlannedWrite[] {
     } catch {
       continue;
     }
-    alive ??= new Set(state.rollouts.flatMap((ro) => [aliveKey(ro.metadata.namespace, 'rollout', ro.metadata.name), aliveKey(ro.metadata.namespace, 'workload', workloadName(ro))]));
+    alive ??= new Set(state.rollouts.flatMap((ro) => [aliveKey(ro.metadata.namespace, 'rollout', ro.metadata.name), aliveKey(ro.metadata.namespace, 'workload', workloadRefOf(ro)?.name)]));
     const ns = d.metadata.namespace;
     if (alive.has(aliveKey(ns, 'rollout', rolloutName)) || alive.has(aliveKey(ns, 'workload', d.metadata.name)) || !rolloutName) continue;
     const freed = structuredClone(d);
@@ -268,7 +264,7 @@ export async function reconcileAll(
   const results: (PassResult | undefined)[] = new Array(observed.length);
   const chains = new Map<string, number[]>();
   observed.forEach((obs, i) => {
-    const workload = workloadName(obs.rollout);
+    const workload = workloadRefOf(obs.rollout)?.name;
     pushTo(chains, workload === undefined ? `#${i}` : JSON.stringify([obs.rollout.metadata.namespace ?? null, workload]), i);
   });
   // Chains in the order of their first rollout, so the head of the output comes first.

@@ -8,6 +8,7 @@ import { DefaultBackoff, retryOnConflict } from '../kube/retry.js';
 import type { KubeObject } from '../kube/types.js';
 import type { Clock } from '../runtime/clock.js';
 import { WorkQueue } from '../runtime/work-queue.js';
+import { workloadRefOf } from '../rollout/release.js';
 import { Annotation, type Rollout } from '../rollout/types.js';
 import { applyWrites, listState, orphanHandBacks, reconcileOnce } from './apply.js';
 
@@ -83,7 +84,7 @@ function keysFor(change: FeedChange, feed: ChangeFeed): string[] {
   if (!deployment) return [];
   const keys = feed
     .list<Rollout>('rollouts', ns)
-    .filter((ro) => (ro.spec?.workloadRef ?? ro.spec?.objectRef?.workloadRef)?.name === deployment)
+    .filter((ro) => workloadRefOf(ro)?.name === deployment)
     .map((ro) => rolloutKey(ns, ro.metadata.name!));
   // A Deployment still marked in-progressing with no Rollout left must be handed back.
   if (keys.length === 0 && change.resource === 'deployments' && o.metadata.annotations?.[Annotation.inProgressing]) keys.push(orphansKey(ns));

@@ -4,7 +4,7 @@ import type { Rollout } from '../rollout/types.js';
 import { Annotation, Label } from '../rollout/types.js';
 import { controllerRef, findNewReplicaSet, isControlledBy, newReplicaSetFor, revisionOf } from '../workload/deployment.js';
 import { podTemplateHash } from '../workload/hash.js';
-import { newRSReplicasLimit } from '../workload/partition.js';
+import { batchReplicas, batchReplicasOrZero } from '../workload/partition.js';
 import type { Deployment, IntOrString, Pod, ReplicaSet } from '../workload/types.js';
 
 /** The JSON kept in the Deployment's `rollouts.kruise.io/deployment-strategy` annotation. */
@@ -35,13 +35,8 @@ function writeStrategyAnnotation(d: Deployment, s: DeploymentStrategyAnnotation)
   d.metadata.annotations = { ...(d.metadata.annotations ?? {}), [Annotation.deploymentStrategy]: JSON.stringify(s) };
 }
 
-/** The rollout-id of a workload: label, else annotation (upstream reads both in different places). */
-export function workloadRolloutId(d: Deployment): string | undefined {
-  return d.metadata.labels?.[Label.rolloutId] || d.metadata.annotations?.[Annotation.rolloutId] || undefined;
-}
-
 /** Whether the Deployment carries any mark of rollout control. */
-export function isUnderControl(d: Deployment): boolean {
+function isUnderControl(d: Deployment): boolean {
   const l = d.metadata.labels ?? {};
   const a = d.metadata.annotations ?? {};
   return Boolean(
@@ -88,20 +83,12 @@ export function resetPartition(d: Deployment): void {
 export function raisePartition(d: Deployment, desired: IntOrString, replicas: number): IntOrString {
   const saved = readStrategyAnnotation(d) ?? { rollingStyle: 'Partition', rollingUpdate: DEFAULT_ROLLING_UPDATE, paused: false, partition: 0 };
   const current = saved.partition ?? 0;
-  if (newRSReplicasLimit(desired, replicas) > safeLimit(current, replicas)) {
+  if (batchReplicas(desired, replicas, 'partition') > batchReplicasOrZero(current, replicas, 'partition')) {
     writeStrategyAnnotation(d, { ...saved, partition: desired });
     return desired;
   }
   if (!readStrategyAnnotation(d)) writeStrategyAnnotation(d, saved);
   return current;
-}
-
-function safeLimit(v: IntOrString, replicas: number): number {
-  try {
-    return newRSReplicasLimit(v, replicas);
-  } catch {
-    return 0;
-  }
 }
 
 /**
@@ -155,7 +142,7 @@ export function sizeBatch(
   const fresh = findNewReplicaSet(d, rss);
   const olds = rss.filter((rs) => rs !== fresh);
   const specTotal = rss.reduce((n, rs) => n + (rs.spec.replicas ?? 0), 0);
-  let target = newRSReplicasLimit(partition, replicas);
+  let target = batchReplicas(partition, replicas, 'partition');
   // Like the advanced Deployment controller: the new ReplicaSet is never shrunk to the partition;
   // only a change of spec.replicas (HPA) rescales it, by the percentage.
   if (fresh && specTotal === replicas) target = Math.max(target, Math.min(fresh.spec.replicas ?? 0, replicas));

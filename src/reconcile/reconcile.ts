@@ -1,10 +1,10 @@
 // The embedded Kruise Rollout controller for partition-style Deployments, as a pure function:
-// observed state + the time → the status to write and the workload writes (facts §3, SPEC §3).
+// observed state + the time → the status to write and the workload writes (docs/controller.md).
 //
 // Level-based: everything is derived from what was observed. One pass advances the machine as
 // far as it can without waiting for the world (pods becoming ready, a timed pause elapsing, a
 // user's approval), then stops. Deliberate differences from upstream, each because the embedded
-// controller has no BatchRelease and no traffic routing:
+// controller has no BatchRelease and no traffic routing (docs/controller.md §15):
 // - Initializing → InRolling at once: upstream waits 3 s for traffic-routing initialisation,
 //   which does not exist here (a Rollout with trafficRoutings is refused).
 // - The workload's status.observedGeneration is not awaited: batch progress is read from the
@@ -13,13 +13,8 @@
 //   handing back is a single Deployment write, with nothing to wait for.
 // - The rollout hash is kept in status.canaryStatus.rolloutHash only (the Rollout's main
 //   resource is never written, except to drop our finalizer on deletion).
-import { createHash } from 'node:crypto';
-import { canonicalJson, podTemplateHash } from '../workload/hash.js';
-import { scaledValue } from '../workload/intstr.js';
-import { findNewReplicaSet } from '../workload/deployment.js';
-import { plainBatchReplicas } from '../workload/partition.js';
-import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
-import type { KubeObject } from '../kube/types.js';
+import { kubeTime } from '../kube/time.js';
+import { workloadRolloutId } from '../rollout/release.js';
 import {
   Annotation,
   ConditionType,
@@ -29,122 +24,45 @@ import {
   ROLLOUT_FINALIZER,
   StepState,
   type CanaryStep,
-  type CanaryStrategy,
   type Rollout,
   type RolloutCondition,
   type RolloutStatus,
   type StepStatus,
 } from '../rollout/types.js';
+import { findNewReplicaSet } from '../workload/deployment.js';
+import { podTemplateHash } from '../workload/hash.js';
+import { scaledValue } from '../workload/intstr.js';
+import { batchReplicasOrZero } from '../workload/partition.js';
+import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
 import {
   countUpdated,
   handBack,
   raisePartition,
+  readStrategyAnnotation,
   resetPartition,
   sizeBatch,
   takeControl,
-  workloadRolloutId,
   writeExtraStatus,
 } from './deployment-control.js';
-import type { Observed, PlannedWrite, ReconcilePlan } from './types.js';
-
-export type { Observed, PlannedWrite, ReconcilePlan } from './types.js';
-
-export const Message = {
-  healthy: 'rollout is healthy',
-  firstDeploy: 'workload deployment is completed',
-  workloadNotFound: 'Workload Not Found',
-  progressing: 'Rollout is in Progressing',
-  continuous: 'Workload is continuous release',
-  paused: 'Rollout has been paused, you can resume it by kube-cli',
-  rollback: 'The workload has been rolled back and the rollout process will be canceled',
-  finalising: 'Rollout has been completed and some closing work is being done',
-  completed: 'Rollout progressing has been completed',
-  canceled: 'Rollout progressing has been canceled',
-  disabling: 'Disabling rollout, release resources',
-  disabled: 'Rollout is disabled',
-  terminating: 'Rollout is in terminating',
-} as const;
-
-/** `Rollout is in step(i/n), and upgrade workload to new version` and its siblings. */
-export function stepMessage(kind: 'upgrade' | 'manual' | 'wait', i: number, n: number, seconds = 0): string {
-  const head = `Rollout is in step(${i}/${n}), and `;
-  if (kind === 'upgrade') return `${head}upgrade workload to new version`;
-  if (kind === 'manual') return `${head}you need manually confirm to enter the next step`;
-  return `${head}wait duration(${seconds} seconds) to enter the next step`;
-}
-
-/** The hash of the release plan: the canary strategy without pauses and failureThreshold. */
-export function computeRolloutHash(canary: CanaryStrategy | undefined): string {
-  const c: Record<string, unknown> = { ...(canary ?? {}) };
-  delete c.failureThreshold;
-  c.steps = (canary?.steps ?? []).map((s) => {
-    const copy = { ...s };
-    delete copy.pause;
-    return copy;
-  });
-  const hex = createHash('sha256').update(canonicalJson(c)).digest('hex');
-  // Same alphabet as pod-template-hash, so it reads like upstream's value.
-  const safe = 'bcdfghjklmnpqrstvwxz2456789';
-  return [...hex].map((ch) => safe[parseInt(ch, 16) % safe.length]).join('');
-}
+import { StatusMessage, stepMessage } from './messages.js';
+import { refusalOf } from './refusal.js';
+import { computeRolloutHash } from './rollout-hash.js';
+import type { Observed, ReconcilePlan } from './types.js';
+import { planWrites, statusChanged } from './write-plan.js';
 
 /** NextBatchIndex: -1 on (or past) the last step, else i + 1. */
-export function nextBatchIndex(i: number, steps: number): number {
-  return i >= steps ? -1 : i + 1;
-}
-
-/** Why the embedded controller will not handle this Rollout (nothing is written), if it will not. */
-export function refusalOf(rollout: Rollout): string | undefined {
-  const nothing = '; nothing was written';
-  // A malformed object (the CRD schema would reject it; a hand-made server may not) is refused
-  // rather than planned on: the plan would write a status built from garbage.
-  for (const [field, value] of [['spec', rollout.spec], ['status', rollout.status], ['status.canaryStatus', rollout.status?.canaryStatus], ['status.blueGreenStatus', rollout.status?.blueGreenStatus]] as const) {
-    if (value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value))) {
-      return `${field} is ${JSON.stringify(value).slice(0, 40)}, not an object; fix it (kubectl edit${field.startsWith('status') ? ' --subresource=status' : ''})${nothing}`;
-    }
-  }
-  const strategy = rollout.spec?.strategy;
-  if (strategy?.blueGreen) return `blue-green rollouts are not supported by the embedded controller yet${nothing}`;
-  const canary = strategy?.canary;
-  if (!canary) return `the rollout has no canary strategy${nothing}`;
-  if ((canary.trafficRoutings?.length ?? 0) > 0 || canary.trafficRoutingRef)
-    return `traffic routing is not supported by the embedded controller yet${nothing}`;
-  if (canary.enableExtraWorkloadForCanary)
-    return `canary style (enableExtraWorkloadForCanary: true) is not supported by the embedded controller yet; only partition style is${nothing}`;
-  const ref = rollout.spec.workloadRef ?? rollout.spec.objectRef?.workloadRef;
-  if (!ref) return `the rollout has no workloadRef${nothing}`;
-  if (ref.kind !== 'Deployment' || !/^apps\//.test(ref.apiVersion ?? ''))
-    return `workload ${ref.apiVersion}/${ref.kind} is not supported by the embedded controller yet; only apps/v1 Deployment is${nothing}`;
-  if ((canary.steps?.length ?? 0) === 0) return `the rollout has no canary steps${nothing}`;
-  for (const [i, step] of canary.steps!.entries()) {
-    try {
-      scaledValue(step.replicas, 100);
-    } catch {
-      return `steps[${i}].replicas ${JSON.stringify(step.replicas ?? null)} is not a number or a percentage${nothing}`;
-    }
-  }
-  if (canary.failureThreshold !== undefined && canary.failureThreshold !== null) {
-    try {
-      scaledValue(canary.failureThreshold, 100);
-    } catch {
-      return `failureThreshold ${JSON.stringify(canary.failureThreshold)} is not a number or a percentage${nothing}`;
-    }
-  }
-  return undefined;
+function nextBatchIndex(stepIndex: number, stepCount: number): number {
+  return stepIndex >= stepCount ? -1 : stepIndex + 1;
 }
 
 /** A short name for where the machine stands: the phase, or the step state while progressing. */
-export function stateLabel(status: RolloutStatus | undefined): string {
+function stateLabel(status: RolloutStatus | undefined): string {
   const phase = status?.phase || Phase.Initial;
   if (phase === Phase.Progressing) return status?.canaryStatus?.currentStepState || phase;
   return phase;
 }
 
-/** Kubernetes time: RFC 3339 with second precision, as metav1.Time serialises. */
-export function kubeTimeOf(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
+/** A bound on transitions in one pass: every loop through the machine ends well before it. */
 const MAX_TRANSITIONS = 64;
 
 /** One reconcile pass of the Kruise Rollout controller for a partition-style Deployment. */
@@ -157,14 +75,16 @@ export function reconcileRollout(observed: Observed, now: Date): ReconcilePlan {
 
 type Next = 'continue' | 'stop';
 
+/** One pass: edits copies of the observed objects, then compares them with what was observed. */
 class Pass {
   private readonly rollout: Rollout;
   private readonly status: RolloutStatus;
-  private readonly d?: Deployment;
-  private readonly rss: ReplicaSet[];
+  private readonly workload?: Deployment;
+  private readonly replicaSets: ReplicaSet[];
   private readonly pods: Pod[];
   private readonly steps: CanaryStep[];
-  private readonly t: string;
+  /** `now` as metav1.Time: what this pass writes into lastUpdateTime and lastTransitionTime. */
+  private readonly passTime: string;
   private requeueAfterMs?: number;
   private dropFinalizer = false;
   /** The stable revision to use when the next release is initialised. */
@@ -178,29 +98,35 @@ class Pass {
   ) {
     this.rollout = observed.rollout;
     this.status = structuredClone(observed.rollout.status ?? {}) as RolloutStatus;
-    this.d = observed.workload ? structuredClone(observed.workload) : undefined;
-    this.rss = structuredClone(observed.replicaSets);
+    this.workload = observed.workload ? structuredClone(observed.workload) : undefined;
+    this.replicaSets = structuredClone(observed.replicaSets);
     this.pods = structuredClone(observed.pods);
     this.steps = observed.rollout.spec.strategy?.canary?.steps ?? [];
-    this.t = kubeTimeOf(now);
+    this.passTime = kubeTime(now);
   }
 
-  private get sub(): StepStatus | undefined {
+  /** The step sub-status (status.canaryStatus): only canary rollouts get this far. */
+  private get canary(): StepStatus | undefined {
     return this.status.canaryStatus;
   }
 
   run(from: string): ReconcilePlan {
     this.calculate();
-    const sub = this.sub;
-    this.status.currentStepIndex = sub?.currentStepIndex ?? 0;
-    this.status.currentStepState = sub?.currentStepState ?? '';
+    const canary = this.canary;
+    this.status.currentStepIndex = canary?.currentStepIndex ?? 0;
+    this.status.currentStepState = canary?.currentStepState ?? '';
     const to = stateLabel(this.status);
-    const writes = this.writes();
-    const statusChanged = canonicalJson(this.status) !== canonicalJson(this.observed.rollout.status ?? {});
-    const step = sub && this.status.phase === Phase.Progressing ? `step ${sub.currentStepIndex}/${this.steps.length} ` : '';
+    const writes = planWrites(this.observed, {
+      workload: this.workload,
+      replicaSets: this.replicaSets,
+      pods: this.pods,
+      status: this.status,
+      dropFinalizer: this.dropFinalizer,
+    });
+    const step = canary && this.status.phase === Phase.Progressing ? `step ${canary.currentStepIndex}/${this.steps.length} ` : '';
     const wait = this.requeueAfterMs !== undefined ? ` (requeue in ${Math.ceil(this.requeueAfterMs / 1000)}s)` : '';
     return {
-      status: statusChanged ? this.status : undefined,
+      status: statusChanged(this.observed, this.status) ? this.status : undefined,
       writes,
       requeueAfterMs: this.requeueAfterMs,
       transition: { from, to },
@@ -208,43 +134,43 @@ class Pass {
     };
   }
 
-  // ---- the phase machine (facts §3.1) ----
+  // ---- the phase machine (docs/controller.md §6) ----
 
   private calculate(): void {
-    const st = this.status;
-    const ro = this.rollout;
-    st.observedGeneration = ro.metadata.generation ?? st.observedGeneration;
-    if (ro.metadata.deletionTimestamp) {
+    const status = this.status;
+    const rollout = this.rollout;
+    status.observedGeneration = rollout.metadata.generation ?? status.observedGeneration;
+    if (rollout.metadata.deletionTimestamp) {
       this.terminate();
       return;
     }
-    if (ro.spec.disabled && st.phase !== Phase.Disabled && st.phase !== Phase.Disabling) {
-      if (st.phase === Phase.Progressing) {
-        st.phase = Phase.Disabling;
-        st.message = Message.disabling;
+    if (rollout.spec.disabled && status.phase !== Phase.Disabled && status.phase !== Phase.Disabling) {
+      if (status.phase === Phase.Progressing) {
+        status.phase = Phase.Disabling;
+        status.message = StatusMessage.disabling;
       } else {
-        st.phase = Phase.Disabled;
-        st.message = Message.disabled;
+        status.phase = Phase.Disabled;
+        status.message = StatusMessage.disabled;
       }
     }
-    if (!st.phase) st.phase = Phase.Initial;
-    const d = this.d;
-    if (!d) {
-      if (!ro.spec.disabled) {
-        for (const k of Object.keys(st)) if (k !== 'observedGeneration') delete st[k];
-        st.phase = Phase.Initial;
-        st.message = Message.workloadNotFound;
-      } else if (st.phase === Phase.Disabling) {
+    if (!status.phase) status.phase = Phase.Initial;
+    const workload = this.workload;
+    if (!workload) {
+      if (!rollout.spec.disabled) {
+        for (const k of Object.keys(status)) if (k !== 'observedGeneration') delete status[k];
+        status.phase = Phase.Initial;
+        status.message = StatusMessage.workloadNotFound;
+      } else if (status.phase === Phase.Disabling) {
         this.finishDisabling();
       }
       return;
     }
-    const hash = podTemplateHash(d.spec.template);
+    const hash = podTemplateHash(workload.spec.template);
     const wantsRelease = this.wantsNewRelease(hash);
-    const sub = this.sub;
-    if (sub && sub.canaryRevision === hash) {
-      sub.observedRolloutID = workloadRolloutId(d) ?? hash;
-      sub.observedWorkloadGeneration = d.metadata.generation;
+    const canary = this.canary;
+    if (canary && canary.canaryRevision === hash) {
+      canary.observedRolloutID = workloadRolloutId(workload) ?? hash;
+      canary.observedWorkloadGeneration = workload.metadata.generation;
     }
     for (let i = 0; i < MAX_TRANSITIONS; i++) {
       if (this.transition(hash, wantsRelease) === 'stop') break;
@@ -253,11 +179,11 @@ class Pass {
   }
 
   private transition(hash: string, wantsRelease: boolean): Next {
-    const st = this.status;
-    switch (st.phase) {
+    const status = this.status;
+    switch (status.phase) {
       case Phase.Initial:
-        st.phase = Phase.Healthy;
-        st.message = Message.healthy;
+        status.phase = Phase.Healthy;
+        status.message = StatusMessage.healthy;
         return 'continue';
       case Phase.Healthy:
         if (wantsRelease && !this.releaseStarted) {
@@ -266,14 +192,14 @@ class Pass {
         }
         // No status yet, or one describing a template that was rolled out without us (natively,
         // while disabled): record the workload as it is.
-        if (!this.sub || (this.sub.canaryRevision !== hash && !wantsRelease)) this.firstDeploy(hash);
+        if (!this.canary || (this.canary.canaryRevision !== hash && !wantsRelease)) this.firstDeploy(hash);
         return 'stop';
       case Phase.Disabled:
         if (!this.rollout.spec.disabled) {
-          st.phase = Phase.Healthy;
-          st.message = Message.healthy;
+          status.phase = Phase.Healthy;
+          status.message = StatusMessage.healthy;
           // Whatever happened while disabled was not ours: start from the workload as it is now.
-          delete st.canaryStatus;
+          delete status.canaryStatus;
           return 'continue';
         }
         return 'stop';
@@ -289,10 +215,10 @@ class Pass {
 
   /** Healthy → a new release: in-progressing set by admission, a new template, or a new rollout-id. */
   private wantsNewRelease(hash: string): boolean {
-    const d = this.d!;
-    const st = this.status;
-    if (st.phase !== Phase.Healthy && st.phase !== Phase.Initial) return false;
-    const marker = d.metadata.annotations?.[Annotation.inProgressing];
+    const workload = this.workload!;
+    const status = this.status;
+    if (status.phase !== Phase.Healthy && status.phase !== Phase.Initial) return false;
+    const marker = workload.metadata.annotations?.[Annotation.inProgressing];
     if (marker) {
       try {
         const name = (JSON.parse(marker) as { rolloutName?: string }).rolloutName;
@@ -301,38 +227,38 @@ class Pass {
         return true;
       }
     }
-    const sub = this.sub;
-    if (!sub?.canaryRevision) return false;
-    const rid = workloadRolloutId(d);
-    if (rid && rid !== sub.observedRolloutID && sub.canaryRevision === hash) return (d.spec.replicas ?? 1) > 0;
-    if (sub.canaryRevision !== hash) {
+    const canary = this.canary;
+    if (!canary?.canaryRevision) return false;
+    const rolloutId = workloadRolloutId(workload);
+    if (rolloutId && rolloutId !== canary.observedRolloutID && canary.canaryRevision === hash) return (workload.spec.replicas ?? 1) > 0;
+    if (canary.canaryRevision !== hash) {
       // Without admission (a real cluster without Kruise's webhook, or a change made while
       // disabled) the native controller may already have rolled the new template out: then there
       // is nothing left to release in batches.
-      const replicas = d.spec.replicas ?? 1;
-      const fresh = findNewReplicaSet(d, this.rss);
-      const done = fresh !== undefined && (fresh.spec.replicas ?? 0) >= replicas && this.rss.every((rs) => rs === fresh || (rs.spec.replicas ?? 0) === 0);
+      const replicas = workload.spec.replicas ?? 1;
+      const newReplicaSet = findNewReplicaSet(workload, this.replicaSets);
+      const done = newReplicaSet !== undefined && (newReplicaSet.spec.replicas ?? 0) >= replicas && this.replicaSets.every((rs) => rs === newReplicaSet || (rs.spec.replicas ?? 0) === 0);
       return replicas > 0 && !done;
     }
     return false;
   }
 
   private startRelease(): void {
-    const st = this.status;
+    const status = this.status;
     this.releaseStarted = true;
-    this.priorStable = this.d!.metadata.labels?.[Label.stableRevision] || this.sub?.canaryRevision || this.sub?.stableRevision;
-    st.phase = Phase.Progressing;
-    this.setCondition(ConditionType.Progressing, 'True', ProgressingReason.Initializing, Message.progressing);
-    st.message = Message.progressing;
-    st.conditions = (st.conditions ?? []).filter((c) => c.type !== ConditionType.Succeeded);
+    this.priorStable = this.workload!.metadata.labels?.[Label.stableRevision] || this.canary?.canaryRevision || this.canary?.stableRevision;
+    status.phase = Phase.Progressing;
+    this.setCondition(ConditionType.Progressing, 'True', ProgressingReason.Initializing, StatusMessage.progressing);
+    status.message = StatusMessage.progressing;
+    status.conditions = (status.conditions ?? []).filter((c) => c.type !== ConditionType.Succeeded);
   }
 
   private firstDeploy(hash: string): void {
-    const d = this.d!;
-    const counts = countUpdated(d, this.rss, this.pods);
+    const workload = this.workload!;
+    const counts = countUpdated(workload, this.replicaSets, this.pods);
     this.status.canaryStatus = {
-      observedWorkloadGeneration: d.metadata.generation,
-      observedRolloutID: workloadRolloutId(d) ?? hash,
+      observedWorkloadGeneration: workload.metadata.generation,
+      observedRolloutID: workloadRolloutId(workload) ?? hash,
       rolloutHash: computeRolloutHash(this.rollout.spec.strategy?.canary),
       stableRevision: hash,
       podTemplateHash: hash,
@@ -344,63 +270,63 @@ class Pass {
       canaryReplicas: counts.updated,
       canaryReadyReplicas: counts.updatedReady,
     };
-    this.status.message = Message.firstDeploy;
+    this.status.message = StatusMessage.firstDeploy;
   }
 
   /** Keeps canaryReplicas/canaryReadyReplicas equal to what is observed, in any phase. */
   private refreshObserved(hash: string): void {
-    const sub = this.sub;
-    if (!sub || !this.d || sub.canaryRevision !== hash) return;
-    const counts = countUpdated(this.d, this.rss, this.pods);
-    sub.canaryReplicas = counts.updated;
-    sub.canaryReadyReplicas = counts.updatedReady;
+    const canary = this.canary;
+    if (!canary || !this.workload || canary.canaryRevision !== hash) return;
+    const counts = countUpdated(this.workload, this.replicaSets, this.pods);
+    canary.canaryReplicas = counts.updated;
+    canary.canaryReadyReplicas = counts.updatedReady;
   }
 
-  // ---- Progressing (facts §3.2, §3.3) ----
+  // ---- Progressing (docs/controller.md §7) ----
 
   private progressing(hash: string): Next {
-    const st = this.status;
-    const cond = st.conditions?.find((c) => c.type === ConditionType.Progressing);
-    switch (cond?.reason) {
+    const status = this.status;
+    const progressingCondition = status.conditions?.find((c) => c.type === ConditionType.Progressing);
+    switch (progressingCondition?.reason) {
       case ProgressingReason.Initializing:
         this.initialize(hash);
-        this.setCondition(ConditionType.Progressing, 'True', ProgressingReason.InRolling, Message.progressing);
-        st.message = Message.progressing;
+        this.setCondition(ConditionType.Progressing, 'True', ProgressingReason.InRolling, StatusMessage.progressing);
+        status.message = StatusMessage.progressing;
         return 'continue';
       case ProgressingReason.InRolling:
         return this.inRolling(hash);
       case ProgressingReason.Paused:
         if (this.rollout.spec.strategy?.paused) return 'stop';
-        this.setCondition(ConditionType.Progressing, 'True', ProgressingReason.InRolling, Message.progressing);
-        st.message = Message.progressing;
+        this.setCondition(ConditionType.Progressing, 'True', ProgressingReason.InRolling, StatusMessage.progressing);
+        status.message = StatusMessage.progressing;
         return 'continue';
       case ProgressingReason.Finalising:
-        handBack(this.d!);
-        this.setCondition(ConditionType.Progressing, 'False', ProgressingReason.Completed, Message.completed);
+        handBack(this.workload!);
+        this.setCondition(ConditionType.Progressing, 'False', ProgressingReason.Completed, StatusMessage.completed);
         this.setCondition(ConditionType.Succeeded, 'True', '', '');
-        st.message = Message.completed;
+        status.message = StatusMessage.completed;
         return 'continue';
       case ProgressingReason.Cancelling:
-        handBack(this.d!);
-        this.setCondition(ConditionType.Progressing, 'False', ProgressingReason.Completed, Message.canceled);
+        handBack(this.workload!);
+        this.setCondition(ConditionType.Progressing, 'False', ProgressingReason.Completed, StatusMessage.canceled);
         this.setCondition(ConditionType.Succeeded, 'False', '', '');
-        st.message = Message.canceled;
+        status.message = StatusMessage.canceled;
         return 'continue';
       case ProgressingReason.Completed:
-        st.phase = Phase.Healthy;
+        status.phase = Phase.Healthy;
         return 'stop';
       default:
-        this.setCondition(ConditionType.Progressing, 'True', ProgressingReason.Initializing, Message.progressing);
+        this.setCondition(ConditionType.Progressing, 'True', ProgressingReason.Initializing, StatusMessage.progressing);
         return 'continue';
     }
   }
 
   private initialize(hash: string): void {
-    const d = this.d!;
-    const stable = d.metadata.labels?.[Label.stableRevision] || this.priorStable || this.sub?.stableRevision || this.oldestRevision() || hash;
+    const workload = this.workload!;
+    const stable = workload.metadata.labels?.[Label.stableRevision] || this.priorStable || this.canary?.stableRevision || this.oldestRevision() || hash;
     this.status.canaryStatus = {
-      observedWorkloadGeneration: d.metadata.generation,
-      observedRolloutID: workloadRolloutId(d) ?? hash,
+      observedWorkloadGeneration: workload.metadata.generation,
+      observedRolloutID: workloadRolloutId(workload) ?? hash,
       rolloutHash: computeRolloutHash(this.rollout.spec.strategy?.canary),
       stableRevision: stable,
       podTemplateHash: hash,
@@ -409,7 +335,7 @@ class Pass {
       finalisingStep: '',
       currentStepState: StepState.BeforeStepUpgrade,
       message: '',
-      lastUpdateTime: this.t,
+      lastUpdateTime: this.passTime,
       canaryRevision: hash,
       canaryReplicas: 0,
       canaryReadyReplicas: 0,
@@ -417,166 +343,166 @@ class Pass {
   }
 
   private oldestRevision(): string | undefined {
-    const live = this.rss.filter((rs) => (rs.spec.replicas ?? 0) > 0);
+    const live = this.replicaSets.filter((rs) => (rs.spec.replicas ?? 0) > 0);
     const oldest = [...live].sort((a, b) => String(a.metadata.creationTimestamp ?? '').localeCompare(String(b.metadata.creationTimestamp ?? '')))[0];
     return oldest ? (oldest.metadata.labels?.['pod-template-hash'] ?? podTemplateHash(oldest.spec.template)) : undefined;
   }
 
   private inRolling(hash: string): Next {
-    const st = this.status;
-    const sub = this.sub;
-    if (!sub) {
-      this.setCondition(ConditionType.Progressing, 'True', ProgressingReason.Initializing, Message.progressing);
+    const status = this.status;
+    const canary = this.canary;
+    if (!canary) {
+      this.setCondition(ConditionType.Progressing, 'True', ProgressingReason.Initializing, StatusMessage.progressing);
       return 'continue';
     }
-    const stable = sub.stableRevision;
+    const stable = canary.stableRevision;
     // 1. Rolled back to the stable revision: cancel at once (a Deployment never rolls back in batches).
-    if (stable && hash === stable && hash !== sub.canaryRevision) {
-      sub.canaryRevision = hash;
-      this.setCondition(ConditionType.Progressing, 'True', ProgressingReason.Cancelling, Message.rollback);
-      st.message = Message.rollback;
+    if (stable && hash === stable && hash !== canary.canaryRevision) {
+      canary.canaryRevision = hash;
+      this.setCondition(ConditionType.Progressing, 'True', ProgressingReason.Cancelling, StatusMessage.rollback);
+      status.message = StatusMessage.rollback;
       return 'continue';
     }
     // 2. Paused by the user.
     if (this.rollout.spec.strategy?.paused) {
-      this.setCondition(ConditionType.Progressing, 'True', ProgressingReason.Paused, Message.paused);
-      st.message = Message.paused;
+      this.setCondition(ConditionType.Progressing, 'True', ProgressingReason.Paused, StatusMessage.paused);
+      status.message = StatusMessage.paused;
       return 'stop';
     }
     // 4. Continuous release: a newer template mid-release restarts from step 1 (stable stays).
-    if (sub.canaryRevision && hash !== sub.canaryRevision) {
+    if (canary.canaryRevision && hash !== canary.canaryRevision) {
       this.priorStable = stable;
-      resetPartition(this.d!);
-      delete st.canaryStatus;
-      this.setCondition(ConditionType.Progressing, 'True', ProgressingReason.Initializing, Message.continuous);
-      st.message = Message.continuous;
+      resetPartition(this.workload!);
+      delete status.canaryStatus;
+      this.setCondition(ConditionType.Progressing, 'True', ProgressingReason.Initializing, StatusMessage.continuous);
+      status.message = StatusMessage.continuous;
       return 'continue';
     }
     // 5. Steps edited mid-release.
     const planHash = computeRolloutHash(this.rollout.spec.strategy?.canary);
-    if (sub.rolloutHash && sub.rolloutHash !== planHash) {
+    if (canary.rolloutHash && canary.rolloutHash !== planHash) {
       this.recalculateCanaryStep(planHash);
       return 'continue';
     }
-    if (sub.currentStepState === StepState.Completed) {
-      this.setCondition(ConditionType.Progressing, 'True', ProgressingReason.Finalising, Message.finalising);
-      st.message = Message.finalising;
+    if (canary.currentStepState === StepState.Completed) {
+      this.setCondition(ConditionType.Progressing, 'True', ProgressingReason.Finalising, StatusMessage.finalising);
+      status.message = StatusMessage.finalising;
       return 'continue';
     }
-    const n = this.steps.length;
-    if ((sub.nextStepIndex ?? 0) <= 0 || (sub.nextStepIndex ?? 0) > n) sub.nextStepIndex = nextBatchIndex(sub.currentStepIndex ?? 1, n);
+    const stepCount = this.steps.length;
+    if ((canary.nextStepIndex ?? 0) <= 0 || (canary.nextStepIndex ?? 0) > stepCount) canary.nextStepIndex = nextBatchIndex(canary.currentStepIndex ?? 1, stepCount);
     return this.runCanary(hash);
   }
 
   private replicas(): number {
-    return this.d!.spec.replicas ?? 1;
+    return this.workload!.spec.replicas ?? 1;
   }
 
-  /** facts §3.6: re-target to the first step whose batch is at least the current one. */
+  /** docs/controller.md §10: re-target to the first step whose batch is at least the current one. */
   private recalculateCanaryStep(planHash: string): void {
-    const sub = this.sub!;
-    const n = this.steps.length;
+    const canary = this.canary!;
+    const stepCount = this.steps.length;
     const replicas = this.replicas();
-    const partition = readPartition(this.d!);
-    const cur = partition !== undefined ? safePlain(partition, replicas) : (sub.canaryReplicas ?? 0);
-    const currentIdx = (sub.currentStepIndex ?? 1) - 1;
-    const order = [...(currentIdx >= 0 && currentIdx < n ? [currentIdx] : []), ...Array.from({ length: n }, (_, i) => i).filter((i) => i !== currentIdx)];
-    let stepIndex = n;
+    const partition = readStrategyAnnotation(this.workload!)?.partition;
+    const currentBatch = partition !== undefined ? batchReplicasOrZero(partition, replicas, 'plain') : (canary.canaryReplicas ?? 0);
+    const currentOffset = (canary.currentStepIndex ?? 1) - 1;
+    const order = [...(currentOffset >= 0 && currentOffset < stepCount ? [currentOffset] : []), ...Array.from({ length: stepCount }, (_, i) => i).filter((i) => i !== currentOffset)];
+    let stepIndex = stepCount;
     for (const i of order) {
       stepIndex = i + 1;
-      if (cur <= safePlain(this.steps[i]!.replicas, replicas)) break;
+      if (currentBatch <= batchReplicasOrZero(this.steps[i]!.replicas, replicas, 'plain')) break;
     }
-    if (stepIndex === sub.nextStepIndex) {
-      sub.currentStepState = StepState.StepReady;
+    if (stepIndex === canary.nextStepIndex) {
+      canary.currentStepState = StepState.StepReady;
     } else {
-      sub.nextStepIndex = stepIndex;
+      canary.nextStepIndex = stepIndex;
       this.doStepJump();
     }
-    sub.rolloutHash = planHash;
+    canary.rolloutHash = planHash;
   }
 
   /** A user-written nextStepIndex other than the natural next one: go to that step. */
   private doStepJump(): boolean {
-    const sub = this.sub!;
-    const n = this.steps.length;
-    const next = sub.nextStepIndex ?? 0;
-    if (next === nextBatchIndex(sub.currentStepIndex ?? 1, n) || next < 1 || next > n) return false;
-    sub.currentStepIndex = next;
-    sub.nextStepIndex = nextBatchIndex(next, n);
-    const planned = safePlain(this.steps[next - 1]!.replicas, this.replicas());
-    sub.currentStepState = planned === sub.canaryReplicas ? StepState.StepTrafficRouting : StepState.BeforeStepUpgrade;
-    sub.lastUpdateTime = this.t;
+    const canary = this.canary!;
+    const stepCount = this.steps.length;
+    const next = canary.nextStepIndex ?? 0;
+    if (next === nextBatchIndex(canary.currentStepIndex ?? 1, stepCount) || next < 1 || next > stepCount) return false;
+    canary.currentStepIndex = next;
+    canary.nextStepIndex = nextBatchIndex(next, stepCount);
+    const planned = batchReplicasOrZero(this.steps[next - 1]!.replicas, this.replicas(), 'plain');
+    canary.currentStepState = planned === canary.canaryReplicas ? StepState.StepTrafficRouting : StepState.BeforeStepUpgrade;
+    canary.lastUpdateTime = this.passTime;
     return true;
   }
 
-  // ---- the step machine (facts §3.4) ----
+  // ---- the step machine (docs/controller.md §8) ----
 
   private runCanary(hash: string): Next {
-    const sub = this.sub!;
-    const st = this.status;
-    if (!sub.podTemplateHash) sub.podTemplateHash = hash;
+    const canary = this.canary!;
+    const status = this.status;
+    if (!canary.podTemplateHash) canary.podTemplateHash = hash;
     if (this.doStepJump()) return 'continue';
-    const n = this.steps.length;
-    const idx = sub.currentStepIndex ?? 1;
-    const step = this.steps[idx - 1]!;
-    const state = sub.currentStepState;
+    const stepCount = this.steps.length;
+    const stepIndex = canary.currentStepIndex ?? 1;
+    const step = this.steps[stepIndex - 1]!;
+    const state = canary.currentStepState;
     // Past the upgrade of this step, keep the batch sized to the live replica count (HPA).
-    if (state !== StepState.BeforeStepUpgrade && state !== StepState.StepUpgrade && state !== StepState.Completed) this.runBatch(idx, step);
+    if (state !== StepState.BeforeStepUpgrade && state !== StepState.StepUpgrade && state !== StepState.Completed) this.runBatch(stepIndex, step);
     switch (state) {
       case StepState.BeforeStepUpgrade:
-        sub.currentStepState = StepState.StepUpgrade;
+        canary.currentStepState = StepState.StepUpgrade;
         return 'continue';
       case StepState.StepUpgrade: {
-        st.message = stepMessage('upgrade', idx, n);
-        if (!this.runBatch(idx, step)) return 'stop';
-        sub.podTemplateHash = hash;
-        sub.currentStepState = safePlain(step.replicas, this.replicas()) >= this.replicas() ? StepState.StepMetricsAnalysis : StepState.StepTrafficRouting;
-        sub.lastUpdateTime = this.t;
+        status.message = stepMessage('upgrade', stepIndex, stepCount);
+        if (!this.runBatch(stepIndex, step)) return 'stop';
+        canary.podTemplateHash = hash;
+        canary.currentStepState = batchReplicasOrZero(step.replicas, this.replicas(), 'plain') >= this.replicas() ? StepState.StepMetricsAnalysis : StepState.StepTrafficRouting;
+        canary.lastUpdateTime = this.passTime;
         return 'continue';
       }
       case StepState.StepTrafficRouting:
         // No traffic routing: done at once.
-        sub.lastUpdateTime = this.t;
-        sub.currentStepState = StepState.StepMetricsAnalysis;
+        canary.lastUpdateTime = this.passTime;
+        canary.currentStepState = StepState.StepMetricsAnalysis;
         return 'continue';
       case StepState.StepMetricsAnalysis:
-        sub.currentStepState = StepState.StepPaused;
+        canary.currentStepState = StepState.StepPaused;
         return 'continue';
       case StepState.StepPaused: {
-        if (!this.pauseDone(idx, n, step)) return 'stop';
-        sub.lastUpdateTime = this.t;
-        sub.currentStepState = StepState.StepReady;
+        if (!this.pauseDone(stepIndex, stepCount, step)) return 'stop';
+        canary.lastUpdateTime = this.passTime;
+        canary.currentStepState = StepState.StepReady;
         return 'continue';
       }
       case StepState.StepReady:
-        if (idx < n) {
-          sub.currentStepIndex = idx + 1;
-          sub.nextStepIndex = nextBatchIndex(idx + 1, n);
-          sub.currentStepState = StepState.BeforeStepUpgrade;
+        if (stepIndex < stepCount) {
+          canary.currentStepIndex = stepIndex + 1;
+          canary.nextStepIndex = nextBatchIndex(stepIndex + 1, stepCount);
+          canary.currentStepState = StepState.BeforeStepUpgrade;
         } else {
-          sub.currentStepState = StepState.Completed;
+          canary.currentStepState = StepState.Completed;
         }
         return 'continue';
       case StepState.Completed:
         return 'continue';
       default:
         // An unknown state (hand-edited status): restart the current step.
-        sub.currentStepState = StepState.BeforeStepUpgrade;
+        canary.currentStepState = StepState.BeforeStepUpgrade;
         return 'continue';
     }
   }
 
-  private pauseDone(idx: number, n: number, step: CanaryStep): boolean {
-    const st = this.status;
-    if (idx === n && step.replicas === '100%') return true;
+  private pauseDone(stepIndex: number, stepCount: number, step: CanaryStep): boolean {
+    const status = this.status;
+    if (stepIndex === stepCount && step.replicas === '100%') return true;
     const duration = step.pause?.duration;
     if (duration === undefined || duration === null) {
-      st.message = stepMessage('manual', idx, n);
+      status.message = stepMessage('manual', stepIndex, stepCount);
       return false;
     }
-    st.message = stepMessage('wait', idx, n, duration);
+    status.message = stepMessage('wait', stepIndex, stepCount, duration);
     if (duration <= 0) return true;
-    const since = Date.parse(this.sub!.lastUpdateTime ?? '');
+    const since = Date.parse(this.canary!.lastUpdateTime ?? '');
     const expected = (Number.isFinite(since) ? since : this.now.getTime()) + duration * 1000;
     // Strictly after, as upstream's expected.Before(now).
     if (this.now.getTime() > expected) return true;
@@ -584,108 +510,65 @@ class Pass {
     return false;
   }
 
-  /** Sizes and labels the current batch; whether it is ready (facts §3.5). */
-  private runBatch(idx: number, step: CanaryStep): boolean {
-    const d = this.d!;
-    const sub = this.sub!;
-    takeControl(d, this.rollout, sub.stableRevision);
+  /** Sizes and labels the current batch; whether it is ready (docs/controller.md §9). */
+  private runBatch(stepIndex: number, step: CanaryStep): boolean {
+    const workload = this.workload!;
+    const canary = this.canary!;
+    takeControl(workload, this.rollout, canary.stableRevision);
     const replicas = this.replicas();
-    const partition = raisePartition(d, step.replicas ?? 0, replicas);
-    const rolloutId = sub.observedRolloutID || sub.canaryRevision || '';
-    const out = sizeBatch(d, this.rss, this.pods, partition, { rolloutId, batch: idx });
-    sub.canaryReplicas = out.updated;
-    sub.canaryReadyReplicas = out.updatedReady;
-    writeExtraStatus(d, out.updatedReady, out.target);
-    const ft = this.rollout.spec.strategy?.canary?.failureThreshold;
-    const tolerated = ft === undefined || ft === null ? 0 : scaledValue(ft, out.updated, true);
+    const partition = raisePartition(workload, step.replicas ?? 0, replicas);
+    const rolloutId = canary.observedRolloutID || canary.canaryRevision || '';
+    const batch = sizeBatch(workload, this.replicaSets, this.pods, partition, { rolloutId, batch: stepIndex });
+    canary.canaryReplicas = batch.updated;
+    canary.canaryReadyReplicas = batch.updatedReady;
+    writeExtraStatus(workload, batch.updatedReady, batch.target);
+    const failureThreshold = this.rollout.spec.strategy?.canary?.failureThreshold;
+    const tolerated = failureThreshold === undefined || failureThreshold === null ? 0 : scaledValue(failureThreshold, batch.updated, true);
     const ready =
-      out.updated >= out.target && out.updatedReady + tolerated >= out.target && (out.target === 0 || out.updatedReady > 0) && out.labelled >= out.target;
-    sub.message = `BatchRelease is at state ${ready ? 'Ready' : 'Upgrading'}, rollout-id ${rolloutId}, step ${idx}`;
+      batch.updated >= batch.target && batch.updatedReady + tolerated >= batch.target && (batch.target === 0 || batch.updatedReady > 0) && batch.labelled >= batch.target;
+    canary.message = `BatchRelease is at state ${ready ? 'Ready' : 'Upgrading'}, rollout-id ${rolloutId}, step ${stepIndex}`;
     return ready;
   }
 
-  // ---- disabling and deletion (facts §3.1, §3.7) ----
+  // ---- disabling and deletion (docs/controller.md §6, §11) ----
 
   private finishDisabling(): void {
-    if (this.d) handBack(this.d);
-    const st = this.status;
-    st.phase = Phase.Disabled;
-    st.message = Message.disabled;
-    delete st.canaryStatus;
+    if (this.workload) handBack(this.workload);
+    const status = this.status;
+    status.phase = Phase.Disabled;
+    status.message = StatusMessage.disabled;
+    delete status.canaryStatus;
   }
 
   private terminate(): void {
-    const st = this.status;
-    if (st.phase !== Phase.Terminating) {
-      st.phase = Phase.Terminating;
-      this.setCondition(ConditionType.Terminating, 'True', 'InTerminating', Message.terminating);
-      st.message = Message.terminating;
+    const status = this.status;
+    if (status.phase !== Phase.Terminating) {
+      status.phase = Phase.Terminating;
+      this.setCondition(ConditionType.Terminating, 'True', 'InTerminating', StatusMessage.terminating);
+      status.message = StatusMessage.terminating;
     }
-    if (this.d) handBack(this.d);
-    this.setCondition(ConditionType.Terminating, 'False', 'Completed', Message.terminating);
+    if (this.workload) handBack(this.workload);
+    this.setCondition(ConditionType.Terminating, 'False', 'Completed', StatusMessage.terminating);
     if ((this.rollout.metadata.finalizers ?? []).includes(ROLLOUT_FINALIZER)) this.dropFinalizer = true;
   }
 
   // ---- helpers ----
 
   private setCondition(type: string, status: RolloutCondition['status'], reason: string, message: string): void {
-    const conds = (this.status.conditions ??= []);
-    const i = conds.findIndex((c) => c.type === type);
-    const existing = i >= 0 ? conds[i] : undefined;
+    const conditions = (this.status.conditions ??= []);
+    const i = conditions.findIndex((c) => c.type === type);
+    const existing = i >= 0 ? conditions[i] : undefined;
     // As upstream's SetRolloutCondition: the same status and reason is no change.
     if (existing && existing.status === status && existing.reason === reason) return;
     const next: RolloutCondition = {
       type,
       status,
-      lastUpdateTime: this.t,
-      lastTransitionTime: existing && existing.status === status ? (existing.lastTransitionTime ?? this.t) : this.t,
+      lastUpdateTime: this.passTime,
+      lastTransitionTime: existing && existing.status === status ? (existing.lastTransitionTime ?? this.passTime) : this.passTime,
       reason,
       message,
     };
-    if (i >= 0) conds[i] = next;
-    else conds.push(next);
-  }
-
-  private writes(): PlannedWrite[] {
-    const out: PlannedWrite[] = [];
-    const changed = (a: KubeObject | undefined, b: KubeObject) => !a || canonicalJson(a) !== canonicalJson(b);
-    if (this.d && changed(this.observed.workload, this.d)) out.push({ op: 'update', resource: 'deployments', object: this.d });
-    // The new ReplicaSet first, then the old ones scaled down: never fewer pods than planned.
-    const findBefore = (rs: ReplicaSet) => this.observed.replicaSets.find((o) => o.metadata.name === rs.metadata.name);
-    for (const rs of this.rss) if (!findBefore(rs)) out.push({ op: 'create', resource: 'replicasets', object: rs });
-    const fresh = this.d ? findNewReplicaSet(this.d, this.rss) : undefined;
-    const updates = this.rss.filter((rs) => findBefore(rs) && changed(findBefore(rs), rs));
-    for (const rs of [...updates.filter((rs) => rs === fresh), ...updates.filter((rs) => rs !== fresh)]) out.push({ op: 'update', resource: 'replicasets', object: rs });
-    for (const p of this.pods) {
-      const before = this.observed.pods.find((o) => o.metadata.name === p.metadata.name);
-      if (changed(before, p)) out.push({ op: 'update', resource: 'pods', object: p });
-    }
-    if (canonicalJson(this.status) !== canonicalJson(this.rollout.status ?? {})) {
-      out.push({ op: 'updateStatus', resource: 'rollouts', object: { ...structuredClone(this.rollout), status: this.status } });
-    }
-    if (this.dropFinalizer) {
-      const ro = structuredClone(this.rollout);
-      ro.metadata.finalizers = (ro.metadata.finalizers ?? []).filter((f) => f !== ROLLOUT_FINALIZER);
-      out.push({ op: 'update', resource: 'rollouts', object: ro });
-    }
-    return out;
-  }
-}
-
-function readPartition(d: Deployment): string | number | undefined {
-  const raw = d.metadata.annotations?.[Annotation.deploymentStrategy];
-  if (!raw) return undefined;
-  try {
-    return (JSON.parse(raw) as { partition?: string | number }).partition;
-  } catch {
-    return undefined;
-  }
-}
-
-function safePlain(v: string | number | undefined, replicas: number): number {
-  try {
-    return plainBatchReplicas(v, replicas);
-  } catch {
-    return 0;
+    if (i >= 0) conditions[i] = next;
+    else conditions.push(next);
   }
 }

@@ -1,15 +1,17 @@
-// Kruise's workload mutating webhook for Deployments (facts §3.0, §6.B.1), as a pure function:
+// Kruise's workload mutating webhook for Deployments (docs/controller.md §5), as a pure function:
 // the sandbox applies it atomically with every Deployment UPDATE.
 import { Annotation, Label, type Rollout } from '../rollout/types.js';
-import { isControlledBy, matchesSelector } from '../workload/deployment.js';
+import { workloadRefOf } from '../rollout/release.js';
+import { isControlledBy } from '../workload/deployment.js';
+import { matchesSelector } from '../workload/label-selector.js';
 import { POD_TEMPLATE_HASH_LABEL, podTemplateHash, sameTemplate } from '../workload/hash.js';
 import type { Deployment, ReplicaSet } from '../workload/types.js';
 import { readStrategyAnnotation } from './deployment-control.js';
 
 /** The Rollout (not disabled, with a strategy) whose workloadRef names this Deployment, if any. */
-export function rolloutForDeployment(d: Deployment, rollouts: Rollout[]): Rollout | undefined {
+function rolloutForDeployment(d: Deployment, rollouts: Rollout[]): Rollout | undefined {
   return rollouts.find((ro) => {
-    const ref = ro.spec?.workloadRef ?? ro.spec?.objectRef?.workloadRef;
+    const ref = workloadRefOf(ro);
     const strategy = ro.spec?.strategy;
     return (
       ref?.kind === 'Deployment' &&

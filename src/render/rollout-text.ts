@@ -11,7 +11,7 @@ export interface RenderOptions {
 const LABEL_WIDTH = 14;
 
 /** The phase icon; kept without colour too, so plain output still reads at a glance. */
-export function phaseIcon(phase: string | null, chalk: ChalkInstance): string {
+function phaseIcon(phase: string | null, chalk: ChalkInstance): string {
   switch (phase) {
     case 'Healthy':
       return chalk.green('✔');
@@ -37,7 +37,7 @@ function pauseText(step: RolloutView['steps'][number]): string {
 }
 
 /** What the release is doing in a few words (the derived fields, for humans). */
-export function releaseSummary(view: RolloutView): string {
+function releaseSummary(view: RolloutView): string {
   if (view.deleting) return 'rollout is being deleted';
   if (view.disabled) return 'rollout is disabled';
   if (!view.workload?.found) return 'workload not found';
@@ -137,9 +137,4 @@ export function renderRolloutLine(view: RolloutView): string {
   let text = parts.join(' ');
   if (view.message) text += ` — ${view.message}`;
   return text;
-}
-
-/** An RFC 3339 timestamp to the second, as Kubernetes writes them: 2026-11-27T10:00:01Z. */
-export function formatTime(now: Date): string {
-  return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

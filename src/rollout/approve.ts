@@ -1,7 +1,9 @@
 // PURE: what `rollout approve` should write, decided from the Rollout as read.
 // StepPaused → StepReady in the sub-status (and the v1beta1 top-level mirror); nothing else changes.
-import type { Rollout, StepStatus } from './types.js';
+import type { Rollout } from './types.js';
 import { StepState } from './types.js';
+import { subStatusOf } from './release.js';
+import { kubeTime } from '../kube/time.js';
 
 /** Preconditions the user asked for. */
 export interface ApproveGuards {
@@ -23,30 +25,19 @@ export type ApprovePlan =
   | { kind: 'noop'; reason: string; target: ApproveTarget }
   | { kind: 'refuse'; message: string; target: ApproveTarget };
 
-/** The sub-status approve works on: canaryStatus, else blueGreenStatus. */
-export function approvableStatus(ro: Rollout): { sub: StepStatus; field: 'canaryStatus' | 'blueGreenStatus'; word: 'canary' | 'blue-green' } | undefined {
-  if (ro.status?.canaryStatus) return { sub: ro.status.canaryStatus, field: 'canaryStatus', word: 'canary' };
-  if (ro.status?.blueGreenStatus) return { sub: ro.status.blueGreenStatus, field: 'blueGreenStatus', word: 'blue-green' };
-  return undefined;
-}
-
 /** The step/release a Rollout is at, as approve sees it. */
 export function approveTarget(ro: Rollout): ApproveTarget {
-  const s = approvableStatus(ro)?.sub;
+  const s = subStatusOf(ro)?.status;
   return { stepIndex: s?.currentStepIndex, rolloutId: s?.observedRolloutID };
-}
-
-/** metav1.Time: RFC 3339 in whole seconds, as the API server writes it. */
-export function kubeTime(now: Date): string {
-  return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** Plans an approval of `ro` under `guards` at time `now`. */
 export function planApprove(ro: Rollout, guards: ApproveGuards, now: Date): ApprovePlan {
   const target = approveTarget(ro);
-  const found = approvableStatus(ro);
+  const found = subStatusOf(ro);
   if (!found) return { kind: 'refuse', message: 'no need to approve: not in canary or blue-green progress', target };
-  const { sub, field, word } = found;
+  const { status: sub, kind: field } = found;
+  const word = field === 'canaryStatus' ? 'canary' : 'blue-green';
   const state = sub.currentStepState;
   const index = sub.currentStepIndex;
 

@@ -1,8 +1,8 @@
 // What a Rollout is doing, decided from the objects alone (no I/O, no clock): the facts every
-// view, watch condition and JSON output rests on (reference/kruise-rollouts-facts.md §2–§3.10).
+// view, watch condition and JSON output rests on (docs/controller.md §2–§14).
 import type { KubeObject } from '../kube/types.js';
 import type { IntOrString } from '../workload/types.js';
-import { isPercent, scaledValue } from '../workload/intstr.js';
+import { batchReplicas, type BatchRounding } from '../workload/partition.js';
 import {
   Annotation,
   ConditionType,
@@ -17,11 +17,7 @@ import {
   type RolloutCondition,
 } from './types.js';
 import { isCurrentRelease, subStatusOf, workloadRefOf, workloadRolloutId } from './release.js';
-
-/** The message the controller writes on a first-ever deploy (facts §3.1). */
-export const FIRST_DEPLOY_MESSAGE = 'workload deployment is completed';
-/** The Progressing condition message of a cancelled (rolled back) release (facts §3.2). */
-export const CANCELED_MESSAGE = 'Rollout progressing has been canceled';
+import { StatusMessage } from '../reconcile/messages.js';
 
 /** How a step waits after its batch is ready: for approval, not at all, or N seconds. */
 export type StepPause = { kind: 'manual' } | { kind: 'none' } | { kind: 'timed'; seconds: number };
@@ -53,7 +49,7 @@ export interface RolloutAssessment {
   lastUpdateTime: string | undefined;
   finalisingStep: string | undefined;
   subStatusMessage: string | undefined;
-  /** Planned pods of the current batch (facts §3.5). */
+  /** Planned pods of the current batch (docs/controller.md §9). */
   planned: number | undefined;
   /** canaryReplicas / updatedReplicas: observed, not planned. */
   updated: number | undefined;
@@ -76,9 +72,9 @@ export interface RolloutAssessment {
   progressingReason: string | undefined;
   /** The status belongs to the workload's current release (rollout-id and generation). */
   currentRelease: boolean;
-  /** The current step waits for `rollout approve` (facts §3.10). */
+  /** The current step waits for `rollout approve` (docs/controller.md §14). */
   waitingForApproval: boolean;
-  /** The current release finished successfully (facts §3.10). */
+  /** The current release finished successfully (docs/controller.md §14). */
   done: boolean;
   /** The release was cancelled by a rollback: Progressing False/Completed "canceled", or Succeeded False. */
   cancelled: boolean;
@@ -105,7 +101,7 @@ function strategyOf(ro: Rollout): CanaryStrategy | undefined {
 }
 
 function pauseOf(step: CanaryStep, index: number, count: number, style: RollingStyleName): StepPause {
-  // Canary and partition only: a last step of exactly "100%" never waits (facts §3.4).
+  // Canary and partition only: a last step of exactly "100%" never waits (docs/controller.md §8).
   if (style !== RollingStyle.BlueGreen && index === count && step.replicas === '100%') return { kind: 'none' };
   const duration = step.pause?.duration;
   if (duration === undefined || duration === null) return { kind: 'manual' };
@@ -113,22 +109,14 @@ function pauseOf(step: CanaryStep, index: number, count: number, style: RollingS
   return { kind: 'timed', seconds: duration };
 }
 
-/**
- * The pods a step releases (facts §3.5): ceil of percentages against the workload's replicas,
- * clamped to [0, replicas]; a partition-style Deployment with replicas > 1 caps every percentage
- * other than "100%" at replicas − 1.
- */
-export function plannedBatchReplicas(value: IntOrString | undefined, replicas: number, partitionDeployment: boolean): number | undefined {
+/** The pods a step releases (docs/controller.md §9); undefined when its replicas are missing or malformed. */
+function plannedOf(value: IntOrString | undefined, replicas: number, rounding: BatchRounding): number | undefined {
   if (value === undefined || value === null) return undefined;
-  let n: number;
   try {
-    n = scaledValue(value, replicas, true);
+    return batchReplicas(value, replicas, rounding);
   } catch {
     return undefined;
   }
-  n = Math.max(0, Math.min(n, replicas));
-  if (partitionDeployment && replicas > 1 && isPercent(value) && value.trim() !== '100%') n = Math.min(n, replicas - 1);
-  return n;
 }
 
 function conditionOf(ro: Rollout, type: string): RolloutCondition | undefined {
@@ -147,7 +135,7 @@ export function assessRollout(ro: Rollout, workload?: KubeObject | null): Rollou
       index: i + 1,
       replicas,
       traffic: step.traffic ?? (typeof step.weight === 'number' ? `${step.weight}%` : undefined),
-      planned: workloadReplicas === undefined ? undefined : plannedBatchReplicas(replicas, workloadReplicas, partitionDeployment),
+      planned: workloadReplicas === undefined ? undefined : plannedOf(replicas, workloadReplicas, partitionDeployment ? 'partition' : 'plain'),
       pause: pauseOf({ ...step, replicas }, i + 1, rawSteps.length, style),
     };
   });
@@ -171,7 +159,7 @@ export function assessRollout(ro: Rollout, workload?: KubeObject | null): Rollou
   const paused = ro.spec?.strategy?.paused === true || progressing?.reason === ProgressingReason.Paused;
 
   const cancelled =
-    (progressing?.status === 'False' && progressing.reason === ProgressingReason.Completed && progressing.message === CANCELED_MESSAGE) ||
+    (progressing?.status === 'False' && progressing.reason === ProgressingReason.Completed && progressing.message === StatusMessage.canceled) ||
     succeeded?.status === 'False';
 
   const waitingForApproval =
@@ -180,7 +168,7 @@ export function assessRollout(ro: Rollout, workload?: KubeObject | null): Rollou
     currentStepState === StepState.StepPaused &&
     currentStep?.pause.kind === 'manual';
 
-  // Succeeded is True after a release, absent after a first-ever deploy (message FIRST_DEPLOY_MESSAGE),
+  // Succeeded is True after a release, absent after a first-ever deploy (message StatusMessage.firstDeploy),
   // and False after a cancel: only False rules "done" out; currentRelease rules out stale statuses.
   const done =
     statusObserved &&

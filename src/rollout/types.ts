@@ -1,10 +1,8 @@
 // The Rollout API (rollouts.kruise.io v1beta1, with the v1alpha1 differences noted), as JSON.
-// Constants are the exact upstream strings (reference/kruise-rollouts-facts.md §2.3–§2.4).
+// Constants are the exact upstream strings (docs/controller.md §2).
 import type { KubeObject } from '../kube/types.js';
 import type { IntOrString } from '../workload/types.js';
 
-export const ROLLOUT_GROUP = 'rollouts.kruise.io';
-export const ROLLOUT_RESOURCE = 'rollouts';
 /** How kubectl names the resource in messages: `rollouts.rollouts.kruise.io "x" not found`. */
 export const ROLLOUT_QUALIFIED_RESOURCE = 'rollouts.rollouts.kruise.io';
 /** How kubectl's name printer names one object: `rollout.rollouts.kruise.io/x approved`. */

@@ -2,10 +2,11 @@
 // subresources (status, scale) and patches. Synchronous, so each write is atomic.
 import type { KubeList, KubeObject } from '../kube/types.js';
 import type { Rollout } from '../rollout/types.js';
-import type { Deployment, ReplicaSet } from '../workload/types.js';
+import type { Deployment, LabelSelector, ReplicaSet } from '../workload/types.js';
+import { formatLabelSelector } from '../workload/label-selector.js';
 import { validateRollout } from './admission.js';
 import { rolloutFromStorage, rolloutToStorage } from './convert.js';
-import { ApiError, badRequest, notFound, statusFailure } from './errors.js';
+import { StatusError, badRequest, notFound, statusFailure } from './errors.js';
 import { applyPatch, PatchError, type PatchType } from './patch.js';
 import { apiVersionOf, type SandboxResource } from './resources.js';
 import type { ObjectFilter } from './selectors.js';
@@ -95,7 +96,7 @@ export class SandboxApi {
     try {
       patched = applyPatch(doc, patch, type, t.subresource === 'scale' ? 'Scale' : r.kind);
     } catch (err) {
-      if (err instanceof PatchError) throw new ApiError(statusFailure(err.code, err.message));
+      if (err instanceof PatchError) throw new StatusError(statusFailure(err.code, err.message));
       throw err;
     }
     if (t.subresource === 'scale') return this.updateScale(t, patched);
@@ -138,7 +139,7 @@ export class SandboxApi {
       message = `invalid Rollout: ${(err as Error).message}`;
     }
     if (message) {
-      throw new ApiError(
+      throw new StatusError(
         statusFailure(422, `admission webhook "vrollout.kb.io" denied the request: ${message}`, 'Invalid', {
           name: obj.metadata.name,
           group: 'rollouts.kruise.io',
@@ -161,7 +162,7 @@ export class SandboxApi {
     const replicas = scale.spec?.replicas ?? 0;
     if (typeof replicas !== 'number' || !Number.isInteger(replicas)) throw badRequest('Scale in version "v1" cannot be handled as a Scale: spec.replicas must be an integer');
     if (replicas < 0) {
-      throw new ApiError(statusFailure(422, `Scale.autoscaling "${t.name}" is invalid: spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`, 'Invalid'));
+      throw new StatusError(statusFailure(422, `Scale.autoscaling "${t.name}" is invalid: spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`, 'Invalid'));
     }
     const next = {
       ...cur,
@@ -196,15 +197,7 @@ function compareKeys(a: KubeObject, b: KubeObject): number {
 }
 
 /** The autoscaling/v1 Scale of a Deployment or ReplicaSet. */
-export function toScale(obj: KubeObject): unknown {
-  const sel = (obj.spec?.selector ?? {}) as { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] };
-  const parts = Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  for (const e of sel.matchExpressions ?? []) {
-    const op = e.operator;
-    if (op === 'In' || op === 'NotIn') parts.push(`${e.key} ${op.toLowerCase()} (${(e.values ?? []).join(',')})`);
-    else if (op === 'Exists') parts.push(e.key);
-    else if (op === 'DoesNotExist') parts.push(`!${e.key}`);
-  }
+function toScale(obj: KubeObject): unknown {
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
@@ -216,6 +209,6 @@ export function toScale(obj: KubeObject): unknown {
       creationTimestamp: obj.metadata.creationTimestamp,
     },
     spec: { replicas: obj.spec?.replicas ?? 1 },
-    status: { replicas: obj.status?.replicas ?? 0, selector: parts.join(',') },
+    status: { replicas: obj.status?.replicas ?? 0, selector: formatLabelSelector(obj.spec?.selector as LabelSelector | undefined) },
   };
 }

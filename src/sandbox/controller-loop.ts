@@ -9,7 +9,7 @@ import { reconcileDeployment } from './controllers/deployment.js';
 import { reconcilePod } from './controllers/pod.js';
 import { reconcileReplicaSet } from './controllers/replicaset.js';
 import type { ControllerAction, ControllerResult } from './controllers/types.js';
-import { ApiError } from './errors.js';
+import { StatusError } from './errors.js';
 import type { SandboxApi } from './api.js';
 import { randomSuffix, type SandboxStore, type StoreEvent } from './store.js';
 
@@ -134,7 +134,7 @@ export class BuiltinControllers {
           return true;
       }
     } catch (err) {
-      if (err instanceof ApiError && (err.code === 409 || err.code === 404)) return false;
+      if (err instanceof StatusError && (err.code === 409 || err.code === 404)) return false;
       throw err;
     }
     return true;

@@ -3,11 +3,11 @@ import type { StatusObject } from '../kube/types.js';
 import { qualifiedKind, qualifiedName, type SandboxResource } from './resources.js';
 import { reasonForCode } from '../kube/errors.js';
 
-/** An error the HTTP layer answers with its Status body and code. */
-export class ApiError extends Error {
+/** A request the sandbox refuses: the HTTP layer answers with this Status body and code. */
+export class StatusError extends Error {
   constructor(readonly status: StatusObject) {
     super(status.message);
-    this.name = 'ApiError';
+    this.name = 'StatusError';
   }
   get code(): number {
     return this.status.code;
@@ -33,18 +33,18 @@ function details(r: SandboxResource, name?: string): StatusObject['details'] {
 }
 
 /** 404 `deployments.apps "x" not found`. */
-export function notFound(r: SandboxResource, name: string): ApiError {
-  return new ApiError(statusFailure(404, `${qualifiedName(r)} "${name}" not found`, 'NotFound', details(r, name)));
+export function notFound(r: SandboxResource, name: string): StatusError {
+  return new StatusError(statusFailure(404, `${qualifiedName(r)} "${name}" not found`, 'NotFound', details(r, name)));
 }
 
 /** 409 AlreadyExists. */
-export function alreadyExists(r: SandboxResource, name: string): ApiError {
-  return new ApiError(statusFailure(409, `${qualifiedName(r)} "${name}" already exists`, 'AlreadyExists', details(r, name)));
+export function alreadyExists(r: SandboxResource, name: string): StatusError {
+  return new StatusError(statusFailure(409, `${qualifiedName(r)} "${name}" already exists`, 'AlreadyExists', details(r, name)));
 }
 
 /** 409 Conflict on a stale resourceVersion. */
-export function conflict(r: SandboxResource, name: string): ApiError {
-  return new ApiError(
+export function conflict(r: SandboxResource, name: string): StatusError {
+  return new StatusError(
     statusFailure(
       409,
       `Operation cannot be fulfilled on ${qualifiedName(r)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
@@ -55,9 +55,9 @@ export function conflict(r: SandboxResource, name: string): ApiError {
 }
 
 /** 422 Invalid: `Deployment.apps "x" is invalid: field: message`. */
-export function invalid(r: SandboxResource, name: string, field: string, message: string): ApiError {
+export function invalid(r: SandboxResource, name: string, field: string, message: string): StatusError {
   const text = field ? `${field}: ${message}` : message;
-  return new ApiError(
+  return new StatusError(
     statusFailure(422, `${qualifiedKind(r)} "${name}" is invalid: ${text}`, 'Invalid', {
       name,
       group: r.group,
@@ -68,18 +68,18 @@ export function invalid(r: SandboxResource, name: string, field: string, message
 }
 
 /** 400 BadRequest. */
-export function badRequest(message: string): ApiError {
-  return new ApiError(statusFailure(400, message, 'BadRequest'));
+export function badRequest(message: string): StatusError {
+  return new StatusError(statusFailure(400, message, 'BadRequest'));
 }
 
 /** 404 for a route the sandbox does not serve. */
-export function routeNotFound(): ApiError {
-  return new ApiError(statusFailure(404, 'the server could not find the requested resource', 'NotFound', {}));
+export function routeNotFound(): StatusError {
+  return new StatusError(statusFailure(404, 'the server could not find the requested resource', 'NotFound', {}));
 }
 
 /** 405 MethodNotAllowed. */
-export function methodNotAllowed(method: string): ApiError {
-  return new ApiError(statusFailure(405, `the server does not allow this method on the requested resource (${method})`, 'MethodNotAllowed', {}));
+export function methodNotAllowed(method: string): StatusError {
+  return new StatusError(statusFailure(405, `the server does not allow this method on the requested resource (${method})`, 'MethodNotAllowed', {}));
 }
 
 /** 410 Gone for a watch from a resourceVersion older than the history. */

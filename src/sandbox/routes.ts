@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import type { SandboxApi, Target } from './api.js';
-import { ApiError, badRequest, methodNotAllowed, routeNotFound, statusFailure } from './errors.js';
+import { StatusError, badRequest, methodNotAllowed, routeNotFound, statusFailure } from './errors.js';
 import type { PatchType } from './patch.js';
 import { apiGroupDoc, apiGroupListDoc, apiResourceListDoc, apiVersionsDoc, findResource, versionDoc } from './resources.js';
 import { parseFieldSelector, parseLabelSelector, SelectorError, type ObjectFilter } from './selectors.js';
@@ -32,14 +32,14 @@ export function sendJson(res: ServerResponse, code: number, body: unknown): void
 }
 
 /** Reads the whole body (bounded). */
-export function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > MAX_BODY) {
-        reject(new ApiError(statusFailure(413, 'Request entity too large: limit is 16MiB', 'RequestEntityTooLarge')));
+        reject(new StatusError(statusFailure(413, 'Request entity too large: limit is 16MiB', 'RequestEntityTooLarge')));
         req.destroy();
         return;
       }
@@ -55,7 +55,7 @@ function mediaType(contentType: string | undefined): string {
 }
 
 /** Decodes a JSON or YAML body (400 on malformed input). */
-export function decodeBody(text: string, contentType: string | undefined): unknown {
+function decodeBody(text: string, contentType: string | undefined): unknown {
   const type = mediaType(contentType);
   if (text.trim() === '') throw badRequest('the request body is empty: an object is required');
   if (type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml' || type === 'application/apply-patch+yaml') {
@@ -149,7 +149,7 @@ function deleteOptions(q: URLSearchParams, body: unknown): DeleteOptions {
   return { propagationPolicy: policy as DeleteOptions['propagationPolicy'], preconditions: b.preconditions };
 }
 
-/** Handles one API request (after faults). Throws ApiError for the caller to format. */
+/** Handles one API request (after faults). Throws StatusError for the caller to format. */
 export async function handleRequest(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext): Promise<void> {
   const method = (req.method ?? 'GET').toUpperCase();
   const path = url.pathname.replace(/\/+$/, '') || '/';
@@ -239,13 +239,13 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, u
     case 'PATCH': {
       const type = mediaType(req.headers['content-type']);
       if (type === 'application/apply-patch+yaml') {
-        throw new ApiError(
+        throw new StatusError(
           statusFailure(415, 'server-side apply is not supported by this sandbox; use kubectl apply --server-side=false (client-side apply) or kubectl create/patch', 'UnsupportedMediaType'),
         );
       }
       const patchType = PATCH_TYPES[type];
       if (!patchType) {
-        throw new ApiError(
+        throw new StatusError(
           statusFailure(
             415,
             `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`,

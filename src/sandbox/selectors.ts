@@ -1,11 +1,6 @@
 // Label and field selectors as the API server parses them from ?labelSelector= / ?fieldSelector=.
 import type { KubeObject } from '../kube/types.js';
-
-/** One parsed requirement of a label selector. */
-export type LabelRequirement =
-  | { key: string; op: 'eq' | 'neq'; value: string }
-  | { key: string; op: 'in' | 'notin'; values: string[] }
-  | { key: string; op: 'exists' | 'notexists' };
+import { matchesLabels, type LabelRequirement } from '../workload/label-selector.js';
 
 /** A parsed field selector term: a dotted path compared with = or !=. */
 export interface FieldRequirement {
@@ -69,36 +64,6 @@ export function parseLabelSelector(text: string): LabelRequirement[] {
   return reqs;
 }
 
-/** Whether labels satisfy every requirement. */
-export function matchesLabels(labels: Record<string, string> | undefined, reqs: LabelRequirement[]): boolean {
-  const l = labels ?? {};
-  for (const r of reqs) {
-    const has = Object.prototype.hasOwnProperty.call(l, r.key);
-    const v = l[r.key];
-    switch (r.op) {
-      case 'eq':
-        if (!has || v !== r.value) return false;
-        break;
-      case 'neq':
-        if (has && v === r.value) return false;
-        break;
-      case 'in':
-        if (!has || !r.values.includes(v!)) return false;
-        break;
-      case 'notin':
-        if (has && r.values.includes(v!)) return false;
-        break;
-      case 'exists':
-        if (!has) return false;
-        break;
-      case 'notexists':
-        if (has) return false;
-        break;
-    }
-  }
-  return true;
-}
-
 /** Parses `metadata.name=x,metadata.namespace!=y` (any dotted path is accepted). */
 export function parseFieldSelector(text: string): FieldRequirement[] {
   return splitTerms(text).map((term) => {
@@ -109,7 +74,7 @@ export function parseFieldSelector(text: string): FieldRequirement[] {
 }
 
 /** Whether obj satisfies every field requirement (absent fields compare as ""). */
-export function matchesFields(obj: KubeObject, reqs: FieldRequirement[]): boolean {
+function matchesFields(obj: KubeObject, reqs: FieldRequirement[]): boolean {
   for (const r of reqs) {
     let cur: unknown = obj;
     for (const p of r.path) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[p] : undefined;

@@ -8,7 +8,7 @@ import { systemClock, type Clock } from '../runtime/clock.js';
 import { SandboxApi } from './api.js';
 import { BuiltinControllers } from './controller-loop.js';
 import { loadCrds } from './crds.js';
-import { ApiError, statusFailure } from './errors.js';
+import { StatusError, statusFailure } from './errors.js';
 import { Faults, type StatusFault, type TransportFault } from './faults.js';
 import { openJournal, type Journal } from './persistence.js';
 import { handleRequest, sendJson } from './routes.js';
@@ -170,7 +170,7 @@ export async function createSandbox(opts: SandboxOptions = {}): Promise<Sandbox>
         res.destroy();
         return;
       }
-      if (err instanceof ApiError) return sendJson(res, err.code, err.status);
+      if (err instanceof StatusError) return sendJson(res, err.code, err.status);
       const message = err instanceof Error ? err.message : String(err);
       sendJson(res, 500, statusFailure(500, `Internal error occurred: ${message}`, 'InternalError'));
     }

@@ -3,7 +3,8 @@
 // synchronous listeners (watches, controllers, the journal). No HTTP here.
 import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '../kube/types.js';
-import { canonicalJson } from '../workload/hash.js';
+import { kubeTime } from '../kube/time.js';
+import { canonicalJson, SAFE_ALPHABET } from '../workload/hash.js';
 import { alreadyExists, conflict, notFound } from './errors.js';
 import { resourceByPlural } from './resources.js';
 import { matchesFilter, type ObjectFilter } from './selectors.js';
@@ -30,8 +31,6 @@ export interface DeleteOptions {
 /** The result of asking for the changes after a resourceVersion. */
 export type HistoryAnswer = { events: StoreEvent[] } | { gone: true; oldest: number };
 
-const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
-
 /** Kubernetes' random name suffix alphabet, n characters. */
 export function randomSuffix(n = 5): string {
   let s = '';
@@ -39,17 +38,8 @@ export function randomSuffix(n = 5): string {
   return s;
 }
 
-/** RFC 3339 with second precision, as metav1.Time serializes. */
-export function kubeTime(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 function keyOf(namespace: string | undefined, name: string): string {
   return namespace ? `${namespace}/${name}` : name;
-}
-
-function withoutVersion(obj: KubeObject): unknown {
-  return { ...obj, metadata: { ...obj.metadata, resourceVersion: undefined } };
 }
 
 /** Resources whose create drops the client's status (their status is a subresource). */
@@ -341,9 +331,4 @@ export class SandboxStore {
       }
     } else objs.delete(key);
   }
-}
-
-/** Whether two objects differ other than in resourceVersion. */
-export function sameObject(a: KubeObject, b: KubeObject): boolean {
-  return canonicalJson(withoutVersion(a)) === canonicalJson(withoutVersion(b));
 }

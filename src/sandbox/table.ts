@@ -3,6 +3,8 @@
 // additionalPrinterColumns. Pure: time comes in as a value.
 import type { KubeObject } from '../kube/types.js';
 import type { SandboxResource } from './resources.js';
+import type { LabelSelector } from '../workload/types.js';
+import { formatLabelSelector } from '../workload/label-selector.js';
 
 /** A column of a Table. */
 export interface TableColumn {
@@ -53,10 +55,8 @@ function age(obj: KubeObject, now: Date): string {
   return Number.isFinite(t) ? humanDuration(now.getTime() - t) : '<unknown>';
 }
 
-function selectorText(sel: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] } | undefined): string {
-  const parts = Object.entries(sel?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  for (const e of sel?.matchExpressions ?? []) parts.push(`${e.key} ${e.operator.toLowerCase()} (${(e.values ?? []).join(',')})`);
-  return parts.length ? parts.join(',') : '<none>';
+function selectorText(selector: LabelSelector | undefined): string {
+  return formatLabelSelector(selector) || '<none>';
 }
 
 function containers(obj: KubeObject): { name: string; image?: string }[] {

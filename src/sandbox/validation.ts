@@ -1,7 +1,7 @@
 // Shape checks on request bodies: what the API server's decoder (400) and validation (422)
 // refuse before anything is stored. Pure.
 import type { KubeObject } from '../kube/types.js';
-import { matchesSelector } from '../workload/deployment.js';
+import { matchesSelector } from '../workload/label-selector.js';
 import type { LabelSelector } from '../workload/types.js';
 import { badRequest, invalid } from './errors.js';
 import { apiVersionOf, type SandboxResource } from './resources.js';
@@ -78,7 +78,7 @@ export function checkBody(body: unknown, t: RequestTarget): KubeObject {
  * (structural CRDs) leaves it: `creationTimestamp: null` in a template kubectl sends back must
  * not make it a different template.
  */
-export function dropNulls(value: unknown): unknown {
+function dropNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(dropNulls);
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};

@@ -2,37 +2,9 @@
 // rollout controller: both must create, find and label ReplicaSets the same way.
 import type { KubeObject, OwnerReference } from '../kube/types.js';
 import { POD_TEMPLATE_HASH_LABEL, podTemplateHash, sameTemplate } from './hash.js';
-import type { Deployment, LabelSelector, ReplicaSet } from './types.js';
+import type { Deployment, ReplicaSet } from './types.js';
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
-
-/** Whether labels satisfy a label selector (matchLabels and matchExpressions). */
-export function matchesSelector(labels: Record<string, string> | undefined, selector: LabelSelector | undefined): boolean {
-  if (!selector) return false;
-  const l = labels ?? {};
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (l[k] !== v) return false;
-  for (const e of selector.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(l, e.key);
-    const values = e.values ?? [];
-    switch (e.operator) {
-      case 'In':
-        if (!has || !values.includes(l[e.key]!)) return false;
-        break;
-      case 'NotIn':
-        if (has && values.includes(l[e.key]!)) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
-}
 
 /** A controller owner reference pointing at obj. */
 export function controllerRef(obj: KubeObject): OwnerReference {
@@ -55,12 +27,6 @@ export function findNewReplicaSet(d: Deployment, replicaSets: ReplicaSet[]): Rep
   return [...replicaSets]
     .sort((a, b) => String(a.metadata.creationTimestamp ?? '').localeCompare(String(b.metadata.creationTimestamp ?? '')))
     .find((rs) => sameTemplate(rs.spec.template, d.spec.template));
-}
-
-/** The Deployment's ReplicaSets other than the new one. */
-export function oldReplicaSets(d: Deployment, replicaSets: ReplicaSet[]): ReplicaSet[] {
-  const fresh = findNewReplicaSet(d, replicaSets);
-  return replicaSets.filter((rs) => rs !== fresh);
 }
 
 /**

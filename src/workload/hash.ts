@@ -5,7 +5,7 @@ import type { PodTemplate } from './types.js';
 export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';
 
 // Kubernetes' rand.SafeEncodeString alphabet: no vowels, no confusable characters.
-const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+export const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 /** JSON with object keys sorted at every level, so equal objects give equal strings. */
 export function canonicalJson(value: unknown): string {
@@ -20,7 +20,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** The template without its pod-template-hash label: what "same template" compares. */
-export function templateWithoutHash(template: PodTemplate): PodTemplate {
+function templateWithoutHash(template: PodTemplate): PodTemplate {
   const labels = { ...(template.metadata?.labels ?? {}) };
   delete labels[POD_TEMPLATE_HASH_LABEL];
   return { ...template, metadata: { ...(template.metadata ?? {}), labels } };

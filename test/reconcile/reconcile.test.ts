@@ -1,5 +1,6 @@
 import { Annotation, Label } from '../../src/rollout/types.js';
-import { reconcileRollout, stepMessage } from '../../src/reconcile/reconcile.js';
+import { reconcileRollout } from '../../src/reconcile/reconcile.js';
+import { stepMessage } from '../../src/reconcile/messages.js';
 import { orphanHandBacks } from '../../src/reconcile/apply.js';
 import { World, at, T0 } from './sim.js';
 

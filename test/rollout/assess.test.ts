@@ -1,4 +1,4 @@
-import { assessRollout, plannedBatchReplicas, rollingStyleOf } from '../../src/rollout/assess.js';
+import { assessRollout, rollingStyleOf } from '../../src/rollout/assess.js';
 import { isCurrentRelease } from '../../src/rollout/release.js';
 import type { Rollout } from '../../src/rollout/types.js';
 import type { KubeObject } from '../../src/kube/types.js';
@@ -10,36 +10,6 @@ function variant(name: string, mutate: Mutate = () => undefined): { ro: Rollout;
   const out = mutate(rollout, workload);
   return { ro: rollout, wl: out === undefined ? workload : out };
 }
-
-describe('plannedBatchReplicas (facts §3.5)', () => {
-  test.each([
-    // value, replicas, partition Deployment, expected
-    [1, 10, true, 1],
-    ['50%', 10, true, 5],
-    ['99%', 10, true, 9],
-    ['99%', 10, false, 10],
-    ['100%', 10, true, 10],
-    ['20%', 5, true, 1],
-    ['40%', 5, true, 2],
-    ['60%', 5, true, 3],
-    ['80%', 5, true, 4],
-    ['20%', 3, true, 1],
-    ['60%', 3, true, 2],
-    ['80%', 3, true, 2],
-    ['90%', 3, true, 2],
-    ['100%', 3, true, 3],
-    ['50%', 2, true, 1],
-    ['60%', 2, true, 1],
-    ['50%', 1, true, 1],
-    [12, 10, true, 10],
-    [9, 10, true, 9],
-    ['30%', 10, true, 3],
-    ['bogus', 10, true, undefined],
-    [undefined, 10, true, undefined],
-  ] as const)('%p of %i (partition %p) → %p', (value, replicas, partition, expected) => {
-    expect(plannedBatchReplicas(value as never, replicas, partition)).toBe(expected);
-  });
-});
 
 describe('rollingStyleOf (GetRollingStyle)', () => {
   const base = (spec: object, apiVersion = 'rollouts.kruise.io/v1beta1', annotations?: Record<string, string>): Rollout =>
@@ -164,6 +134,14 @@ describe('assessRollout', () => {
     const a = assessRollout(ro!, wl!);
     expect(a).toMatchObject({ phase: undefined, currentStepIndex: undefined, done: false, currentRelease: false, workloadReplicas: 10 });
     expect(a.steps.map((s) => s.planned)).toEqual([1, 5, 10]);
+  });
+
+  test('a step without replicas, or with malformed ones, has no planned batch', () => {
+    const [ro] = example('docs_basic-usage_rollout_v1beta1.yaml') as Rollout[];
+    const [wl] = example('docs_basic-usage_deployment_workload-demo.yaml');
+    ro!.spec.strategy!.canary!.steps![0]!.replicas = 'bogus';
+    delete ro!.spec.strategy!.canary!.steps![1]!.replicas;
+    expect(assessRollout(ro!, wl!).steps.map((s) => s.planned)).toEqual([undefined, undefined, 10]);
   });
 
   test('docs status examples: canary Healthy/Completed, blue-green StepPaused', () => {

@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Chalk } from 'chalk';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { ApiError as SandboxApiError, statusFailure } from '../../src/sandbox/errors.js';
+import { StatusError, statusFailure } from '../../src/sandbox/errors.js';
 import { runWatch } from '../../src/cli/rollout-watch.js';
 import { completeWatch } from '../../src/cli/rollout-watch-options.js';
 import { WATCH_LIST_GRACE_MS } from '../../src/kube/follow.js';
@@ -55,7 +55,7 @@ function refuseWatchLists(sb: Sandbox, code: number, message: string): () => num
     (req) => {
       if (!new URL(req.url ?? '/', 'http://x').searchParams.has('sendInitialEvents')) return;
       refused++;
-      throw new SandboxApiError(statusFailure(code, message));
+      throw new StatusError(statusFailure(code, message));
     },
     { method: 'GET' },
   );
@@ -293,7 +293,7 @@ describe('rollout watch against a server that answers every watch with 410 Gone'
       (req) => {
         if (new URL(req.url ?? '/', 'http://x').searchParams.get('watch') !== 'true') return;
         gone++;
-        throw new SandboxApiError(statusFailure(410, 'too old resource version: 1 (2)'));
+        throw new StatusError(statusFailure(410, 'too old resource version: 1 (2)'));
       },
       { method: 'GET' },
     );

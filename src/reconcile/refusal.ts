@@ -1,0 +1,68 @@
+// What the embedded controller refuses to handle (docs/controller.md §1): it writes nothing for
+// such a Rollout rather than half-handle it.
+import { workloadRefOf } from '../rollout/release.js';
+import type { Rollout } from '../rollout/types.js';
+import { scaledValue } from '../workload/intstr.js';
+
+const NOTHING_WRITTEN = '; nothing was written';
+
+/** Why the embedded controller will not handle this Rollout (nothing is written), if it will not. */
+export function refusalOf(rollout: Rollout): string | undefined {
+  return malformedPart(rollout) ?? unsupportedStyle(rollout) ?? unusableSteps(rollout);
+}
+
+// A malformed object (the CRD schema would reject it; a hand-made server may not) is refused
+// rather than planned on: the plan would write a status built from garbage.
+function malformedPart(rollout: Rollout): string | undefined {
+  const parts = [
+    ['spec', rollout.spec],
+    ['status', rollout.status],
+    ['status.canaryStatus', rollout.status?.canaryStatus],
+    ['status.blueGreenStatus', rollout.status?.blueGreenStatus],
+  ] as const;
+  for (const [field, value] of parts) {
+    if (value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value))) {
+      const edit = field.startsWith('status') ? 'kubectl edit --subresource=status' : 'kubectl edit';
+      return `${field} is ${JSON.stringify(value).slice(0, 40)}, not an object; fix it (${edit})${NOTHING_WRITTEN}`;
+    }
+  }
+  return undefined;
+}
+
+function unsupportedStyle(rollout: Rollout): string | undefined {
+  const strategy = rollout.spec?.strategy;
+  if (strategy?.blueGreen) return `blue-green rollouts are not supported by the embedded controller yet${NOTHING_WRITTEN}`;
+  const canary = strategy?.canary;
+  if (!canary) return `the rollout has no canary strategy${NOTHING_WRITTEN}`;
+  if ((canary.trafficRoutings?.length ?? 0) > 0 || canary.trafficRoutingRef)
+    return `traffic routing is not supported by the embedded controller yet${NOTHING_WRITTEN}`;
+  if (canary.enableExtraWorkloadForCanary)
+    return `canary style (enableExtraWorkloadForCanary: true) is not supported by the embedded controller yet; only partition style is${NOTHING_WRITTEN}`;
+  const ref = workloadRefOf(rollout);
+  if (!ref) return `the rollout has no workloadRef${NOTHING_WRITTEN}`;
+  if (ref.kind !== 'Deployment' || !/^apps\//.test(ref.apiVersion ?? ''))
+    return `workload ${ref.apiVersion}/${ref.kind} is not supported by the embedded controller yet; only apps/v1 Deployment is${NOTHING_WRITTEN}`;
+  return undefined;
+}
+
+function unusableSteps(rollout: Rollout): string | undefined {
+  const canary = rollout.spec.strategy!.canary!;
+  if ((canary.steps?.length ?? 0) === 0) return `the rollout has no canary steps${NOTHING_WRITTEN}`;
+  for (const [i, step] of canary.steps!.entries()) {
+    if (!isIntOrPercent(step.replicas)) return `steps[${i}].replicas ${JSON.stringify(step.replicas ?? null)} is not a number or a percentage${NOTHING_WRITTEN}`;
+  }
+  const threshold = canary.failureThreshold;
+  if (threshold !== undefined && threshold !== null && !isIntOrPercent(threshold)) {
+    return `failureThreshold ${JSON.stringify(threshold)} is not a number or a percentage${NOTHING_WRITTEN}`;
+  }
+  return undefined;
+}
+
+function isIntOrPercent(value: unknown): boolean {
+  try {
+    scaledValue(value as never, 100);
+    return true;
+  } catch {
+    return false;
+  }
+}

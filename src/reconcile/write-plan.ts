@@ -1,0 +1,52 @@
+// The writes of a pass: what it changed against what it observed (docs/controller.md §13).
+import type { KubeObject } from '../kube/types.js';
+import { ROLLOUT_FINALIZER, type RolloutStatus } from '../rollout/types.js';
+import { findNewReplicaSet } from '../workload/deployment.js';
+import { canonicalJson } from '../workload/hash.js';
+import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
+import type { Observed, PlannedWrite } from './types.js';
+
+/** The objects as a pass left them (edited copies of the observed ones). */
+export interface PassOutcome {
+  workload?: Deployment;
+  replicaSets: ReplicaSet[];
+  pods: Pod[];
+  status: RolloutStatus;
+  /** Remove our finalizer from the Rollout (deletion handled). */
+  dropFinalizer: boolean;
+}
+
+/** Whether a status differs from the one observed. */
+export function statusChanged(observed: Observed, status: RolloutStatus): boolean {
+  return canonicalJson(status) !== canonicalJson(observed.rollout.status ?? {});
+}
+
+/**
+ * The writes, in order: the workload, new ReplicaSets, the new ReplicaSet before the old ones
+ * (never fewer pods than planned), pods, the Rollout's status, then the Rollout itself.
+ */
+export function planWrites(observed: Observed, outcome: PassOutcome): PlannedWrite[] {
+  const writes: PlannedWrite[] = [];
+  const changed = (before: KubeObject | undefined, after: KubeObject) => !before || canonicalJson(before) !== canonicalJson(after);
+  const { workload, replicaSets, pods, status } = outcome;
+  if (workload && changed(observed.workload, workload)) writes.push({ op: 'update', resource: 'deployments', object: workload });
+  const observedAs = (rs: ReplicaSet) => observed.replicaSets.find((o) => o.metadata.name === rs.metadata.name);
+  for (const rs of replicaSets) if (!observedAs(rs)) writes.push({ op: 'create', resource: 'replicasets', object: rs });
+  const newReplicaSet = workload ? findNewReplicaSet(workload, replicaSets) : undefined;
+  const updated = replicaSets.filter((rs) => observedAs(rs) && changed(observedAs(rs), rs));
+  for (const rs of [...updated.filter((rs) => rs === newReplicaSet), ...updated.filter((rs) => rs !== newReplicaSet)]) {
+    writes.push({ op: 'update', resource: 'replicasets', object: rs });
+  }
+  for (const pod of pods) {
+    const before = observed.pods.find((o) => o.metadata.name === pod.metadata.name);
+    if (changed(before, pod)) writes.push({ op: 'update', resource: 'pods', object: pod });
+  }
+  const rollout = observed.rollout;
+  if (statusChanged(observed, status)) writes.push({ op: 'updateStatus', resource: 'rollouts', object: { ...structuredClone(rollout), status } });
+  if (outcome.dropFinalizer) {
+    const withoutFinalizer = structuredClone(rollout);
+    withoutFinalizer.metadata.finalizers = (withoutFinalizer.metadata.finalizers ?? []).filter((f) => f !== ROLLOUT_FINALIZER);
+    writes.push({ op: 'update', resource: 'rollouts', object: withoutFinalizer });
+  }
+  return writes;
+}
