@@ -9,7 +9,7 @@ import { sandboxKubeconfig } from '../../src/sandbox/kubeconfig.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { rolloutController } from '../../src/reconcile/sandbox-controller.js';
 import { admitDeploymentUpdate } from '../../src/reconcile/workload-admission.js';
-import { EXAMPLES } from './harness.js';
+import { EXAMPLES_DIR } from '../fixtures/load.js';
 
 // Debian's interpreter: a pyenv `python3` on PATH does not see /usr/lib/python3/dist-packages.
 const PYTHON = '/usr/bin/python3';
@@ -40,7 +40,7 @@ describeIfPython('python kubernetes client against the sandbox', () => {
     // The kubeconfig exactly as `kubectl-kruise sandbox` writes it.
     writeFileSync(kubeconfig, sandboxKubeconfig(sb.url));
     const out = await new Promise<string>((resolve) => {
-      execFile(PYTHON, [SCRIPT, kubeconfig, EXAMPLES], { timeout: 25000, env: { PATH: process.env.PATH, HOME: dir } }, (err, stdout, se) => {
+      execFile(PYTHON, [SCRIPT, kubeconfig, EXAMPLES_DIR], { timeout: 25000, env: { PATH: process.env.PATH, HOME: dir } }, (err, stdout, se) => {
         stderr = se + (err ? `\n${err.message}` : '');
         resolve(stdout);
       });
