@@ -15,7 +15,21 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
+
+const { yamlDocuments } = createRequire(import.meta.url)('./yaml-module.cjs');
+
+/** `import docs from './x.yaml'` (the sandbox's CRDs): the file's documents, as JSON in the bundle. */
+const yamlAsJson = {
+  name: 'yaml-as-json',
+  setup(b) {
+    b.onLoad({ filter: /\.yaml$/ }, async (args) => ({
+      contents: JSON.stringify(yamlDocuments(await readFile(args.path, 'utf8'), args.path)),
+      loader: 'json',
+    }));
+  },
+};
 
 /**
  * commander requires node:child_process at load time, for executable subcommands we never use;
@@ -57,7 +71,7 @@ const result = await build({
   banner: {
     js: "import { createRequire as __kkCreateRequire } from 'node:module'; let __kkRequire; const require = (id) => (__kkRequire ??= __kkCreateRequire(import.meta.url))(id);",
   },
-  plugins: [lazyChildProcessInCommander],
+  plugins: [lazyChildProcessInCommander, yamlAsJson],
 });
 
 // 2. The same CLI as one CommonJS bundle, plus dist/fast.cjs, which runs it from a V8 code cache
@@ -79,7 +93,7 @@ const cjs = await build({
   write: false,
   logLevel: 'warning',
   supported: { 'dynamic-import': false },
-  plugins: [lazyChildProcessInCommander],
+  plugins: [lazyChildProcessInCommander, yamlAsJson],
   // ESM sources are strict; keep them so. import.meta.url is the bundle's own URL, as in dist/*.mjs.
   banner: { js: "'use strict';\nconst __kkImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': '__kkImportMetaUrl' },
