@@ -1,4 +1,4 @@
-// Kruise's workload mutating webhook for Deployments (facts §3.0, §6.B.1), as a pure function:
+// Kruise's workload mutating webhook for Deployments (docs/controller.md §5), as a pure function:
 // the sandbox applies it atomically with every Deployment UPDATE.
 import { Annotation, Label, type Rollout } from '../rollout/types.js';
 import { isControlledBy, matchesSelector } from '../workload/deployment.js';

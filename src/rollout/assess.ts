@@ -1,5 +1,5 @@
 // What a Rollout is doing, decided from the objects alone (no I/O, no clock): the facts every
-// view, watch condition and JSON output rests on (reference/kruise-rollouts-facts.md §2–§3.10).
+// view, watch condition and JSON output rests on (docs/controller.md §2–§14).
 import type { KubeObject } from '../kube/types.js';
 import type { IntOrString } from '../workload/types.js';
 import { isPercent, scaledValue } from '../workload/intstr.js';
@@ -18,9 +18,9 @@ import {
 } from './types.js';
 import { isCurrentRelease, subStatusOf, workloadRefOf, workloadRolloutId } from './release.js';
 
-/** The message the controller writes on a first-ever deploy (facts §3.1). */
+/** The message the controller writes on a first-ever deploy (docs/controller.md §6). */
 export const FIRST_DEPLOY_MESSAGE = 'workload deployment is completed';
-/** The Progressing condition message of a cancelled (rolled back) release (facts §3.2). */
+/** The Progressing condition message of a cancelled (rolled back) release (docs/controller.md §7). */
 export const CANCELED_MESSAGE = 'Rollout progressing has been canceled';
 
 /** How a step waits after its batch is ready: for approval, not at all, or N seconds. */
@@ -53,7 +53,7 @@ export interface RolloutAssessment {
   lastUpdateTime: string | undefined;
   finalisingStep: string | undefined;
   subStatusMessage: string | undefined;
-  /** Planned pods of the current batch (facts §3.5). */
+  /** Planned pods of the current batch (docs/controller.md §9). */
   planned: number | undefined;
   /** canaryReplicas / updatedReplicas: observed, not planned. */
   updated: number | undefined;
@@ -76,9 +76,9 @@ export interface RolloutAssessment {
   progressingReason: string | undefined;
   /** The status belongs to the workload's current release (rollout-id and generation). */
   currentRelease: boolean;
-  /** The current step waits for `rollout approve` (facts §3.10). */
+  /** The current step waits for `rollout approve` (docs/controller.md §14). */
   waitingForApproval: boolean;
-  /** The current release finished successfully (facts §3.10). */
+  /** The current release finished successfully (docs/controller.md §14). */
   done: boolean;
   /** The release was cancelled by a rollback: Progressing False/Completed "canceled", or Succeeded False. */
   cancelled: boolean;
@@ -105,7 +105,7 @@ function strategyOf(ro: Rollout): CanaryStrategy | undefined {
 }
 
 function pauseOf(step: CanaryStep, index: number, count: number, style: RollingStyleName): StepPause {
-  // Canary and partition only: a last step of exactly "100%" never waits (facts §3.4).
+  // Canary and partition only: a last step of exactly "100%" never waits (docs/controller.md §8).
   if (style !== RollingStyle.BlueGreen && index === count && step.replicas === '100%') return { kind: 'none' };
   const duration = step.pause?.duration;
   if (duration === undefined || duration === null) return { kind: 'manual' };
@@ -114,7 +114,7 @@ function pauseOf(step: CanaryStep, index: number, count: number, style: RollingS
 }
 
 /**
- * The pods a step releases (facts §3.5): ceil of percentages against the workload's replicas,
+ * The pods a step releases (docs/controller.md §9): ceil of percentages against the workload's replicas,
  * clamped to [0, replicas]; a partition-style Deployment with replicas > 1 caps every percentage
  * other than "100%" at replicas − 1.
  */

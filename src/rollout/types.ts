@@ -1,5 +1,5 @@
 // The Rollout API (rollouts.kruise.io v1beta1, with the v1alpha1 differences noted), as JSON.
-// Constants are the exact upstream strings (reference/kruise-rollouts-facts.md §2.3–§2.4).
+// Constants are the exact upstream strings (docs/controller.md §2).
 import type { KubeObject } from '../kube/types.js';
 import type { IntOrString } from '../workload/types.js';
 

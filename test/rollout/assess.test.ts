@@ -11,7 +11,7 @@ function variant(name: string, mutate: Mutate = () => undefined): { ro: Rollout;
   return { ro: rollout, wl: out === undefined ? workload : out };
 }
 
-describe('plannedBatchReplicas (facts §3.5)', () => {
+describe('plannedBatchReplicas (docs/controller.md §9)', () => {
   test.each([
     // value, replicas, partition Deployment, expected
     [1, 10, true, 1],
