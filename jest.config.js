@@ -5,6 +5,8 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true, diagnostics: false }],
+    // The sandbox's embedded CRDs: a YAML import is the file's documents, as in the bundle.
+    '^.+\\.yaml$': '<rootDir>/scripts/yaml-module.cjs',
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 30000,

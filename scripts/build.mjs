@@ -9,8 +9,22 @@
 
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { build } from 'esbuild';
+
+const { yamlDocuments } = createRequire(import.meta.url)('./yaml-module.cjs');
+
+/** `import docs from './x.yaml'` (the sandbox's CRDs): the file's documents, as JSON in the bundle. */
+const yamlAsJson = {
+  name: 'yaml-as-json',
+  setup(b) {
+    b.onLoad({ filter: /\.yaml$/ }, async (args) => ({
+      contents: JSON.stringify(yamlDocuments(await readFile(args.path, 'utf8'), args.path)),
+      loader: 'json',
+    }));
+  },
+};
 
 /**
  * commander requires node:child_process at load time, for executable subcommands we never use;
@@ -52,7 +66,7 @@ const result = await build({
   banner: {
     js: "import { createRequire as __kkCreateRequire } from 'node:module'; let __kkRequire; const require = (id) => (__kkRequire ??= __kkCreateRequire(import.meta.url))(id);",
   },
-  plugins: [lazyChildProcessInCommander],
+  plugins: [lazyChildProcessInCommander, yamlAsJson],
 });
 
 // Chunk names carry a content hash, so every change leaves the previous ones behind. Remove the

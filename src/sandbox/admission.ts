@@ -1,5 +1,5 @@
 // Kruise's Rollout validating webhook (pkg/webhook/rollout/validating), as pure rules with the
-// exact upstream messages (facts §2.5). The server wraps the message in a 422 Status.
+// exact upstream messages (docs/controller.md §3). The server wraps the message in a 422 Status.
 import { Phase, type CanaryStep, type CanaryStrategy, type Rollout, type TrafficRoutingRef, type WorkloadRef } from '../rollout/types.js';
 import { canonicalJson } from '../workload/hash.js';
 import type { IntOrString } from '../workload/types.js';

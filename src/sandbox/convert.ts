@@ -1,4 +1,4 @@
-// Rollout version conversion, as the Kruise conversion webhook does (facts §2.6). Rollouts are
+// Rollout version conversion, as the Kruise conversion webhook does (docs/controller.md §4). Rollouts are
 // stored as v1beta1; v1alpha1 is a view computed on every read and converted back on every write.
 //
 // Decisions (where upstream is lossy):

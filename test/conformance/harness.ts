@@ -1,7 +1,7 @@
 // Real kubectl binaries against a sandbox started in the test: which kubectls exist, and how to
 // run one with an isolated HOME (kubectl caches discovery under ~/.kube/cache).
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,12 @@ import { rolloutController } from '../../src/sandbox/wire-rollout-controller.js'
 import { admitDeploymentUpdate } from '../../src/reconcile/workload-admission.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const EXAMPLES = fileURLToPath(new URL('../../../shared/reference/crds/examples/', import.meta.url));
+/**
+ * Debian's kubectl 1.20, fetched beforehand by scripts/fetch-kubectl-1.20.sh (.ci/run does it):
+ * $KUBECTL_1_20 when set, else the script's output path under .cache/. Tests never fetch it
+ * themselves, so finding tests needs no network.
+ */
+export const KUBECTL_1_20 = process.env.KUBECTL_1_20 || join(ROOT, '.cache/kubectl-1.20/usr/bin/kubectl');
 
 /** A kubectl binary that answered `version --client`. */
 export interface Kubectl {
@@ -19,28 +24,44 @@ export interface Kubectl {
   path: string;
 }
 
-function works(path: string): boolean {
+/** The client's "major.minor" (e.g. "1.32"), or undefined when the binary does not run. */
+export function clientVersion(path: string): string | undefined {
   try {
-    execFileSync(path, ['version', '--client'], { stdio: 'ignore', timeout: 10000, env: { PATH: process.env.PATH, HOME: tmpdir() } });
-    return true;
+    const out = execFileSync(path, ['version', '--client', '-o', 'json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10000, env: { PATH: process.env.PATH, HOME: tmpdir() } });
+    const v = (JSON.parse(out) as { clientVersion?: { major?: string; minor?: string } }).clientVersion;
+    return v?.major && v.minor ? `${v.major}.${parseInt(v.minor, 10)}` : undefined;
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+let found: { kubectls: Kubectl[]; skipped: string[] } | undefined;
+
+/** Looks for the two kubectls once per test file: the one on PATH and the fetched 1.20. */
+function search(): { kubectls: Kubectl[]; skipped: string[] } {
+  if (found) return found;
+  const kubectls: Kubectl[] = [];
+  const skipped: string[] = [];
+  const onPath = clientVersion('kubectl');
+  if (onPath) kubectls.push({ label: `kubectl ${onPath} (PATH)`, path: 'kubectl' });
+  else skipped.push('conformance: no kubectl on PATH; skipping the PATH kubectl cases');
+  const old = existsSync(KUBECTL_1_20) ? clientVersion(KUBECTL_1_20) : undefined;
+  if (old === '1.20') kubectls.push({ label: 'kubectl 1.20', path: KUBECTL_1_20 });
+  else if (old) skipped.push(`conformance: ${KUBECTL_1_20} is kubectl ${old}, not 1.20; skipping the kubectl 1.20 cases`);
+  else skipped.push(`conformance: no kubectl 1.20 at ${KUBECTL_1_20} (scripts/fetch-kubectl-1.20.sh fetches it, or set KUBECTL_1_20); skipping its cases`);
+  found = { kubectls, skipped };
+  for (const line of skipped) console.log(line);
+  return found;
 }
 
 /** The kubectls to test with; each missing one is reported once on the console. */
 export function availableKubectls(): Kubectl[] {
-  const out: Kubectl[] = [];
-  if (works('kubectl')) out.push({ label: 'kubectl 1.32 (PATH)', path: 'kubectl' });
-  else console.log('conformance: no kubectl on PATH; skipping the kubectl 1.32 cases');
-  try {
-    const path = execFileSync('bash', [join(ROOT, 'scripts/fetch-kubectl-1.20.sh')], { encoding: 'utf8', timeout: 120000, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-    if (path && works(path)) out.push({ label: 'kubectl 1.20', path });
-    else console.log('conformance: kubectl 1.20 does not run here; skipping its cases');
-  } catch (err) {
-    console.log(`conformance: kubectl 1.20 unavailable (${(err as Error).message.split('\n')[0]}); skipping its cases`);
-  }
-  return out;
+  return search().kubectls;
+}
+
+/** Why each missing kubectl is missing (the lines availableKubectls printed). */
+export function skippedKubectls(): string[] {
+  return search().skipped;
 }
 
 /** A sandbox as `kubectl-kruise sandbox` runs it, plus a kubeconfig and an isolated HOME. */

@@ -1,13 +1,14 @@
-// Real kubectl (1.32 from PATH, 1.20 fetched by scripts/fetch-kubectl-1.20.sh) against the sandbox:
+// Real kubectl (the one on PATH, and 1.20 when scripts/fetch-kubectl-1.20.sh has fetched it) against the sandbox:
 // apply, get, get -w, the guide's patch, merge patch, status patch, scale, wait, delete.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { examplePath } from '../fixtures/load.js';
 import { call, eventually } from '../sandbox/http.js';
-import { availableKubectls, EXAMPLES, startKubectlEnv, type KubectlEnv } from './harness.js';
+import { availableKubectls, clientVersion, skippedKubectls, startKubectlEnv, type KubectlEnv } from './harness.js';
 
 const kubectls = availableKubectls();
-const DEPLOYMENT_YAML = join(EXAMPLES, 'docs_basic-usage_deployment_workload-demo.yaml');
-const ROLLOUT_YAML = join(EXAMPLES, 'docs_basic-usage_rollout_v1beta1.yaml');
+const DEPLOYMENT_YAML = examplePath('docs_basic-usage_deployment_workload-demo.yaml');
+const ROLLOUT_YAML = examplePath('docs_basic-usage_rollout_v1beta1.yaml');
 const GUIDE_PATCH = '{"spec":{"template":{"spec":{"containers":[{"name":"busybox", "env":[{"name":"VERSION", "value":"version-2"}]}]}}}}';
 const PLAIN = `apiVersion: apps/v1
 kind: Deployment
@@ -26,8 +27,13 @@ spec:
         image: busybox:1
 `;
 
-test('at least one kubectl is available, or the skip was reported', () => {
-  expect(Array.isArray(kubectls)).toBe(true);
+test('both kubectls are accounted for: each one used is the version its label names, each missing one was reported', () => {
+  expect(kubectls.length + skippedKubectls().length).toBe(2);
+  for (const k of kubectls) {
+    const version = clientVersion(k.path);
+    expect(version).toMatch(/^1\.\d+$/);
+    expect(k.label).toMatch(new RegExp(`^kubectl ${version!.replace('.', '\\.')}( |$)`));
+  }
 });
 
 describe.each(kubectls.map((k) => [k.label, k] as const))('%s', (label, kubectl) => {

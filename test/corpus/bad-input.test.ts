@@ -73,7 +73,7 @@ describe('bad-input corpus', () => {
   });
 });
 
-// `rollout status` exits 0 whatever the state (SPEC): odd objects must render, not crash.
+// `rollout status` exits 0 whatever the state: odd objects must render, not crash.
 describe('odd objects: status shows them (exit 0), no crash, no write', () => {
   const odd: [string, (ro: any) => void][] = [
     ['no status', (r) => delete r.status],

@@ -1,7 +1,5 @@
 // The guide end to end on the sandbox over real HTTP: `reconcile-once` passes by hand, then the
 // sandbox's own rollout controller loop.
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { admitDeploymentUpdate } from '../../src/reconcile/workload-admission.js';
 import { rolloutController } from '../../src/sandbox/wire-rollout-controller.js';
 import { observe, observeAll } from '../../src/reconcile/apply.js';
@@ -10,9 +8,9 @@ import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { Annotation, Label, type Rollout } from '../../src/rollout/types.js';
 import type { Deployment, Pod } from '../../src/workload/types.js';
 import { runCli } from '../helpers/cli.js';
+import { example } from '../fixtures/load.js';
 
-const EXAMPLES = '/work/shared/reference/crds/examples';
-const load = (f: string) => parse(readFileSync(`${EXAMPLES}/${f}`, 'utf8'));
+const load = (f: string): any => example(f)[0];
 const GUIDE_PATCH = '{"spec":{"template":{"spec":{"containers":[{"name":"busybox", "env":[{"name":"VERSION", "value":"version-2"}]}]}}}}';
 
 async function send(base: string, method: string, path: string, body: unknown, contentType = 'application/json'): Promise<any> {

@@ -1,8 +1,6 @@
 // A tiny in-memory world for table tests of the pure reconcile core: it applies planned writes,
 // plays the ReplicaSet controller (pods appear not ready), the native Deployment controller
 // (only when unpaused), and the workload admission on user edits. Readiness is set by hand.
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import type { KubeObject } from '../../src/kube/types.js';
 import { reconcileRollout } from '../../src/reconcile/reconcile.js';
 import type { ReconcilePlan } from '../../src/reconcile/types.js';
@@ -11,12 +9,11 @@ import { Label, type Rollout } from '../../src/rollout/types.js';
 import { findNewReplicaSet, isControlledBy, newReplicaSetFor, revisionOf } from '../../src/workload/deployment.js';
 import { canonicalJson } from '../../src/workload/hash.js';
 import type { Deployment, Pod, ReplicaSet } from '../../src/workload/types.js';
+import { example as exampleDocs } from '../fixtures/load.js';
 
-const EXAMPLES = '/work/shared/reference/crds/examples';
-
-/** A fixture object from reference/crds/examples. */
+/** The (first) object of a reference example file (test/fixtures/reference). */
 export function example<T>(file: string): T {
-  return parse(readFileSync(`${EXAMPLES}/${file}`, 'utf8')) as T;
+  return exampleDocs(file)[0] as T;
 }
 
 export const T0 = new Date('2026-11-27T10:00:00Z');

@@ -1,11 +1,10 @@
 // The built-in controllers run by the sandbox: the guide's Deployment gets 10 ready pods, and
 // without a Rollout the guide's patch rolls natively to version-2.
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import { example, exampleText } from '../fixtures/load.js';
 import { call, eventually } from './http.js';
 
-const GUIDE = new URL('../../../shared/reference/crds/examples/docs_basic-usage_deployment_workload-demo.yaml', import.meta.url);
+const GUIDE = 'docs_basic-usage_deployment_workload-demo.yaml';
 const D = '/apis/apps/v1/namespaces/default/deployments';
 
 let sb: Sandbox;
@@ -23,7 +22,7 @@ const ready = (p: any) => (p.status?.conditions ?? []).some((c: any) => c.type =
 const version = (p: any) => p.spec.containers[0].env.find((e: any) => e.name === 'VERSION').value;
 
 test("the guide's Deployment reaches 10/10 ready pods, and its status says so", async () => {
-  const res = await call(sb.url, 'POST', D, readFileSync(GUIDE, 'utf8'), 'application/yaml');
+  const res = await call(sb.url, 'POST', D, exampleText(GUIDE), 'application/yaml');
   expect(res.status).toBe(201);
   await eventually(async () => {
     const d = (await call(sb.url, 'GET', `${D}/workload-demo`)).body;
@@ -38,7 +37,7 @@ test("the guide's Deployment reaches 10/10 ready pods, and its status says so", 
 });
 
 test("the guide's strategic patch to version-2, with no Rollout attached, rolls natively to 10 version-2 pods", async () => {
-  await call(sb.url, 'POST', D, parse(readFileSync(GUIDE, 'utf8')));
+  await call(sb.url, 'POST', D, example(GUIDE)[0]);
   await eventually(async () => (await call(sb.url, 'GET', `${D}/workload-demo`)).body.status?.readyReplicas === 10);
   const patch = '{"spec":{"template":{"spec":{"containers":[{"name":"busybox", "env":[{"name":"VERSION", "value":"version-2"}]}]}}}}';
   expect((await call(sb.url, 'PATCH', `${D}/workload-demo`, patch, 'application/strategic-merge-patch+json')).status).toBe(200);
@@ -55,7 +54,7 @@ test("the guide's strategic patch to version-2, with no Rollout attached, rolls 
 });
 
 test('scaling the Deployment down removes pods; deleting it removes everything', async () => {
-  await call(sb.url, 'POST', D, parse(readFileSync(GUIDE, 'utf8')));
+  await call(sb.url, 'POST', D, example(GUIDE)[0]);
   await eventually(async () => (await pods()).length === 10);
   await call(sb.url, 'PATCH', `${D}/workload-demo/scale`, { spec: { replicas: 3 } }, 'application/merge-patch+json');
   await eventually(async () => (await pods()).length === 3);

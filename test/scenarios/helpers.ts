@@ -1,11 +1,12 @@
 // Shared pieces of the issue-4 scenario tests: the guide's objects and commands, our CLI bound to a
 // sandbox's kubeconfig, pod counts by VERSION over HTTP, bounded waits on the sandbox store, and a
 // recorder of every status the Rollout goes through (with the invariants a release must keep).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
-import { EXAMPLES, type Kubectl, type KubectlEnv } from '../conformance/harness.js';
+import { stringify } from 'yaml';
+import { type Kubectl, type KubectlEnv } from '../conformance/harness.js';
+import { example, examplePath } from '../fixtures/load.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { main } from '../../src/cli/main.js';
 import type { Deps } from '../../src/cli/deps.js';
@@ -14,9 +15,9 @@ import type { Rollout } from '../../src/rollout/types.js';
 import type { Deployment, Pod } from '../../src/workload/types.js';
 
 /** The guide's Deployment, as a file for `kubectl apply -f`. */
-export const DEPLOYMENT_YAML = join(EXAMPLES, 'docs_basic-usage_deployment_workload-demo.yaml');
+export const DEPLOYMENT_YAML = examplePath('docs_basic-usage_deployment_workload-demo.yaml');
 /** The guide's Rollout (v1beta1), as a file for `kubectl apply -f`. */
-export const ROLLOUT_YAML = join(EXAMPLES, 'docs_basic-usage_rollout_v1beta1.yaml');
+export const ROLLOUT_YAML = examplePath('docs_basic-usage_rollout_v1beta1.yaml');
 /** The guide's patch, byte for byte. */
 export const GUIDE_PATCH = '{"spec":{"template":{"spec":{"containers":[{"name":"busybox", "env":[{"name":"VERSION", "value":"version-2"}]}]}}}}';
 /** The guide's patch with another version. */
@@ -30,7 +31,7 @@ export async function send(sb: Sandbox, method: string, path: string, body: unkn
 
 /** A parsed copy of one of the reference example objects. */
 export function loadExample(file: string): any {
-  return parse(readFileSync(join(EXAMPLES, file), 'utf8'));
+  return example(file)[0];
 }
 
 /** A temp directory for edited copies of the reference objects; `cleanup` removes it. */

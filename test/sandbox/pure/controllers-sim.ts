@@ -1,21 +1,16 @@
 // A tiny in-memory cluster for stepping the pure controllers in tests: applies their actions to
 // arrays, checks resourceVersions like the store does, and advances a fake clock.
-import { readFileSync } from 'node:fs';
-import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../../src/kube/types.js';
 import { reconcileDeployment } from '../../../src/sandbox/controllers/deployment.js';
 import { reconcilePod } from '../../../src/sandbox/controllers/pod.js';
 import { reconcileReplicaSet } from '../../../src/sandbox/controllers/replicaset.js';
 import type { ControllerAction, ControllerResult } from '../../../src/sandbox/controllers/types.js';
 import type { Deployment, Pod, ReplicaSet } from '../../../src/workload/types.js';
+import { example } from '../../fixtures/load.js';
 
-export const EXAMPLES = '/work/shared/reference/crds/examples';
-
-/** All documents of an example file. */
+/** All documents of a reference example file (test/fixtures/load.ts). */
 export function loadExample(file: string): any[] {
-  return parseAllDocuments(readFileSync(`${EXAMPLES}/${file}`, 'utf8'))
-    .map((d) => d.toJS())
-    .filter((d) => d);
+  return example(file);
 }
 
 type Resource = ControllerAction['resource'];

@@ -1,16 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { parseAllDocuments } from 'yaml';
 import { applyPatch, PatchError, supportsStrategicMerge } from '../../../src/sandbox/patch.js';
 
-const EXAMPLES = '/work/shared/reference/crds/examples';
+import { example } from '../../fixtures/load.js';
 
-function loadExample(file: string): any[] {
-  return parseAllDocuments(readFileSync(`${EXAMPLES}/${file}`, 'utf8'))
-    .map((d) => d.toJS())
-    .filter((d) => d);
-}
-
-const workloadDemo = () => loadExample('docs_basic-usage_deployment_workload-demo.yaml')[0];
+const workloadDemo = (): any => example('docs_basic-usage_deployment_workload-demo.yaml')[0];
 
 function patchError(fn: () => unknown): PatchError {
   try {
