@@ -22,14 +22,21 @@ export function addCompletionCommand(parent: Command, name: string): Command {
     .command('completion')
     .description('Print a shell completion script for bash, zsh or fish')
     .addArgument(new Argument('<shell>', 'the shell to print the script for').choices(SHELLS))
-    .addHelpText('after', help(name, [
-      ['Load completion into the current bash shell', 'source <({name} completion bash)'],
-      ['Install it for zsh (a directory on $fpath, after compinit)', '{name} completion zsh > "${fpath[1]}/_kubectl-kruise"'],
-      ['Load it in fish', '{name} completion fish | source'],
-    ], `\`kubectl kruise <TAB>\` (kubectl >= 1.26) runs kubectl_complete-kruise, shipped next to kubectl-kruise;
+    .addHelpText(
+      'after',
+      help(
+        name,
+        [
+          ['Load completion into the current bash shell', 'source <({name} completion bash)'],
+          ['Install it for zsh (a directory on $fpath, after compinit)', '{name} completion zsh > "${fpath[1]}/_kubectl-kruise"'],
+          ['Load it in fish', '{name} completion fish | source'],
+        ],
+        `\`kubectl kruise <TAB>\` (kubectl >= 1.26) runs kubectl_complete-kruise, shipped next to kubectl-kruise;
 npm i -g links it; after a krew install put it on PATH yourself:
   ln -s "$(dirname "$(readlink -f "$(command -v kubectl-kruise)")")/kubectl_complete-kruise" ~/bin/
-`));
+`,
+      ),
+    );
 }
 
 /** Adds the hidden `__complete WORDS…` that the scripts and kubectl_complete-kruise call (cobra's protocol). */
@@ -179,13 +186,19 @@ export function planCompletion(root: CompletionCommand, words: string[]): Comple
     if (valueOf.long && FILE_FLAGS.has(valueOf.long)) return { candidates: [], directive: Directive.default };
     if (valueOf.long && DIR_FLAGS.has(valueOf.long)) return { candidates: [], directive: Directive.filterDirs };
     if (valueOf.long === '--namespace') {
-      return { candidates: [], directive: Directive.noFileComp, fetch: { resource: 'namespaces', flags, typePrefix: '', partial: typed, exclude: [] } };
+      return {
+        candidates: [],
+        directive: Directive.noFileComp,
+        fetch: { resource: 'namespaces', flags, typePrefix: '', partial: typed, exclude: [] },
+      };
     }
     return { candidates: [], directive: Directive.noFileComp };
   }
 
   if (cur.startsWith('-') && !literal) {
-    const names = scope().flatMap((o) => [o.long, o.short]).filter((f): f is string => !!f && f.startsWith(cur));
+    const names = scope()
+      .flatMap((o) => [o.long, o.short])
+      .filter((f): f is string => !!f && f.startsWith(cur));
     return { candidates: [...new Set(names)].sort(), directive: Directive.noFileComp };
   }
 
@@ -206,7 +219,13 @@ export function planCompletion(root: CompletionCommand, words: string[]): Comple
   return {
     candidates: [],
     directive: Directive.noFileComp,
-    fetch: { resource: 'rollouts', flags, typePrefix: slash >= 0 ? cur.slice(0, slash + 1) : '', partial: slash >= 0 ? cur.slice(slash + 1) : cur, exclude },
+    fetch: {
+      resource: 'rollouts',
+      flags,
+      typePrefix: slash >= 0 ? cur.slice(0, slash + 1) : '',
+      partial: slash >= 0 ? cur.slice(slash + 1) : cur,
+      exclude,
+    },
   };
 }
 
@@ -235,7 +254,10 @@ export async function fetchCandidates(q: ServerQuery, globals: GlobalOptions, de
   const client = await clientFromGlobals(completionGlobals(globals, q.flags), quiet);
   let list;
   try {
-    list = q.resource === 'namespaces' ? await client.list(Resources.namespaces, undefined) : await client.list(Resources.rolloutsV1beta1, client.namespace);
+    list =
+      q.resource === 'namespaces'
+        ? await client.list(Resources.namespaces, undefined)
+        : await client.list(Resources.rolloutsV1beta1, client.namespace);
   } catch (err) {
     // A cluster that serves only v1alpha1 answers 404 for v1beta1.
     if (!isNotFound(err) || q.resource !== 'rollouts') throw err;

@@ -1,6 +1,7 @@
 // The values every command receives from the program.
-import type { Deps } from './deps.js';
+
 import type { ConfigFlags } from '../kube/kubeconfig.js';
+import type { Deps } from './deps.js';
 
 /** kubectl-compatible global flags: the connection flags plus output and logging. */
 export interface GlobalOptions extends ConfigFlags {

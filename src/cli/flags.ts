@@ -1,17 +1,20 @@
 // Flag values shared by several commands, parsed one way each, with one message each. The
 // messages are named so tests check the same text the user sees.
-import { UsageError } from './errors.js';
+
 import { parseDuration } from '../kube/duration.js';
+import { UsageError } from './errors.js';
 
 /** The one message of each flag mistake. */
 export const FlagError = {
   step: (value: string) => `invalid --step "${value}": use the step number, an integer from 1`,
   rolloutIdEmpty: '--rollout-id needs a value',
   /** kubectl's message for an -o it has no printer for. */
-  output: (value: string, allowed: readonly string[]) => `unable to match a printer suitable for the output format "${value}", allowed formats are: ${allowed.join(', ')}`,
+  output: (value: string, allowed: readonly string[]) =>
+    `unable to match a printer suitable for the output format "${value}", allowed formats are: ${allowed.join(', ')}`,
   duration: (flag: string, value: string) => `invalid ${flag} "${value}": use a duration such as 30s, 5m or 1h`,
   /** commander's own message for a value outside .choices(), for the checks it cannot do. */
-  choice: (option: string, value: string, allowed: readonly string[]) => `option '${option}' argument '${value}' is invalid. Allowed choices are ${allowed.join(', ')}.`,
+  choice: (option: string, value: string, allowed: readonly string[]) =>
+    `option '${option}' argument '${value}' is invalid. Allowed choices are ${allowed.join(', ')}.`,
 } as const;
 
 /** The -o formats of the commands that write a rollout (approve, pause, resume). */

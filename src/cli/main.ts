@@ -1,7 +1,7 @@
 // The entry point: parses argv, runs one command, and maps every error to an exit code.
 import { CommanderError } from 'commander';
+import { type Deps, processDeps } from './deps.js';
 import { CliError, ExitCode, errorLine } from './errors.js';
-import { processDeps, type Deps } from './deps.js';
 import { buildProgram } from './program.js';
 
 /** Runs the CLI; returns the exit code (only bin/ ends the process). */

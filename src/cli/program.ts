@@ -5,19 +5,32 @@
 // demand); a command's implementation is imported when it runs, so `--help` and every command
 // pay only for what they use.
 import { Command, Option } from 'commander';
+import {
+  addCompleteCommand,
+  addCompletionCommand,
+  completeCompletion,
+  completionWords,
+  runComplete,
+  runCompletion,
+  validateCompletion,
+} from './completion.js';
 import type { CliRunner, GlobalOptions } from './context.js';
 import type { Deps } from './deps.js';
 import { CliError, ExitCode, type ExitCodeValue } from './errors.js';
 import { help } from './help-text.js';
-import { addCompleteCommand, addCompletionCommand, completeCompletion, completionWords, runComplete, runCompletion, validateCompletion } from './completion.js';
-import { addApproveCommand, completeApprove, validateApprove, type ApproveFlags } from './rollout-approve-options.js';
+import { type ApproveFlags, addApproveCommand, completeApprove, validateApprove } from './rollout-approve-options.js';
 import { addDemoCommand, completeDemo, runDemo, validateDemo } from './rollout-demo.js';
-import { addPauseCommand, addResumeCommand, completeSetPaused, validateSetPaused, type SetPausedFlags } from './rollout-pause-options.js';
-import { addReconcileOnceCommand, completeReconcileOnce, validateReconcileOnce, type ReconcileOnceFlags } from './rollout-reconcile-once-options.js';
-import { addStatusCommand, completeStatus, validateStatus, type StatusFlags } from './rollout-status-options.js';
+import { addPauseCommand, addResumeCommand, completeSetPaused, type SetPausedFlags, validateSetPaused } from './rollout-pause-options.js';
+import {
+  addReconcileOnceCommand,
+  completeReconcileOnce,
+  type ReconcileOnceFlags,
+  validateReconcileOnce,
+} from './rollout-reconcile-once-options.js';
+import { addStatusCommand, completeStatus, type StatusFlags, validateStatus } from './rollout-status-options.js';
 import { addWatchCommand, completeWatch, validateWatch, type WatchFlags } from './rollout-watch-options.js';
-import { addSandboxCommand, completeSandbox, runSandbox, validateSandbox, type SandboxFlags } from './sandbox.js';
-import { addVersionCommand, completeVersion, runVersion, validateVersion, type VersionFlags } from './version.js';
+import { addSandboxCommand, completeSandbox, runSandbox, type SandboxFlags, validateSandbox } from './sandbox.js';
+import { addVersionCommand, completeVersion, runVersion, type VersionFlags, validateVersion } from './version.js';
 
 /** A command's action: its arguments, its own flags and the global ones in, an exit code out. */
 type Action<F> = (args: string[], flags: F, globals: GlobalOptions) => Promise<ExitCodeValue>;
@@ -37,10 +50,13 @@ export function buildProgram(deps: Deps, result: { code: number }, runCli: CliRu
 
   program
     .description('Drive Kruise Rollouts from the command line: approve, pause, resume, status, watch')
-    .addHelpText('after', help(name, [
-      ['Approve the batch of rollouts-demo that waits for confirmation', 'rollout approve rollouts-demo -n default'],
-      ['Try everything without a cluster', 'rollout demo'],
-    ]))
+    .addHelpText(
+      'after',
+      help(name, [
+        ['Approve the batch of rollouts-demo that waits for confirmation', 'rollout approve rollouts-demo -n default'],
+        ['Try everything without a cluster', 'rollout demo'],
+      ]),
+    )
     .option('--kubeconfig <file>', 'path to the kubeconfig file to use for CLI requests')
     .option('--context <name>', 'the name of the kubeconfig context to use')
     .option('-n, --namespace <namespace>', 'if present, the namespace scope for this CLI request')
@@ -58,10 +74,13 @@ export function buildProgram(deps: Deps, result: { code: number }, runCli: CliRu
   const rollout = program
     .command('rollout')
     .description('Manage Kruise Rollouts (rollouts.rollouts.kruise.io)')
-    .addHelpText('after', help(name, [
-      ['Approve the batch that waits for confirmation', 'rollout approve rollouts-demo'],
-      ['Wait in CI until batch 1 is released and paused', 'rollout watch rollouts-demo --until paused --step 1 --timeout 10m'],
-    ]));
+    .addHelpText(
+      'after',
+      help(name, [
+        ['Approve the batch that waits for confirmation', 'rollout approve rollouts-demo'],
+        ['Wait in CI until batch 1 is released and paused', 'rollout watch rollouts-demo --until paused --step 1 --timeout 10m'],
+      ]),
+    );
 
   on<ApproveFlags>(addApproveCommand(rollout, name), async (args, flags, globals) => {
     const o = completeApprove(args, flags, globals);

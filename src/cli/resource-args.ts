@@ -18,10 +18,32 @@ const ROLLOUT_TYPES = new Set([
 // Types a user may plausibly write first (`approve deployment x`); with a name after them they are
 // a type, not a rollout called "deployment".
 const OTHER_TYPES = new Set([
-  'deployment', 'deployments', 'deploy', 'deployment.apps', 'deployments.apps',
-  'statefulset', 'statefulsets', 'sts', 'daemonset', 'daemonsets', 'ds',
-  'cloneset', 'clonesets', 'replicaset', 'replicasets', 'rs', 'pod', 'pods', 'po',
-  'service', 'services', 'svc', 'batchrelease', 'batchreleases', 'rollouthistory', 'rollouthistories',
+  'deployment',
+  'deployments',
+  'deploy',
+  'deployment.apps',
+  'deployments.apps',
+  'statefulset',
+  'statefulsets',
+  'sts',
+  'daemonset',
+  'daemonsets',
+  'ds',
+  'cloneset',
+  'clonesets',
+  'replicaset',
+  'replicasets',
+  'rs',
+  'pod',
+  'pods',
+  'po',
+  'service',
+  'services',
+  'svc',
+  'batchrelease',
+  'batchreleases',
+  'rollouthistory',
+  'rollouthistories',
 ]);
 
 const NAME_RE = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
@@ -32,7 +54,8 @@ export function parseRolloutArgs(args: string[]): string[] {
   const names: string[] = [];
   const add = (name: string, arg: string) => {
     if (name === '') throw new UsageError(`"${arg}": the rollout name is empty; use rollout/NAME`);
-    if (!NAME_RE.test(name)) throw new UsageError(`"${arg}": "${name}" is not a valid rollout name (lower-case letters, digits, '-' and '.')`);
+    if (!NAME_RE.test(name))
+      throw new UsageError(`"${arg}": "${name}" is not a valid rollout name (lower-case letters, digits, '-' and '.')`);
     if (!names.includes(name)) names.push(name);
   };
   for (let i = 0; i < args.length; i++) {
@@ -52,7 +75,8 @@ export function parseRolloutArgs(args: string[]): string[] {
       checkType(arg);
       // `rollout NAME [NAME…]`: the type word must be followed by at least one bare name.
       const next = args[i + 1];
-      if (next === undefined || next.includes('/')) throw new UsageError(`"${arg}" must be followed by a rollout name: ${arg} NAME, or rollout/NAME`);
+      if (next === undefined || next.includes('/'))
+        throw new UsageError(`"${arg}" must be followed by a rollout name: ${arg} NAME, or rollout/NAME`);
       continue;
     }
     add(arg, arg);

@@ -1,11 +1,11 @@
 // `rollout approve`: its flags, and their parsing into ApproveOptions (no request is sent here;
 // the implementation, rollout-approve.ts, is loaded only when the command runs).
 import type { Command } from 'commander';
-import { NO_GLOBALS, type GlobalOptions } from './context.js';
-import { help, ROLLOUT_ARG } from './help-text.js';
-import { MUTATION_OUTPUTS, parseOutput, parseRolloutId, parseStep, type MutationOutput } from './flags.js';
-import { parseRolloutArgs } from './resource-args.js';
 import type { ApproveGuards } from '../rollout/approve.js';
+import { type GlobalOptions, NO_GLOBALS } from './context.js';
+import { MUTATION_OUTPUTS, type MutationOutput, parseOutput, parseRolloutId, parseStep } from './flags.js';
+import { help, ROLLOUT_ARG } from './help-text.js';
+import { parseRolloutArgs } from './resource-args.js';
 
 /** The flags of `rollout approve` as commander gives them. */
 export interface ApproveFlags {
@@ -34,10 +34,13 @@ export function addApproveCommand(parent: Command, name: string): Command {
     .option('--rollout-id <id>', 'approve only if the status belongs to this rollout-id')
     .option('--dry-run', 'show what would be written, write nothing')
     .option('-o, --output <format>', 'print the written object instead: json|yaml|name')
-    .addHelpText('after', help(name, [
-      ['Approve the current batch of rollouts-demo', 'rollout approve rollout/rollouts-demo -n default'],
-      ['Approve step 1 only (a retried CI job is harmless)', 'rollout approve rollouts-demo --step 1'],
-    ]));
+    .addHelpText(
+      'after',
+      help(name, [
+        ['Approve the current batch of rollouts-demo', 'rollout approve rollout/rollouts-demo -n default'],
+        ['Approve step 1 only (a retried CI job is harmless)', 'rollout approve rollouts-demo --step 1'],
+      ]),
+    );
 }
 
 /** Parses arguments and flags; a usage error sends no request. */

@@ -1,16 +1,17 @@
 // `rollout approve`: StepPaused → StepReady through GET + PUT /status with resourceVersion
 // (the guide's "use update, not patch"); guards --step and --rollout-id; 409 → re-read, re-check.
+
+import type { KubeClient } from '../kube/client.js';
+import { isNotFound } from '../kube/errors.js';
+import { clientFromGlobals } from '../kube/from-flags.js';
+import type { KubeObject } from '../kube/types.js';
+import { type ApproveGuards, approveTarget, planApprove, recheckAfterConflict } from '../rollout/approve.js';
+import { isCurrentRelease, subStatusOf, workloadRefOf, workloadResourceOf } from '../rollout/release.js';
+import { type Rollout, StepState } from '../rollout/types.js';
 import type { Deps } from './deps.js';
-import { ObjectFailures, type ExitCodeValue } from './errors.js';
+import { type ExitCodeValue, ObjectFailures } from './errors.js';
 import type { ApproveOptions } from './rollout-approve-options.js';
 import { addRefusal, forEachRollout, mutateRollout, printResult } from './rollout-mutation.js';
-import { clientFromGlobals } from '../kube/from-flags.js';
-import type { KubeClient } from '../kube/client.js';
-import { approveTarget, planApprove, recheckAfterConflict, type ApproveGuards } from '../rollout/approve.js';
-import { StepState, type Rollout } from '../rollout/types.js';
-import { isCurrentRelease, subStatusOf, workloadRefOf, workloadResourceOf } from '../rollout/release.js';
-import { isNotFound } from '../kube/errors.js';
-import type { KubeObject } from '../kube/types.js';
 
 /** Runs `approve`: connects with the global flags and approves each rollout. */
 export async function runApprove(o: ApproveOptions, deps: Deps): Promise<ExitCodeValue> {

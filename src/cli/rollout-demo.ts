@@ -3,7 +3,7 @@
 // The commands run through the CLI it is given (main), not an import of it: main builds the
 // program that contains this command.
 import type { Command } from 'commander';
-import { NO_GLOBALS, type CliRunner, type GlobalOptions } from './context.js';
+import { type CliRunner, type GlobalOptions, NO_GLOBALS } from './context.js';
 import type { Deps } from './deps.js';
 import { CliError, ExitCode, type ExitCodeValue } from './errors.js';
 import { help } from './help-text.js';
@@ -41,7 +41,12 @@ const DEPLOYMENT = {
       metadata: { labels: { app: 'demo' } },
       spec: {
         containers: [
-          { name: 'busybox', image: 'busybox:latest', command: ['/bin/sh', '-c', 'sleep 100d'], env: [{ name: 'VERSION', value: 'version-1' }] },
+          {
+            name: 'busybox',
+            image: 'busybox:latest',
+            command: ['/bin/sh', '-c', 'sleep 100d'],
+            env: [{ name: 'VERSION', value: 'version-1' }],
+          },
         ],
       },
     },
@@ -85,7 +90,9 @@ export async function runDemo(o: DemoOptions, deps: Deps, cli: CliRunner): Promi
       return r.json();
     });
   const pods = async () => {
-    const list = (await (await fetch(`${server}/api/v1/namespaces/default/pods?labelSelector=app%3Ddemo`)).json()) as { items: { metadata: { deletionTimestamp?: string }; spec: { containers: { env?: { name: string; value?: string }[] }[] } }[] };
+    const list = (await (await fetch(`${server}/api/v1/namespaces/default/pods?labelSelector=app%3Ddemo`)).json()) as {
+      items: { metadata: { deletionTimestamp?: string }; spec: { containers: { env?: { name: string; value?: string }[] }[] } }[];
+    };
     const byVersion = new Map<string, number>();
     for (const p of list.items.filter((i) => !i.metadata.deletionTimestamp)) {
       const v = p.spec.containers[0]?.env?.find((e) => e.name === 'VERSION')?.value ?? '?';
@@ -95,7 +102,12 @@ export async function runDemo(o: DemoOptions, deps: Deps, cli: CliRunner): Promi
   };
   const showPods = async () => {
     const counts = await pods();
-    out(`  pods: ${[...counts].sort().map(([v, n]) => `${n} × ${v}`).join(', ')}`);
+    out(
+      `  pods: ${[...counts]
+        .sort()
+        .map(([v, n]) => `${n} × ${v}`)
+        .join(', ')}`,
+    );
     return counts;
   };
   const wait = async (args: string[]) => {
@@ -121,7 +133,12 @@ export async function runDemo(o: DemoOptions, deps: Deps, cli: CliRunner): Promi
     await kruise(['rollout', 'status', 'rollouts-demo', '-n', 'default']);
 
     say('Step 2: upgrade the Deployment to version-2; batch 1 is released', `kubectl patch deployment workload-demo -p '${GUIDE_PATCH}'`);
-    await api('PATCH', '/apis/apps/v1/namespaces/default/deployments/workload-demo', JSON.parse(GUIDE_PATCH), 'application/strategic-merge-patch+json');
+    await api(
+      'PATCH',
+      '/apis/apps/v1/namespaces/default/deployments/workload-demo',
+      JSON.parse(GUIDE_PATCH),
+      'application/strategic-merge-patch+json',
+    );
     await wait(['--until', 'paused', '--step', '1']);
     await kruise(['rollout', 'status', 'rollouts-demo', '-n', 'default']);
     await showPods();
@@ -149,7 +166,9 @@ export async function runDemo(o: DemoOptions, deps: Deps, cli: CliRunner): Promi
 
 async function waitForReadyPods(server: string, want: number): Promise<void> {
   for (let i = 0; i < 600; i++) {
-    const d = (await (await fetch(`${server}/apis/apps/v1/namespaces/default/deployments/workload-demo`)).json()) as { status?: { readyReplicas?: number; updatedReplicas?: number } };
+    const d = (await (await fetch(`${server}/apis/apps/v1/namespaces/default/deployments/workload-demo`)).json()) as {
+      status?: { readyReplicas?: number; updatedReplicas?: number };
+    };
     if ((d.status?.readyReplicas ?? 0) >= want) return;
     await new Promise((r) => setTimeout(r, 50));
   }

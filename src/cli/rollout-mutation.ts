@@ -1,15 +1,16 @@
 // Shared by approve, pause and resume: read a Rollout (v1beta1, else v1alpha1), update it
 // with resourceVersion and re-plan on 409, print kubectl's name line or the object as written.
-import type { Deps } from './deps.js';
-import { CliError, type ObjectFailures } from './errors.js';
-import type { MutationOutput } from './flags.js';
+
 import type { KubeClient } from '../kube/client.js';
-import { ApiError, TransportError, isConflict, isObjectNotFound } from '../kube/errors.js';
-import { Resources, resourcePath, type ResourceRef } from '../kube/resources.js';
-import { DefaultRetry, retryOnConflict, type RetryHooks } from '../kube/retry.js';
+import { ApiError, isConflict, isObjectNotFound, TransportError } from '../kube/errors.js';
+import { type ResourceRef, Resources, resourcePath } from '../kube/resources.js';
+import { DefaultRetry, type RetryHooks, retryOnConflict } from '../kube/retry.js';
 import { loadYaml } from '../kube/yaml.js';
 import type { Rollout } from '../rollout/types.js';
 import { ROLLOUT_NAME_PREFIX, ROLLOUT_QUALIFIED_RESOURCE } from '../rollout/types.js';
+import type { Deps } from './deps.js';
+import { CliError, type ObjectFailures } from './errors.js';
+import type { MutationOutput } from './flags.js';
 
 /** A Rollout as read, with the API version it was read at (writes go to the same one). */
 export interface ReadRollout {
@@ -32,7 +33,9 @@ export async function getRollout(client: KubeClient, ns: string, name: string, r
       if (isObjectNotFound(err2, name)) throw err2;
       // Neither version is served: the CRD is missing, which a bare "not found" would hide.
       if (err2 instanceof ApiError && err2.code === 404) {
-        throw new CliError('the server has no rollouts.kruise.io API (neither v1beta1 nor v1alpha1 is served); is Kruise Rollouts installed in this cluster? (check --context/--server)');
+        throw new CliError(
+          'the server has no rollouts.kruise.io API (neither v1beta1 nor v1alpha1 is served); is Kruise Rollouts installed in this cluster? (check --context/--server)',
+        );
       }
       throw err;
     }
@@ -44,21 +47,30 @@ export async function getRollout(client: KubeClient, ns: string, name: string, r
 function checkedRollout(ro: unknown, ref: ResourceRef, ns: string, name: string): Rollout {
   const where = `GET ${resourcePath(ref, ns, name)}`;
   if (!ro || typeof ro !== 'object' || Array.isArray(ro)) {
-    throw new CliError(`the server answered ${where} with something that is not a Kubernetes object; check --server (is it a Kubernetes API server?)`);
+    throw new CliError(
+      `the server answered ${where} with something that is not a Kubernetes object; check --server (is it a Kubernetes API server?)`,
+    );
   }
   const o = ro as { kind?: unknown; apiVersion?: unknown; metadata?: { name?: unknown } };
-  if (o.kind !== 'Rollout' || typeof o.apiVersion !== 'string' || !o.apiVersion.startsWith('rollouts.kruise.io/') || o.metadata?.name !== name) {
-    const what = typeof o.kind === 'string' && o.kind ? `a ${o.kind}${typeof o.apiVersion === 'string' ? ` (${o.apiVersion})` : ''}` : 'an object without a kind';
-    throw new CliError(`the server answered ${where} with ${what}, not a Rollout named "${name}"; check --server (is it a Kubernetes API server?)`);
+  if (
+    o.kind !== 'Rollout' ||
+    typeof o.apiVersion !== 'string' ||
+    !o.apiVersion.startsWith('rollouts.kruise.io/') ||
+    o.metadata?.name !== name
+  ) {
+    const what =
+      typeof o.kind === 'string' && o.kind
+        ? `a ${o.kind}${typeof o.apiVersion === 'string' ? ` (${o.apiVersion})` : ''}`
+        : 'an object without a kind';
+    throw new CliError(
+      `the server answered ${where} with ${what}, not a Rollout named "${name}"; check --server (is it a Kubernetes API server?)`,
+    );
   }
   return ro as Rollout;
 }
 
 /** What a planner decides for one Rollout as read. */
-export type MutationDecision =
-  | { kind: 'write'; object: Rollout }
-  | { kind: 'noop'; reason: string }
-  | { kind: 'refuse'; message: string };
+export type MutationDecision = { kind: 'write'; object: Rollout } | { kind: 'noop'; reason: string } | { kind: 'refuse'; message: string };
 
 /** The outcome for one Rollout. */
 export type MutationResult =
@@ -84,7 +96,13 @@ export interface MutateOptions extends RetryHooks {
  * with DefaultRetry). A write that failed without an answer (5xx, reset) is re-read once: if it
  * landed it counts, otherwise it is planned and sent once more.
  */
-export async function mutateRollout(client: KubeClient, ns: string, name: string, plan: (ro: Rollout) => MutationDecision, o: MutateOptions): Promise<MutationResult> {
+export async function mutateRollout(
+  client: KubeClient,
+  ns: string,
+  name: string,
+  plan: (ro: Rollout) => MutationDecision,
+  o: MutateOptions,
+): Promise<MutationResult> {
   let { ro, ref } = await getRollout(client, ns, name);
   let uncertainRetries = 1;
   try {
@@ -101,7 +119,9 @@ export async function mutateRollout(client: KubeClient, ns: string, name: string
             const written = await client.update<Rollout>(ref, ns, decision.object, o.subresource ? { subresource: o.subresource } : {});
             return { kind: 'written', object: written, dryRun: false };
           } catch (err) {
-            const uncertain = (err instanceof ApiError && err.code >= 500) || (err instanceof TransportError && (err.failure === 'reset' || err.failure === 'non-json' || err.failure === 'invalid'));
+            const uncertain =
+              (err instanceof ApiError && err.code >= 500) ||
+              (err instanceof TransportError && (err.failure === 'reset' || err.failure === 'non-json' || err.failure === 'invalid'));
             if (!uncertain || uncertainRetries-- <= 0) throw err;
             ({ ro, ref } = await getRollout(client, ns, name, ref));
             if (o.landed?.(ro)) return { kind: 'written', object: ro, dryRun: false };
@@ -113,7 +133,10 @@ export async function mutateRollout(client: KubeClient, ns: string, name: string
     );
   } catch (err) {
     if (!isConflict(err)) throw err;
-    return { kind: 'refused', message: `gave up after ${DefaultRetry.steps} conflicting updates (the object keeps changing); nothing was written` };
+    return {
+      kind: 'refused',
+      message: `gave up after ${DefaultRetry.steps} conflicting updates (the object keeps changing); nothing was written`,
+    };
   }
 }
 
@@ -135,7 +158,14 @@ export function addRefusal(failures: ObjectFailures, name: string, message: stri
 }
 
 /** Prints a result: the name line with `verb` (or the object with -o). Objects are separated for yaml. */
-export async function printResult(deps: Deps, output: MutationOutput, object: Rollout, name: string, verb: string, state: { printed: number }): Promise<void> {
+export async function printResult(
+  deps: Deps,
+  output: MutationOutput,
+  object: Rollout,
+  name: string,
+  verb: string,
+  state: { printed: number },
+): Promise<void> {
   const out = deps.io.out;
   if (output === 'name') out.write(`${ROLLOUT_NAME_PREFIX}/${name}\n`);
   else if (output === 'json') out.write(`${JSON.stringify(object, null, 4)}\n`);

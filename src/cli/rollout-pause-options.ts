@@ -1,8 +1,8 @@
 // `rollout pause` / `rollout resume`: their flags, and their parsing into SetPausedOptions (the
 // implementation, rollout-pause.ts, is loaded only when the command runs).
 import type { Command } from 'commander';
-import { NO_GLOBALS, type GlobalOptions } from './context.js';
-import { MUTATION_OUTPUTS, parseOutput, type MutationOutput } from './flags.js';
+import { type GlobalOptions, NO_GLOBALS } from './context.js';
+import { MUTATION_OUTPUTS, type MutationOutput, parseOutput } from './flags.js';
 import { help, ROLLOUT_ARG } from './help-text.js';
 import { parseRolloutArgs } from './resource-args.js';
 
@@ -40,7 +40,12 @@ export function addResumeCommand(parent: Command, name: string): Command {
 }
 
 /** Parses arguments and flags of `pause` (paused = true) or `resume`; a usage error sends no request. */
-export function completeSetPaused(args: string[], flags: SetPausedFlags, paused: boolean, globals: GlobalOptions = NO_GLOBALS): SetPausedOptions {
+export function completeSetPaused(
+  args: string[],
+  flags: SetPausedFlags,
+  paused: boolean,
+  globals: GlobalOptions = NO_GLOBALS,
+): SetPausedOptions {
   return { names: parseRolloutArgs(args), output: parseOutput(flags.output, MUTATION_OUTPUTS), paused, globals };
 }
 

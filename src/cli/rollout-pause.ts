@@ -1,13 +1,14 @@
 // `rollout pause` / `rollout resume`: set or clear spec.strategy.paused through GET + PUT with
 // resourceVersion, re-planned on 409. Pausing freezes the step machine and approves nothing;
 // resuming thaws it and never touches status (a step in StepPaused still needs approve).
-import type { Deps } from './deps.js';
-import { ObjectFailures, type ExitCodeValue } from './errors.js';
-import type { SetPausedOptions } from './rollout-pause-options.js';
-import { addRefusal, forEachRollout, mutateRollout, printResult } from './rollout-mutation.js';
-import { clientFromGlobals } from '../kube/from-flags.js';
+
 import type { KubeClient } from '../kube/client.js';
+import { clientFromGlobals } from '../kube/from-flags.js';
 import { planPause, planResume } from '../rollout/pause.js';
+import type { Deps } from './deps.js';
+import { type ExitCodeValue, ObjectFailures } from './errors.js';
+import { addRefusal, forEachRollout, mutateRollout, printResult } from './rollout-mutation.js';
+import type { SetPausedOptions } from './rollout-pause-options.js';
 
 /** Runs `pause` or `resume`: connects with the global flags and sets the flag on each rollout. */
 export async function runSetPaused(o: SetPausedOptions, deps: Deps): Promise<ExitCodeValue> {

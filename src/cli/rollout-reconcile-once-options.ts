@@ -1,7 +1,7 @@
 // `rollout reconcile-once`: its flags, and their parsing into ReconcileOnceOptions (the
 // implementation, rollout-reconcile-once.ts, is loaded only when the command runs).
 import type { Command } from 'commander';
-import { NO_GLOBALS, type GlobalOptions } from './context.js';
+import { type GlobalOptions, NO_GLOBALS } from './context.js';
 import { UsageError } from './errors.js';
 import { parseOutput } from './flags.js';
 import { help, ROLLOUT_ARG } from './help-text.js';
@@ -42,14 +42,21 @@ export function addReconcileOnceCommand(parent: Command, name: string): Command 
     .option('-A, --all-namespaces', 'every rollout in every namespace')
     .option('--dry-run', 'show the transitions and writes, write nothing')
     .option('-o, --output <format>', 'output format: json')
-    .addHelpText('after', help(name, [
-      ['Advance rollouts-demo by one controller pass', 'rollout reconcile-once rollouts-demo'],
-      ['One pass over every rollout in the cluster', 'rollout reconcile-once -A'],
-    ]));
+    .addHelpText(
+      'after',
+      help(name, [
+        ['Advance rollouts-demo by one controller pass', 'rollout reconcile-once rollouts-demo'],
+        ['One pass over every rollout in the cluster', 'rollout reconcile-once -A'],
+      ]),
+    );
 }
 
 /** Parses arguments and flags; a usage error sends no request. */
-export function completeReconcileOnce(args: string[], flags: ReconcileOnceFlags, globals: GlobalOptions = NO_GLOBALS): ReconcileOnceOptions {
+export function completeReconcileOnce(
+  args: string[],
+  flags: ReconcileOnceFlags,
+  globals: GlobalOptions = NO_GLOBALS,
+): ReconcileOnceOptions {
   const output = parseOutput(flags.output, ['json'] as const);
   const all = flags.all === true;
   const allNamespaces = flags.allNamespaces === true;

@@ -1,12 +1,13 @@
 // `rollout reconcile-once`: one pass of the embedded Kruise Rollout controller per selected
 // Rollout, then exit. Every write is a PUT with resourceVersion (or a POST for a new ReplicaSet);
 // a 409 re-reads and re-plans that rollout (bounded). Exit 0 when every pass succeeded.
-import type { Deps } from './deps.js';
-import { ExitCode, ObjectFailures, type ExitCodeValue } from './errors.js';
-import type { ReconcileOnceOptions } from './rollout-reconcile-once-options.js';
-import { clientFromGlobals } from '../kube/from-flags.js';
+
 import type { KubeClient } from '../kube/client.js';
-import { observeAll, reconcileAll, reconcileOnce, type PassResult, type ReconcileAllOptions } from '../reconcile/apply.js';
+import { clientFromGlobals } from '../kube/from-flags.js';
+import { observeAll, type PassResult, type ReconcileAllOptions, reconcileAll, reconcileOnce } from '../reconcile/apply.js';
+import type { Deps } from './deps.js';
+import { ExitCode, type ExitCodeValue, ObjectFailures } from './errors.js';
+import type { ReconcileOnceOptions } from './rollout-reconcile-once-options.js';
 
 function errorText(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ');
@@ -25,7 +26,9 @@ export function renderPassLine(r: PassResult, opts: { qualify: boolean; dryRun: 
   if (r.error !== undefined) return `${who}: error: ${errorText(r.error)}`;
   const plan = r.plan!;
   if (plan.refused) return `${who}: refused: ${plan.refused}`;
-  const names = opts.dryRun ? plan.writes.map((w) => (w.op === 'updateStatus' ? `${w.resource}/status` : `${w.resource}/${w.object.metadata.name}`)) : r.written;
+  const names = opts.dryRun
+    ? plan.writes.map((w) => (w.op === 'updateStatus' ? `${w.resource}/status` : `${w.resource}/${w.object.metadata.name}`))
+    : r.written;
   const writes = names.length === 0 ? 'no writes' : `${opts.dryRun ? 'would write' : 'writes'}: ${compact(names).join(', ')}`;
   return `${who}: ${plan.summary} (${writes})`;
 }
@@ -75,7 +78,12 @@ export async function runReconcileOnce(o: ReconcileOnceOptions, deps: Deps): Pro
  * Runs one pass per selected rollout; returns the exit code (failure if any pass failed or was refused).
  * With --all/-A several rollouts are reconciled at once; the lines still come in list order.
  */
-export async function reconcileSelected(o: ReconcileOnceOptions, client: KubeClient, deps: Deps, passOpts: ReconcileAllOptions = {}): Promise<ExitCodeValue> {
+export async function reconcileSelected(
+  o: ReconcileOnceOptions,
+  client: KubeClient,
+  deps: Deps,
+  passOpts: ReconcileAllOptions = {},
+): Promise<ExitCodeValue> {
   const opts = { ...passOpts, dryRun: o.dryRun };
   const failures = new ObjectFailures(deps.io.err);
   const emit = (r: PassResult) => {

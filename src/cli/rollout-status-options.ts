@@ -1,7 +1,7 @@
 // `rollout status`: its flags, and their parsing into StatusOptions (the implementation,
 // rollout-status.ts, is loaded only when the command runs). `-w` is `rollout watch --until completed`.
 import type { Command } from 'commander';
-import { NO_GLOBALS, type GlobalOptions } from './context.js';
+import { type GlobalOptions, NO_GLOBALS } from './context.js';
 import { UsageError } from './errors.js';
 import { parseDurationFlag, parseOutput } from './flags.js';
 import { help, ROLLOUT_ARG } from './help-text.js';
@@ -41,10 +41,13 @@ export function addStatusCommand(parent: Command, name: string): Command {
     .option('-w, --watch', 'watch until the current release completes (same as `rollout watch --until completed`)')
     .option('--timeout <duration>', 'with --watch: give up after this long (exit 3)')
     .option('-o, --output <format>', 'print the status as data: json|yaml')
-    .addHelpText('after', help(name, [
-      ['Show the status of rollouts-demo', 'rollout status rollout/rollouts-demo -n default'],
-      ['Wait for the current release to complete', 'rollout status rollouts-demo -w --timeout 10m'],
-    ]));
+    .addHelpText(
+      'after',
+      help(name, [
+        ['Show the status of rollouts-demo', 'rollout status rollout/rollouts-demo -n default'],
+        ['Wait for the current release to complete', 'rollout status rollouts-demo -w --timeout 10m'],
+      ]),
+    );
 }
 
 /** Parses arguments and flags (usage errors before any request). */

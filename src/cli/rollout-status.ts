@@ -1,15 +1,16 @@
 // `rollout status ROLLOUT… [-w] [--timeout D] [-o json|yaml]`: one GET of the Rollout and one of its
 // workload, printed as the rollout view; exit 0 whatever the state. `-w` is `rollout watch --until completed`.
+
+import type { KubeClient } from '../kube/client.js';
+import { isNotFound } from '../kube/errors.js';
+import type { KubeObject } from '../kube/types.js';
+import { loadYaml } from '../kube/yaml.js';
+import { workloadRefOf, workloadResourceOf } from '../rollout/release.js';
+import { type RolloutView, toRolloutView } from '../rollout/view.js';
 import type { Deps } from './deps.js';
 import { ExitCode, type ExitCodeValue } from './errors.js';
 import { getRollout } from './rollout-mutation.js';
 import type { StatusOptions } from './rollout-status-options.js';
-import type { KubeClient } from '../kube/client.js';
-import { isNotFound } from '../kube/errors.js';
-import { loadYaml } from '../kube/yaml.js';
-import type { KubeObject } from '../kube/types.js';
-import { workloadRefOf, workloadResourceOf } from '../rollout/release.js';
-import { toRolloutView, type RolloutView } from '../rollout/view.js';
 
 /** Reads one rollout and its workload (≤ 2 requests; a missing workload is shown as not found). */
 export async function readRolloutView(client: KubeClient, name: string, now: Date): Promise<RolloutView> {

@@ -1,12 +1,12 @@
 // `rollout watch`: its flags, and their parsing into WatchOptions (the implementation,
 // rollout-watch.ts, is loaded only when the command runs).
-import { Option, type Command } from 'commander';
-import { NO_GLOBALS, type GlobalOptions } from './context.js';
+import { type Command, Option } from 'commander';
+import type { WatchUntil } from '../rollout/watch-condition.js';
+import { type GlobalOptions, NO_GLOBALS } from './context.js';
 import { UsageError } from './errors.js';
 import { FlagError, parseDurationFlag, parseOutput, parseRolloutId, parseStep } from './flags.js';
 import { help, ROLLOUT_ARG } from './help-text.js';
 import { parseRolloutArgs } from './resource-args.js';
-import type { WatchUntil } from '../rollout/watch-condition.js';
 
 const UNTIL: readonly WatchUntil[] = ['completed', 'paused', 'ready'];
 const UNTIL_OPTION = '--until <condition>';
@@ -48,10 +48,13 @@ export function addWatchCommand(parent: Command, name: string): Command {
     .option('--rollout-id <id>', 'wait for the release with this rollout-id')
     .option('--timeout <duration>', 'give up after this long (exit 3)')
     .option('-o, --output <format>', 'print one JSON object per change instead of the live view: json')
-    .addHelpText('after', help(name, [
-      ['Wait until batch 1 waits for approval', 'rollout watch rollouts-demo --until paused --step 1 --timeout 10m'],
-      ['Wait until the release completes', 'rollout watch rollouts-demo --until completed'],
-    ]));
+    .addHelpText(
+      'after',
+      help(name, [
+        ['Wait until batch 1 waits for approval', 'rollout watch rollouts-demo --until paused --step 1 --timeout 10m'],
+        ['Wait until the release completes', 'rollout watch rollouts-demo --until completed'],
+      ]),
+    );
 }
 
 /** Parses arguments and flags (usage errors before any request). */

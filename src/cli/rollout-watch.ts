@@ -3,22 +3,22 @@
 // list + watch on servers without it; resume after a drop; start again on 410 Gone) and exits 0
 // when the condition holds, 4 when it cannot hold any more, 3 on timeout, 130 on Ctrl-C.
 import type { ChalkInstance } from 'chalk';
-import type { Deps } from './deps.js';
-import { ExitCode, ObjectFailures, type ExitCodeValue } from './errors.js';
-import type { WatchOptions } from './rollout-watch-options.js';
 import type { KubeClient } from '../kube/client.js';
 import { ApiError } from '../kube/errors.js';
 import { followObject, realTimers, type Timers } from '../kube/follow.js';
 import { Resources } from '../kube/resources.js';
+import { kubeTime } from '../kube/time.js';
 import type { KubeObject } from '../kube/types.js';
-import { chalkFor } from './color.js';
 import { LiveRegion } from '../render/live.js';
 import { renderRolloutLine, renderRolloutText } from '../render/rollout-text.js';
-import { kubeTime } from '../kube/time.js';
 import { workloadRefOf, workloadResourceOf } from '../rollout/release.js';
 import type { Rollout } from '../rollout/types.js';
-import { toRolloutView, type RolloutView } from '../rollout/view.js';
+import { type RolloutView, toRolloutView } from '../rollout/view.js';
 import { evaluateWatch, type WatchMemory } from '../rollout/watch-condition.js';
+import { chalkFor } from './color.js';
+import type { Deps } from './deps.js';
+import { ExitCode, type ExitCodeValue, ObjectFailures } from './errors.js';
+import type { WatchOptions } from './rollout-watch-options.js';
 
 /** Everything runWatch needs besides the client and the deps. */
 export interface WatchRuntime {
@@ -127,7 +127,13 @@ function livePrinter(deps: Deps, o: WatchOptions, rt: WatchRuntime, start: Date)
 }
 
 /** Watches every named rollout until its condition holds, cannot hold, the timeout or Ctrl-C; returns the exit code. */
-export async function runWatch(o: WatchOptions, client: KubeClient, deps: Deps, rt: WatchRuntime, stop = new AbortController()): Promise<ExitCodeValue> {
+export async function runWatch(
+  o: WatchOptions,
+  client: KubeClient,
+  deps: Deps,
+  rt: WatchRuntime,
+  stop = new AbortController(),
+): Promise<ExitCodeValue> {
   const namespace = client.namespace;
   const start = deps.now();
   const onInterrupt = () => stop.abort('interrupt');
@@ -171,7 +177,8 @@ export async function runWatch(o: WatchOptions, client: KubeClient, deps: Deps, 
         memory = verdict.memory;
         printer.update(name, ro ? toRolloutView(ro, workload, deps.now()) : null, verdict.reason);
         if (verdict.verdict === 'holds') finish({ code: ExitCode.ok, message: verdict.reason });
-        else if (verdict.verdict === 'cannot-hold') finish({ code: ExitCode.cannotHold, message: `rollout/${name} cannot be ${conditionText(o)}: ${verdict.reason}` });
+        else if (verdict.verdict === 'cannot-hold')
+          finish({ code: ExitCode.cannotHold, message: `rollout/${name} cannot be ${conditionText(o)}: ${verdict.reason}` });
       };
 
       const followWorkload = (r: Rollout) => {
@@ -240,7 +247,8 @@ export async function runWatch(o: WatchOptions, client: KubeClient, deps: Deps, 
     o.names.forEach((name, i) => {
       const { code: c, message } = outcomes[i]!;
       if (c === ExitCode.ok) {
-        if (o.output === 'text') deps.io.out.write(`${rt.live ? '' : `${kubeTime(deps.now())} `}rollout/${name} is ${conditionText(o)}: ${message}\n`);
+        if (o.output === 'text')
+          deps.io.out.write(`${rt.live ? '' : `${kubeTime(deps.now())} `}rollout/${name} is ${conditionText(o)}: ${message}\n`);
       } else if (message) {
         failures.add(message);
       }

@@ -1,11 +1,11 @@
 // `sandbox`: run the embedded API server until SIGINT/SIGTERM, with a kubeconfig for it.
 import { writeFileSync } from 'node:fs';
-import { dirname, join, basename, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { Deps } from './deps.js';
-import { ExitCode, UsageError, type ExitCodeValue } from './errors.js';
-import { help } from './help-text.js';
 import { parseDuration } from '../kube/duration.js';
+import type { Deps } from './deps.js';
+import { ExitCode, type ExitCodeValue, UsageError } from './errors.js';
+import { help } from './help-text.js';
 
 /** The flags of `sandbox`. */
 export interface SandboxFlags {
@@ -39,10 +39,13 @@ export function addSandboxCommand(parent: Command, name: string): Command {
     .option('--no-rollout-controller', 'do not run the embedded Kruise Rollout controller')
     .option('--pod-ready-delay <duration>', 'how long a new pod takes to become Ready', '0.5s')
     .option('--tls', 'serve HTTPS with a self-signed CA written next to the kubeconfig')
-    .addHelpText('after', help(name, [
-      ['Start a sandbox on port 6443 (runs until Ctrl-C)', 'sandbox --port 6443 --kubeconfig-out /tmp/kc'],
-      ['Then, in another terminal, use it', 'rollout status rollouts-demo --kubeconfig /tmp/kc'],
-    ]));
+    .addHelpText(
+      'after',
+      help(name, [
+        ['Start a sandbox on port 6443 (runs until Ctrl-C)', 'sandbox --port 6443 --kubeconfig-out /tmp/kc'],
+        ['Then, in another terminal, use it', 'rollout status rollouts-demo --kubeconfig /tmp/kc'],
+      ]),
+    );
 }
 
 /** Parses and checks the flags (exit 2 on bad values). */
@@ -50,7 +53,8 @@ export function completeSandbox(flags: SandboxFlags): SandboxRunOptions {
   const port = Number(flags.port ?? '0');
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid --port "${flags.port}": want 0-65535`);
   const delay = parseDuration(flags.podReadyDelay ?? '0.5s');
-  if (delay === undefined || delay < 0) throw new UsageError(`invalid --pod-ready-delay "${flags.podReadyDelay}": want a duration such as 500ms, 2s or 0`);
+  if (delay === undefined || delay < 0)
+    throw new UsageError(`invalid --pod-ready-delay "${flags.podReadyDelay}": want a duration such as 500ms, 2s or 0`);
   return {
     port,
     kubeconfigOut: resolve(flags.kubeconfigOut ?? './kubeconfig.sandbox'),
@@ -66,7 +70,10 @@ export function validateSandbox(_o: SandboxRunOptions): void {}
 
 /** Runs `sandbox`: resolves once deps.signal aborts and the server has stopped. */
 export async function runSandbox(o: SandboxRunOptions, deps: Deps): Promise<ExitCodeValue> {
-  const [{ createSandbox }, { sandboxKubeconfig }] = await Promise.all([import('../sandbox/server.js'), import('../sandbox/kubeconfig.js')]);
+  const [{ createSandbox }, { sandboxKubeconfig }] = await Promise.all([
+    import('../sandbox/server.js'),
+    import('../sandbox/kubeconfig.js'),
+  ]);
   let tls: { caCert: string; cert: string; key: string } | undefined;
   if (o.tls) {
     const { generateTls } = await import('../sandbox/tls.js');

@@ -1,6 +1,6 @@
 // `version`: the package version, read at run time so the bundle and the sources agree.
 import { readFileSync } from 'node:fs';
-import { Option, type Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { Deps } from './deps.js';
 import { ExitCode, type ExitCodeValue } from './errors.js';
 import { parseOutput } from './flags.js';
@@ -27,10 +27,13 @@ export function addVersionCommand(parent: Command, name: string): Command {
     .command('version')
     .description('Print the version of kubectl-kruise')
     .addOption(output)
-    .addHelpText('after', help(name, [
-      ['Print the version', 'version'],
-      ['Print the version as JSON', 'version -o json'],
-    ]));
+    .addHelpText(
+      'after',
+      help(name, [
+        ['Print the version', 'version'],
+        ['Print the version as JSON', 'version -o json'],
+      ]),
+    );
 }
 
 /** Parses the flags (a bad -o is a usage error). */

@@ -1,7 +1,8 @@
 // The contract of the one HTTP layer. Everything that talks to an API server goes through a
 // KubeClient; the implementation (kubeconfig, TLS, auth, retries, logging) lives beside it.
-import type { KubeList, KubeObject, WatchEvent } from './types.js';
+
 import type { ResourceRef } from './resources.js';
+import type { KubeList, KubeObject, WatchEvent } from './types.js';
 
 export interface ListOptions {
   labelSelector?: string;
@@ -33,8 +34,17 @@ export interface KubeClient {
   list<T extends KubeObject = KubeObject>(ref: ResourceRef, namespace: string | undefined, opts?: ListOptions): Promise<KubeList<T>>;
   create<T extends KubeObject = KubeObject>(ref: ResourceRef, namespace: string | undefined, obj: T): Promise<T>;
   /** PUT with obj.metadata.resourceVersion: a stale version fails with 409 Conflict. */
-  update<T extends KubeObject = KubeObject>(ref: ResourceRef, namespace: string | undefined, obj: T, opts?: { subresource?: 'status' | 'scale'; dryRun?: boolean }): Promise<T>;
+  update<T extends KubeObject = KubeObject>(
+    ref: ResourceRef,
+    namespace: string | undefined,
+    obj: T,
+    opts?: { subresource?: 'status' | 'scale'; dryRun?: boolean },
+  ): Promise<T>;
   delete(ref: ResourceRef, namespace: string | undefined, name: string): Promise<void>;
   /** A watch stream: one event per JSON line; ends when the server closes it or the signal aborts. */
-  watch<T extends KubeObject = KubeObject>(ref: ResourceRef, namespace: string | undefined, opts?: WatchOptions): AsyncIterable<WatchEvent<T>>;
+  watch<T extends KubeObject = KubeObject>(
+    ref: ResourceRef,
+    namespace: string | undefined,
+    opts?: WatchOptions,
+  ): AsyncIterable<WatchEvent<T>>;
 }

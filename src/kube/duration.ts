@@ -1,7 +1,7 @@
 // kubectl-style durations: "0", "500ms", "5s", "1m30s", "2h"; a bare number means seconds
 // (kubectl's --request-timeout accepts that).
 
-const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** Milliseconds of a kubectl duration, or undefined when the text is not one. */
 export function parseDuration(text: string): number | undefined {

@@ -58,7 +58,9 @@ export function reasonForCode(code: number): string {
 export function genericStatus(code: number, body?: string): StatusObject {
   const message =
     MESSAGE_BY_CODE[code] ??
-    (code >= 500 ? `an error on the server (${JSON.stringify((body ?? '').trim().slice(0, 200) || 'unknown')}) has prevented the request from succeeding` : `unknown (HTTP ${code})`);
+    (code >= 500
+      ? `an error on the server (${JSON.stringify((body ?? '').trim().slice(0, 200) || 'unknown')}) has prevented the request from succeeding`
+      : `unknown (HTTP ${code})`);
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: reasonForCode(code), code };
 }
 
@@ -137,7 +139,9 @@ export function isGone(err: unknown): err is ApiError {
 
 /** 404 for the object itself (a Status naming it), as opposed to a route/API version the server lacks. */
 export function isObjectNotFound(err: unknown, name: string): err is ApiError {
-  return isNotFound(err) && !err.synthetic && (err.status.details?.name === name || (err.status.message ?? '').includes(`"${name}" not found`));
+  return (
+    isNotFound(err) && !err.synthetic && (err.status.details?.name === name || (err.status.message ?? '').includes(`"${name}" not found`))
+  );
 }
 
 function oneLine(s: string): string {

@@ -61,7 +61,9 @@ async function runPlugin(
   if (!name) throw new ConfigError(`user "${opts.user}": exec plugin has no command (fix users[].user.exec.command in the kubeconfig)`);
   const apiVersion = exec.apiVersion ?? 'client.authentication.k8s.io/v1';
   if (!SUPPORTED.includes(apiVersion)) {
-    throw new ConfigError(`exec plugin "${name}": apiVersion "${apiVersion}" is not supported (use client.authentication.k8s.io/v1 or v1beta1)`);
+    throw new ConfigError(
+      `exec plugin "${name}": apiVersion "${apiVersion}" is not supported (use client.authentication.k8s.io/v1 or v1beta1)`,
+    );
   }
   // A command with a path separator is relative to the kubeconfig's directory; a bare name is looked up on PATH.
   const command = name.includes('/') && !path.isAbsolute(name) ? path.resolve(opts.dir, name) : name;
@@ -72,31 +74,45 @@ async function runPlugin(
 
   const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => {
     // execFile, never a shell: arguments from a kubeconfig are not shell-interpreted.
-    execFile(command, exec.args ?? [], { env, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 4 << 20, windowsHide: true }, (err, out, errOut) => {
-      if (!err) return resolve({ stdout: String(out) });
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') {
-        const hint = exec.installHint ? ` ${exec.installHint.trim().split('\n')[0]}` : ' (install it or fix users[].user.exec.command in the kubeconfig)';
-        return reject(new ConfigError(`exec plugin "${name}" for user "${opts.user}" was not found${hint}`));
-      }
-      const firstLine = String(errOut).trim().split('\n').pop() ?? '';
-      const how = typeof code === 'number' ? `exited with code ${code}` : err.killed ? 'was killed (timeout?)' : String(err.message).split('\n')[0];
-      reject(new ConfigError(`exec plugin "${name}" for user "${opts.user}" failed: it ${how}${firstLine ? `: ${firstLine}` : ''}`));
-    });
+    execFile(
+      command,
+      exec.args ?? [],
+      { env, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 4 << 20, windowsHide: true },
+      (err, out, errOut) => {
+        if (!err) return resolve({ stdout: String(out) });
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') {
+          const hint = exec.installHint
+            ? ` ${exec.installHint.trim().split('\n')[0]}`
+            : ' (install it or fix users[].user.exec.command in the kubeconfig)';
+          return reject(new ConfigError(`exec plugin "${name}" for user "${opts.user}" was not found${hint}`));
+        }
+        const firstLine = String(errOut).trim().split('\n').pop() ?? '';
+        const how =
+          typeof code === 'number' ? `exited with code ${code}` : err.killed ? 'was killed (timeout?)' : String(err.message).split('\n')[0];
+        reject(new ConfigError(`exec plugin "${name}" for user "${opts.user}" failed: it ${how}${firstLine ? `: ${firstLine}` : ''}`));
+      },
+    );
   });
 
   let parsed: unknown;
   try {
     parsed = JSON.parse(stdout);
   } catch {
-    throw new ConfigError(`exec plugin "${name}" for user "${opts.user}" printed something that is not an ExecCredential (invalid JSON on stdout)`);
+    throw new ConfigError(
+      `exec plugin "${name}" for user "${opts.user}" printed something that is not an ExecCredential (invalid JSON on stdout)`,
+    );
   }
   const obj = parsed as { apiVersion?: string; kind?: string; status?: Record<string, unknown> };
   if (!obj || typeof obj !== 'object' || obj.kind !== 'ExecCredential' || !obj.status || typeof obj.status !== 'object') {
-    throw new ConfigError(`exec plugin "${name}" for user "${opts.user}" printed something that is not an ExecCredential (want kind ExecCredential with a status)`);
+    throw new ConfigError(
+      `exec plugin "${name}" for user "${opts.user}" printed something that is not an ExecCredential (want kind ExecCredential with a status)`,
+    );
   }
   if (obj.apiVersion && obj.apiVersion !== apiVersion) {
-    throw new ConfigError(`exec plugin "${name}" for user "${opts.user}" answered with apiVersion "${obj.apiVersion}", but the kubeconfig asks for "${apiVersion}"`);
+    throw new ConfigError(
+      `exec plugin "${name}" for user "${opts.user}" answered with apiVersion "${obj.apiVersion}", but the kubeconfig asks for "${apiVersion}"`,
+    );
   }
   const st = obj.status;
   const cred: ExecCredential = {};
@@ -108,10 +124,14 @@ async function runPlugin(
     if (!Number.isNaN(t)) cred.expiresAt = t;
   }
   if (!cred.token && !(cred.clientCertificateData && cred.clientKeyData)) {
-    throw new ConfigError(`exec plugin "${name}" for user "${opts.user}" returned neither status.token nor status.clientCertificateData/clientKeyData`);
+    throw new ConfigError(
+      `exec plugin "${name}" for user "${opts.user}" returned neither status.token nor status.clientCertificateData/clientKeyData`,
+    );
   }
   if (!!cred.clientCertificateData !== !!cred.clientKeyData) {
-    throw new ConfigError(`exec plugin "${name}" for user "${opts.user}" returned a client certificate without its key (or a key without its certificate)`);
+    throw new ConfigError(
+      `exec plugin "${name}" for user "${opts.user}" returned a client certificate without its key (or a key without its certificate)`,
+    );
   }
   return cred;
 }

@@ -2,7 +2,7 @@
 // object: one request per stream, resume after drops, start again on 410 Gone. Talks only to the
 // KubeClient interface; timers are injected so tests drive backoff and grace periods.
 import type { KubeClient } from './client.js';
-import { ApiError, TransportError, isGone } from './errors.js';
+import { ApiError, isGone, TransportError } from './errors.js';
 import type { ResourceRef } from './resources.js';
 import type { KubeObject, StatusObject } from './types.js';
 
@@ -33,7 +33,8 @@ export function sleep(timers: Timers, ms: number, signal: AbortSignal): Promise<
 }
 
 function retryable(err: unknown): boolean {
-  if (err instanceof TransportError) return err.retryable || err.failure === 'refused' || err.failure === 'reset' || err.failure === 'timeout' || err.failure === 'invalid';
+  if (err instanceof TransportError)
+    return err.retryable || err.failure === 'refused' || err.failure === 'reset' || err.failure === 'timeout' || err.failure === 'invalid';
   if (err instanceof ApiError) return err.code >= 500 || err.code === 429 || err.code === 408;
   return false;
 }
@@ -203,4 +204,3 @@ export async function followObject(
     }
   }
 }
-

@@ -1,8 +1,9 @@
 // What every command calls: global flags + environment → a ready KubeClient.
-import type { HttpKubeClient } from './http-client.js';
-import { loadRestConfig, type ConfigFlags, type LoadOptions } from './kubeconfig.js';
-import { createRequestLogger } from './log.js';
+
 import { ConfigError } from './errors.js';
+import type { HttpKubeClient } from './http-client.js';
+import { type ConfigFlags, type LoadOptions, loadRestConfig } from './kubeconfig.js';
+import { createRequestLogger } from './log.js';
 
 /** The parts of the CLI's GlobalOptions the connection needs (structurally compatible with it). */
 export interface KubeGlobals extends ConfigFlags {

@@ -4,10 +4,10 @@ import http from 'node:http';
 import { isIP } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import type { KubeClient, ListOptions, WatchOptions } from './client.js';
-import { ApiError, ConfigError, TransportError, genericStatus } from './errors.js';
+import { ApiError, ConfigError, genericStatus, TransportError } from './errors.js';
 import type { RestConfig } from './kubeconfig.js';
-import { silentLogger, type RequestLogger } from './log.js';
-import { resourcePath, type ResourceRef } from './resources.js';
+import { type RequestLogger, silentLogger } from './log.js';
+import { type ResourceRef, resourcePath } from './resources.js';
 import type { KubeList, KubeObject, StatusObject, WatchEvent } from './types.js';
 
 /**
@@ -138,7 +138,11 @@ class Client implements HttpKubeClient {
     await this.request('DELETE', resourcePath(ref, namespace, name));
   }
 
-  async *watch<T extends KubeObject = KubeObject>(ref: ResourceRef, namespace: string | undefined, o: WatchOptions = {}): AsyncIterable<WatchEvent<T>> {
+  async *watch<T extends KubeObject = KubeObject>(
+    ref: ResourceRef,
+    namespace: string | undefined,
+    o: WatchOptions = {},
+  ): AsyncIterable<WatchEvent<T>> {
     const path = resourcePath(ref, namespace);
     const query = {
       watch: 'true',
@@ -219,7 +223,12 @@ class Client implements HttpKubeClient {
       }
       if (answer.status >= 200 && answer.status < 300) return answer;
 
-      const bodyText = answer.body ? answer.body.toString('utf8') : await readAll(answer.res!).then((b) => b.toString('utf8'), () => '');
+      const bodyText = answer.body
+        ? answer.body.toString('utf8')
+        : await readAll(answer.res!).then(
+            (b) => b.toString('utf8'),
+            () => '',
+          );
       // An exec plugin's token may have expired: run the plugin again once.
       if (answer.status === 401 && this.cfg.exec && !reauthenticated) {
         reauthenticated = true;
@@ -271,10 +280,16 @@ class Client implements HttpKubeClient {
         if (cfg.exec && !token) {
           // Loaded only for exec users: it pulls in node:child_process (start-up time).
           const { execCredential } = await import('./exec-credential.js');
-          const cred = await execCredential(cfg.exec.config, { dir: cfg.exec.dir, user: cfg.exec.user, env: this.opts.env ?? process.env, server: cfg.server });
+          const cred = await execCredential(cfg.exec.config, {
+            dir: cfg.exec.dir,
+            user: cfg.exec.user,
+            env: this.opts.env ?? process.env,
+            server: cfg.server,
+          });
           this.log.secret(cred.token);
           this.log.secret(cred.clientKeyData);
-          if (this.log.level >= 6) this.log.line(`exec plugin "${cfg.exec.config.command}" returned ${cred.token ? 'a token <masked>' : 'a client certificate'}`);
+          if (this.log.level >= 6)
+            this.log.line(`exec plugin "${cfg.exec.config.command}" returned ${cred.token ? 'a token <masked>' : 'a client certificate'}`);
           token = cred.token ?? token;
           if (cred.clientCertificateData && cred.clientKeyData) {
             cert = Buffer.from(cred.clientCertificateData);
@@ -289,7 +304,14 @@ class Client implements HttpKubeClient {
         const common = { keepAlive: true, maxSockets: 32 };
         if (this.isHttps) this.https ??= await import('node:https');
         this.agent = this.https
-          ? new this.https.Agent({ ...common, ca: cfg.ca, cert, key, rejectUnauthorized: !cfg.insecureSkipTlsVerify, servername: cfg.tlsServerName && !isIP(cfg.tlsServerName) ? cfg.tlsServerName : undefined })
+          ? new this.https.Agent({
+              ...common,
+              ca: cfg.ca,
+              cert,
+              key,
+              rejectUnauthorized: !cfg.insecureSkipTlsVerify,
+              servername: cfg.tlsServerName && !isIP(cfg.tlsServerName) ? cfg.tlsServerName : undefined,
+            })
           : new http.Agent(common);
         return { agent: this.agent, auth };
       })();
@@ -299,7 +321,15 @@ class Client implements HttpKubeClient {
   }
 
   /** One HTTP exchange. For a stream, resolves at the headers and hands back the response. */
-  private once(method: string, url: URL, body: Buffer | undefined, agent: http.Agent, auth: string | undefined, signal: AbortSignal | undefined, stream: boolean): Promise<Answer> {
+  private once(
+    method: string,
+    url: URL,
+    body: Buffer | undefined,
+    agent: http.Agent,
+    auth: string | undefined,
+    signal: AbortSignal | undefined,
+    stream: boolean,
+  ): Promise<Answer> {
     const headers: Record<string, string> = {
       Accept: 'application/json',
       'User-Agent': this.opts.userAgent ?? 'kubectl-kruise',
@@ -312,7 +342,11 @@ class Client implements HttpKubeClient {
     const shown = `${method} ${url.href}`;
     const level = this.log.level;
     if (level >= 7) {
-      this.log.line(`${shown}\nRequest Headers:\n${Object.entries(headers).map(([k, v]) => `    ${k}: ${v}`).join('\n')}`);
+      this.log.line(
+        `${shown}\nRequest Headers:\n${Object.entries(headers)
+          .map(([k, v]) => `    ${k}: ${v}`)
+          .join('\n')}`,
+      );
     }
     if (level >= 8 && body) this.log.line(`Request Body: ${clip(body.toString('utf8'), level)}`);
 
@@ -321,7 +355,9 @@ class Client implements HttpKubeClient {
     const logAnswer = (status: number | undefined, resBody?: Buffer) => {
       if (level < 6) return;
       const ms = Date.now() - started;
-      this.log.line(`${shown} ${status ? `${status} ${http.STATUS_CODES[status] ?? ''}`.trimEnd() : ''} in ${ms} milliseconds`.replace(/  +/g, ' '));
+      this.log.line(
+        `${shown} ${status ? `${status} ${http.STATUS_CODES[status] ?? ''}`.trimEnd() : ''} in ${ms} milliseconds`.replace(/ {2,}/g, ' '),
+      );
       if (level >= 8 && resBody && resBody.length) this.log.line(`Response Body: ${clip(resBody.toString('utf8'), level)}`);
     };
 
@@ -341,7 +377,10 @@ class Client implements HttpKubeClient {
       };
       const timer =
         this.cfg.timeoutMs > 0
-          ? setTimeout(() => fail(new TransportError(`the server did not answer within ${this.cfg.timeoutText} (--request-timeout)`, 'timeout')), this.cfg.timeoutMs)
+          ? setTimeout(
+              () => fail(new TransportError(`the server did not answer within ${this.cfg.timeoutText} (--request-timeout)`, 'timeout')),
+              this.cfg.timeoutMs,
+            )
           : undefined;
       const onAbort = () => fail(abortError());
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -386,7 +425,10 @@ class Client implements HttpKubeClient {
   }
 
   private truncated(method: string, url: URL): TransportError {
-    return new TransportError(`the server sent an invalid response to ${method} ${url.pathname}: the connection closed before the body was complete`, 'invalid');
+    return new TransportError(
+      `the server sent an invalid response to ${method} ${url.pathname}: the connection closed before the body was complete`,
+      'invalid',
+    );
   }
 
   private transportError(err: NodeJS.ErrnoException, method: string, url: URL, reused: boolean): TransportError {
@@ -394,14 +436,31 @@ class Client implements HttpKubeClient {
     const code = err.code ?? '';
     const server = this.server;
     if (code === 'ECONNREFUSED') {
-      return new TransportError(`the server at ${server} refused the connection; is the API server running? (check --server/--kubeconfig)`, 'refused', true);
+      return new TransportError(
+        `the server at ${server} refused the connection; is the API server running? (check --server/--kubeconfig)`,
+        'refused',
+        true,
+      );
     }
     if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT' || code === 'ENETUNREACH' || code === 'EHOSTUNREACH') {
-      const what = code === 'ETIMEDOUT' ? 'timed out connecting' : code === 'ECONNRESET' || code === 'EPIPE' ? 'closed the connection' : 'is unreachable';
-      return new TransportError(`the server at ${server} ${what} before answering ${method} ${url.pathname}${reused ? ' (on a reused connection)' : ''}`, 'reset', true);
+      const what =
+        code === 'ETIMEDOUT'
+          ? 'timed out connecting'
+          : code === 'ECONNRESET' || code === 'EPIPE'
+            ? 'closed the connection'
+            : 'is unreachable';
+      return new TransportError(
+        `the server at ${server} ${what} before answering ${method} ${url.pathname}${reused ? ' (on a reused connection)' : ''}`,
+        'reset',
+        true,
+      );
     }
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-      return new TransportError(`cannot resolve the API server's host name "${url.hostname}" (check --server/--kubeconfig)`, 'dns', code === 'EAI_AGAIN');
+      return new TransportError(
+        `cannot resolve the API server's host name "${url.hostname}" (check --server/--kubeconfig)`,
+        'dns',
+        code === 'EAI_AGAIN',
+      );
     }
     if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/.test(code) || /certificate|SSL|TLS/i.test(err.message)) {
       return new TransportError(
@@ -418,7 +477,11 @@ function parseEvent<T extends KubeObject>(line: string, where: string): WatchEve
   try {
     ev = JSON.parse(line);
   } catch {
-    throw new TransportError(`the server sent an invalid response to the watch on ${where}: a line is not JSON (the connection may have been cut off)`, 'invalid', true);
+    throw new TransportError(
+      `the server sent an invalid response to the watch on ${where}: a line is not JSON (the connection may have been cut off)`,
+      'invalid',
+      true,
+    );
   }
   const e = ev as WatchEvent<T>;
   if (!e || typeof e !== 'object' || typeof e.type !== 'string' || !e.object || typeof e.object !== 'object') {

@@ -3,11 +3,11 @@
 // then --context, -n, --server, --token, --insecure-skip-tls-verify, --request-timeout on top.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError } from './errors.js';
 import { parseDuration } from './duration.js';
+import { ConfigError } from './errors.js';
 import type { ExecConfig } from './exec-credential.js';
-import { loadYaml } from './yaml.js';
 import { parseSimpleYaml } from './simple-yaml.js';
+import { loadYaml } from './yaml.js';
 
 /** The global flags that shape the connection (a subset of the CLI's GlobalOptions). */
 export interface ConfigFlags {
@@ -89,7 +89,9 @@ export async function loadRestConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv,
       return inCluster(flags, env, timeoutMs, timeoutText, opts.serviceAccountDir ?? SERVICE_ACCOUNT_DIR);
     }
     if (flags.server === undefined) {
-      const where = merged.files.length ? `kubeconfig ${merged.files.join(':')} has no current-context` : `no kubeconfig found (looked at ${files.paths.join(':') || '~/.kube/config'})`;
+      const where = merged.files.length
+        ? `kubeconfig ${merged.files.join(':')} has no current-context`
+        : `no kubeconfig found (looked at ${files.paths.join(':') || '~/.kube/config'})`;
       throw new ConfigError(`no cluster to talk to: ${where}; pass --context, --kubeconfig or --server, or set KUBECONFIG`);
     }
     // --server alone is enough: no kubeconfig needed.
@@ -115,20 +117,28 @@ export async function loadRestConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv,
   const userName = str(ctx.value.user);
   const cluster = clusterName ? merged.clusters.get(clusterName) : undefined;
   if (!cluster && flags.server === undefined) {
-    throw new ConfigError(`context "${contextName}" refers to cluster "${clusterName ?? ''}", which is not in kubeconfig ${merged.files.join(':')}; fix the kubeconfig or pass --server`);
+    throw new ConfigError(
+      `context "${contextName}" refers to cluster "${clusterName ?? ''}", which is not in kubeconfig ${merged.files.join(':')}; fix the kubeconfig or pass --server`,
+    );
   }
   const user = userName ? merged.users.get(userName) : undefined;
   if (userName && !user && !flags.token) {
-    throw new ConfigError(`context "${contextName}" refers to user "${userName}", which is not in kubeconfig ${merged.files.join(':')}; fix the kubeconfig or pass --token`);
+    throw new ConfigError(
+      `context "${contextName}" refers to user "${userName}", which is not in kubeconfig ${merged.files.join(':')}; fix the kubeconfig or pass --token`,
+    );
   }
 
   const c = cluster?.value ?? {};
   const rawServer = str(c.server);
-  if (flagServer === undefined && !rawServer) throw new ConfigError(`cluster "${clusterName}" in kubeconfig ${cluster!.file} has no server; set clusters[].cluster.server or pass --server`);
+  if (flagServer === undefined && !rawServer)
+    throw new ConfigError(
+      `cluster "${clusterName}" in kubeconfig ${cluster!.file} has no server; set clusters[].cluster.server or pass --server`,
+    );
   const server = flagServer ?? normaliseServer(rawServer!, `cluster "${clusterName}" server`);
 
   const ctxNamespace = str(ctx.value.namespace);
-  if (!flags.namespace && ctxNamespace) checkNamespace(ctxNamespace, ` in context "${contextName}" of kubeconfig ${ctx.file}`, 'fix the kubeconfig or pass -n', 1);
+  if (!flags.namespace && ctxNamespace)
+    checkNamespace(ctxNamespace, ` in context "${contextName}" of kubeconfig ${ctx.file}`, 'fix the kubeconfig or pass -n', 1);
   const insecure = !!flags.insecureSkipTlsVerify || c['insecure-skip-tls-verify'] === true;
   const cfg: RestConfig = {
     server,
@@ -149,7 +159,10 @@ export async function loadRestConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv,
     const who = `user "${userName}"`;
     cfg.cert = await dataOrFile(u, 'client-certificate', user, who);
     cfg.key = await dataOrFile(u, 'client-key', user, who);
-    if (!!cfg.cert !== !!cfg.key) throw new ConfigError(`${who} in kubeconfig ${user.file} has a client certificate without its key (or a key without its certificate)`);
+    if (!!cfg.cert !== !!cfg.key)
+      throw new ConfigError(
+        `${who} in kubeconfig ${user.file} has a client certificate without its key (or a key without its certificate)`,
+      );
     cfg.token = str(u.token) || undefined;
     const tokenFile = str(u.tokenFile) ?? str(u['token-file']);
     if (!cfg.token && tokenFile) cfg.token = (await readText(path.resolve(user.dir, tokenFile), `${who} tokenFile`)).trim();
@@ -159,7 +172,9 @@ export async function loadRestConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv,
     }
     if (u.exec && typeof u.exec === 'object') cfg.exec = { config: u.exec as ExecConfig, dir: user.dir, user: userName! };
     if (u['auth-provider']) {
-      throw new ConfigError(`${who} uses an auth-provider, which kubectl-kruise does not support; use an exec credential plugin or a token`);
+      throw new ConfigError(
+        `${who} uses an auth-provider, which kubectl-kruise does not support; use an exec credential plugin or a token`,
+      );
     }
   }
   // --token replaces whatever the kubeconfig user authenticates with (client certificates stay).
@@ -210,7 +225,8 @@ async function loadMerged(paths: string[], explicit: boolean): Promise<MergedCon
       }
     }
     if (doc === null || doc === undefined) continue;
-    if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`kubeconfig ${file} is not a kubeconfig (expected a mapping with clusters, users and contexts)`);
+    if (typeof doc !== 'object' || Array.isArray(doc))
+      throw new ConfigError(`kubeconfig ${file} is not a kubeconfig (expected a mapping with clusters, users and contexts)`);
     const d = doc as Record<string, unknown>;
     const dir = path.dirname(path.resolve(file));
     if (!merged.currentContext && str(d['current-context'])) merged.currentContext = str(d['current-context']);
@@ -234,7 +250,13 @@ function addNamed(into: Map<string, Named<Record<string, unknown>>>, list: unkno
   }
 }
 
-async function inCluster(flags: ConfigFlags, env: NodeJS.ProcessEnv, timeoutMs: number, timeoutText: string, saDir: string): Promise<RestConfig> {
+async function inCluster(
+  flags: ConfigFlags,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+  timeoutText: string,
+  saDir: string,
+): Promise<RestConfig> {
   const host = env.KUBERNETES_SERVICE_HOST!;
   const port = env.KUBERNETES_SERVICE_PORT!;
   const hint = 'is a service account mounted? (or pass --kubeconfig / --server)';
@@ -290,7 +312,10 @@ async function readText(file: string, what: string, hint?: string): Promise<stri
 /** A namespace is a DNS-1123 label; anything else cannot exist and must not reach a URL path. */
 function checkNamespace(ns: string, where: string, fix: string, exitCode: number): void {
   if (ns.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns)) return;
-  throw new ConfigError(`invalid namespace "${ns}"${where}: a namespace is lower-case letters, digits and '-' (at most 63); ${fix}`, exitCode);
+  throw new ConfigError(
+    `invalid namespace "${ns}"${where}: a namespace is lower-case letters, digits and '-' (at most 63); ${fix}`,
+    exitCode,
+  );
 }
 
 /** kubectl accepts `host:port` and defaults the scheme to https. */
@@ -303,7 +328,8 @@ function normaliseServer(server: string, what: string): string {
   } catch {
     throw new ConfigError(`${what} "${server}" is not a URL; use https://HOST:PORT`, code);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${what} "${server}" must start with https:// or http://`, code);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ConfigError(`${what} "${server}" must start with https:// or http://`, code);
   return withScheme.replace(/\/+$/, '');
 }
 

@@ -12,7 +12,8 @@ export interface RequestLogger {
 }
 
 // JSON fields whose values are credentials wherever they appear in a logged body.
-const SECRET_FIELDS = /("(?:token|password|access-token|id-token|refresh-token|client-key-data|clientKeyData|client-certificate-data|clientCertificateData)"\s*:\s*)"[^"]*"/g;
+const SECRET_FIELDS =
+  /("(?:token|password|access-token|id-token|refresh-token|client-key-data|clientKeyData|client-certificate-data|clientCertificateData)"\s*:\s*)"[^"]*"/g;
 
 /** A logger writing to `write`, active at `level` ≥ 1 (6: one line per request, 7: headers, 8: bodies). */
 export function createRequestLogger(level: number, write: (s: string) => void): RequestLogger {

@@ -15,7 +15,7 @@ interface Line {
   text: string;
 }
 
-const KEY = /^[A-Za-z0-9_][A-Za-z0-9_.\/-]*$/;
+const KEY = /^[A-Za-z0-9_][A-Za-z0-9_./-]*$/;
 const INT = /^[-+]?[0-9]+$/;
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
 
@@ -164,7 +164,7 @@ class Parser {
       const entry = splitEntry(l.text);
       if (!entry) unsupported();
       const [key, rest] = entry;
-      if (Object.prototype.hasOwnProperty.call(out, key)) unsupported(); // `yaml` rejects duplicate keys
+      if (Object.hasOwn(out, key)) unsupported(); // `yaml` rejects duplicate keys
       this.i++;
       out[key] = this.value(rest, indent, true);
     }

@@ -62,6 +62,12 @@ export interface StatusObject {
   status: 'Success' | 'Failure';
   message: string;
   reason: string;
-  details?: { name?: string; group?: string; kind?: string; causes?: { reason?: string; message?: string; field?: string }[]; retryAfterSeconds?: number };
+  details?: {
+    name?: string;
+    group?: string;
+    kind?: string;
+    causes?: { reason?: string; message?: string; field?: string }[];
+    retryAfterSeconds?: number;
+  };
   code: number;
 }

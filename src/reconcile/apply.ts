@@ -3,11 +3,11 @@
 // re-reads that rollout and plans again (src/kube/retry.ts, client-go's RetryOnConflict with DefaultBackoff).
 import type { KubeClient } from '../kube/client.js';
 import { ApiError } from '../kube/errors.js';
-import { Resources, type ResourceRef } from '../kube/resources.js';
-import { DefaultBackoff, retryOnConflict, type Backoff, type RetryHooks } from '../kube/retry.js';
+import { type ResourceRef, Resources } from '../kube/resources.js';
+import { type Backoff, DefaultBackoff, type RetryHooks, retryOnConflict } from '../kube/retry.js';
 import type { KubeObject } from '../kube/types.js';
-import { Annotation, type Rollout } from '../rollout/types.js';
 import { workloadRefOf } from '../rollout/release.js';
+import { Annotation, type Rollout } from '../rollout/types.js';
 import { canonicalJson } from '../workload/hash.js';
 import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
 import { handBack } from './deployment-control.js';
@@ -28,7 +28,9 @@ interface RolloutKey {
 }
 
 function isNotFound(err: unknown): boolean {
-  return (err instanceof ApiError && err.code === 404) || (typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 404);
+  return (
+    (err instanceof ApiError && err.code === 404) || (typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 404)
+  );
 }
 
 /** A label selector string for matchLabels (narrows LISTs; ownership is still checked by uid). */
@@ -153,7 +155,8 @@ export function orphanHandBacks(state: ClusterState): PlannedWrite[] {
   const out: PlannedWrite[] = [];
   // Rollout names and workload names by namespace, once: not a scan of every rollout per Deployment.
   let alive: Set<string> | undefined;
-  const aliveKey = (ns: string | undefined, kind: 'rollout' | 'workload', name: string | undefined) => JSON.stringify([ns ?? null, kind, name ?? null]);
+  const aliveKey = (ns: string | undefined, kind: 'rollout' | 'workload', name: string | undefined) =>
+    JSON.stringify([ns ?? null, kind, name ?? null]);
   for (const d of state.deployments) {
     const marker = d.metadata.annotations?.[Annotation.inProgressing];
     if (!marker) continue;
@@ -163,7 +166,12 @@ export function orphanHandBacks(state: ClusterState): PlannedWrite[] {
     } catch {
       continue;
     }
-    alive ??= new Set(state.rollouts.flatMap((ro) => [aliveKey(ro.metadata.namespace, 'rollout', ro.metadata.name), aliveKey(ro.metadata.namespace, 'workload', workloadRefOf(ro)?.name)]));
+    alive ??= new Set(
+      state.rollouts.flatMap((ro) => [
+        aliveKey(ro.metadata.namespace, 'rollout', ro.metadata.name),
+        aliveKey(ro.metadata.namespace, 'workload', workloadRefOf(ro)?.name),
+      ]),
+    );
     const ns = d.metadata.namespace;
     if (alive.has(aliveKey(ns, 'rollout', rolloutName)) || alive.has(aliveKey(ns, 'workload', d.metadata.name)) || !rolloutName) continue;
     const freed = structuredClone(d);
@@ -219,7 +227,13 @@ interface PassOptions extends RetryHooks {
  * One reconcile pass for one rollout: plan from `observed` (or a fresh read), write, and on 409
  * re-read and re-plan. Never throws: the error, if any, is in the result.
  */
-export async function reconcileOnce(client: KubeClient, key: RolloutKey, now: () => Date, opts: PassOptions = {}, observed?: Observed): Promise<PassResult> {
+export async function reconcileOnce(
+  client: KubeClient,
+  key: RolloutKey,
+  now: () => Date,
+  opts: PassOptions = {},
+  observed?: Observed,
+): Promise<PassResult> {
   let plan: ReconcilePlan | undefined;
   let attempts = 0;
   const written: string[] = [];

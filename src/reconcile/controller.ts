@@ -6,10 +6,10 @@
 import type { KubeClient } from '../kube/client.js';
 import { DefaultBackoff, retryOnConflict } from '../kube/retry.js';
 import type { KubeObject } from '../kube/types.js';
-import type { Clock } from '../runtime/clock.js';
-import { WorkQueue } from '../runtime/work-queue.js';
 import { workloadRefOf } from '../rollout/release.js';
 import { Annotation, type Rollout } from '../rollout/types.js';
+import type { Clock } from '../runtime/clock.js';
+import { WorkQueue } from '../runtime/work-queue.js';
 import { applyWrites, listState, orphanHandBacks, reconcileOnce } from './apply.js';
 
 /** The resources the controller watches. */
@@ -87,7 +87,8 @@ function keysFor(change: FeedChange, feed: ChangeFeed): string[] {
     .filter((ro) => workloadRefOf(ro)?.name === deployment)
     .map((ro) => rolloutKey(ns, ro.metadata.name!));
   // A Deployment still marked in-progressing with no Rollout left must be handed back.
-  if (keys.length === 0 && change.resource === 'deployments' && o.metadata.annotations?.[Annotation.inProgressing]) keys.push(orphansKey(ns));
+  if (keys.length === 0 && change.resource === 'deployments' && o.metadata.annotations?.[Annotation.inProgressing])
+    keys.push(orphansKey(ns));
   return keys;
 }
 

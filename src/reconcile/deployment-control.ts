@@ -40,7 +40,12 @@ function isUnderControl(d: Deployment): boolean {
   const l = d.metadata.labels ?? {};
   const a = d.metadata.annotations ?? {};
   return Boolean(
-    l[Label.controlledByAdvancedDeployment] || l[Label.stableRevision] || a[Annotation.inProgressing] || a[Annotation.deploymentStrategy] || a[Annotation.controlInfo] || a[Annotation.deploymentExtraStatus],
+    l[Label.controlledByAdvancedDeployment] ||
+      l[Label.stableRevision] ||
+      a[Annotation.inProgressing] ||
+      a[Annotation.deploymentStrategy] ||
+      a[Annotation.controlInfo] ||
+      a[Annotation.deploymentExtraStatus],
   );
 }
 
@@ -53,7 +58,8 @@ export function takeControl(d: Deployment, rollout: Rollout, stableRevision: str
   const annotations = { ...(d.metadata.annotations ?? {}) };
   labels[Label.controlledByAdvancedDeployment] = 'true';
   if (!labels[Label.stableRevision] && stableRevision) labels[Label.stableRevision] = stableRevision;
-  if (!annotations[Annotation.inProgressing]) annotations[Annotation.inProgressing] = JSON.stringify({ rolloutName: rollout.metadata.name });
+  if (!annotations[Annotation.inProgressing])
+    annotations[Annotation.inProgressing] = JSON.stringify({ rolloutName: rollout.metadata.name });
   if (!annotations[Annotation.controlInfo]) annotations[Annotation.controlInfo] = JSON.stringify(controllerRef(rollout));
   d.metadata.labels = labels;
   d.metadata.annotations = annotations;
@@ -81,7 +87,12 @@ export function resetPartition(d: Deployment): void {
 
 /** Raises the partition to `desired` when it allows more pods than the current one; returns the partition in force. */
 export function raisePartition(d: Deployment, desired: IntOrString, replicas: number): IntOrString {
-  const saved = readStrategyAnnotation(d) ?? { rollingStyle: 'Partition', rollingUpdate: DEFAULT_ROLLING_UPDATE, paused: false, partition: 0 };
+  const saved = readStrategyAnnotation(d) ?? {
+    rollingStyle: 'Partition',
+    rollingUpdate: DEFAULT_ROLLING_UPDATE,
+    paused: false,
+    partition: 0,
+  };
   const current = saved.partition ?? 0;
   if (batchReplicas(desired, replicas, 'partition') > batchReplicasOrZero(current, replicas, 'partition')) {
     writeStrategyAnnotation(d, { ...saved, partition: desired });
@@ -102,11 +113,15 @@ export function handBack(d: Deployment): void {
   const annotations = { ...(d.metadata.annotations ?? {}) };
   delete labels[Label.controlledByAdvancedDeployment];
   delete labels[Label.stableRevision];
-  for (const k of [Annotation.inProgressing, Annotation.deploymentStrategy, Annotation.deploymentExtraStatus, Annotation.controlInfo]) delete annotations[k];
+  for (const k of [Annotation.inProgressing, Annotation.deploymentStrategy, Annotation.deploymentExtraStatus, Annotation.controlInfo])
+    delete annotations[k];
   d.metadata.labels = labels;
   d.metadata.annotations = annotations;
   d.spec.paused = false;
-  d.spec.strategy = { type: 'RollingUpdate', rollingUpdate: saved?.rollingUpdate ?? d.spec.strategy?.rollingUpdate ?? DEFAULT_ROLLING_UPDATE };
+  d.spec.strategy = {
+    type: 'RollingUpdate',
+    rollingUpdate: saved?.rollingUpdate ?? d.spec.strategy?.rollingUpdate ?? DEFAULT_ROLLING_UPDATE,
+  };
 }
 
 /** Whether a pod is Ready (condition Ready=True) and not being deleted. */
@@ -155,7 +170,10 @@ export function sizeBatch(
     rss.push(created);
   }
   let budget = replicas - target;
-  const newestFirst = [...olds].sort((a, b) => revisionOf(b) - revisionOf(a) || String(b.metadata.creationTimestamp ?? '').localeCompare(String(a.metadata.creationTimestamp ?? '')));
+  const newestFirst = [...olds].sort(
+    (a, b) =>
+      revisionOf(b) - revisionOf(a) || String(b.metadata.creationTimestamp ?? '').localeCompare(String(a.metadata.creationTimestamp ?? '')),
+  );
   for (const rs of newestFirst) {
     const keep = Math.min(rs.spec.replicas ?? 0, budget);
     budget -= keep;
@@ -164,7 +182,9 @@ export function sizeBatch(
   if (budget > 0 && newestFirst.length > 0) {
     // Scaled up mid-release: the extra old pods go to the stable ReplicaSet, else the newest old one.
     const stable = d.metadata.labels?.[Label.stableRevision];
-    const home = newestFirst.find((rs) => rs.metadata.labels?.['pod-template-hash'] === stable || podTemplateHash(rs.spec.template) === stable) ?? newestFirst[0]!;
+    const home =
+      newestFirst.find((rs) => rs.metadata.labels?.['pod-template-hash'] === stable || podTemplateHash(rs.spec.template) === stable) ??
+      newestFirst[0]!;
     home.spec.replicas = (home.spec.replicas ?? 0) + budget;
   }
   const newPods = fresh ? pods.filter((p) => !p.metadata.deletionTimestamp && isControlledBy(p, fresh)) : [];

@@ -17,16 +17,16 @@ import { kubeTime } from '../kube/time.js';
 import { workloadRolloutId } from '../rollout/release.js';
 import {
   Annotation,
+  type CanaryStep,
   ConditionType,
   Label,
   Phase,
   ProgressingReason,
   ROLLOUT_FINALIZER,
-  StepState,
-  type CanaryStep,
   type Rollout,
   type RolloutCondition,
   type RolloutStatus,
+  StepState,
   type StepStatus,
 } from '../rollout/types.js';
 import { findNewReplicaSet } from '../workload/deployment.js';
@@ -237,7 +237,10 @@ class Pass {
       // is nothing left to release in batches.
       const replicas = workload.spec.replicas ?? 1;
       const newReplicaSet = findNewReplicaSet(workload, this.replicaSets);
-      const done = newReplicaSet !== undefined && (newReplicaSet.spec.replicas ?? 0) >= replicas && this.replicaSets.every((rs) => rs === newReplicaSet || (rs.spec.replicas ?? 0) === 0);
+      const done =
+        newReplicaSet !== undefined &&
+        (newReplicaSet.spec.replicas ?? 0) >= replicas &&
+        this.replicaSets.every((rs) => rs === newReplicaSet || (rs.spec.replicas ?? 0) === 0);
       return replicas > 0 && !done;
     }
     return false;
@@ -323,7 +326,8 @@ class Pass {
 
   private initialize(hash: string): void {
     const workload = this.workload!;
-    const stable = workload.metadata.labels?.[Label.stableRevision] || this.priorStable || this.canary?.stableRevision || this.oldestRevision() || hash;
+    const stable =
+      workload.metadata.labels?.[Label.stableRevision] || this.priorStable || this.canary?.stableRevision || this.oldestRevision() || hash;
     this.status.canaryStatus = {
       observedWorkloadGeneration: workload.metadata.generation,
       observedRolloutID: workloadRolloutId(workload) ?? hash,
@@ -344,7 +348,9 @@ class Pass {
 
   private oldestRevision(): string | undefined {
     const live = this.replicaSets.filter((rs) => (rs.spec.replicas ?? 0) > 0);
-    const oldest = [...live].sort((a, b) => String(a.metadata.creationTimestamp ?? '').localeCompare(String(b.metadata.creationTimestamp ?? '')))[0];
+    const oldest = [...live].sort((a, b) =>
+      String(a.metadata.creationTimestamp ?? '').localeCompare(String(b.metadata.creationTimestamp ?? '')),
+    )[0];
     return oldest ? (oldest.metadata.labels?.['pod-template-hash'] ?? podTemplateHash(oldest.spec.template)) : undefined;
   }
 
@@ -390,7 +396,8 @@ class Pass {
       return 'continue';
     }
     const stepCount = this.steps.length;
-    if ((canary.nextStepIndex ?? 0) <= 0 || (canary.nextStepIndex ?? 0) > stepCount) canary.nextStepIndex = nextBatchIndex(canary.currentStepIndex ?? 1, stepCount);
+    if ((canary.nextStepIndex ?? 0) <= 0 || (canary.nextStepIndex ?? 0) > stepCount)
+      canary.nextStepIndex = nextBatchIndex(canary.currentStepIndex ?? 1, stepCount);
     return this.runCanary(hash);
   }
 
@@ -406,7 +413,10 @@ class Pass {
     const partition = readStrategyAnnotation(this.workload!)?.partition;
     const currentBatch = partition !== undefined ? batchReplicasOrZero(partition, replicas, 'plain') : (canary.canaryReplicas ?? 0);
     const currentOffset = (canary.currentStepIndex ?? 1) - 1;
-    const order = [...(currentOffset >= 0 && currentOffset < stepCount ? [currentOffset] : []), ...Array.from({ length: stepCount }, (_, i) => i).filter((i) => i !== currentOffset)];
+    const order = [
+      ...(currentOffset >= 0 && currentOffset < stepCount ? [currentOffset] : []),
+      ...Array.from({ length: stepCount }, (_, i) => i).filter((i) => i !== currentOffset),
+    ];
     let stepIndex = stepCount;
     for (const i of order) {
       stepIndex = i + 1;
@@ -447,7 +457,8 @@ class Pass {
     const step = this.steps[stepIndex - 1]!;
     const state = canary.currentStepState;
     // Past the upgrade of this step, keep the batch sized to the live replica count (HPA).
-    if (state !== StepState.BeforeStepUpgrade && state !== StepState.StepUpgrade && state !== StepState.Completed) this.runBatch(stepIndex, step);
+    if (state !== StepState.BeforeStepUpgrade && state !== StepState.StepUpgrade && state !== StepState.Completed)
+      this.runBatch(stepIndex, step);
     switch (state) {
       case StepState.BeforeStepUpgrade:
         canary.currentStepState = StepState.StepUpgrade;
@@ -456,7 +467,10 @@ class Pass {
         status.message = stepMessage('upgrade', stepIndex, stepCount);
         if (!this.runBatch(stepIndex, step)) return 'stop';
         canary.podTemplateHash = hash;
-        canary.currentStepState = batchReplicasOrZero(step.replicas, this.replicas(), 'plain') >= this.replicas() ? StepState.StepMetricsAnalysis : StepState.StepTrafficRouting;
+        canary.currentStepState =
+          batchReplicasOrZero(step.replicas, this.replicas(), 'plain') >= this.replicas()
+            ? StepState.StepMetricsAnalysis
+            : StepState.StepTrafficRouting;
         canary.lastUpdateTime = this.passTime;
         return 'continue';
       }
@@ -525,7 +539,10 @@ class Pass {
     const failureThreshold = this.rollout.spec.strategy?.canary?.failureThreshold;
     const tolerated = failureThreshold === undefined || failureThreshold === null ? 0 : scaledValue(failureThreshold, batch.updated, true);
     const ready =
-      batch.updated >= batch.target && batch.updatedReady + tolerated >= batch.target && (batch.target === 0 || batch.updatedReady > 0) && batch.labelled >= batch.target;
+      batch.updated >= batch.target &&
+      batch.updatedReady + tolerated >= batch.target &&
+      (batch.target === 0 || batch.updatedReady > 0) &&
+      batch.labelled >= batch.target;
     canary.message = `BatchRelease is at state ${ready ? 'Ready' : 'Upgrading'}, rollout-id ${rolloutId}, step ${stepIndex}`;
     return ready;
   }

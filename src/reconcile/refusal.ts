@@ -49,7 +49,8 @@ function unusableSteps(rollout: Rollout): string | undefined {
   const canary = rollout.spec.strategy!.canary!;
   if ((canary.steps?.length ?? 0) === 0) return `the rollout has no canary steps${NOTHING_WRITTEN}`;
   for (const [i, step] of canary.steps!.entries()) {
-    if (!isIntOrPercent(step.replicas)) return `steps[${i}].replicas ${JSON.stringify(step.replicas ?? null)} is not a number or a percentage${NOTHING_WRITTEN}`;
+    if (!isIntOrPercent(step.replicas))
+      return `steps[${i}].replicas ${JSON.stringify(step.replicas ?? null)} is not a number or a percentage${NOTHING_WRITTEN}`;
   }
   const threshold = canary.failureThreshold;
   if (threshold !== undefined && threshold !== null && !isIntOrPercent(threshold)) {

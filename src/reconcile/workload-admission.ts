@@ -1,10 +1,11 @@
 // Kruise's workload mutating webhook for Deployments (docs/controller.md §5), as a pure function:
 // the sandbox applies it atomically with every Deployment UPDATE.
-import { Annotation, Label, type Rollout } from '../rollout/types.js';
+
 import { workloadRefOf } from '../rollout/release.js';
+import { Annotation, Label, type Rollout } from '../rollout/types.js';
 import { isControlledBy } from '../workload/deployment.js';
-import { matchesSelector } from '../workload/label-selector.js';
 import { POD_TEMPLATE_HASH_LABEL, podTemplateHash, sameTemplate } from '../workload/hash.js';
+import { matchesSelector } from '../workload/label-selector.js';
 import type { Deployment, ReplicaSet } from '../workload/types.js';
 import { readStrategyAnnotation } from './deployment-control.js';
 
@@ -31,7 +32,11 @@ function rolloutForDeployment(d: Deployment, rollouts: Rollout[]): Rollout | und
  * annotation); while in progress the Deployment stays paused with strategy Recreate, and a
  * submitted rollingUpdate is moved into the deployment-strategy annotation. Returns the object to store.
  */
-export function admitDeploymentUpdate(oldD: Deployment, newD: Deployment, ctx: { rollouts: Rollout[]; replicaSets: ReplicaSet[] }): Deployment {
+export function admitDeploymentUpdate(
+  oldD: Deployment,
+  newD: Deployment,
+  ctx: { rollouts: Rollout[]; replicaSets: ReplicaSet[] },
+): Deployment {
   const rollout = rolloutForDeployment(newD, ctx.rollouts);
   if (!rollout) return newD;
   const out = structuredClone(newD);
@@ -43,7 +48,10 @@ export function admitDeploymentUpdate(oldD: Deployment, newD: Deployment, ctx: {
       const submitted = out.spec.strategy?.rollingUpdate;
       if (submitted) {
         const saved = readStrategyAnnotation(out) ?? { rollingStyle: 'Partition', paused: false, partition: 0 };
-        out.metadata.annotations = { ...out.metadata.annotations, [Annotation.deploymentStrategy]: JSON.stringify({ ...saved, rollingUpdate: submitted }) };
+        out.metadata.annotations = {
+          ...out.metadata.annotations,
+          [Annotation.deploymentStrategy]: JSON.stringify({ ...saved, rollingUpdate: submitted }),
+        };
       }
       out.spec.strategy = { type: 'Recreate' };
     }
@@ -56,7 +64,9 @@ export function admitDeploymentUpdate(oldD: Deployment, newD: Deployment, ctx: {
   if (!templateChanged && !idChanged) return newD;
   if ((newD.spec.replicas ?? 1) <= 0) return newD;
   const owned = ctx.replicaSets.filter(
-    (rs) => (oldD.metadata.uid ? isControlledBy(rs, oldD) : false) || ((rs.metadata.ownerReferences ?? []).length === 0 && matchesSelector(rs.metadata.labels, oldD.spec.selector)),
+    (rs) =>
+      (oldD.metadata.uid ? isControlledBy(rs, oldD) : false) ||
+      ((rs.metadata.ownerReferences ?? []).length === 0 && matchesSelector(rs.metadata.labels, oldD.spec.selector)),
   );
   if (owned.length === 0) return newD;
   const stableRs = owned.find((rs) => sameTemplate(rs.spec.template, oldD.spec.template));
@@ -64,6 +74,9 @@ export function admitDeploymentUpdate(oldD: Deployment, newD: Deployment, ctx: {
 
   out.spec.paused = true;
   out.metadata.labels = { ...(out.metadata.labels ?? {}), [Label.stableRevision]: stable };
-  out.metadata.annotations = { ...(out.metadata.annotations ?? {}), [Annotation.inProgressing]: JSON.stringify({ rolloutName: rollout.metadata.name }) };
+  out.metadata.annotations = {
+    ...(out.metadata.annotations ?? {}),
+    [Annotation.inProgressing]: JSON.stringify({ rolloutName: rollout.metadata.name }),
+  };
   return out;
 }

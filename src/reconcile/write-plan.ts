@@ -42,7 +42,8 @@ export function planWrites(observed: Observed, outcome: PassOutcome): PlannedWri
     if (changed(before, pod)) writes.push({ op: 'update', resource: 'pods', object: pod });
   }
   const rollout = observed.rollout;
-  if (statusChanged(observed, status)) writes.push({ op: 'updateStatus', resource: 'rollouts', object: { ...structuredClone(rollout), status } });
+  if (statusChanged(observed, status))
+    writes.push({ op: 'updateStatus', resource: 'rollouts', object: { ...structuredClone(rollout), status } });
   if (outcome.dropFinalizer) {
     const withoutFinalizer = structuredClone(rollout);
     withoutFinalizer.metadata.finalizers = (withoutFinalizer.metadata.finalizers ?? []).filter((f) => f !== ROLLOUT_FINALIZER);

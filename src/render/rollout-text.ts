@@ -66,7 +66,12 @@ function hasStep(view: RolloutView): boolean {
 function table(rows: string[][]): string[] {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd());
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 /** The multi-line human summary of a rollout view (no trailing newline). */
@@ -114,7 +119,10 @@ export function renderRolloutText(view: RolloutView, { chalk }: RenderOptions): 
   out.push(line('Disabled', view.disabled ? 'yes' : 'no'));
   if (view.conditions.length > 0) {
     out.push('Conditions:');
-    const rows = [['TYPE', 'STATUS', 'REASON', 'MESSAGE'], ...view.conditions.map((c) => [c.type, c.status, c.reason ?? '', c.message ?? ''])];
+    const rows = [
+      ['TYPE', 'STATUS', 'REASON', 'MESSAGE'],
+      ...view.conditions.map((c) => [c.type, c.status, c.reason ?? '', c.message ?? '']),
+    ];
     for (const row of table(rows)) out.push(`  ${row}`);
   }
   return out.join('\n');

@@ -1,9 +1,10 @@
 // PURE: what `rollout approve` should write, decided from the Rollout as read.
 // StepPaused → StepReady in the sub-status (and the v1beta1 top-level mirror); nothing else changes.
+
+import { kubeTime } from '../kube/time.js';
+import { subStatusOf } from './release.js';
 import type { Rollout } from './types.js';
 import { StepState } from './types.js';
-import { subStatusOf } from './release.js';
-import { kubeTime } from '../kube/time.js';
 
 /** Preconditions the user asked for. */
 export interface ApproveGuards {
@@ -43,16 +44,26 @@ export function planApprove(ro: Rollout, guards: ApproveGuards, now: Date): Appr
 
   if (guards.rolloutId !== undefined && sub.observedRolloutID !== guards.rolloutId) {
     const seen = sub.observedRolloutID ? `"${sub.observedRolloutID}"` : 'no rollout-id';
-    return { kind: 'refuse', message: `does not allow to approve: the status belongs to ${seen}, not rollout-id "${guards.rolloutId}"`, target };
+    return {
+      kind: 'refuse',
+      message: `does not allow to approve: the status belongs to ${seen}, not rollout-id "${guards.rolloutId}"`,
+      target,
+    };
   }
 
   if (guards.step !== undefined) {
     const n = guards.step;
-    if (index === undefined) return { kind: 'refuse', message: `does not allow to approve step ${n}: the status has no current step`, target };
+    if (index === undefined)
+      return { kind: 'refuse', message: `does not allow to approve step ${n}: the status has no current step`, target };
     if (index > n || (index === n && (state === StepState.StepReady || state === StepState.Completed))) {
       return { kind: 'noop', reason: `already approved (step ${n}; the rollout is at step ${index}, ${state ?? 'no state'})`, target };
     }
-    if (index < n) return { kind: 'refuse', message: `does not allow to approve step ${n}: the rollout is at step ${index} (${state ?? 'no state'})`, target };
+    if (index < n)
+      return {
+        kind: 'refuse',
+        message: `does not allow to approve step ${n}: the rollout is at step ${index} (${state ?? 'no state'})`,
+        target,
+      };
   }
 
   if (state !== StepState.StepPaused) {
@@ -62,7 +73,11 @@ export function planApprove(ro: Rollout, guards: ApproveGuards, now: Date): Appr
   const steps = ro.spec?.strategy?.canary?.steps ?? ro.spec?.strategy?.blueGreen?.steps ?? [];
   if (index === undefined || !Number.isInteger(index) || index < 1 || index > steps.length) {
     const has = steps.length ? `the rollout has ${steps.length} step${steps.length === 1 ? '' : 's'}` : 'the rollout has no steps';
-    return { kind: 'refuse', message: `does not allow to approve: current step ${index ?? '(none)'} is out of range (${has}); check the Rollout's steps`, target };
+    return {
+      kind: 'refuse',
+      message: `does not allow to approve: current step ${index ?? '(none)'} is out of range (${has}); check the Rollout's steps`,
+      target,
+    };
   }
 
   const object = structuredClone(ro);
@@ -89,10 +104,18 @@ export function recheckAfterConflict(first: ApproveTarget, fresh: ApprovePlan): 
   if (fresh.kind === 'noop') return fresh;
   const t = fresh.target;
   if (t.stepIndex !== first.stepIndex) {
-    return { kind: 'refuse', message: `the rollout moved on to step ${t.stepIndex ?? '(none)'} while approving; nothing was written`, target: t };
+    return {
+      kind: 'refuse',
+      message: `the rollout moved on to step ${t.stepIndex ?? '(none)'} while approving; nothing was written`,
+      target: t,
+    };
   }
   if (t.rolloutId !== first.rolloutId) {
-    return { kind: 'refuse', message: `the rollout started another release (rollout-id "${t.rolloutId ?? ''}") while approving; nothing was written`, target: t };
+    return {
+      kind: 'refuse',
+      message: `the rollout started another release (rollout-id "${t.rolloutId ?? ''}") while approving; nothing was written`,
+      target: t,
+    };
   }
   return fresh;
 }

@@ -1,23 +1,23 @@
 // What a Rollout is doing, decided from the objects alone (no I/O, no clock): the facts every
 // view, watch condition and JSON output rests on (docs/controller.md §2–§14).
 import type { KubeObject } from '../kube/types.js';
+import { StatusMessage } from '../reconcile/messages.js';
+import { type BatchRounding, batchReplicas } from '../workload/partition.js';
 import type { IntOrString } from '../workload/types.js';
-import { batchReplicas, type BatchRounding } from '../workload/partition.js';
+import { isCurrentRelease, subStatusOf, workloadRefOf, workloadRolloutId } from './release.js';
 import {
   Annotation,
+  type CanaryStep,
+  type CanaryStrategy,
   ConditionType,
   Phase,
   ProgressingReason,
   RollingStyle,
-  StepState,
-  type CanaryStep,
-  type CanaryStrategy,
   type RollingStyleName,
   type Rollout,
   type RolloutCondition,
+  StepState,
 } from './types.js';
-import { isCurrentRelease, subStatusOf, workloadRefOf, workloadRolloutId } from './release.js';
-import { StatusMessage } from '../reconcile/messages.js';
 
 /** How a step waits after its batch is ready: for approval, not at all, or N seconds. */
 export type StepPause = { kind: 'manual' } | { kind: 'none' } | { kind: 'timed'; seconds: number };
@@ -135,7 +135,8 @@ export function assessRollout(ro: Rollout, workload?: KubeObject | null): Rollou
       index: i + 1,
       replicas,
       traffic: step.traffic ?? (typeof step.weight === 'number' ? `${step.weight}%` : undefined),
-      planned: workloadReplicas === undefined ? undefined : plannedOf(replicas, workloadReplicas, partitionDeployment ? 'partition' : 'plain'),
+      planned:
+        workloadReplicas === undefined ? undefined : plannedOf(replicas, workloadReplicas, partitionDeployment ? 'partition' : 'plain'),
       pause: pauseOf({ ...step, replicas }, i + 1, rawSteps.length, style),
     };
   });
@@ -159,7 +160,9 @@ export function assessRollout(ro: Rollout, workload?: KubeObject | null): Rollou
   const paused = ro.spec?.strategy?.paused === true || progressing?.reason === ProgressingReason.Paused;
 
   const cancelled =
-    (progressing?.status === 'False' && progressing.reason === ProgressingReason.Completed && progressing.message === StatusMessage.canceled) ||
+    (progressing?.status === 'False' &&
+      progressing.reason === ProgressingReason.Completed &&
+      progressing.message === StatusMessage.canceled) ||
     succeeded?.status === 'False';
 
   const waitingForApproval =

@@ -1,6 +1,7 @@
 // PURE: what `rollout pause` / `rollout resume` should write (spec.strategy.paused), decided from the Rollout as read.
-import type { Rollout } from './types.js';
+
 import { isV1alpha1 } from './approve.js';
+import type { Rollout } from './types.js';
 
 /** Write this object, or not allowed (exit 1, as upstream). */
 export type PausePlan = { kind: 'write'; object: Rollout } | { kind: 'refuse'; message: string };
@@ -8,7 +9,8 @@ export type PausePlan = { kind: 'write'; object: Rollout } | { kind: 'refuse'; m
 /** Plans `pause`: set spec.strategy.paused; already paused is refused (`is already paused`). */
 export function planPause(ro: Rollout): PausePlan {
   if (isV1alpha1(ro)) return { kind: 'refuse', message: 'pausing is not supported' };
-  if (!ro.spec || typeof ro.spec !== 'object') return { kind: 'refuse', message: 'has no spec.strategy to pause; check the Rollout object' };
+  if (!ro.spec || typeof ro.spec !== 'object')
+    return { kind: 'refuse', message: 'has no spec.strategy to pause; check the Rollout object' };
   if (ro.spec?.strategy?.paused === true) return { kind: 'refuse', message: 'is already paused' };
   const object = structuredClone(ro);
   object.spec.strategy = { ...(object.spec.strategy ?? {}), paused: true };

@@ -1,6 +1,7 @@
 // "Which release does this status belong to?" — the guide's rollout-id mechanism, kept pure.
-import type { KubeObject } from '../kube/types.js';
+
 import type { ResourceRef } from '../kube/resources.js';
+import type { KubeObject } from '../kube/types.js';
 import { Annotation, Label, type Rollout, type StepStatus, type WorkloadRef } from './types.js';
 
 /** The workload's rollout-id: label `rollouts.kruise.io/rollout-id`, else the annotation (upstream reads both). */

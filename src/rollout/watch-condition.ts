@@ -5,7 +5,7 @@ import type { KubeObject } from '../kube/types.js';
 import { canonicalJson, podTemplateHash } from '../workload/hash.js';
 import { assessRollout, type RolloutAssessment } from './assess.js';
 import { workloadRolloutId } from './release.js';
-import { Phase, ProgressingReason, StepState, type Rollout } from './types.js';
+import { Phase, ProgressingReason, type Rollout, StepState } from './types.js';
 
 /** The condition `rollout watch` waits for. */
 export type WatchUntil = 'completed' | 'paused' | 'ready';
@@ -42,7 +42,12 @@ function templateKey(workload: KubeObject): string | undefined {
 }
 
 /** Records what identifies the awaited release on first sight; later calls keep it. */
-function remember(memory: WatchMemory, workload: KubeObject | null, a: RolloutAssessment | undefined, target: string | undefined): WatchMemory {
+function remember(
+  memory: WatchMemory,
+  workload: KubeObject | null,
+  a: RolloutAssessment | undefined,
+  target: string | undefined,
+): WatchMemory {
   const next: WatchMemory = { ...memory };
   if (workload && !next.baseline) {
     const id = workloadRolloutId(workload);
@@ -70,7 +75,9 @@ function supersededReason(workload: KubeObject, a: RolloutAssessment, memory: Wa
   if (!base) return undefined;
   if (base.rolloutId !== undefined || id !== undefined) {
     // With a rollout-id the id alone names the release (the Kruise webhook ignores template edits then).
-    return base.rolloutId !== id ? `superseded by a newer release (workload rollout-id ${id ?? '<none>'}, was ${base.rolloutId ?? '<none>'})` : undefined;
+    return base.rolloutId !== id
+      ? `superseded by a newer release (workload rollout-id ${id ?? '<none>'}, was ${base.rolloutId ?? '<none>'})`
+      : undefined;
   }
   const now = templateKey(workload);
   if (base.template === undefined || now === undefined || now === base.template) return undefined;
@@ -130,9 +137,11 @@ export function evaluateWatch(ro: Rollout | null, workload: KubeObject | null, o
     case 'paused': {
       if (step !== undefined) {
         const planned = a.steps[step - 1];
-        if (planned && planned.pause.kind !== 'manual') return result('cannot-hold', `step ${step} does not wait for approval (pause: ${planned.pause.kind})`);
+        if (planned && planned.pause.kind !== 'manual')
+          return result('cannot-hold', `step ${step} does not wait for approval (pause: ${planned.pause.kind})`);
       }
-      if (a.phase === Phase.Healthy && state === StepState.Completed) return result('cannot-hold', `the release completed without pausing${stepLabel(step)}`);
+      if (a.phase === Phase.Healthy && state === StepState.Completed)
+        return result('cannot-hold', `the release completed without pausing${stepLabel(step)}`);
       if (index === undefined) return result('waiting', 'no step yet');
       if (step !== undefined && index > step) return result('cannot-hold', `the release moved past step ${step}`);
       if (a.waitingForApproval && (step === undefined || index === step)) return result('holds', `step ${index} is waiting for approval`);

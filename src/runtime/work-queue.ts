@@ -3,7 +3,7 @@
 // while it runs queues it again for after); the reconcile answers "look again after N ms" or
 // throws (looked at again after errorRequeueMs). Level-based: a key says what to look at, not
 // what changed. Time and timers come from an injected Clock.
-import { systemClock, type CancelTimer, type Clock } from './clock.js';
+import { type CancelTimer, type Clock, systemClock } from './clock.js';
 
 /** How a queue works its keys. */
 interface WorkQueueOptions {

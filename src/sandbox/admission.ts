@@ -1,6 +1,6 @@
 // Kruise's Rollout validating webhook (pkg/webhook/rollout/validating), as pure rules with the
 // exact upstream messages (docs/controller.md §3). The server wraps the message in a 422 Status.
-import { Phase, type CanaryStep, type CanaryStrategy, type Rollout, type TrafficRoutingRef, type WorkloadRef } from '../rollout/types.js';
+import { type CanaryStep, type CanaryStrategy, Phase, type Rollout, type TrafficRoutingRef, type WorkloadRef } from '../rollout/types.js';
 import { canonicalJson } from '../workload/hash.js';
 import type { IntOrString } from '../workload/types.js';
 import { rolloutToStorage } from './convert.js';
@@ -150,8 +150,10 @@ function validateUpdate(old: Rollout, ro: Rollout): string | undefined {
   const phase = old.status?.phase;
   // Only a release in flight pins the plan's shape; step contents and spec.strategy.paused stay editable.
   if (phase !== Phase.Progressing && phase !== Phase.Terminating) return undefined;
-  if (canonicalJson(old.spec?.workloadRef ?? null) !== canonicalJson(ro.spec?.workloadRef ?? null)) return "Rollout 'ObjectRef' field is immutable";
-  if (canonicalJson(trafficRoutingsOf(old)) !== canonicalJson(trafficRoutingsOf(ro))) return "Rollout 'Strategy.Canary|BlueGreen.TrafficRoutings' field is immutable";
+  if (canonicalJson(old.spec?.workloadRef ?? null) !== canonicalJson(ro.spec?.workloadRef ?? null))
+    return "Rollout 'ObjectRef' field is immutable";
+  if (canonicalJson(trafficRoutingsOf(old)) !== canonicalJson(trafficRoutingsOf(ro)))
+    return "Rollout 'Strategy.Canary|BlueGreen.TrafficRoutings' field is immutable";
   if (styleOf(old) !== styleOf(ro)) return 'Rollout style and enableExtraWorkloadForCanary are immutable';
   if (stepsOf(old).length !== stepsOf(ro).length) return 'Amount of Rollout steps are immutable';
   return undefined;

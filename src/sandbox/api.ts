@@ -2,17 +2,17 @@
 // subresources (status, scale) and patches. Synchronous, so each write is atomic.
 import type { KubeList, KubeObject } from '../kube/types.js';
 import type { Rollout } from '../rollout/types.js';
-import type { Deployment, LabelSelector, ReplicaSet } from '../workload/types.js';
 import { formatLabelSelector } from '../workload/label-selector.js';
+import type { Deployment, LabelSelector, ReplicaSet } from '../workload/types.js';
 import { validateRollout } from './admission.js';
 import { rolloutFromStorage, rolloutToStorage } from './convert.js';
-import { StatusError, badRequest, notFound, statusFailure } from './errors.js';
+import { badRequest, notFound, StatusError, statusFailure } from './errors.js';
 import { applyPatch, PatchError, type PatchType } from './patch.js';
 import { apiVersionOf, type SandboxResource } from './resources.js';
 import type { ObjectFilter } from './selectors.js';
 import type { DeleteOptions, SandboxStore } from './store.js';
 import type { WorkloadAdmission } from './types.js';
-import { applyDefaults, checkBody, validateObject, type RequestTarget } from './validation.js';
+import { applyDefaults, checkBody, type RequestTarget, validateObject } from './validation.js';
 
 /** A request's object address: resource, version asked for, namespace, name, subresource. */
 export interface Target extends RequestTarget {
@@ -131,7 +131,9 @@ export class SandboxApi {
   }
 
   private admitRollout(obj: Rollout, old: Rollout | undefined): void {
-    const others = this.store.list<Rollout>('rollouts', { namespace: obj.metadata.namespace }).filter((o) => o.metadata.name !== obj.metadata.name);
+    const others = this.store
+      .list<Rollout>('rollouts', { namespace: obj.metadata.namespace })
+      .filter((o) => o.metadata.name !== obj.metadata.name);
     let message: string | undefined;
     try {
       message = validateRollout(obj, old, others);
@@ -153,16 +155,24 @@ export class SandboxApi {
   private updateScale(t: Target, body: unknown): unknown {
     const r = t.resource;
     const cur = this.current(t);
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('the object provided is unrecognized (must be of type Scale)');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw badRequest('the object provided is unrecognized (must be of type Scale)');
     const scale = body as { kind?: string; metadata?: { resourceVersion?: string; name?: string }; spec?: { replicas?: unknown } };
     if (scale.kind !== undefined && scale.kind !== 'Scale') throw badRequest(`${scale.kind} in version "v1" cannot be handled as a Scale`);
     if (scale.metadata?.name && scale.metadata.name !== t.name) {
       throw badRequest(`the name of the object (${scale.metadata.name}) does not match the name on the URL (${t.name})`);
     }
     const replicas = scale.spec?.replicas ?? 0;
-    if (typeof replicas !== 'number' || !Number.isInteger(replicas)) throw badRequest('Scale in version "v1" cannot be handled as a Scale: spec.replicas must be an integer');
+    if (typeof replicas !== 'number' || !Number.isInteger(replicas))
+      throw badRequest('Scale in version "v1" cannot be handled as a Scale: spec.replicas must be an integer');
     if (replicas < 0) {
-      throw new StatusError(statusFailure(422, `Scale.autoscaling "${t.name}" is invalid: spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`, 'Invalid'));
+      throw new StatusError(
+        statusFailure(
+          422,
+          `Scale.autoscaling "${t.name}" is invalid: spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`,
+          'Invalid',
+        ),
+      );
     }
     const next = {
       ...cur,

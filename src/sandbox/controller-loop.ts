@@ -5,12 +5,12 @@ import type { KubeObject } from '../kube/types.js';
 import type { Clock } from '../runtime/clock.js';
 import { WorkQueue } from '../runtime/work-queue.js';
 import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
+import type { SandboxApi } from './api.js';
 import { reconcileDeployment } from './controllers/deployment.js';
 import { reconcilePod } from './controllers/pod.js';
 import { reconcileReplicaSet } from './controllers/replicaset.js';
 import type { ControllerAction, ControllerResult } from './controllers/types.js';
 import { StatusError } from './errors.js';
-import type { SandboxApi } from './api.js';
 import { randomSuffix, type SandboxStore, type StoreEvent } from './store.js';
 
 type Kind = 'deployments' | 'replicasets' | 'pods';
@@ -86,11 +86,15 @@ export class BuiltinControllers {
     let result: ControllerResult;
     if (kind === 'deployments') {
       const d = structuredClone(obj) as Deployment;
-      const owned = this.store.dependentsOf<ReplicaSet>(d.metadata.uid!, 'replicasets').filter((rs) => (rs.metadata.ownerReferences ?? []).some((o) => isController(o, d.metadata.uid)));
+      const owned = this.store
+        .dependentsOf<ReplicaSet>(d.metadata.uid!, 'replicasets')
+        .filter((rs) => (rs.metadata.ownerReferences ?? []).some((o) => isController(o, d.metadata.uid)));
       result = reconcileDeployment(d, structuredClone(owned), now);
     } else if (kind === 'replicasets') {
       const rs = structuredClone(obj) as ReplicaSet;
-      const owned = this.store.dependentsOf<Pod>(rs.metadata.uid!, 'pods').filter((p) => (p.metadata.ownerReferences ?? []).some((o) => isController(o, rs.metadata.uid)));
+      const owned = this.store
+        .dependentsOf<Pod>(rs.metadata.uid!, 'pods')
+        .filter((p) => (p.metadata.ownerReferences ?? []).some((o) => isController(o, rs.metadata.uid)));
       result = reconcileReplicaSet(rs, structuredClone(owned), now, () => randomSuffix());
     } else {
       result = reconcilePod(structuredClone(obj) as Pod, now, this.opts.podReadyDelayMs);

@@ -36,7 +36,11 @@ function clone<T>(v: T): T {
 }
 
 function versionOf(obj: KubeObject): string {
-  return String(obj.apiVersion ?? '').split('/').pop() ?? '';
+  return (
+    String(obj.apiVersion ?? '')
+      .split('/')
+      .pop() ?? ''
+  );
 }
 
 /** A Rollout in the storage version: v1alpha1 or v1beta1 in, v1beta1 out. */
@@ -83,7 +87,11 @@ export function rolloutToStorage(obj: KubeObject): Rollout {
     const mirror = stash.mirror;
     if (status.canaryStatus) {
       const cs = status.canaryStatus;
-      if (mirror?.currentStepState === 'BeforeStepUpgrade' && cs.currentStepState === 'StepUpgrade' && cs.currentStepIndex === mirror.currentStepIndex) {
+      if (
+        mirror?.currentStepState === 'BeforeStepUpgrade' &&
+        cs.currentStepState === 'StepUpgrade' &&
+        cs.currentStepIndex === mirror.currentStepIndex
+      ) {
         // The client wrote back the state it read: restore what v1alpha1 could not say.
         status.canaryStatus = { ...cs, currentStepState: 'BeforeStepUpgrade' };
       }

@@ -1,7 +1,8 @@
 // API errors as metav1.Status objects, with Kubernetes' reasons and wording.
+
+import { reasonForCode } from '../kube/errors.js';
 import type { StatusObject } from '../kube/types.js';
 import { qualifiedKind, qualifiedName, type SandboxResource } from './resources.js';
-import { reasonForCode } from '../kube/errors.js';
 
 /** A request the sandbox refuses: the HTTP layer answers with this Status body and code. */
 export class StatusError extends Error {
@@ -79,7 +80,9 @@ export function routeNotFound(): StatusError {
 
 /** 405 MethodNotAllowed. */
 export function methodNotAllowed(method: string): StatusError {
-  return new StatusError(statusFailure(405, `the server does not allow this method on the requested resource (${method})`, 'MethodNotAllowed', {}));
+  return new StatusError(
+    statusFailure(405, `the server does not allow this method on the requested resource (${method})`, 'MethodNotAllowed', {}),
+  );
 }
 
 /** 410 Gone for a watch from a resourceVersion older than the history. */

@@ -126,7 +126,9 @@ function jsonPatch(doc: Json, patch: Json): Json {
 
 function describeJsonPatchError(e: { message?: string; operation?: { op?: string; path?: string } }): string {
   // fast-json-patch messages carry a multi-line dump of the operation and tree: keep the first line.
-  const first = String(e.message ?? 'error').split('\n')[0]!.trim();
+  const first = String(e.message ?? 'error')
+    .split('\n')[0]!
+    .trim();
   const op = e.operation?.op ? ` (op "${e.operation.op}" at "${e.operation.path ?? ''}")` : '';
   return `${first}${op}`;
 }
@@ -154,7 +156,8 @@ function listStrategy(path: string[]): ListStrategy {
     case 'schedulingGates':
       return { kind: 'mergeKey', key: 'name' };
     case 'ports':
-      if (parent === 'containers' || parent === 'initContainers' || parent === 'ephemeralContainers') return { kind: 'mergeKey', key: 'containerPort' };
+      if (parent === 'containers' || parent === 'initContainers' || parent === 'ephemeralContainers')
+        return { kind: 'mergeKey', key: 'containerPort' };
       if (parent === 'spec') return { kind: 'mergeKey', key: 'port' }; // Service
       return REPLACE;
     case 'volumeMounts':
@@ -252,7 +255,9 @@ function mergeMap(original: JsonMap, patch: JsonMap, path: string[]): JsonMap | 
 function mergeList(original: Json[], patch: Json[], path: string[]): Json[] {
   const strategy = listStrategy(path);
   if (strategy.kind === 'replace') {
-    return patch.filter((item) => !(isObject(item) && item[PATCH_DIRECTIVE] !== undefined && Object.keys(item).length === 1)).map((item) => stripDirectives(item, path));
+    return patch
+      .filter((item) => !(isObject(item) && item[PATCH_DIRECTIVE] !== undefined && Object.keys(item).length === 1))
+      .map((item) => stripDirectives(item, path));
   }
   if (strategy.kind === 'primitiveSet') {
     if (patch.some((item) => isObject(item) && item[PATCH_DIRECTIVE] === 'replace')) {
@@ -265,14 +270,15 @@ function mergeList(original: Json[], patch: Json[], path: string[]): Json[] {
   const { key } = strategy;
   // `{"$patch": "replace"}` as a list element: the rest of the patch list replaces the original.
   if (patch.some((item) => isObject(item) && item[PATCH_DIRECTIVE] === 'replace')) {
-    return patch
-      .filter((item) => !(isObject(item) && item[PATCH_DIRECTIVE] === 'replace'))
-      .map((item) => stripDirectives(item, path));
+    return patch.filter((item) => !(isObject(item) && item[PATCH_DIRECTIVE] === 'replace')).map((item) => stripDirectives(item, path));
   }
   let out: Json[] = [...original];
   for (const item of patch) {
     if (!isObject(item)) {
-      throw new PatchError(`strategic merge patch: the list ${path.join('.')} is merged by "${key}" and cannot hold ${JSON.stringify(item)}`, 422);
+      throw new PatchError(
+        `strategic merge patch: the list ${path.join('.')} is merged by "${key}" and cannot hold ${JSON.stringify(item)}`,
+        422,
+      );
     }
     if (!(key in item)) {
       throw new PatchError(`map: ${JSON.stringify(item)} does not contain declared merge key: ${key}`, 422);
@@ -309,7 +315,9 @@ function applyElementOrder(list: Json[], order: Json[], strategy: ListStrategy):
 /** A patch value with its directives removed, for values that do not merge into anything. */
 function stripDirectives(value: Json, path: string[]): Json {
   if (Array.isArray(value)) {
-    return value.filter((item) => !(isObject(item) && item[PATCH_DIRECTIVE] !== undefined && Object.keys(item).length === 1)).map((item) => stripDirectives(item, path));
+    return value
+      .filter((item) => !(isObject(item) && item[PATCH_DIRECTIVE] !== undefined && Object.keys(item).length === 1))
+      .map((item) => stripDirectives(item, path));
   }
   if (!isObject(value)) return value;
   const out: JsonMap = {};

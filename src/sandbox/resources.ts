@@ -21,13 +21,86 @@ export interface SandboxResource {
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 export const SANDBOX_RESOURCES: readonly SandboxResource[] = [
-  { plural: 'namespaces', group: '', versions: ['v1'], kind: 'Namespace', singular: 'namespace', namespaced: false, shortNames: ['ns'], subresources: ['status'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] },
-  { plural: 'pods', group: '', versions: ['v1'], kind: 'Pod', singular: 'pod', namespaced: true, shortNames: ['po'], categories: ['all'], subresources: ['status'], verbs: ALL_VERBS },
-  { plural: 'events', group: '', versions: ['v1'], kind: 'Event', singular: 'event', namespaced: true, shortNames: ['ev'], subresources: [], verbs: ALL_VERBS },
-  { plural: 'deployments', group: 'apps', versions: ['v1'], kind: 'Deployment', singular: 'deployment', namespaced: true, shortNames: ['deploy'], categories: ['all'], subresources: ['status', 'scale'], verbs: ALL_VERBS },
-  { plural: 'replicasets', group: 'apps', versions: ['v1'], kind: 'ReplicaSet', singular: 'replicaset', namespaced: true, shortNames: ['rs'], categories: ['all'], subresources: ['status', 'scale'], verbs: ALL_VERBS },
-  { plural: 'rollouts', group: 'rollouts.kruise.io', versions: ['v1beta1', 'v1alpha1'], kind: 'Rollout', singular: 'rollout', namespaced: true, shortNames: ['ro'], subresources: ['status'], verbs: ALL_VERBS },
-  { plural: 'customresourcedefinitions', group: 'apiextensions.k8s.io', versions: ['v1'], kind: 'CustomResourceDefinition', singular: 'customresourcedefinition', namespaced: false, shortNames: ['crd', 'crds'], subresources: ['status'], verbs: ALL_VERBS },
+  {
+    plural: 'namespaces',
+    group: '',
+    versions: ['v1'],
+    kind: 'Namespace',
+    singular: 'namespace',
+    namespaced: false,
+    shortNames: ['ns'],
+    subresources: ['status'],
+    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+  },
+  {
+    plural: 'pods',
+    group: '',
+    versions: ['v1'],
+    kind: 'Pod',
+    singular: 'pod',
+    namespaced: true,
+    shortNames: ['po'],
+    categories: ['all'],
+    subresources: ['status'],
+    verbs: ALL_VERBS,
+  },
+  {
+    plural: 'events',
+    group: '',
+    versions: ['v1'],
+    kind: 'Event',
+    singular: 'event',
+    namespaced: true,
+    shortNames: ['ev'],
+    subresources: [],
+    verbs: ALL_VERBS,
+  },
+  {
+    plural: 'deployments',
+    group: 'apps',
+    versions: ['v1'],
+    kind: 'Deployment',
+    singular: 'deployment',
+    namespaced: true,
+    shortNames: ['deploy'],
+    categories: ['all'],
+    subresources: ['status', 'scale'],
+    verbs: ALL_VERBS,
+  },
+  {
+    plural: 'replicasets',
+    group: 'apps',
+    versions: ['v1'],
+    kind: 'ReplicaSet',
+    singular: 'replicaset',
+    namespaced: true,
+    shortNames: ['rs'],
+    categories: ['all'],
+    subresources: ['status', 'scale'],
+    verbs: ALL_VERBS,
+  },
+  {
+    plural: 'rollouts',
+    group: 'rollouts.kruise.io',
+    versions: ['v1beta1', 'v1alpha1'],
+    kind: 'Rollout',
+    singular: 'rollout',
+    namespaced: true,
+    shortNames: ['ro'],
+    subresources: ['status'],
+    verbs: ALL_VERBS,
+  },
+  {
+    plural: 'customresourcedefinitions',
+    group: 'apiextensions.k8s.io',
+    versions: ['v1'],
+    kind: 'CustomResourceDefinition',
+    singular: 'customresourcedefinition',
+    namespaced: false,
+    shortNames: ['crd', 'crds'],
+    subresources: ['status'],
+    verbs: ALL_VERBS,
+  },
 ];
 
 const BY_PATH = new Map<string, SandboxResource>();
@@ -122,10 +195,24 @@ export function apiResourceListDoc(group: string, version: string): unknown | un
     });
     for (const sub of r.subresources) {
       if (sub === 'status') {
-        resources.push({ name: `${r.plural}/status`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: ['get', 'patch', 'update'] });
+        resources.push({
+          name: `${r.plural}/status`,
+          singularName: '',
+          namespaced: r.namespaced,
+          kind: r.kind,
+          verbs: ['get', 'patch', 'update'],
+        });
       } else {
         // The scale client (kubectl scale) finds the Scale kind through these fields.
-        resources.push({ name: `${r.plural}/scale`, singularName: '', namespaced: r.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] });
+        resources.push({
+          name: `${r.plural}/scale`,
+          singularName: '',
+          namespaced: r.namespaced,
+          group: 'autoscaling',
+          version: 'v1',
+          kind: 'Scale',
+          verbs: ['get', 'patch', 'update'],
+        });
       }
     }
   }

@@ -2,16 +2,16 @@
 // API, and format JSON answers and Status errors. Every handler is wrapped: nothing crashes.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
+import type { KubeObject } from '../kube/types.js';
 import type { SandboxApi, Target } from './api.js';
-import { StatusError, badRequest, methodNotAllowed, routeNotFound, statusFailure } from './errors.js';
+import { badRequest, methodNotAllowed, routeNotFound, StatusError, statusFailure } from './errors.js';
+import { OPENAPI_V2_PROTOBUF, openApiV2Json, openApiV2Protobuf } from './openapi.js';
 import type { PatchType } from './patch.js';
 import { apiGroupDoc, apiGroupListDoc, apiResourceListDoc, apiVersionsDoc, findResource, versionDoc } from './resources.js';
-import { parseFieldSelector, parseLabelSelector, SelectorError, type ObjectFilter } from './selectors.js';
+import { type ObjectFilter, parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.js';
 import type { DeleteOptions } from './store.js';
-import { OPENAPI_V2_PROTOBUF, openApiV2Json, openApiV2Protobuf } from './openapi.js';
-import { toTable, wantedTable, type IncludeObject } from './table.js';
+import { type IncludeObject, toTable, wantedTable } from './table.js';
 import { serveWatch, type WatchRegistry } from './watch.js';
-import type { KubeObject } from '../kube/types.js';
 
 const MAX_BODY = 16 * 1024 * 1024;
 
@@ -199,14 +199,22 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, u
         const filter = filterOf(route, q);
         if (isWatch(q)) {
           const timeout = Number(q.get('timeoutSeconds') ?? 0);
-          serveWatch(req, res, api, route, filter, {
-            resourceVersion: q.get('resourceVersion') ?? undefined,
-            timeoutSeconds: Number.isFinite(timeout) ? timeout : 0,
-            sendInitialEvents: q.get('sendInitialEvents') === 'true',
-            present: tableVersion ? (o) => asTable([o]) : undefined,
-            // Watchers asking for the same Table version share each event's serialised line.
-            presentKey: tableVersion ? `table:${tableVersion}` : undefined,
-          }, ctx.watches);
+          serveWatch(
+            req,
+            res,
+            api,
+            route,
+            filter,
+            {
+              resourceVersion: q.get('resourceVersion') ?? undefined,
+              timeoutSeconds: Number.isFinite(timeout) ? timeout : 0,
+              sendInitialEvents: q.get('sendInitialEvents') === 'true',
+              present: tableVersion ? (o) => asTable([o]) : undefined,
+              // Watchers asking for the same Table version share each event's serialised line.
+              presentKey: tableVersion ? `table:${tableVersion}` : undefined,
+            },
+            ctx.watches,
+          );
           return;
         }
         const list = api.list(route, filter);
@@ -215,12 +223,20 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, u
       case 'POST': {
         if (route.resource.namespaced && route.namespace === undefined) throw methodNotAllowed(method);
         const body = decodeBody(await readBody(req), req.headers['content-type']);
-        return sendJson(res, 201, write(() => api.create(route, body)));
+        return sendJson(
+          res,
+          201,
+          write(() => api.create(route, body)),
+        );
       }
       case 'DELETE': {
         const text = await readBody(req);
         const body = text.trim() ? decodeBody(text, req.headers['content-type']) : undefined;
-        return sendJson(res, 200, write(() => api.deleteCollection(route, filterOf(route, q), deleteOptions(q, body))));
+        return sendJson(
+          res,
+          200,
+          write(() => api.deleteCollection(route, filterOf(route, q), deleteOptions(q, body))),
+        );
       }
       default:
         throw methodNotAllowed(method);
@@ -234,13 +250,21 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, u
     }
     case 'PUT': {
       const body = decodeBody(await readBody(req), req.headers['content-type']);
-      return sendJson(res, 200, write(() => api.update(route, body)));
+      return sendJson(
+        res,
+        200,
+        write(() => api.update(route, body)),
+      );
     }
     case 'PATCH': {
       const type = mediaType(req.headers['content-type']);
       if (type === 'application/apply-patch+yaml') {
         throw new StatusError(
-          statusFailure(415, 'server-side apply is not supported by this sandbox; use kubectl apply --server-side=false (client-side apply) or kubectl create/patch', 'UnsupportedMediaType'),
+          statusFailure(
+            415,
+            'server-side apply is not supported by this sandbox; use kubectl apply --server-side=false (client-side apply) or kubectl create/patch',
+            'UnsupportedMediaType',
+          ),
         );
       }
       const patchType = PATCH_TYPES[type];
@@ -254,13 +278,21 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, u
         );
       }
       const patch = decodeBody(await readBody(req), 'application/json');
-      return sendJson(res, 200, write(() => api.patch(route, patch, patchType)));
+      return sendJson(
+        res,
+        200,
+        write(() => api.patch(route, patch, patchType)),
+      );
     }
     case 'DELETE': {
       if (route.subresource) throw methodNotAllowed(method);
       const text = await readBody(req);
       const body = text.trim() ? decodeBody(text, req.headers['content-type']) : undefined;
-      return sendJson(res, 200, write(() => api.delete(route, deleteOptions(q, body))));
+      return sendJson(
+        res,
+        200,
+        write(() => api.delete(route, deleteOptions(q, body))),
+      );
     }
     default:
       throw methodNotAllowed(method);

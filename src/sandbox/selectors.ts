@@ -1,6 +1,6 @@
 // Label and field selectors as the API server parses them from ?labelSelector= / ?fieldSelector=.
 import type { KubeObject } from '../kube/types.js';
-import { matchesLabels, type LabelRequirement } from '../workload/label-selector.js';
+import { type LabelRequirement, matchesLabels } from '../workload/label-selector.js';
 
 /** A parsed field selector term: a dotted path compared with = or !=. */
 export interface FieldRequirement {

@@ -4,13 +4,13 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { KubeObject } from '../kube/types.js';
-import { systemClock, type Clock } from '../runtime/clock.js';
+import { type Clock, systemClock } from '../runtime/clock.js';
 import { SandboxApi } from './api.js';
 import { BuiltinControllers } from './controller-loop.js';
 import { loadCrds } from './crds.js';
 import { StatusError, statusFailure } from './errors.js';
 import { Faults, type StatusFault, type TransportFault } from './faults.js';
-import { openJournal, type Journal } from './persistence.js';
+import { type Journal, openJournal } from './persistence.js';
 import { handleRequest, sendJson } from './routes.js';
 import { SandboxStore } from './store.js';
 import type { SandboxController, WorkloadAdmission } from './types.js';
@@ -75,11 +75,17 @@ const DEFAULT_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-
 async function seed(store: SandboxStore): Promise<void> {
   for (const name of DEFAULT_NAMESPACES) {
     if (!store.get('namespaces', undefined, name)) {
-      store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } }, spec: { finalizers: ['kubernetes'] } });
+      store.create('namespaces', {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name, labels: { 'kubernetes.io/metadata.name': name } },
+        spec: { finalizers: ['kubernetes'] },
+      });
     }
   }
   for (const crd of await loadCrds()) {
-    if (!store.get('customresourcedefinitions', undefined, crd.metadata.name!)) store.create('customresourcedefinitions', crd as KubeObject);
+    if (!store.get('customresourcedefinitions', undefined, crd.metadata.name!))
+      store.create('customresourcedefinitions', crd as KubeObject);
   }
 }
 
@@ -88,7 +94,12 @@ function respondStatusFault(res: ServerResponse, f: StatusFault): void {
   if (f.retryAfterSeconds !== undefined) headers['Retry-After'] = String(f.retryAfterSeconds);
   const body =
     f.body ??
-    statusFailure(f.status, f.message ?? `injected fault: ${f.status}`, undefined, f.retryAfterSeconds !== undefined ? { retryAfterSeconds: f.retryAfterSeconds } : undefined);
+    statusFailure(
+      f.status,
+      f.message ?? `injected fault: ${f.status}`,
+      undefined,
+      f.retryAfterSeconds !== undefined ? { retryAfterSeconds: f.retryAfterSeconds } : undefined,
+    );
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   res.writeHead(f.status, headers);
   res.end(text);
@@ -112,7 +123,9 @@ function respondTransportFault(req: IncomingMessage, res: ServerResponse, f: Tra
       const headers: Record<string, string> = { 'Content-Type': 'text/html' };
       if (f.retryAfterSeconds !== undefined) headers['Retry-After'] = String(f.retryAfterSeconds);
       res.writeHead(502, headers);
-      res.end('<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n');
+      res.end(
+        '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n',
+      );
       return;
     }
   }
@@ -191,7 +204,10 @@ export async function createSandbox(opts: SandboxOptions = {}): Promise<Sandbox>
   const url = `${opts.tls ? 'https' : 'http'}://${host}:${port}`;
 
   const clock = opts.clock ?? systemClock;
-  const builtins = opts.builtinControllers === false ? undefined : new BuiltinControllers(api, { now, clock, podReadyDelayMs: opts.podReadyDelayMs ?? 500 });
+  const builtins =
+    opts.builtinControllers === false
+      ? undefined
+      : new BuiltinControllers(api, { now, clock, podReadyDelayMs: opts.podReadyDelayMs ?? 500 });
   builtins?.start();
   const controllers = opts.controllers ?? [];
   for (const c of controllers) c.start({ url, store, now, clock });

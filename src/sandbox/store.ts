@@ -2,8 +2,8 @@
 // a bounded event history for watch resumption, an owner index for garbage collection, and
 // synchronous listeners (watches, controllers, the journal). No HTTP here.
 import { randomUUID } from 'node:crypto';
-import type { KubeObject } from '../kube/types.js';
 import { kubeTime } from '../kube/time.js';
+import type { KubeObject } from '../kube/types.js';
 import { canonicalJson, SAFE_ALPHABET } from '../workload/hash.js';
 import { alreadyExists, conflict, notFound } from './errors.js';
 import { resourceByPlural } from './resources.js';
@@ -234,7 +234,12 @@ export class SandboxStore {
       if (cur.metadata.deletionTimestamp) return cur as T;
       const marked: KubeObject = {
         ...cur,
-        metadata: { ...cur.metadata, deletionTimestamp: kubeTime(this.now()), deletionGracePeriodSeconds: 0, generation: (cur.metadata.generation ?? 0) + 1 },
+        metadata: {
+          ...cur.metadata,
+          deletionTimestamp: kubeTime(this.now()),
+          deletionGracePeriodSeconds: 0,
+          generation: (cur.metadata.generation ?? 0) + 1,
+        },
       };
       return this.commit({ type: 'MODIFIED', resource, object: marked, old: cur }) as T;
     }

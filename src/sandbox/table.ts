@@ -2,9 +2,9 @@
 // its columns. Built-in kinds get kubectl's usual columns; custom resources get the CRD's
 // additionalPrinterColumns. Pure: time comes in as a value.
 import type { KubeObject } from '../kube/types.js';
-import type { SandboxResource } from './resources.js';
-import type { LabelSelector } from '../workload/types.js';
 import { formatLabelSelector } from '../workload/label-selector.js';
+import type { LabelSelector } from '../workload/types.js';
+import type { SandboxResource } from './resources.js';
 
 /** A column of a Table. */
 export interface TableColumn {
@@ -47,7 +47,13 @@ export function humanDuration(ms: number): string {
   return `${years}y`;
 }
 
-const col = (name: string, type: TableColumn['type'] = 'string', priority = 0, format = ''): TableColumn => ({ name, type, format, description: name, priority });
+const col = (name: string, type: TableColumn['type'] = 'string', priority = 0, format = ''): TableColumn => ({
+  name,
+  type,
+  format,
+  description: name,
+  priority,
+});
 const NAME = col('Name', 'string', 0, 'name');
 
 function age(obj: KubeObject, now: Date): string {
@@ -77,28 +83,54 @@ function podReady(pod: KubeObject): string {
 /** Columns and cells of the built-in kinds. */
 const BUILTIN: Record<string, { columns: TableColumn[]; cells: (o: KubeObject, now: Date) => unknown[] }> = {
   Deployment: {
-    columns: [NAME, col('Ready'), col('Up-to-date', 'integer'), col('Available', 'integer'), col('Age'), col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)],
+    columns: [
+      NAME,
+      col('Ready'),
+      col('Up-to-date', 'integer'),
+      col('Available', 'integer'),
+      col('Age'),
+      col('Containers', 'string', 1),
+      col('Images', 'string', 1),
+      col('Selector', 'string', 1),
+    ],
     cells: (o, now) => [
       o.metadata.name,
       `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}`,
       o.status?.updatedReplicas ?? 0,
       o.status?.availableReplicas ?? 0,
       age(o, now),
-      containers(o).map((c) => c.name).join(','),
-      containers(o).map((c) => c.image ?? '').join(','),
+      containers(o)
+        .map((c) => c.name)
+        .join(','),
+      containers(o)
+        .map((c) => c.image ?? '')
+        .join(','),
       selectorText(o.spec?.selector),
     ],
   },
   ReplicaSet: {
-    columns: [NAME, col('Desired', 'integer'), col('Current', 'integer'), col('Ready', 'integer'), col('Age'), col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)],
+    columns: [
+      NAME,
+      col('Desired', 'integer'),
+      col('Current', 'integer'),
+      col('Ready', 'integer'),
+      col('Age'),
+      col('Containers', 'string', 1),
+      col('Images', 'string', 1),
+      col('Selector', 'string', 1),
+    ],
     cells: (o, now) => [
       o.metadata.name,
       o.spec?.replicas ?? 0,
       o.status?.replicas ?? 0,
       o.status?.readyReplicas ?? 0,
       age(o, now),
-      containers(o).map((c) => c.name).join(','),
-      containers(o).map((c) => c.image ?? '').join(','),
+      containers(o)
+        .map((c) => c.name)
+        .join(','),
+      containers(o)
+        .map((c) => c.image ?? '')
+        .join(','),
       selectorText(o.spec?.selector),
     ],
   },
@@ -157,11 +189,23 @@ function lookup(obj: unknown, jsonPath: string): unknown {
 }
 
 /** Columns and cells for a custom resource from its CRD's additionalPrinterColumns. */
-function customPrinter(crd: KubeObject | undefined, version: string): { columns: TableColumn[]; cells: (o: KubeObject, now: Date) => unknown[] } {
+function customPrinter(
+  crd: KubeObject | undefined,
+  version: string,
+): { columns: TableColumn[]; cells: (o: KubeObject, now: Date) => unknown[] } {
   const v = ((crd?.spec?.versions ?? []) as { name: string; additionalPrinterColumns?: PrinterColumn[] }[]).find((x) => x.name === version);
   const extra = v?.additionalPrinterColumns ?? [{ name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' }];
   return {
-    columns: [NAME, ...extra.map((c) => ({ name: c.name, type: (c.type ?? 'string') as TableColumn['type'], format: '', description: c.description ?? c.name, priority: c.priority ?? 0 }))],
+    columns: [
+      NAME,
+      ...extra.map((c) => ({
+        name: c.name,
+        type: (c.type ?? 'string') as TableColumn['type'],
+        format: '',
+        description: c.description ?? c.name,
+        priority: c.priority ?? 0,
+      })),
+    ],
     cells: (o, now) => [
       o.metadata.name,
       ...extra.map((c) => {
@@ -185,7 +229,14 @@ export function toTable(
   r: SandboxResource,
   version: string,
   objects: KubeObject[],
-  opts: { tableVersion: 'v1' | 'v1beta1'; includeObject?: IncludeObject; now: Date; crd?: KubeObject; resourceVersion?: string; withColumns?: boolean },
+  opts: {
+    tableVersion: 'v1' | 'v1beta1';
+    includeObject?: IncludeObject;
+    now: Date;
+    crd?: KubeObject;
+    resourceVersion?: string;
+    withColumns?: boolean;
+  },
 ): unknown {
   const printer = BUILTIN[r.kind] ?? customPrinter(opts.crd, version);
   const include = opts.includeObject ?? 'Metadata';

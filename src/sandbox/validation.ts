@@ -38,10 +38,14 @@ export function checkBody(body: unknown, t: RequestTarget): KubeObject {
     throw badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${expected})`);
   }
   if (body.kind !== undefined && body.kind !== r.kind) {
-    throw badRequest(`${String(body.kind)} in version "${t.version}" cannot be handled as a ${r.kind}: the kind in the data does not match the URL`);
+    throw badRequest(
+      `${String(body.kind)} in version "${t.version}" cannot be handled as a ${r.kind}: the kind in the data does not match the URL`,
+    );
   }
   if (body.metadata !== undefined && !isPlainObject(body.metadata)) {
-    throw badRequest(`${r.kind} in version "${t.version}" cannot be handled as a ${r.kind}: metadata must be an object, got ${typeName(body.metadata)}`);
+    throw badRequest(
+      `${r.kind} in version "${t.version}" cannot be handled as a ${r.kind}: metadata must be an object, got ${typeName(body.metadata)}`,
+    );
   }
   const meta = { ...((body.metadata as Record<string, unknown>) ?? {}) };
   for (const field of ['labels', 'annotations'] as const) {
@@ -53,11 +57,15 @@ export function checkBody(body: unknown, t: RequestTarget): KubeObject {
   }
   for (const field of ['name', 'namespace', 'generateName', 'resourceVersion'] as const) {
     if (meta[field] !== undefined && typeof meta[field] !== 'string') {
-      throw badRequest(`${r.kind} in version "${t.version}" cannot be handled as a ${r.kind}: metadata.${field} must be a string, got ${typeName(meta[field])}`);
+      throw badRequest(
+        `${r.kind} in version "${t.version}" cannot be handled as a ${r.kind}: metadata.${field} must be a string, got ${typeName(meta[field])}`,
+      );
     }
   }
   if (body.spec !== undefined && !isPlainObject(body.spec)) {
-    throw badRequest(`${r.kind} in version "${t.version}" cannot be handled as a ${r.kind}: spec must be an object, got ${typeName(body.spec)}`);
+    throw badRequest(
+      `${r.kind} in version "${t.version}" cannot be handled as a ${r.kind}: spec must be an object, got ${typeName(body.spec)}`,
+    );
   }
   if (r.namespaced) {
     if (meta.namespace && t.namespace && meta.namespace !== t.namespace) {
@@ -68,7 +76,8 @@ export function checkBody(body: unknown, t: RequestTarget): KubeObject {
   } else delete meta.namespace;
   if (t.name !== undefined) {
     if (!meta.name) meta.name = t.name;
-    else if (meta.name !== t.name) throw badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${t.name})`);
+    else if (meta.name !== t.name)
+      throw badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${t.name})`);
   }
   return dropNulls({ ...body, apiVersion: expected, kind: r.kind, metadata: meta }) as KubeObject;
 }
@@ -114,7 +123,9 @@ function validateWorkload(obj: KubeObject, r: SandboxResource, name: string): vo
   const replicas = spec.replicas;
   if (replicas !== undefined && replicas !== null) {
     if (typeof replicas !== 'number' || !Number.isInteger(replicas)) {
-      throw badRequest(`${r.kind} in version "v1" cannot be handled as a ${r.kind}: spec.replicas must be an integer, got ${typeName(replicas)}`);
+      throw badRequest(
+        `${r.kind} in version "v1" cannot be handled as a ${r.kind}: spec.replicas must be an integer, got ${typeName(replicas)}`,
+      );
     }
     if (replicas < 0) throw invalid(r, name, 'spec.replicas', `Invalid value: ${replicas}: must be greater than or equal to 0`);
   }
@@ -127,15 +138,23 @@ function validateWorkload(obj: KubeObject, r: SandboxResource, name: string): vo
   const template = spec.template as { metadata?: { labels?: Record<string, string> }; spec?: { containers?: unknown } };
   const podSpec = template.spec;
   if (podSpec !== undefined && !isPlainObject(podSpec)) {
-    throw badRequest(`${r.kind} in version "v1" cannot be handled as a ${r.kind}: spec.template.spec must be an object, got ${typeName(podSpec)}`);
+    throw badRequest(
+      `${r.kind} in version "v1" cannot be handled as a ${r.kind}: spec.template.spec must be an object, got ${typeName(podSpec)}`,
+    );
   }
-  if (!Array.isArray(podSpec?.containers) || podSpec.containers.length === 0) throw invalid(r, name, 'spec.template.spec.containers', 'Required value');
+  if (!Array.isArray(podSpec?.containers) || podSpec.containers.length === 0)
+    throw invalid(r, name, 'spec.template.spec.containers', 'Required value');
   if (podSpec.containers.some((c) => !isPlainObject(c) || typeof c.name !== 'string' || !c.name)) {
     throw invalid(r, name, 'spec.template.spec.containers[].name', 'Required value');
   }
   const labels = template.metadata?.labels;
   if (!matchesSelector(labels, selector)) {
-    throw invalid(r, name, 'spec.template.metadata.labels', `Invalid value: ${JSON.stringify(labels ?? {})}: \`selector\` does not match template \`labels\``);
+    throw invalid(
+      r,
+      name,
+      'spec.template.metadata.labels',
+      `Invalid value: ${JSON.stringify(labels ?? {})}: \`selector\` does not match template \`labels\``,
+    );
   }
 }
 

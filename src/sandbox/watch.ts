@@ -76,7 +76,15 @@ export function translateEvent(e: StoreEvent, filter: ObjectFilter): StoreEvent[
 }
 
 /** Serves one watch request until the client leaves, the timeout passes, or the stream is dropped. */
-export function serveWatch(req: IncomingMessage, res: ServerResponse, api: SandboxApi, t: Target, filter: ObjectFilter, params: WatchParams, registry: WatchRegistry): void {
+export function serveWatch(
+  req: IncomingMessage,
+  res: ServerResponse,
+  api: SandboxApi,
+  t: Target,
+  filter: ObjectFilter,
+  params: WatchParams,
+  registry: WatchRegistry,
+): void {
   const store = api.store;
   const plural = t.resource.plural;
   const rvText = params.resourceVersion;
@@ -96,7 +104,8 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, api: Sandb
   const convert = (o: KubeObject): unknown => present(api.toVersion(t.resource, t.version, o));
   // The body of a live event depends only on its type (a filter can turn MODIFIED into ADDED or
   // DELETED), the version asked for (rollouts are converted) and the presentation.
-  const shareKey = params.present && params.presentKey === undefined ? undefined : `${t.resource.group}/${t.version}\0${params.presentKey ?? ''}`;
+  const shareKey =
+    params.present && params.presentKey === undefined ? undefined : `${t.resource.group}/${t.version}\0${params.presentKey ?? ''}`;
   const sendLive = (type: string, e: StoreEvent): void => {
     if (ended) return;
     if (shareKey === undefined) return send(type, convert(e.object));

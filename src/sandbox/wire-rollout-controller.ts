@@ -2,7 +2,7 @@
 // change feed and a real HTTP client pointed at the sandbox, so src/reconcile needs nothing from
 // src/sandbox.
 import { createKubeClient } from '../kube/http-client.js';
-import { startRolloutController, type ChangeFeed, type RolloutControllerOptions, type RunningController } from '../reconcile/controller.js';
+import { type ChangeFeed, type RolloutControllerOptions, type RunningController, startRolloutController } from '../reconcile/controller.js';
 import type { SandboxStore } from './store.js';
 import type { SandboxController } from './types.js';
 
@@ -23,7 +23,14 @@ export function rolloutController(opts: Pick<RolloutControllerOptions, 'debounce
     name: 'rollout-controller',
     start(ctx) {
       const client = createKubeClient(
-        { server: ctx.url, namespace: 'default', source: 'sandbox rollout controller', insecureSkipTlsVerify: true, timeoutMs: 30_000, timeoutText: '30s' },
+        {
+          server: ctx.url,
+          namespace: 'default',
+          source: 'sandbox rollout controller',
+          insecureSkipTlsVerify: true,
+          timeoutMs: 30_000,
+          timeoutText: '30s',
+        },
         { userAgent: 'kubectl-kruise/rollout-controller' },
       );
       close = () => client.close();

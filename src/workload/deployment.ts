@@ -8,7 +8,14 @@ export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 
 /** A controller owner reference pointing at obj. */
 export function controllerRef(obj: KubeObject): OwnerReference {
-  return { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name!, uid: obj.metadata.uid!, controller: true, blockOwnerDeletion: true };
+  return {
+    apiVersion: obj.apiVersion,
+    kind: obj.kind,
+    name: obj.metadata.name!,
+    uid: obj.metadata.uid!,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
 }
 
 /** Whether child is controlled by owner (by uid). */

@@ -12,7 +12,7 @@ export type LabelRequirement =
 export function matchesLabels(labels: Record<string, string> | undefined, reqs: LabelRequirement[]): boolean {
   const l = labels ?? {};
   for (const r of reqs) {
-    const has = Object.prototype.hasOwnProperty.call(l, r.key);
+    const has = Object.hasOwn(l, r.key);
     const v = l[r.key];
     switch (r.op) {
       case 'eq':
@@ -38,7 +38,12 @@ export function matchesLabels(labels: Record<string, string> | undefined, reqs: 
   return true;
 }
 
-const OPERATORS: Record<string, 'in' | 'notin' | 'exists' | 'notexists'> = { In: 'in', NotIn: 'notin', Exists: 'exists', DoesNotExist: 'notexists' };
+const OPERATORS: Record<string, 'in' | 'notin' | 'exists' | 'notexists'> = {
+  In: 'in',
+  NotIn: 'notin',
+  Exists: 'exists',
+  DoesNotExist: 'notexists',
+};
 
 /** The requirements of a LabelSelector; undefined when an operator is unknown (such a selector matches nothing). */
 function requirementsOf(selector: LabelSelector): LabelRequirement[] | undefined {

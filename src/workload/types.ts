@@ -6,7 +6,10 @@ export type IntOrString = number | string;
 /** A pod template (spec.template of a Deployment or ReplicaSet). */
 export interface PodTemplate {
   metadata?: { labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: unknown };
-  spec?: { containers?: { name: string; image?: string; env?: { name: string; value?: string }[]; [k: string]: unknown }[]; [k: string]: unknown };
+  spec?: {
+    containers?: { name: string; image?: string; env?: { name: string; value?: string }[]; [k: string]: unknown }[];
+    [k: string]: unknown;
+  };
 }
 
 export interface LabelSelector {
@@ -33,14 +36,28 @@ export interface Deployment extends KubeObject {
     readyReplicas?: number;
     availableReplicas?: number;
     unavailableReplicas?: number;
-    conditions?: { type: string; status: string; reason?: string; message?: string; lastUpdateTime?: string; lastTransitionTime?: string }[];
+    conditions?: {
+      type: string;
+      status: string;
+      reason?: string;
+      message?: string;
+      lastUpdateTime?: string;
+      lastTransitionTime?: string;
+    }[];
     [k: string]: unknown;
   };
 }
 
 export interface ReplicaSet extends KubeObject {
   spec: { replicas?: number; selector: LabelSelector; template: PodTemplate; minReadySeconds?: number; [k: string]: unknown };
-  status?: { replicas?: number; readyReplicas?: number; availableReplicas?: number; fullyLabeledReplicas?: number; observedGeneration?: number; [k: string]: unknown };
+  status?: {
+    replicas?: number;
+    readyReplicas?: number;
+    availableReplicas?: number;
+    fullyLabeledReplicas?: number;
+    observedGeneration?: number;
+    [k: string]: unknown;
+  };
 }
 
 export interface Pod extends KubeObject {

@@ -1,11 +1,11 @@
 // `rollout approve` against the sandbox over real HTTP: the request count, the race with the
 // controller's status writes, concurrent approvers, dry-run, v1alpha1, blue-green and -o.
 import { parse as parseYaml } from 'yaml';
+import type { Rollout } from '../../src/rollout/types.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { runBinary, runCli } from '../helpers/cli.js';
 import { scenario } from '../fixtures/load.js';
 import { create, putStatus, read } from '../fixtures/seed.js';
-import type { Rollout } from '../../src/rollout/types.js';
+import { runBinary, runCli } from '../helpers/cli.js';
 
 const RO = '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts';
 const NOW = '2026-11-27T10:00:00Z'; // runCli's fixed clock
@@ -61,12 +61,16 @@ describe('rollout approve (sandbox)', () => {
       async () => {
         if (injected) return;
         injected = true;
-        await putStatus(sb.url, before, controllerWrite(before, (s) => {
-          s.canaryStatus!.message = 'BatchRelease is at state Ready, rollout-id 6d8f7c9b54, step 1 (re-observed)';
-          s.canaryStatus!.canaryReadyReplicas = 1;
-          s.observedGeneration = 1;
-          s.conditions![0]!.lastUpdateTime = '2026-11-27T09:59:59Z';
-        }));
+        await putStatus(
+          sb.url,
+          before,
+          controllerWrite(before, (s) => {
+            s.canaryStatus!.message = 'BatchRelease is at state Ready, rollout-id 6d8f7c9b54, step 1 (re-observed)';
+            s.canaryStatus!.canaryReadyReplicas = 1;
+            s.observedGeneration = 1;
+            s.conditions![0]!.lastUpdateTime = '2026-11-27T09:59:59Z';
+          }),
+        );
       },
       { method: 'PUT', path: 'rollouts-demo/status', times: 1 },
     );
@@ -115,7 +119,9 @@ describe('rollout approve (sandbox)', () => {
     const r = await approve('rollouts-demo');
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('error: rollouts.rollouts.kruise.io "rollouts-demo" the rollout moved on to step 2 while approving; nothing was written\n');
+    expect(r.stderr).toBe(
+      'error: rollouts.rollouts.kruise.io "rollouts-demo" the rollout moved on to step 2 while approving; nothing was written\n',
+    );
     expect((await read<Rollout>(sb.url, before)).status).toEqual(moved);
   });
 
@@ -142,7 +148,9 @@ describe('rollout approve (sandbox)', () => {
     const refused = results.filter((r) => r.code === 1);
     expect(refused).toHaveLength(15);
     for (const r of refused) {
-      expect(r.stderr).toBe('error: rollouts.rollouts.kruise.io "rollouts-demo" does not allow to approve, because current canary state is not \'StepPaused\'\n');
+      expect(r.stderr).toBe(
+        'error: rollouts.rollouts.kruise.io "rollouts-demo" does not allow to approve, because current canary state is not \'StepPaused\'\n',
+      );
     }
   });
 
@@ -184,13 +192,18 @@ describe('rollout approve (sandbox)', () => {
 
   it('not paused: the upstream refusal, exit 1, no write', async () => {
     const before = await seedPaused();
-    await putStatus(sb.url, before, controllerWrite(before, (s) => (s.currentStepState = s.canaryStatus!.currentStepState = 'StepUpgrade')));
+    await putStatus(
+      sb.url,
+      before,
+      controllerWrite(before, (s) => (s.currentStepState = s.canaryStatus!.currentStepState = 'StepUpgrade')),
+    );
     sb.requests.length = 0;
     const r = await approve('rollouts-demo');
     expect(r).toEqual({
       code: 1,
       stdout: '',
-      stderr: 'error: rollouts.rollouts.kruise.io "rollouts-demo" does not allow to approve, because current canary state is not \'StepPaused\'\n',
+      stderr:
+        'error: rollouts.rollouts.kruise.io "rollouts-demo" does not allow to approve, because current canary state is not \'StepPaused\'\n',
     });
     expect(log()).toEqual(['GET RO/rollouts-demo 200']);
   });
@@ -223,7 +236,12 @@ describe('rollout approve (sandbox)', () => {
     sb.faults.next({ method: 'PUT', path: 'rollouts-demo/status', action: 'reset' });
     const r = await approve('rollouts-demo');
     expect(r.stdout).toBe('rollout.rollouts.kruise.io/rollouts-demo approved\n');
-    expect(log()).toEqual(['GET RO/rollouts-demo 200', 'PUT RO/rollouts-demo/status 0', 'GET RO/rollouts-demo 200', 'PUT RO/rollouts-demo/status 200']);
+    expect(log()).toEqual([
+      'GET RO/rollouts-demo 200',
+      'PUT RO/rollouts-demo/status 0',
+      'GET RO/rollouts-demo 200',
+      'PUT RO/rollouts-demo/status 200',
+    ]);
     expect((await read<Rollout>(sb.url, before)).status!.currentStepState).toBe('StepReady');
   });
 

@@ -1,9 +1,10 @@
 // `rollout pause` / `rollout resume` against the sandbox: GET + PUT with resourceVersion, re-planned on 409.
+
+import type { Rollout } from '../../src/rollout/types.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { runCli } from '../helpers/cli.js';
 import { scenario } from '../fixtures/load.js';
 import { create, putStatus, read, update } from '../fixtures/seed.js';
-import type { Rollout } from '../../src/rollout/types.js';
+import { runCli } from '../helpers/cli.js';
 
 const RO = '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts';
 

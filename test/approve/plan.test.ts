@@ -1,8 +1,9 @@
 // Table tests for the pure plans: planApprove, recheckAfterConflict, planPause, planResume, parseRolloutArgs.
-import { planApprove, recheckAfterConflict, type ApproveGuards } from '../../src/rollout/approve.js';
-import { planPause, planResume } from '../../src/rollout/pause.js';
-import { parseRolloutArgs } from '../../src/cli/resource-args.js';
+
 import { UsageError } from '../../src/cli/errors.js';
+import { parseRolloutArgs } from '../../src/cli/resource-args.js';
+import { type ApproveGuards, planApprove, recheckAfterConflict } from '../../src/rollout/approve.js';
+import { planPause, planResume } from '../../src/rollout/pause.js';
 import type { Rollout, StepStatus } from '../../src/rollout/types.js';
 
 const NOW = new Date('2026-11-27T10:00:00.123Z');
@@ -46,14 +47,34 @@ describe('planApprove', () => {
     ['no sub-status', rollout(undefined), {}, 'refuse:no need to approve: not in canary or blue-green progress'],
     ['StepUpgrade', rollout({ currentStepState: 'StepUpgrade' }), {}, `refuse:${NOT_PAUSED}`],
     ['StepReady without --step', rollout({ currentStepState: 'StepReady' }), {}, `refuse:${NOT_PAUSED}`],
-    ['blue-green StepUpgrade', rollout({ currentStepState: 'StepUpgrade' }, { blueGreen: true }), {}, "refuse:does not allow to approve, because current blue-green state is not 'StepPaused'"],
+    [
+      'blue-green StepUpgrade',
+      rollout({ currentStepState: 'StepUpgrade' }, { blueGreen: true }),
+      {},
+      "refuse:does not allow to approve, because current blue-green state is not 'StepPaused'",
+    ],
     ['StepReady at --step N', rollout({ currentStepState: 'StepReady' }), { step: 1 }, 'noop'],
     ['past --step N', rollout({ currentStepIndex: 2, currentStepState: 'StepPaused' }), { step: 1 }, 'noop'],
     ['Completed at the last step', rollout({ currentStepIndex: 3, currentStepState: 'Completed' }), { step: 3 }, 'noop'],
-    ['before --step N', rollout({ currentStepIndex: 1 }), { step: 2 }, 'refuse:does not allow to approve step 2: the rollout is at step 1 (StepPaused)'],
+    [
+      'before --step N',
+      rollout({ currentStepIndex: 1 }),
+      { step: 2 },
+      'refuse:does not allow to approve step 2: the rollout is at step 1 (StepPaused)',
+    ],
     ['upgrading at --step N', rollout({ currentStepIndex: 2, currentStepState: 'StepUpgrade' }), { step: 2 }, `refuse:${NOT_PAUSED}`],
-    ['wrong --rollout-id', rollout({}), { rolloutId: 'r2' }, 'refuse:does not allow to approve: the status belongs to "r1", not rollout-id "r2"'],
-    ['wrong --rollout-id beats --step noop', rollout({ currentStepIndex: 3 }), { rolloutId: 'r2', step: 1 }, 'refuse:does not allow to approve: the status belongs to "r1", not rollout-id "r2"'],
+    [
+      'wrong --rollout-id',
+      rollout({}),
+      { rolloutId: 'r2' },
+      'refuse:does not allow to approve: the status belongs to "r1", not rollout-id "r2"',
+    ],
+    [
+      'wrong --rollout-id beats --step noop',
+      rollout({ currentStepIndex: 3 }),
+      { rolloutId: 'r2', step: 1 },
+      'refuse:does not allow to approve: the status belongs to "r1", not rollout-id "r2"',
+    ],
   ];
   it.each(cases)('%s', (_what, ro, guards, want) => {
     const plan = planApprove(ro, guards, NOW);
@@ -94,12 +115,32 @@ describe('recheckAfterConflict: a retry never approves a step the user did not s
   const first = { stepIndex: 1, rolloutId: 'r1' };
   it.each([
     ['same step, still paused: go ahead', rollout({}), {}, 'write'],
-    ['moved on, paused at the next step: refuse', rollout({ currentStepIndex: 2 }), {}, 'refuse:the rollout moved on to step 2 while approving; nothing was written'],
-    ['moved on, upgrading: refuse with the move', rollout({ currentStepIndex: 2, currentStepState: 'StepUpgrade' }), {}, 'refuse:the rollout moved on to step 2 while approving; nothing was written'],
+    [
+      'moved on, paused at the next step: refuse',
+      rollout({ currentStepIndex: 2 }),
+      {},
+      'refuse:the rollout moved on to step 2 while approving; nothing was written',
+    ],
+    [
+      'moved on, upgrading: refuse with the move',
+      rollout({ currentStepIndex: 2, currentStepState: 'StepUpgrade' }),
+      {},
+      'refuse:the rollout moved on to step 2 while approving; nothing was written',
+    ],
     ['moved on with --step: already approved', rollout({ currentStepIndex: 2 }), { step: 1 }, 'noop'],
     ['approved by someone else with --step: already approved', rollout({ currentStepState: 'StepReady' }), { step: 1 }, 'noop'],
-    ['approved by someone else: the usual refusal', rollout({ currentStepState: 'StepReady' }), {}, "refuse:does not allow to approve, because current canary state is not 'StepPaused'"],
-    ['a new release paused at the same index: refuse', rollout({ observedRolloutID: 'r2' }), {}, 'refuse:the rollout started another release (rollout-id "r2") while approving; nothing was written'],
+    [
+      'approved by someone else: the usual refusal',
+      rollout({ currentStepState: 'StepReady' }),
+      {},
+      "refuse:does not allow to approve, because current canary state is not 'StepPaused'",
+    ],
+    [
+      'a new release paused at the same index: refuse',
+      rollout({ observedRolloutID: 'r2' }),
+      {},
+      'refuse:the rollout started another release (rollout-id "r2") while approving; nothing was written',
+    ],
   ])('%s', (_what, fresh, guards, want) => {
     const plan = recheckAfterConflict(first, planApprove(fresh, guards as ApproveGuards, NOW));
     expect(plan.kind === 'refuse' ? `refuse:${plan.message}` : plan.kind).toBe(want);
@@ -131,12 +172,21 @@ describe('planPause / planResume', () => {
 describe('parseRolloutArgs', () => {
   it.each([
     [['rollout/a'], ['a']],
-    [['rollouts/a', 'ro/b', 'rollout.rollouts.kruise.io/c', 'rollouts.rollouts.kruise.io/d'], ['a', 'b', 'c', 'd']],
+    [
+      ['rollouts/a', 'ro/b', 'rollout.rollouts.kruise.io/c', 'rollouts.rollouts.kruise.io/d'],
+      ['a', 'b', 'c', 'd'],
+    ],
     [['Rollout/a'], ['a']],
-    [['rollout', 'a', 'b'], ['a', 'b']],
+    [
+      ['rollout', 'a', 'b'],
+      ['a', 'b'],
+    ],
     [['ro', 'a'], ['a']],
     [['a'], ['a']],
-    [['a', 'b', 'rollout/a', 'a'], ['a', 'b']],
+    [
+      ['a', 'b', 'rollout/a', 'a'],
+      ['a', 'b'],
+    ],
     [['rollouts.v1alpha1.rollouts.kruise.io/x'], ['x']],
   ])('%j → %j', (args, names) => {
     expect(parseRolloutArgs(args)).toEqual(names);

@@ -13,7 +13,10 @@ interface SandboxLib {
   describeRequests(records: Array<{ method: string; path: string; watch?: boolean }>): string;
 }
 interface ReaderLib {
-  ndjsonReader(stream: NodeJS.ReadableStream, onLine?: (obj: unknown, t: number) => void): { count: number; waitFor(pred: (o: any) => boolean, ms?: number): Promise<{ obj: any; t: number }> };
+  ndjsonReader(
+    stream: NodeJS.ReadableStream,
+    onLine?: (obj: unknown, t: number) => void,
+  ): { count: number; waitFor(pred: (o: any) => boolean, ms?: number): Promise<{ obj: any; t: number }> };
 }
 
 // Plain JS modules (bench/ is not compiled): imported by a non-literal specifier, typed above.

@@ -4,9 +4,9 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildProgram } from '../../src/cli/program.js';
+import { type CompletionPlan, completionGlobals, completionWords, planCompletion, treeFromCommander } from '../../src/cli/completion.js';
 import { processDeps } from '../../src/cli/deps.js';
-import { completionGlobals, completionWords, planCompletion, treeFromCommander, type CompletionPlan } from '../../src/cli/completion.js';
+import { buildProgram } from '../../src/cli/program.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { BIN, runCli } from '../helpers/cli.js';
 import { simpleKubeconfig, tempDir, writeFile } from '../kube/helpers.js';
@@ -63,7 +63,10 @@ describe('planCompletion', () => {
 
   it.each([
     ['-n ', { resource: 'namespaces', typePrefix: '', partial: '', exclude: [], flags: {} }],
-    ['rollout approve --context kind --namespace=te', { resource: 'namespaces', typePrefix: '', partial: 'te', exclude: [], flags: { context: 'kind' } }],
+    [
+      'rollout approve --context kind --namespace=te',
+      { resource: 'namespaces', typePrefix: '', partial: 'te', exclude: [], flags: { context: 'kind' } },
+    ],
   ])('%j asks the server for namespaces', (line, fetch) => {
     expect(plan(line)).toEqual({ candidates: [], directive: 4, fetch });
   });
@@ -76,7 +79,10 @@ describe('planCompletion', () => {
     ['rollout approve rollout a ', { typePrefix: '', partial: '', exclude: ['a'], flags: {} }],
     ['rollout resume ro/a b ', { typePrefix: '', partial: '', exclude: ['a', 'b'], flags: {} }],
     ['rollout status -n prod --context kind ', { typePrefix: '', partial: '', exclude: [], flags: { namespace: 'prod', context: 'kind' } }],
-    ['-nprod --kubeconfig=/k rollout watch --insecure-skip-tls-verify x', { typePrefix: '', partial: 'x', exclude: [], flags: { namespace: 'prod', kubeconfig: '/k', 'insecure-skip-tls-verify': true } }],
+    [
+      '-nprod --kubeconfig=/k rollout watch --insecure-skip-tls-verify x',
+      { typePrefix: '', partial: 'x', exclude: [], flags: { namespace: 'prod', kubeconfig: '/k', 'insecure-skip-tls-verify': true } },
+    ],
     ['rollout reconcile-once ', { typePrefix: '', partial: '', exclude: [], flags: {} }],
   ])('%j asks the server for rollout names', (line, fetch) => {
     expect(plan(line)).toEqual({ candidates: [], directive: 4, fetch: { resource: 'rollouts', ...fetch } });
@@ -111,7 +117,10 @@ function rollout(name: string, namespace = 'default') {
     apiVersion: 'rollouts.kruise.io/v1beta1',
     kind: 'Rollout',
     metadata: { name, namespace },
-    spec: { workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: `${name}-w` }, strategy: { canary: { steps: [{ replicas: 1 }] } } },
+    spec: {
+      workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: `${name}-w` },
+      strategy: { canary: { steps: [{ replicas: 1 }] } },
+    },
   };
 }
 
@@ -133,10 +142,15 @@ describe('__complete against the sandbox', () => {
   beforeAll(async () => {
     sb = await createSandbox({ port: 0, builtinControllers: false });
     for (const ns of ['team-a']) {
-      const res = await fetch(`${sb.url}/api/v1/namespaces`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }) });
+      const res = await fetch(`${sb.url}/api/v1/namespaces`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }),
+      });
       if (!res.ok) throw new Error(`namespace ${ns}: ${res.status}`);
     }
-    for (const ro of [rollout('rollouts-demo'), rollout('rollouts-api'), rollout('web'), rollout('team-a-only', 'team-a')]) await post(sb.url, ro);
+    for (const ro of [rollout('rollouts-demo'), rollout('rollouts-api'), rollout('web'), rollout('team-a-only', 'team-a')])
+      await post(sb.url, ro);
     kubeconfig = writeFile(tempDir('kk-complete-'), 'config', simpleKubeconfig(sb.url));
   });
   afterAll(async () => {
@@ -184,7 +198,9 @@ describe('__complete against the sandbox', () => {
   });
 
   it('works without `--` too (commander must not eat -n or --help)', async () => {
-    const r = await runCli(['__complete', '-n', 'team-a', 'rollout', 'approve', '--help', ''], { env: { HOME: '/nonexistent', KUBECONFIG: kubeconfig } });
+    const r = await runCli(['__complete', '-n', 'team-a', 'rollout', 'approve', '--help', ''], {
+      env: { HOME: '/nonexistent', KUBECONFIG: kubeconfig },
+    });
     expect(r).toEqual({ code: 0, stdout: 'team-a-only\n:4\n', stderr: '' });
   });
 });

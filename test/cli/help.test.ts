@@ -1,7 +1,7 @@
 // kubectl's help conventions, checked on every visible command of the real tree.
 import type { Command } from 'commander';
-import { buildProgram } from '../../src/cli/program.js';
 import { processDeps } from '../../src/cli/deps.js';
+import { buildProgram } from '../../src/cli/program.js';
 import { runCli } from '../helpers/cli.js';
 
 function visible(cmd: Command, path: string[] = []): string[][] {
@@ -33,12 +33,17 @@ describe('help conventions', () => {
     // Examples: every `#` comment line is followed by a command line with the invoked name.
     const ex = lines.indexOf('Examples:');
     expect(ex).toBeGreaterThan(0);
-    const block = lines.slice(ex + 1, lines.findIndex((l, i) => i > ex && /^\S/.test(l)));
+    const block = lines.slice(
+      ex + 1,
+      lines.findIndex((l, i) => i > ex && /^\S/.test(l)),
+    );
     const comments = block.filter((l) => l.startsWith('  # '));
     expect(comments.length).toBeGreaterThan(0);
     for (const c of comments) expect(block[block.indexOf(c) + 1]).toMatch(/kubectl kruise /);
     // The exit-code table ends every help text.
-    expect(r.stdout.trimEnd()).toMatch(/Exit codes:\n {2}0 {2}success.*\n(.*\n){3} {2}4 {2}the awaited condition can no longer hold[^\n]*$/);
+    expect(r.stdout.trimEnd()).toMatch(
+      /Exit codes:\n {2}0 {2}success.*\n(.*\n){3} {2}4 {2}the awaited condition can no longer hold[^\n]*$/,
+    );
   });
 
   it('uses -n for namespace, -w for watch and -o for output', async () => {

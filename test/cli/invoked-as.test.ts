@@ -1,6 +1,6 @@
+import { processDeps } from '../../src/cli/deps.js';
 import { invokedAsFrom } from '../../src/cli/invoked-as.js';
 import { runCli } from '../helpers/cli.js';
-import { processDeps } from '../../src/cli/deps.js';
 
 describe('invokedAsFrom', () => {
   it.each([

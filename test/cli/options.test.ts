@@ -26,7 +26,9 @@ describe('shared flags, parsed alone', () => {
 
   it('-o is checked against what each command can print', () => {
     expect(() => approve({ output: 'bogus' })).toThrow(new UsageError(FlagError.output('bogus', ['json', 'yaml', 'name'])));
-    expect(() => validateSetPaused(completeSetPaused(['a'], { output: 'wide' }, true))).toThrow(new UsageError(FlagError.output('wide', ['json', 'yaml', 'name'])));
+    expect(() => validateSetPaused(completeSetPaused(['a'], { output: 'wide' }, true))).toThrow(
+      new UsageError(FlagError.output('wide', ['json', 'yaml', 'name'])),
+    );
     expect(() => watch({ output: 'yaml' })).toThrow(new UsageError(FlagError.output('yaml', ['json'])));
     expect(() => completeVersion({ output: 'wide' })).toThrow(new UsageError(FlagError.output('wide', ['json', 'yaml'])));
   });
@@ -76,7 +78,11 @@ describe('flag mistakes through the CLI', () => {
     [['rollout', 'status', 'a', '-w', '--timeout', 'soon'], FlagError.duration('--timeout', 'soon')],
   ])('%j', async (argv, message) => {
     const r = await runCli([...argv, '--server', url]);
-    expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: ExitCode.usage, stdout: '', stderr: `error: ${message}\n` });
+    expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({
+      code: ExitCode.usage,
+      stdout: '',
+      stderr: `error: ${message}\n`,
+    });
     expect(requests).toEqual([]);
   });
 

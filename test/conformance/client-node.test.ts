@@ -61,7 +61,13 @@ test('custom objects: create and read a v1beta1 Rollout', async () => {
       spec: { workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, strategy: { canary: { steps: [{ replicas: 1 }] } } },
     },
   });
-  const got = (await custom.getNamespacedCustomObject({ group: 'rollouts.kruise.io', version: 'v1alpha1', namespace: 'default', plural: 'rollouts', name: 'r' })) as any;
+  const got = (await custom.getNamespacedCustomObject({
+    group: 'rollouts.kruise.io',
+    version: 'v1alpha1',
+    namespace: 'default',
+    plural: 'rollouts',
+    name: 'r',
+  })) as any;
   expect(got.apiVersion).toBe('rollouts.kruise.io/v1alpha1');
 });
 
@@ -71,13 +77,18 @@ test('watch delivers ADDED events through the client', async () => {
   await new Promise<void>((resolve, reject) => {
     let req: AbortController | undefined;
     watch
-      .watch('/apis/apps/v1/namespaces/default/deployments', {}, (type, obj) => {
-        seen.push(`${type} ${obj.metadata.name}`);
-        if (seen.length >= 1) {
-          req?.abort();
-          resolve();
-        }
-      }, (err) => (err && !String(err).includes('abort') ? reject(err) : undefined))
+      .watch(
+        '/apis/apps/v1/namespaces/default/deployments',
+        {},
+        (type, obj) => {
+          seen.push(`${type} ${obj.metadata.name}`);
+          if (seen.length >= 1) {
+            req?.abort();
+            resolve();
+          }
+        },
+        (err) => (err && !String(err).includes('abort') ? reject(err) : undefined),
+      )
       .then((r) => (req = r), reject);
   });
   expect(seen[0]).toBe('ADDED web');

@@ -1,14 +1,14 @@
 // Real kubectl binaries against a sandbox started in the test: which kubectls exist, and how to
 // run one with an isolated HOME (kubectl caches discovery under ~/.kube/cache).
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { admitDeploymentUpdate } from '../../src/reconcile/workload-admission.js';
 import { sandboxKubeconfig } from '../../src/sandbox/kubeconfig.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { rolloutController } from '../../src/sandbox/wire-rollout-controller.js';
-import { admitDeploymentUpdate } from '../../src/reconcile/workload-admission.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /**
@@ -27,7 +27,12 @@ export interface Kubectl {
 /** The client's "major.minor" (e.g. "1.32"), or undefined when the binary does not run. */
 export function clientVersion(path: string): string | undefined {
   try {
-    const out = execFileSync(path, ['version', '--client', '-o', 'json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10000, env: { PATH: process.env.PATH, HOME: tmpdir() } });
+    const out = execFileSync(path, ['version', '--client', '-o', 'json'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 10000,
+      env: { PATH: process.env.PATH, HOME: tmpdir() },
+    });
     const v = (JSON.parse(out) as { clientVersion?: { major?: string; minor?: string } }).clientVersion;
     return v?.major && v.minor ? `${v.major}.${parseInt(v.minor, 10)}` : undefined;
   } catch {
@@ -48,7 +53,10 @@ function search(): { kubectls: Kubectl[]; skipped: string[] } {
   const old = existsSync(KUBECTL_1_20) ? clientVersion(KUBECTL_1_20) : undefined;
   if (old === '1.20') kubectls.push({ label: 'kubectl 1.20', path: KUBECTL_1_20 });
   else if (old) skipped.push(`conformance: ${KUBECTL_1_20} is kubectl ${old}, not 1.20; skipping the kubectl 1.20 cases`);
-  else skipped.push(`conformance: no kubectl 1.20 at ${KUBECTL_1_20} (scripts/fetch-kubectl-1.20.sh fetches it, or set KUBECTL_1_20); skipping its cases`);
+  else
+    skipped.push(
+      `conformance: no kubectl 1.20 at ${KUBECTL_1_20} (scripts/fetch-kubectl-1.20.sh fetches it, or set KUBECTL_1_20); skipping its cases`,
+    );
   found = { kubectls, skipped };
   for (const line of skipped) console.log(line);
   return found;
@@ -89,7 +97,7 @@ export async function startKubectlEnv(kubectl: Kubectl): Promise<KubectlEnv> {
     run(args, opts = {}) {
       return new Promise((resolve) => {
         execFile(kubectl.path, [...base, ...args], { env, timeout: opts.timeoutMs ?? 20000 }, (err, stdout, stderr) => {
-          const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
+          const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
           resolve({ code, stdout, stderr });
         });
       });

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { examplePath } from '../fixtures/load.js';
 import { call, eventually } from '../sandbox/http.js';
-import { availableKubectls, clientVersion, skippedKubectls, startKubectlEnv, type KubectlEnv } from './harness.js';
+import { availableKubectls, clientVersion, type KubectlEnv, skippedKubectls, startKubectlEnv } from './harness.js';
 
 const kubectls = availableKubectls();
 const DEPLOYMENT_YAML = examplePath('docs_basic-usage_deployment_workload-demo.yaml');
@@ -70,7 +70,11 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('%s', (label, kubectl)
   });
 
   test('get rollouts prints the CRD printer columns', async () => {
-    await eventually(async () => (await call(env.sb.url, 'GET', '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts/rollouts-demo')).body.status?.phase === 'Healthy');
+    await eventually(
+      async () =>
+        (await call(env.sb.url, 'GET', '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts/rollouts-demo')).body.status?.phase ===
+        'Healthy',
+    );
     const out = await env.run(['get', 'rollouts']);
     expect(out.code).toBe(0);
     const [header, row] = out.stdout.split('\n');
@@ -91,14 +95,34 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('%s', (label, kubectl)
   test('patch --type merge on a Rollout', async () => {
     const out = await env.run(['patch', 'rollout', 'rollouts-demo', '--type', 'merge', '-p', '{"metadata":{"labels":{"team":"a"}}}']);
     expect(out).toMatchObject({ code: 0, stdout: 'rollout.rollouts.kruise.io/rollouts-demo patched\n' });
-    expect((await call(env.sb.url, 'GET', '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts/rollouts-demo')).body.metadata.labels).toEqual({ team: 'a' });
+    expect(
+      (await call(env.sb.url, 'GET', '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts/rollouts-demo')).body.metadata.labels,
+    ).toEqual({ team: 'a' });
   });
 
   (modern ? test : test.skip)('patch --subresource=status (kubectl ≥ 1.24)', async () => {
-    const out = await env.run(['patch', 'deployment', 'plain-status', '--subresource=status', '--type', 'merge', '-p', '{"status":{"observedGeneration":42}}']);
+    const out = await env.run([
+      'patch',
+      'deployment',
+      'plain-status',
+      '--subresource=status',
+      '--type',
+      'merge',
+      '-p',
+      '{"status":{"observedGeneration":42}}',
+    ]);
     expect(out.stderr).toContain('not found');
     await call(env.sb.url, 'POST', D, PLAIN.replace(/plain/g, 'plain-status'), 'application/yaml');
-    const ok = await env.run(['patch', 'deployment', 'plain-status', '--subresource=status', '--type', 'merge', '-p', '{"spec":{"replicas":7},"status":{"observedGeneration":42}}']);
+    const ok = await env.run([
+      'patch',
+      'deployment',
+      'plain-status',
+      '--subresource=status',
+      '--type',
+      'merge',
+      '-p',
+      '{"spec":{"replicas":7},"status":{"observedGeneration":42}}',
+    ]);
     expect(ok.code).toBe(0);
     const d = (await call(env.sb.url, 'GET', `${D}/plain-status`)).body;
     expect(d.spec.replicas).toBe(2);
@@ -106,7 +130,10 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('%s', (label, kubectl)
 
   test('create, get -w sees the initial object and a change', async () => {
     writeFileSync(join(env.home, 'plain.yaml'), PLAIN);
-    expect(await env.run(['create', '-f', join(env.home, 'plain.yaml')])).toMatchObject({ code: 0, stdout: 'deployment.apps/plain created\n' });
+    expect(await env.run(['create', '-f', join(env.home, 'plain.yaml')])).toMatchObject({
+      code: 0,
+      stdout: 'deployment.apps/plain created\n',
+    });
     const child = env.spawn(['get', 'deployment', 'plain', '-w', '-o', 'name']);
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
@@ -120,7 +147,10 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('%s', (label, kubectl)
   });
 
   test('scale, then wait for the replicas', async () => {
-    expect(await env.run(['scale', 'deployment', 'plain', '--replicas=3'])).toMatchObject({ code: 0, stdout: 'deployment.apps/plain scaled\n' });
+    expect(await env.run(['scale', 'deployment', 'plain', '--replicas=3'])).toMatchObject({
+      code: 0,
+      stdout: 'deployment.apps/plain scaled\n',
+    });
     const wait = modern
       ? await env.run(['wait', '--for=jsonpath={.status.readyReplicas}=3', 'deployment/plain', '--timeout=20s'])
       : await env.run(['wait', '--for=condition=Available', 'deployment/plain', '--timeout=20s']);
@@ -130,14 +160,22 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('%s', (label, kubectl)
 
   test('set env rolls a new ReplicaSet; rollout undo goes back to the old one (no third)', async () => {
     const rsNames = async () =>
-      ((await call(env.sb.url, 'GET', '/apis/apps/v1/namespaces/default/replicasets?labelSelector=app%3Dplain')).body.items as { metadata: { name: string }; spec: { replicas: number } }[])
+      (
+        (await call(env.sb.url, 'GET', '/apis/apps/v1/namespaces/default/replicasets?labelSelector=app%3Dplain')).body.items as {
+          metadata: { name: string };
+          spec: { replicas: number };
+        }[]
+      )
         .map((rs) => `${rs.metadata.name}=${rs.spec.replicas}`)
         .sort();
     const before = await rsNames();
     expect(before).toHaveLength(1);
     expect(await env.run(['set', 'env', 'deployment/plain', 'MODE=two'])).toMatchObject({ code: 0 });
     await eventually(async () => (await rsNames()).length === 2 && (await rsNames()).includes(before[0]!.replace(/=\d+$/, '=0')));
-    expect(await env.run(['rollout', 'undo', 'deployment/plain'])).toMatchObject({ code: 0, stdout: 'deployment.apps/plain rolled back\n' });
+    expect(await env.run(['rollout', 'undo', 'deployment/plain'])).toMatchObject({
+      code: 0,
+      stdout: 'deployment.apps/plain rolled back\n',
+    });
     // The template kubectl sends back (with the server's defaults) matches the first ReplicaSet.
     await eventually(async () => (await rsNames()).includes(before[0]!));
     expect(await rsNames()).toHaveLength(2);
@@ -145,7 +183,9 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('%s', (label, kubectl)
 
   test('delete removes the Deployment and what it owns; a second delete is NotFound', async () => {
     expect(await env.run(['delete', 'deployment', 'plain'])).toMatchObject({ code: 0, stdout: 'deployment.apps "plain" deleted\n' });
-    await eventually(async () => (await call(env.sb.url, 'GET', '/api/v1/namespaces/default/pods?labelSelector=app%3Dplain')).body.items.length === 0);
+    await eventually(
+      async () => (await call(env.sb.url, 'GET', '/api/v1/namespaces/default/pods?labelSelector=app%3Dplain')).body.items.length === 0,
+    );
     const again = await env.run(['delete', 'deployment', 'plain']);
     expect(again.code).not.toBe(0);
     expect(again.stderr).toContain('Error from server (NotFound): deployments.apps "plain" not found');

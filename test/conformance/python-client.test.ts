@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { admitDeploymentUpdate } from '../../src/reconcile/workload-admission.js';
 import { sandboxKubeconfig } from '../../src/sandbox/kubeconfig.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { rolloutController } from '../../src/sandbox/wire-rollout-controller.js';
-import { admitDeploymentUpdate } from '../../src/reconcile/workload-admission.js';
 import { EXAMPLES_DIR } from '../fixtures/load.js';
 
 // Debian's interpreter: a pyenv `python3` on PATH does not see /usr/lib/python3/dist-packages.
@@ -20,7 +20,9 @@ function pythonKubernetes(): boolean {
     execFileSync(PYTHON, ['-c', 'import kubernetes, yaml'], { stdio: 'ignore', timeout: 15000 });
     return true;
   } catch {
-    console.log(`conformance: python kubernetes client not importable by ${PYTHON} (apt-get install python3-kubernetes); skipping the python cases`);
+    console.log(
+      `conformance: python kubernetes client not importable by ${PYTHON} (apt-get install python3-kubernetes); skipping the python cases`,
+    );
     return false;
   }
 }
@@ -40,10 +42,15 @@ describeIfPython('python kubernetes client against the sandbox', () => {
     // The kubeconfig exactly as `kubectl-kruise sandbox` writes it.
     writeFileSync(kubeconfig, sandboxKubeconfig(sb.url));
     const out = await new Promise<string>((resolve) => {
-      execFile(PYTHON, [SCRIPT, kubeconfig, EXAMPLES_DIR], { timeout: 25000, env: { PATH: process.env.PATH, HOME: dir } }, (err, stdout, se) => {
-        stderr = se + (err ? `\n${err.message}` : '');
-        resolve(stdout);
-      });
+      execFile(
+        PYTHON,
+        [SCRIPT, kubeconfig, EXAMPLES_DIR],
+        { timeout: 25000, env: { PATH: process.env.PATH, HOME: dir } },
+        (err, stdout, se) => {
+          stderr = se + (err ? `\n${err.message}` : '');
+          resolve(stdout);
+        },
+      );
     });
     for (const line of out.split('\n').filter(Boolean)) {
       const rec = JSON.parse(line);
@@ -99,7 +106,9 @@ describeIfPython('python kubernetes client against the sandbox', () => {
     expect(r).toMatchObject({ status: 409, kind: 'Status', reason: 'Conflict', code: 409 });
     expect(r.message).toContain('the object has been modified');
     // The sandbox's rollout controller PUTs this status too (answered 200), often first: look for python's 409 among them.
-    const puts = sb.requests.filter((q) => q.method === 'PUT' && q.path === '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts/rollouts-demo/status');
+    const puts = sb.requests.filter(
+      (q) => q.method === 'PUT' && q.path === '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts/rollouts-demo/status',
+    );
     expect(puts.map((q) => q.status)).toContain(409);
   });
 
@@ -113,7 +122,13 @@ describeIfPython('python kubernetes client against the sandbox', () => {
   test('patch_namespaced_deployment sends a strategic merge patch: containers merge by name', () => {
     const r = result('strategic_patch');
     // A JSON merge patch would have replaced the container list and lost image and command.
-    expect(r).toMatchObject({ containers: 1, image: 'busybox:latest', command: ['/bin/sh', '-c', 'sleep 100d'], env: { VERSION: 'version-2' }, generation: 2 });
+    expect(r).toMatchObject({
+      containers: 1,
+      image: 'busybox:latest',
+      command: ['/bin/sh', '-c', 'sleep 100d'],
+      env: { VERSION: 'version-2' },
+      generation: 2,
+    });
     // The Kruise workload admission pauses a Deployment whose Rollout is attached.
     expect(r.paused).toBe(true);
     const patch = sb.requests.find((q) => q.method === 'PATCH' && q.path === '/apis/apps/v1/namespaces/default/deployments/workload-demo');

@@ -2,11 +2,11 @@
 // the documented exit code, one kubectl-style error line, no stack trace, nothing on stdout, and
 // from the sandbox's request log no mutating request (usage errors: no request at all).
 import net from 'node:net';
-import type { Sandbox } from '../../src/sandbox/server.js';
 import { clearExecCredentialCache } from '../../src/kube/exec-credential.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
 import { runCli } from '../helpers/cli.js';
 import { CASES, type CaseEnv, type CorpusCase } from './cases.js';
-import { MUTATING, cleanup, expectOneErrorLine, mutations, quietSandbox, seedPaused, tempDir } from './helpers.js';
+import { cleanup, expectOneErrorLine, MUTATING, mutations, quietSandbox, seedPaused, tempDir } from './helpers.js';
 
 let sb: Sandbox;
 let deadServer: string;

@@ -3,10 +3,11 @@
 // exit code and the one `error:` line the user must see. bad-input.test.ts runs every row against
 // a sandbox over real HTTP and also checks: nothing on stdout, no stack trace, and — from the
 // sandbox's request log — no mutating request (or, for a write the user asked for, at most `maxPuts`).
-import path from 'node:path';
+
 import { mkdirSync } from 'node:fs';
-import type { Sandbox } from '../../src/sandbox/server.js';
+import path from 'node:path';
 import type { KubeObject } from '../../src/kube/types.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
 import { execPlugin, execStanza, kubeconfig, put, seedPaused, seedRollout, tokenPluginBody } from './helpers.js';
 
 /** What a case can use: the sandbox, a temp dir that is also $HOME, and a closed port. */
@@ -40,16 +41,26 @@ export interface CorpusCase {
 
 const RO = '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts';
 const srv = (e: CaseEnv) => ['--server', e.sb.url];
-const ro = (verb: string, ...rest: string[]) => (e: CaseEnv) => ['rollout', verb, ...rest, ...srv(e)];
+const ro =
+  (verb: string, ...rest: string[]) =>
+  (e: CaseEnv) => ['rollout', verb, ...rest, ...srv(e)];
 const kc = (e: CaseEnv, name: string, text: string) => put(e.dir, name, text);
-const withKc = (verb: string, file: string, ...rest: string[]) => (e: CaseEnv) => ['rollout', verb, 'demo', '--kubeconfig', path.join(e.dir, file), ...rest];
+const withKc =
+  (verb: string, file: string, ...rest: string[]) =>
+  (e: CaseEnv) => ['rollout', verb, 'demo', '--kubeconfig', path.join(e.dir, file), ...rest];
 const gets = (sb: Sandbox) => sb.requests.filter((r) => r.method === 'GET').length;
 const expectCount = (what: string, got: number, want: number) => {
   if (got !== want) throw new Error(`want ${want} ${what}, got ${got}`);
 };
 
 /** A Deployment as a server that is not an API server (or a wrong route) might hand back. */
-const deployment: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'demo', namespace: 'default', resourceVersion: '5' }, spec: { replicas: 1 }, status: {} };
+const deployment: KubeObject = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'demo', namespace: 'default', resourceVersion: '5' },
+  spec: { replicas: 1 },
+  status: {},
+};
 
 /** Seeds `demo` paused at step 1, changed by `edit`. */
 const paused = (edit: (ro: any) => void) => (e: CaseEnv) => {
@@ -74,67 +85,285 @@ const args: CorpusCase[] = inGroup('args', [
   { name: 'approve: unknown flag', argv: ro('approve', 'demo', '--bogus'), code: USAGE, error: /^error: unknown option '--bogus'$/ },
   { name: 'pause: unknown flag', argv: ro('pause', 'demo', '--step', '1'), code: USAGE, error: /^error: unknown option '--step'$/ },
   { name: 'resume: unknown flag', argv: ro('resume', 'demo', '--force'), code: USAGE, error: /^error: unknown option '--force'$/ },
-  { name: 'status: unknown flag', argv: ro('status', 'demo', '--until', 'completed'), code: USAGE, error: /^error: unknown option '--until'$/ },
+  {
+    name: 'status: unknown flag',
+    argv: ro('status', 'demo', '--until', 'completed'),
+    code: USAGE,
+    error: /^error: unknown option '--until'$/,
+  },
   { name: 'watch: unknown flag', argv: ro('watch', 'demo', '--bogus'), code: USAGE, error: /^error: unknown option '--bogus'$/ },
-  { name: 'reconcile-once: unknown flag', argv: ro('reconcile-once', 'demo', '--bogus'), code: USAGE, error: /^error: unknown option '--bogus'$/ },
+  {
+    name: 'reconcile-once: unknown flag',
+    argv: ro('reconcile-once', 'demo', '--bogus'),
+    code: USAGE,
+    error: /^error: unknown option '--bogus'$/,
+  },
   { name: 'unknown subcommand', argv: ro('promote', 'demo'), code: USAGE, error: /^error: unknown command 'promote'$/ },
   { name: 'approve: no rollout given', argv: ro('approve'), code: USAGE, error: /^error: missing required argument 'rollout'$/ },
-  { name: 'approve: --step without a value', argv: (e) => ['rollout', 'approve', 'demo', ...srv(e), '--step'], code: USAGE, error: /^error: option '--step <n>' argument missing$/ },
-  { name: 'approve: negative step', argv: ro('approve', 'demo', '--step', '-1'), code: USAGE, error: /^error: invalid --step "-1": use the step number, an integer from 1$/ },
-  { name: 'approve: step 0', argv: ro('approve', 'demo', '--step', '0'), code: USAGE, error: /^error: invalid --step "0": use the step number/ },
-  { name: 'approve: fractional step', argv: ro('approve', 'demo', '--step', '1.5'), code: USAGE, error: /^error: invalid --step "1\.5": use the step number/ },
+  {
+    name: 'approve: --step without a value',
+    argv: (e) => ['rollout', 'approve', 'demo', ...srv(e), '--step'],
+    code: USAGE,
+    error: /^error: option '--step <n>' argument missing$/,
+  },
+  {
+    name: 'approve: negative step',
+    argv: ro('approve', 'demo', '--step', '-1'),
+    code: USAGE,
+    error: /^error: invalid --step "-1": use the step number, an integer from 1$/,
+  },
+  {
+    name: 'approve: step 0',
+    argv: ro('approve', 'demo', '--step', '0'),
+    code: USAGE,
+    error: /^error: invalid --step "0": use the step number/,
+  },
+  {
+    name: 'approve: fractional step',
+    argv: ro('approve', 'demo', '--step', '1.5'),
+    code: USAGE,
+    error: /^error: invalid --step "1\.5": use the step number/,
+  },
   { name: 'approve: step is a word', argv: ro('approve', 'demo', '--step', 'two'), code: USAGE, error: /^error: invalid --step "two"/ },
-  { name: 'approve: empty --rollout-id', argv: ro('approve', 'demo', '--rollout-id', ''), code: USAGE, error: /^error: --rollout-id needs a value$/ },
-  { name: 'watch: negative step', argv: ro('watch', 'demo', '--until', 'paused', '--step', '-1'), code: USAGE, error: /^error: invalid --step "-1": use the step number, an integer from 1$/ },
-  { name: 'watch: --step with --until completed', argv: ro('watch', 'demo', '--step', '2'), code: USAGE, error: /^error: --step applies to --until paused or --until ready$/ },
+  {
+    name: 'approve: empty --rollout-id',
+    argv: ro('approve', 'demo', '--rollout-id', ''),
+    code: USAGE,
+    error: /^error: --rollout-id needs a value$/,
+  },
+  {
+    name: 'watch: negative step',
+    argv: ro('watch', 'demo', '--until', 'paused', '--step', '-1'),
+    code: USAGE,
+    error: /^error: invalid --step "-1": use the step number, an integer from 1$/,
+  },
+  {
+    name: 'watch: --step with --until completed',
+    argv: ro('watch', 'demo', '--step', '2'),
+    code: USAGE,
+    error: /^error: --step applies to --until paused or --until ready$/,
+  },
   { name: 'approve: empty name', argv: ro('approve', ''), code: USAGE, error: /^error: "": the rollout name is empty; use rollout\/NAME$/ },
-  { name: 'pause: empty name after the type', argv: ro('pause', 'rollout/'), code: USAGE, error: /^error: "rollout\/": the rollout name is empty; use rollout\/NAME$/ },
+  {
+    name: 'pause: empty name after the type',
+    argv: ro('pause', 'rollout/'),
+    code: USAGE,
+    error: /^error: "rollout\/": the rollout name is empty; use rollout\/NAME$/,
+  },
   { name: 'resume: empty type', argv: ro('resume', '/demo'), code: USAGE, error: /^error: the resource type is empty; use rollout\/NAME$/ },
-  { name: 'approve: bad resource type', argv: ro('approve', 'deployment/demo'), code: USAGE, error: /^error: rollout commands only work on rollouts\.rollouts\.kruise\.io, not "deployment"$/ },
-  { name: 'status: bad resource type as a word', argv: ro('status', 'svc', 'demo'), code: USAGE, error: /^error: rollout commands only work on rollouts\.rollouts\.kruise\.io, not "svc"$/ },
-  { name: 'watch: type word without a name', argv: ro('watch', 'rollout'), code: USAGE, error: /^error: "rollout" must be followed by a rollout name: rollout NAME, or rollout\/NAME$/ },
-  { name: 'pause: two slashes', argv: ro('pause', 'rollout/a/b'), code: USAGE, error: /^error: "rollout\/a\/b": use TYPE\/NAME with a single '\/'$/ },
-  { name: 'approve: upper-case name', argv: ro('approve', 'Demo'), code: USAGE, error: /^error: "Demo": "Demo" is not a valid rollout name \(lower-case letters, digits, '-' and '\.'\)$/ },
-  { name: 'approve: bad -o', argv: ro('approve', 'demo', '-o', 'wide'), code: USAGE, error: /^error: unable to match a printer suitable for the output format "wide", allowed formats are: json, yaml, name$/ },
-  { name: 'status: -o name', argv: ro('status', 'demo', '-o', 'name'), code: USAGE, error: /^error: unable to match a printer suitable for the output format "name", allowed formats are: json, yaml$/ },
-  { name: 'bad --request-timeout', argv: ro('approve', 'demo', '--request-timeout', 'soon'), code: USAGE, error: /^error: invalid --request-timeout "soon": use a duration such as 5s, 1m or 500ms \(0 means no timeout\)$/ },
-  { name: 'negative --request-timeout', argv: ro('pause', 'demo', '--request-timeout', '-1s'), code: USAGE, error: /^error: invalid --request-timeout "-1s"/ },
-  { name: 'bad -v', argv: ro('resume', 'demo', '-v', 'loud'), code: USAGE, error: /^error: invalid -v "loud": use a log level such as 6 \(requests\) or 8 \(bodies\)$/ },
-  { name: 'watch: bad --timeout', argv: ro('watch', 'demo', '--timeout', 'soon'), code: USAGE, error: /^error: invalid --timeout "soon": use a duration such as 30s, 5m or 1h$/ },
-  { name: 'watch: negative --timeout', argv: ro('watch', 'demo', '--timeout', '-5s'), code: USAGE, error: /^error: invalid --timeout "-5s"/ },
-  { name: 'watch: --timeout with a unit kubectl lacks', argv: ro('watch', 'demo', '--timeout', '2d'), code: USAGE, error: /^error: invalid --timeout "2d"/ },
-  { name: 'status -w: bad --timeout', argv: ro('status', 'demo', '-w', '--timeout', '10 minutes'), code: USAGE, error: /^error: invalid --timeout "10 minutes"/ },
-  { name: 'status: --timeout without -w', argv: ro('status', 'demo', '--timeout', '5s'), code: USAGE, error: /^error: --timeout applies to --watch$/ },
-  { name: 'watch: unknown --until', argv: ro('watch', 'demo', '--until', 'done'), code: USAGE, error: /^error: option '--until <condition>' argument 'done' is invalid\. Allowed choices are completed, paused, ready\.$/ },
-  { name: 'reconcile-once: nothing selected', argv: ro('reconcile-once'), code: USAGE, error: /^error: give ROLLOUT… \(rollout\/NAME or NAME\), --all, or -A$/ },
-  { name: 'reconcile-once: names and --all', argv: ro('reconcile-once', 'demo', '--all'), code: USAGE, error: /^error: give either rollout names or --all\/-A, not both$/ },
-  { name: 'reconcile-once: -o yaml', argv: ro('reconcile-once', 'demo', '-o', 'yaml'), code: USAGE, error: /^error: unable to match a printer suitable for the output format "yaml", allowed formats are: json$/ },
-  { name: '--server with another scheme', argv: (e) => ['rollout', 'approve', 'demo', '--server', 'ftp://127.0.0.1:1'], code: USAGE, error: /^error: --server "ftp:\/\/127\.0\.0\.1:1" must start with https:\/\/ or http:\/\/$/ },
-  { name: '--server that is not a URL', argv: () => ['rollout', 'status', 'demo', '--server', 'http://[::1'], code: USAGE, error: /^error: --server "http:\/\/\[::1" is not a URL; use https:\/\/HOST:PORT$/ },
+  {
+    name: 'approve: bad resource type',
+    argv: ro('approve', 'deployment/demo'),
+    code: USAGE,
+    error: /^error: rollout commands only work on rollouts\.rollouts\.kruise\.io, not "deployment"$/,
+  },
+  {
+    name: 'status: bad resource type as a word',
+    argv: ro('status', 'svc', 'demo'),
+    code: USAGE,
+    error: /^error: rollout commands only work on rollouts\.rollouts\.kruise\.io, not "svc"$/,
+  },
+  {
+    name: 'watch: type word without a name',
+    argv: ro('watch', 'rollout'),
+    code: USAGE,
+    error: /^error: "rollout" must be followed by a rollout name: rollout NAME, or rollout\/NAME$/,
+  },
+  {
+    name: 'pause: two slashes',
+    argv: ro('pause', 'rollout/a/b'),
+    code: USAGE,
+    error: /^error: "rollout\/a\/b": use TYPE\/NAME with a single '\/'$/,
+  },
+  {
+    name: 'approve: upper-case name',
+    argv: ro('approve', 'Demo'),
+    code: USAGE,
+    error: /^error: "Demo": "Demo" is not a valid rollout name \(lower-case letters, digits, '-' and '\.'\)$/,
+  },
+  {
+    name: 'approve: bad -o',
+    argv: ro('approve', 'demo', '-o', 'wide'),
+    code: USAGE,
+    error: /^error: unable to match a printer suitable for the output format "wide", allowed formats are: json, yaml, name$/,
+  },
+  {
+    name: 'status: -o name',
+    argv: ro('status', 'demo', '-o', 'name'),
+    code: USAGE,
+    error: /^error: unable to match a printer suitable for the output format "name", allowed formats are: json, yaml$/,
+  },
+  {
+    name: 'bad --request-timeout',
+    argv: ro('approve', 'demo', '--request-timeout', 'soon'),
+    code: USAGE,
+    error: /^error: invalid --request-timeout "soon": use a duration such as 5s, 1m or 500ms \(0 means no timeout\)$/,
+  },
+  {
+    name: 'negative --request-timeout',
+    argv: ro('pause', 'demo', '--request-timeout', '-1s'),
+    code: USAGE,
+    error: /^error: invalid --request-timeout "-1s"/,
+  },
+  {
+    name: 'bad -v',
+    argv: ro('resume', 'demo', '-v', 'loud'),
+    code: USAGE,
+    error: /^error: invalid -v "loud": use a log level such as 6 \(requests\) or 8 \(bodies\)$/,
+  },
+  {
+    name: 'watch: bad --timeout',
+    argv: ro('watch', 'demo', '--timeout', 'soon'),
+    code: USAGE,
+    error: /^error: invalid --timeout "soon": use a duration such as 30s, 5m or 1h$/,
+  },
+  {
+    name: 'watch: negative --timeout',
+    argv: ro('watch', 'demo', '--timeout', '-5s'),
+    code: USAGE,
+    error: /^error: invalid --timeout "-5s"/,
+  },
+  {
+    name: 'watch: --timeout with a unit kubectl lacks',
+    argv: ro('watch', 'demo', '--timeout', '2d'),
+    code: USAGE,
+    error: /^error: invalid --timeout "2d"/,
+  },
+  {
+    name: 'status -w: bad --timeout',
+    argv: ro('status', 'demo', '-w', '--timeout', '10 minutes'),
+    code: USAGE,
+    error: /^error: invalid --timeout "10 minutes"/,
+  },
+  {
+    name: 'status: --timeout without -w',
+    argv: ro('status', 'demo', '--timeout', '5s'),
+    code: USAGE,
+    error: /^error: --timeout applies to --watch$/,
+  },
+  {
+    name: 'watch: unknown --until',
+    argv: ro('watch', 'demo', '--until', 'done'),
+    code: USAGE,
+    error: /^error: option '--until <condition>' argument 'done' is invalid\. Allowed choices are completed, paused, ready\.$/,
+  },
+  {
+    name: 'reconcile-once: nothing selected',
+    argv: ro('reconcile-once'),
+    code: USAGE,
+    error: /^error: give ROLLOUT… \(rollout\/NAME or NAME\), --all, or -A$/,
+  },
+  {
+    name: 'reconcile-once: names and --all',
+    argv: ro('reconcile-once', 'demo', '--all'),
+    code: USAGE,
+    error: /^error: give either rollout names or --all\/-A, not both$/,
+  },
+  {
+    name: 'reconcile-once: -o yaml',
+    argv: ro('reconcile-once', 'demo', '-o', 'yaml'),
+    code: USAGE,
+    error: /^error: unable to match a printer suitable for the output format "yaml", allowed formats are: json$/,
+  },
+  {
+    name: '--server with another scheme',
+    argv: (e) => ['rollout', 'approve', 'demo', '--server', 'ftp://127.0.0.1:1'],
+    code: USAGE,
+    error: /^error: --server "ftp:\/\/127\.0\.0\.1:1" must start with https:\/\/ or http:\/\/$/,
+  },
+  {
+    name: '--server that is not a URL',
+    argv: () => ['rollout', 'status', 'demo', '--server', 'http://[::1'],
+    code: USAGE,
+    error: /^error: --server "http:\/\/\[::1" is not a URL; use https:\/\/HOST:PORT$/,
+  },
   { name: '-n with a path segment', argv: ro('approve', 'demo', '-n', '..'), code: USAGE, error: /^error: invalid namespace "\.\.".*-n/ },
-  { name: '-n with a slash', argv: ro('pause', 'demo', '-n', 'default/../kube-system'), code: USAGE, error: /^error: invalid namespace "default\/\.\.\/kube-system"/ },
+  {
+    name: '-n with a slash',
+    argv: ro('pause', 'demo', '-n', 'default/../kube-system'),
+    code: USAGE,
+    error: /^error: invalid namespace "default\/\.\.\/kube-system"/,
+  },
   { name: '-n not a DNS label', argv: ro('status', 'demo', '-n', 'Bad_NS'), code: USAGE, error: /^error: invalid namespace "Bad_NS"/ },
-  { name: 'sandbox: bad --port', argv: () => ['sandbox', '--port', '99999'], code: USAGE, error: /^error: invalid --port "99999": want 0-65535$/ },
-  { name: 'sandbox: bad --pod-ready-delay', argv: () => ['sandbox', '--pod-ready-delay', 'slow'], code: USAGE, error: /^error: invalid --pod-ready-delay "slow"/ },
+  {
+    name: 'sandbox: bad --port',
+    argv: () => ['sandbox', '--port', '99999'],
+    code: USAGE,
+    error: /^error: invalid --port "99999": want 0-65535$/,
+  },
+  {
+    name: 'sandbox: bad --pod-ready-delay',
+    argv: () => ['sandbox', '--pod-ready-delay', 'slow'],
+    code: USAGE,
+    error: /^error: invalid --pod-ready-delay "slow"/,
+  },
 ]);
 
 // --- kubeconfigs: exit 1 (2 for a bad flag), nothing sent ---------------------------------------
 const kubeconfigs: CorpusCase[] = inGroup('kubeconfig', [
-  { name: 'missing --kubeconfig file', argv: withKc('approve', 'nope.yaml'), code: FAIL, error: /^error: kubeconfig file \S+nope\.yaml does not exist \(check --kubeconfig\)$/ },
+  {
+    name: 'missing --kubeconfig file',
+    argv: withKc('approve', 'nope.yaml'),
+    code: FAIL,
+    error: /^error: kubeconfig file \S+nope\.yaml does not exist \(check --kubeconfig\)$/,
+  },
   {
     name: 'no kubeconfig anywhere',
     argv: () => ['rollout', 'status', 'demo'],
     env: (e) => ({ KUBECONFIG: path.join(e.dir, 'a.yaml') + path.delimiter + path.join(e.dir, 'b.yaml') }),
     code: FAIL,
-    error: /^error: no cluster to talk to: no kubeconfig found \(looked at .*a\.yaml:.*b\.yaml\); pass --context, --kubeconfig or --server, or set KUBECONFIG$/,
+    error:
+      /^error: no cluster to talk to: no kubeconfig found \(looked at .*a\.yaml:.*b\.yaml\); pass --context, --kubeconfig or --server, or set KUBECONFIG$/,
   },
-  { name: 'malformed YAML', setup: (e) => void kc(e, 'bad.yaml', 'clusters: [\n  - name: x\n    cluster: {server: "http://x"\n'), argv: withKc('approve', 'bad.yaml'), code: FAIL, error: /^error: kubeconfig \S+bad\.yaml is not valid YAML: .*; fix or regenerate it$/ },
-  { name: 'truncated JSON kubeconfig', setup: (e) => void kc(e, 'cut.json', '{"apiVersion": "v1", "clusters": [{"name": "c", "cluster": {"server": "http'), argv: withKc('status', 'cut.json'), code: FAIL, error: /^error: kubeconfig \S+cut\.json is not valid YAML: .*; fix or regenerate it$/ },
-  { name: 'binary garbage as kubeconfig', setup: (e) => void kc(e, 'garbage', '\u0000\u0001\u00ff{[: ]}\u0007\n\t- :'), argv: withKc('approve', 'garbage'), code: FAIL, error: /^error: kubeconfig \S+garbage is not (valid YAML|a kubeconfig)/ },
-  { name: 'YAML that is not a mapping', setup: (e) => void kc(e, 'list.yaml', '- a\n- b\n'), argv: withKc('pause', 'list.yaml'), code: FAIL, error: /^error: kubeconfig \S+list\.yaml is not a kubeconfig \(expected a mapping with clusters, users and contexts\)$/ },
-  { name: 'clusters is not a list', setup: (e) => void kc(e, 'kc.yaml', 'clusters: {a: 1}\n'), argv: withKc('resume', 'kc.yaml'), code: FAIL, error: /^error: kubeconfig \S+kc\.yaml: clusters must be a list; fix the kubeconfig$/ },
-  { name: 'a context without a name', setup: (e) => void kc(e, 'kc.yaml', 'contexts:\n- context: {cluster: c}\n'), argv: withKc('status', 'kc.yaml'), code: FAIL, error: /^error: kubeconfig \S+kc\.yaml: every entry of contexts needs a name; fix the kubeconfig$/ },
-  { name: 'empty kubeconfig', setup: (e) => void kc(e, 'empty.yaml', ''), argv: withKc('approve', 'empty.yaml'), code: FAIL, error: /^error: no cluster to talk to: kubeconfig \S+empty\.yaml has no current-context; pass --context/ },
+  {
+    name: 'malformed YAML',
+    setup: (e) => void kc(e, 'bad.yaml', 'clusters: [\n  - name: x\n    cluster: {server: "http://x"\n'),
+    argv: withKc('approve', 'bad.yaml'),
+    code: FAIL,
+    error: /^error: kubeconfig \S+bad\.yaml is not valid YAML: .*; fix or regenerate it$/,
+  },
+  {
+    name: 'truncated JSON kubeconfig',
+    setup: (e) => void kc(e, 'cut.json', '{"apiVersion": "v1", "clusters": [{"name": "c", "cluster": {"server": "http'),
+    argv: withKc('status', 'cut.json'),
+    code: FAIL,
+    error: /^error: kubeconfig \S+cut\.json is not valid YAML: .*; fix or regenerate it$/,
+  },
+  {
+    name: 'binary garbage as kubeconfig',
+    setup: (e) => void kc(e, 'garbage', '\u0000\u0001\u00ff{[: ]}\u0007\n\t- :'),
+    argv: withKc('approve', 'garbage'),
+    code: FAIL,
+    error: /^error: kubeconfig \S+garbage is not (valid YAML|a kubeconfig)/,
+  },
+  {
+    name: 'YAML that is not a mapping',
+    setup: (e) => void kc(e, 'list.yaml', '- a\n- b\n'),
+    argv: withKc('pause', 'list.yaml'),
+    code: FAIL,
+    error: /^error: kubeconfig \S+list\.yaml is not a kubeconfig \(expected a mapping with clusters, users and contexts\)$/,
+  },
+  {
+    name: 'clusters is not a list',
+    setup: (e) => void kc(e, 'kc.yaml', 'clusters: {a: 1}\n'),
+    argv: withKc('resume', 'kc.yaml'),
+    code: FAIL,
+    error: /^error: kubeconfig \S+kc\.yaml: clusters must be a list; fix the kubeconfig$/,
+  },
+  {
+    name: 'a context without a name',
+    setup: (e) => void kc(e, 'kc.yaml', 'contexts:\n- context: {cluster: c}\n'),
+    argv: withKc('status', 'kc.yaml'),
+    code: FAIL,
+    error: /^error: kubeconfig \S+kc\.yaml: every entry of contexts needs a name; fix the kubeconfig$/,
+  },
+  {
+    name: 'empty kubeconfig',
+    setup: (e) => void kc(e, 'empty.yaml', ''),
+    argv: withKc('approve', 'empty.yaml'),
+    code: FAIL,
+    error: /^error: no cluster to talk to: kubeconfig \S+empty\.yaml has no current-context; pass --context/,
+  },
   {
     name: 'current-context names a missing context',
     setup: (e) => void kc(e, 'kc.yaml', kubeconfig({ server: e.sb.url, currentContext: 'gone' })),
@@ -163,8 +392,20 @@ const kubeconfigs: CorpusCase[] = inGroup('kubeconfig', [
     code: FAIL,
     error: /^error: context "ctx" refers to user "nobody", which is not in kubeconfig \S+kc\.yaml; fix the kubeconfig or pass --token$/,
   },
-  { name: 'cluster without a server', setup: (e) => void kc(e, 'kc.yaml', kubeconfig({ cluster: {} })), argv: withKc('resume', 'kc.yaml'), code: FAIL, error: /^error: cluster "c" in kubeconfig \S+kc\.yaml has no server; set clusters\[\]\.cluster\.server or pass --server$/ },
-  { name: 'cluster server is not a URL', setup: (e) => void kc(e, 'kc.yaml', kubeconfig({ server: 'http://[::1' })), argv: withKc('status', 'kc.yaml'), code: FAIL, error: /^error: cluster "c" server "http:\/\/\[::1" is not a URL; use https:\/\/HOST:PORT$/ },
+  {
+    name: 'cluster without a server',
+    setup: (e) => void kc(e, 'kc.yaml', kubeconfig({ cluster: {} })),
+    argv: withKc('resume', 'kc.yaml'),
+    code: FAIL,
+    error: /^error: cluster "c" in kubeconfig \S+kc\.yaml has no server; set clusters\[\]\.cluster\.server or pass --server$/,
+  },
+  {
+    name: 'cluster server is not a URL',
+    setup: (e) => void kc(e, 'kc.yaml', kubeconfig({ server: 'http://[::1' })),
+    argv: withKc('status', 'kc.yaml'),
+    code: FAIL,
+    error: /^error: cluster "c" server "http:\/\/\[::1" is not a URL; use https:\/\/HOST:PORT$/,
+  },
   {
     name: 'certificate-authority file missing',
     setup: (e) => void kc(e, 'kc.yaml', kubeconfig({ cluster: { server: e.sb.url, 'certificate-authority': 'ca-missing.crt' } })),
@@ -226,7 +467,11 @@ const kubeconfigs: CorpusCase[] = inGroup('kubeconfig', [
   {
     name: 'exec plugin fails',
     setup: (e) => {
-      const cmd = execPlugin(e.dir, 'fail-plugin', "process.stderr.write('could not refresh: login expired\\nrun: corp-login\\n'); process.exit(3);");
+      const cmd = execPlugin(
+        e.dir,
+        'fail-plugin',
+        "process.stderr.write('could not refresh: login expired\\nrun: corp-login\\n'); process.exit(3);",
+      );
       kc(e, 'kc.yaml', kubeconfig({ server: e.sb.url, user: execStanza(cmd) }));
     },
     argv: withKc('approve', 'kc.yaml'),
@@ -251,21 +496,41 @@ const kubeconfigs: CorpusCase[] = inGroup('kubeconfig', [
     },
     argv: withKc('pause', 'kc.yaml'),
     code: FAIL,
-    error: /^error: exec plugin "\S+kind-plugin" for user "u" printed something that is not an ExecCredential \(want kind ExecCredential with a status\)$/,
+    error:
+      /^error: exec plugin "\S+kind-plugin" for user "u" printed something that is not an ExecCredential \(want kind ExecCredential with a status\)$/,
   },
   {
     name: 'exec plugin returns no credential',
     setup: (e) => {
-      const cmd = execPlugin(e.dir, 'empty-plugin', "process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: {} }));");
+      const cmd = execPlugin(
+        e.dir,
+        'empty-plugin',
+        "process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: {} }));",
+      );
       kc(e, 'kc.yaml', kubeconfig({ server: e.sb.url, user: execStanza(cmd) }));
     },
     argv: withKc('resume', 'kc.yaml'),
     code: FAIL,
-    error: /^error: exec plugin "\S+empty-plugin" for user "u" returned neither status\.token nor status\.clientCertificateData\/clientKeyData$/,
+    error:
+      /^error: exec plugin "\S+empty-plugin" for user "u" returned neither status\.token nor status\.clientCertificateData\/clientKeyData$/,
   },
   {
     name: 'exec plugin not installed',
-    setup: (e) => void kc(e, 'kc.yaml', kubeconfig({ server: e.sb.url, user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'kk-corpus-no-such-plugin', installHint: 'install it with: brew install corp-login' } } })),
+    setup: (e) =>
+      void kc(
+        e,
+        'kc.yaml',
+        kubeconfig({
+          server: e.sb.url,
+          user: {
+            exec: {
+              apiVersion: 'client.authentication.k8s.io/v1',
+              command: 'kk-corpus-no-such-plugin',
+              installHint: 'install it with: brew install corp-login',
+            },
+          },
+        }),
+      ),
     argv: withKc('approve', 'kc.yaml'),
     code: FAIL,
     error: /^error: exec plugin "kk-corpus-no-such-plugin" for user "u" was not found install it with: brew install corp-login$/,
@@ -274,11 +539,16 @@ const kubeconfigs: CorpusCase[] = inGroup('kubeconfig', [
     name: 'exec plugin with an unsupported apiVersion',
     setup: (e) => {
       const cmd = execPlugin(e.dir, 'old-plugin', tokenPluginBody('x'));
-      kc(e, 'kc.yaml', kubeconfig({ server: e.sb.url, user: { exec: { apiVersion: 'client.authentication.k8s.io/v1alpha1', command: cmd } } }));
+      kc(
+        e,
+        'kc.yaml',
+        kubeconfig({ server: e.sb.url, user: { exec: { apiVersion: 'client.authentication.k8s.io/v1alpha1', command: cmd } } }),
+      );
     },
     argv: withKc('status', 'kc.yaml'),
     code: FAIL,
-    error: /^error: exec plugin "\S+old-plugin": apiVersion "client\.authentication\.k8s\.io\/v1alpha1" is not supported \(use client\.authentication\.k8s\.io\/v1 or v1beta1\)$/,
+    error:
+      /^error: exec plugin "\S+old-plugin": apiVersion "client\.authentication\.k8s\.io\/v1alpha1" is not supported \(use client\.authentication\.k8s\.io\/v1 or v1beta1\)$/,
   },
   {
     name: '~/.kube/config malformed (default location)',
@@ -292,7 +562,8 @@ const kubeconfigs: CorpusCase[] = inGroup('kubeconfig', [
   },
   {
     name: 'kubeconfig namespace not a DNS label',
-    setup: (e) => void kc(e, 'kc.yaml', kubeconfig({ server: e.sb.url, context: { cluster: 'c', user: 'u', namespace: '../kube-system' } })),
+    setup: (e) =>
+      void kc(e, 'kc.yaml', kubeconfig({ server: e.sb.url, context: { cluster: 'c', user: 'u', namespace: '../kube-system' } })),
     argv: withKc('approve', 'kc.yaml'),
     code: FAIL,
     error: /^error: invalid namespace "\.\.\/kube-system" in context "ctx".*fix the kubeconfig or pass -n/,
@@ -322,7 +593,8 @@ const server: CorpusCase[] = inGroup('server', [
     setup: (e) => e.sb.faults.next({ action: 'truncate', method: 'GET' }),
     argv: ro('approve', 'demo'),
     code: FAIL,
-    error: /^error: the server sent an invalid response to GET \/apis\/rollouts\.kruise\.io\/v1beta1\/namespaces\/default\/rollouts\/demo: not JSON/,
+    error:
+      /^error: the server sent an invalid response to GET \/apis\/rollouts\.kruise\.io\/v1beta1\/namespaces\/default\/rollouts\/demo: not JSON/,
   },
   {
     name: 'pause: truncated JSON',
@@ -341,27 +613,64 @@ const server: CorpusCase[] = inGroup('server', [
   {
     name: '403 Forbidden',
     setup: (e) =>
-      e.sb.faults.failNext({ method: 'GET', status: 403, body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Forbidden', code: 403, message: 'rollouts.rollouts.kruise.io "demo" is forbidden: User "ci" cannot get resource "rollouts" in API group "rollouts.kruise.io" in the namespace "default"' } }),
+      e.sb.faults.failNext({
+        method: 'GET',
+        status: 403,
+        body: {
+          kind: 'Status',
+          apiVersion: 'v1',
+          status: 'Failure',
+          reason: 'Forbidden',
+          code: 403,
+          message:
+            'rollouts.rollouts.kruise.io "demo" is forbidden: User "ci" cannot get resource "rollouts" in API group "rollouts.kruise.io" in the namespace "default"',
+        },
+      }),
     argv: ro('pause', 'demo'),
     code: FAIL,
     error: /^Error from server \(Forbidden\): rollouts\.rollouts\.kruise\.io "demo" is forbidden: User "ci" cannot get resource "rollouts"/,
   },
-  { name: '404 Not Found (no such rollout)', argv: ro('approve', 'nope'), code: FAIL, error: /^Error from server \(NotFound\): rollouts\.rollouts\.kruise\.io "nope" not found$/ },
-  { name: 'status: 404 Not Found', argv: ro('status', 'rollout/nope'), code: FAIL, error: /^Error from server \(NotFound\): rollouts\.rollouts\.kruise\.io "nope" not found$/ },
-  { name: 'reconcile-once: 404 Not Found', argv: ro('reconcile-once', 'nope'), code: FAIL, error: /^Error from server \(NotFound\): rollouts\.rollouts\.kruise\.io "nope" not found$/ },
+  {
+    name: '404 Not Found (no such rollout)',
+    argv: ro('approve', 'nope'),
+    code: FAIL,
+    error: /^Error from server \(NotFound\): rollouts\.rollouts\.kruise\.io "nope" not found$/,
+  },
+  {
+    name: 'status: 404 Not Found',
+    argv: ro('status', 'rollout/nope'),
+    code: FAIL,
+    error: /^Error from server \(NotFound\): rollouts\.rollouts\.kruise\.io "nope" not found$/,
+  },
+  {
+    name: 'reconcile-once: 404 Not Found',
+    argv: ro('reconcile-once', 'nope'),
+    code: FAIL,
+    error: /^Error from server \(NotFound\): rollouts\.rollouts\.kruise\.io "nope" not found$/,
+  },
   {
     name: 'no Kruise Rollouts API on the server (plain 404 for both versions)',
-    setup: (e) => e.sb.faults.failNext({ method: 'GET', path: '/apis/rollouts.kruise.io/', status: 404, body: '404 page not found\n', times: 2 }),
+    setup: (e) =>
+      e.sb.faults.failNext({ method: 'GET', path: '/apis/rollouts.kruise.io/', status: 404, body: '404 page not found\n', times: 2 }),
     argv: ro('approve', 'demo'),
     code: FAIL,
     error: /^error: the server has no rollouts\.kruise\.io API.*installed/,
   },
   {
     name: '409 storm beyond the conflict budget (approve)',
-    setup: (e) => e.sb.faults.failNext({ method: 'PUT', path: '/rollouts/demo/status', status: 409, message: 'Operation cannot be fulfilled on rollouts.rollouts.kruise.io "demo": the object has been modified; please apply your changes to the latest version and try again', times: 100 }),
+    setup: (e) =>
+      e.sb.faults.failNext({
+        method: 'PUT',
+        path: '/rollouts/demo/status',
+        status: 409,
+        message:
+          'Operation cannot be fulfilled on rollouts.rollouts.kruise.io "demo": the object has been modified; please apply your changes to the latest version and try again',
+        times: 100,
+      }),
     argv: ro('approve', 'demo'),
     code: FAIL,
-    error: /^error: rollouts\.rollouts\.kruise\.io "demo" gave up after 5 conflicting updates \(the object keeps changing\); nothing was written$/,
+    error:
+      /^error: rollouts\.rollouts\.kruise\.io "demo" gave up after 5 conflicting updates \(the object keeps changing\); nothing was written$/,
     maxPuts: 5,
   },
   {
@@ -382,7 +691,14 @@ const server: CorpusCase[] = inGroup('server', [
   },
   {
     name: '500 on every read',
-    setup: (e) => e.sb.faults.failNext({ method: 'GET', status: 500, message: 'Internal error occurred: etcdserver: leader changed', retryAfterSeconds: 0, times: 100 }),
+    setup: (e) =>
+      e.sb.faults.failNext({
+        method: 'GET',
+        status: 500,
+        message: 'Internal error occurred: etcdserver: leader changed',
+        retryAfterSeconds: 0,
+        times: 100,
+      }),
     argv: ro('approve', 'demo'),
     code: FAIL,
     error: /^Error from server \(InternalError\): Internal error occurred: etcdserver: leader changed$/,
@@ -390,7 +706,14 @@ const server: CorpusCase[] = inGroup('server', [
   },
   {
     name: '503 on every read',
-    setup: (e) => e.sb.faults.failNext({ method: 'GET', status: 503, message: 'the server is currently unable to handle the request', retryAfterSeconds: 0, times: 100 }),
+    setup: (e) =>
+      e.sb.faults.failNext({
+        method: 'GET',
+        status: 503,
+        message: 'the server is currently unable to handle the request',
+        retryAfterSeconds: 0,
+        times: 100,
+      }),
     argv: ro('status', 'demo'),
     code: FAIL,
     error: /^Error from server \(ServiceUnavailable\): /,
@@ -408,7 +731,8 @@ const server: CorpusCase[] = inGroup('server', [
     setup: (e) => e.sb.faults.next({ action: 'reset', method: 'GET', times: 100 }),
     argv: ro('approve', 'demo'),
     code: FAIL,
-    error: /^error: the server at http:\/\/127\.0\.0\.1:\d+ closed the connection before answering GET \/apis\/rollouts\.kruise\.io\/v1beta1\/namespaces\/default\/rollouts\/demo/,
+    error:
+      /^error: the server at http:\/\/127\.0\.0\.1:\d+ closed the connection before answering GET \/apis\/rollouts\.kruise\.io\/v1beta1\/namespaces\/default\/rollouts\/demo/,
     requests: (sb) => expectCount('GETs (the read retry budget)', gets(sb), 4),
   },
   {
@@ -445,23 +769,54 @@ const server: CorpusCase[] = inGroup('server', [
     code: FAIL,
     error: /^error: the server did not answer within 150ms \(--request-timeout\)$/,
   },
-  { name: 'connection refused', argv: (e) => ['rollout', 'approve', 'demo', '--server', e.deadServer], code: FAIL, error: /^error: the server at http:\/\/127\.0\.0\.1:\d+ refused the connection; is the API server running\? \(check --server\/--kubeconfig\)$/ },
-  { name: 'watch: connection refused from the start', argv: (e) => ['rollout', 'watch', 'demo', '--server', e.deadServer], code: FAIL, error: /^error: the server at http:\/\/127\.0\.0\.1:\d+ refused the connection; is the API server running\? \(check --server\/--kubeconfig\)$/ },
+  {
+    name: 'connection refused',
+    argv: (e) => ['rollout', 'approve', 'demo', '--server', e.deadServer],
+    code: FAIL,
+    error:
+      /^error: the server at http:\/\/127\.0\.0\.1:\d+ refused the connection; is the API server running\? \(check --server\/--kubeconfig\)$/,
+  },
+  {
+    name: 'watch: connection refused from the start',
+    argv: (e) => ['rollout', 'watch', 'demo', '--server', e.deadServer],
+    code: FAIL,
+    error:
+      /^error: the server at http:\/\/127\.0\.0\.1:\d+ refused the connection; is the API server running\? \(check --server\/--kubeconfig\)$/,
+  },
   {
     name: 'watch: 403 on the list',
-    setup: (e) => e.sb.faults.failNext({ method: 'GET', path: `${RO}`, status: 403, message: 'rollouts.rollouts.kruise.io is forbidden: User "ci" cannot list resource "rollouts"', times: 10 }),
+    setup: (e) =>
+      e.sb.faults.failNext({
+        method: 'GET',
+        path: `${RO}`,
+        status: 403,
+        message: 'rollouts.rollouts.kruise.io is forbidden: User "ci" cannot list resource "rollouts"',
+        times: 10,
+      }),
     argv: ro('watch', 'demo', '--timeout', '5s'),
     code: FAIL,
     error: /^Error from server \(Forbidden\): rollouts\.rollouts\.kruise\.io is forbidden/,
   },
   {
     name: 'reconcile-once: 403 on the rollout',
-    setup: (e) => e.sb.faults.failNext({ method: 'GET', path: '/rollouts/demo', status: 403, message: 'rollouts.rollouts.kruise.io "demo" is forbidden', times: 10 }),
+    setup: (e) =>
+      e.sb.faults.failNext({
+        method: 'GET',
+        path: '/rollouts/demo',
+        status: 403,
+        message: 'rollouts.rollouts.kruise.io "demo" is forbidden',
+        times: 10,
+      }),
     argv: ro('reconcile-once', 'demo'),
     code: FAIL,
     error: /^Error from server \(Forbidden\): rollouts\.rollouts\.kruise\.io "demo" is forbidden$/,
   },
-  { name: 'watch: 404 Not Found', argv: ro('watch', 'nope', '--timeout', '5s'), code: FAIL, error: /^Error from server \(NotFound\): rollouts\.rollouts\.kruise\.io "nope" not found$/ },
+  {
+    name: 'watch: 404 Not Found',
+    argv: ro('watch', 'nope', '--timeout', '5s'),
+    code: FAIL,
+    error: /^Error from server \(NotFound\): rollouts\.rollouts\.kruise\.io "nope" not found$/,
+  },
   {
     name: 'watch: 401 on the list',
     setup: (e) => e.sb.faults.failNext({ method: 'GET', status: 401, message: 'Unauthorized', times: 10 }),
@@ -536,10 +891,23 @@ const server: CorpusCase[] = inGroup('server', [
   },
   {
     name: '422 Invalid on the write (admission)',
-    setup: (e) => e.sb.faults.failNext({ method: 'PUT', status: 422, body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Invalid', code: 422, message: 'Rollout.rollouts.kruise.io "demo" is invalid: spec.strategy: Forbidden: immutable while progressing' } }),
+    setup: (e) =>
+      e.sb.faults.failNext({
+        method: 'PUT',
+        status: 422,
+        body: {
+          kind: 'Status',
+          apiVersion: 'v1',
+          status: 'Failure',
+          reason: 'Invalid',
+          code: 422,
+          message: 'Rollout.rollouts.kruise.io "demo" is invalid: spec.strategy: Forbidden: immutable while progressing',
+        },
+      }),
     argv: ro('pause', 'demo'),
     code: FAIL,
-    error: /^Error from server \(Invalid\): Rollout\.rollouts\.kruise\.io "demo" is invalid: spec\.strategy: Forbidden: immutable while progressing$/,
+    error:
+      /^Error from server \(Invalid\): Rollout\.rollouts\.kruise\.io "demo" is invalid: spec\.strategy: Forbidden: immutable while progressing$/,
     maxPuts: 1,
   },
 ]);
@@ -550,7 +918,15 @@ const objects: CorpusCase[] = inGroup('object', [
     name: 'no status',
     setup: (e) => {
       removeDemo(e.sb);
-      const bare = { apiVersion: 'rollouts.kruise.io/v1beta1', kind: 'Rollout', metadata: { name: 'demo', namespace: 'default' }, spec: { workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'demo-wl' }, strategy: { canary: { steps: [{ replicas: 1 }] } } } };
+      const bare = {
+        apiVersion: 'rollouts.kruise.io/v1beta1',
+        kind: 'Rollout',
+        metadata: { name: 'demo', namespace: 'default' },
+        spec: {
+          workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'demo-wl' },
+          strategy: { canary: { steps: [{ replicas: 1 }] } },
+        },
+      };
       seedRollout(e.sb, bare as KubeObject);
     },
     argv: ro('approve', 'demo'),
@@ -582,7 +958,8 @@ const objects: CorpusCase[] = inGroup('object', [
     }),
     argv: ro('approve', 'demo'),
     code: FAIL,
-    error: /^error: rollouts\.rollouts\.kruise\.io "demo" does not allow to approve: current step 7 is out of range \(the rollout has 3 steps\)/,
+    error:
+      /^error: rollouts\.rollouts\.kruise\.io "demo" does not allow to approve: current step 7 is out of range \(the rollout has 3 steps\)/,
   },
   {
     name: 'currentStepIndex 0 while paused',
@@ -599,7 +976,8 @@ const objects: CorpusCase[] = inGroup('object', [
     setup: paused((r) => delete r.spec.strategy.canary.steps),
     argv: ro('approve', 'demo'),
     code: FAIL,
-    error: /^error: rollouts\.rollouts\.kruise\.io "demo" does not allow to approve: current step 1 is out of range \(the rollout has no steps\)/,
+    error:
+      /^error: rollouts\.rollouts\.kruise\.io "demo" does not allow to approve: current step 1 is out of range \(the rollout has no steps\)/,
   },
   {
     name: 'no spec at all',
@@ -638,7 +1016,8 @@ const objects: CorpusCase[] = inGroup('object', [
   },
   {
     name: 'v1alpha1 only: pause is refused',
-    setup: (e) => e.sb.faults.failNext({ method: 'GET', path: '/apis/rollouts.kruise.io/v1beta1/', status: 404, body: '404 page not found\n' }),
+    setup: (e) =>
+      e.sb.faults.failNext({ method: 'GET', path: '/apis/rollouts.kruise.io/v1beta1/', status: 404, body: '404 page not found\n' }),
     argv: ro('pause', 'demo'),
     code: FAIL,
     error: /^error: rollouts\.rollouts\.kruise\.io "demo" pausing is not supported/,
@@ -683,7 +1062,8 @@ const objects: CorpusCase[] = inGroup('object', [
     name: 'approve --rollout-id of another release',
     argv: ro('approve', 'demo', '--rollout-id', 'v2'),
     code: FAIL,
-    error: /^error: rollouts\.rollouts\.kruise\.io "demo" does not allow to approve: the status belongs to "6d8f7c9b54", not rollout-id "v2"$/,
+    error:
+      /^error: rollouts\.rollouts\.kruise\.io "demo" does not allow to approve: the status belongs to "6d8f7c9b54", not rollout-id "v2"$/,
   },
   {
     name: 'reconcile-once: steps missing',

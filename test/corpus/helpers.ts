@@ -6,10 +6,10 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { createSandbox, type RequestRecord, type Sandbox, type SandboxOptions } from '../../src/sandbox/server.js';
 import type { KubeObject } from '../../src/kube/types.js';
-import type { CliResult } from '../helpers/cli.js';
+import { createSandbox, type RequestRecord, type Sandbox, type SandboxOptions } from '../../src/sandbox/server.js';
 import { scenario } from '../fixtures/load.js';
+import type { CliResult } from '../helpers/cli.js';
 
 const run = promisify(execFile);
 
@@ -118,10 +118,29 @@ export async function haveOpenssl(): Promise<boolean> {
 }
 
 /** A self-signed client certificate and key (PEM), made with openssl. */
-export async function clientCert(dir: string, cn = 'corpus-user'): Promise<{ cert: string; key: string; certFile: string; keyFile: string }> {
+export async function clientCert(
+  dir: string,
+  cn = 'corpus-user',
+): Promise<{ cert: string; key: string; certFile: string; keyFile: string }> {
   const keyFile = path.join(dir, `${cn}.key`);
   const certFile = path.join(dir, `${cn}.crt`);
-  await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', `/CN=${cn}`]);
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    keyFile,
+    '-out',
+    certFile,
+    '-days',
+    '2',
+    '-subj',
+    `/CN=${cn}`,
+  ]);
   const { readFileSync } = await import('node:fs');
   return { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8'), certFile, keyFile };
 }

@@ -3,13 +3,13 @@
 // own waits are checked with an injected sleep.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Sandbox } from '../../src/sandbox/server.js';
-import { DEFAULT_RETRY, createKubeClient, type ClientOptions } from '../../src/kube/http-client.js';
 import { ApiError, TransportError } from '../../src/kube/errors.js';
+import { type ClientOptions, createKubeClient, DEFAULT_RETRY } from '../../src/kube/http-client.js';
 import type { RestConfig } from '../../src/kube/kubeconfig.js';
 import { Resources } from '../../src/kube/resources.js';
 import { DefaultRetry } from '../../src/kube/retry.js';
 import type { KubeObject } from '../../src/kube/types.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
 import { runCli } from '../helpers/cli.js';
 import { quietSandbox, seedPaused } from './helpers.js';
 
@@ -23,7 +23,9 @@ beforeEach(async () => {
   sb = await quietSandbox();
   seedPaused(sb, 'demo');
   arrivals = [];
-  sb.faults.before((req) => void arrivals.push({ method: req.method!, path: new URL(req.url!, 'http://x').pathname, at: performance.now() }));
+  sb.faults.before(
+    (req) => void arrivals.push({ method: req.method!, path: new URL(req.url!, 'http://x').pathname, at: performance.now() }),
+  );
   sb.requests.length = 0;
 });
 afterEach(async () => {
@@ -31,7 +33,8 @@ afterEach(async () => {
 });
 
 const approve = (...extra: string[]) => runCli(['rollout', 'approve', 'demo', '--server', sb.url, ...extra]);
-const log = () => sb.requests.map((r) => `${r.method} ${r.path === DEMO ? 'RO' : r.path === `${DEMO}/status` ? 'RO/status' : r.path} ${r.status}`);
+const log = () =>
+  sb.requests.map((r) => `${r.method} ${r.path === DEMO ? 'RO' : r.path === `${DEMO}/status` ? 'RO/status' : r.path} ${r.status}`);
 const gaps = (method: string) => {
   const at = arrivals.filter((a) => a.method === method).map((a) => a.at);
   return at.slice(1).map((t, i) => t - at[i]!);

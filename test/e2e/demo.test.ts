@@ -13,7 +13,7 @@ test('rollout demo walks the guide to 10 version-2 pods', async () => {
     '  pods: 10 × version-1',
     '## Step 1: apply the Rollout (batches: 1, 50%, 100%)',
     '## Step 2: upgrade the Deployment to version-2; batch 1 is released',
-    "$ kubectl patch deployment workload-demo -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"busybox\", \"env\":[{\"name\":\"VERSION\", \"value\":\"version-2\"}]}]}}}}'",
+    '$ kubectl patch deployment workload-demo -p \'{"spec":{"template":{"spec":{"containers":[{"name":"busybox", "env":[{"name":"VERSION", "value":"version-2"}]}]}}}}\'',
     'Step:         1/3 StepPaused',
     '  pods: 9 × version-1, 1 × version-2',
     '$ kubectl-kruise rollout approve rollout/rollouts-demo -n default',

@@ -6,7 +6,7 @@
 // other tests spawn, and so the test proves the tarball's dist/ comes from prepack alone.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { accessSync, constants, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -14,7 +14,11 @@ import { tempDir } from '../kube/helpers.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-function run(file: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  file: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(file, args, { cwd: opts.cwd, env: opts.env, timeout: 150_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as unknown as { code: number }).code : 1) : 0;
@@ -47,14 +51,19 @@ describe('npm pack + global install', () => {
     const pack = await run('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: pkgDir, env: npmEnv });
     if (pack.code !== 0) throw new Error(`npm pack failed:\n${pack.stderr}`);
     // prepack's build may log before the JSON; the JSON array is the last thing printed.
-    packed = (JSON.parse(pack.stdout.slice(pack.stdout.indexOf('[\n'))) as typeof packed[])[0]!;
-    installed = await run('npm', ['i', '-g', '--prefix', prefix, path.join(tmp, packed.filename), '--no-audit', '--no-fund'], { cwd: tmp, env: npmEnv });
+    packed = (JSON.parse(pack.stdout.slice(pack.stdout.indexOf('[\n'))) as (typeof packed)[])[0]!;
+    installed = await run('npm', ['i', '-g', '--prefix', prefix, path.join(tmp, packed.filename), '--no-audit', '--no-fund'], {
+      cwd: tmp,
+      env: npmEnv,
+    });
   }, 180_000);
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
   it('ships bin/ and a freshly built dist/, not the sources', () => {
     const files = packed.files.map((f) => f.path);
-    expect(files).toEqual(expect.arrayContaining(['bin/kubectl-kruise', 'bin/kubectl_complete-kruise', 'dist/cli.mjs', 'package.json', 'LICENSE']));
+    expect(files).toEqual(
+      expect.arrayContaining(['bin/kubectl-kruise', 'bin/kubectl_complete-kruise', 'dist/cli.mjs', 'package.json', 'LICENSE']),
+    );
     expect(files.filter((f) => /^(src|test|scripts)\//.test(f))).toEqual([]);
   });
 
@@ -70,7 +79,9 @@ describe('npm pack + global install', () => {
   });
 
   it('puts kubectl-kruise on PATH and it runs', async () => {
-    const r = await run(path.join(prefix, 'bin', 'kubectl-kruise'), ['rollout', '--help'], { env: { PATH: `${nodeDir}${path.delimiter}/usr/bin:/bin`, HOME: tmp } });
+    const r = await run(path.join(prefix, 'bin', 'kubectl-kruise'), ['rollout', '--help'], {
+      env: { PATH: `${nodeDir}${path.delimiter}/usr/bin:/bin`, HOME: tmp },
+    });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: kubectl-kruise rollout /);
@@ -113,10 +124,19 @@ describe('npm pack + global install', () => {
     };
 
     it('is a krew Plugin named kruise for linux/darwin on amd64/arm64', () => {
-      expect([manifest.apiVersion, manifest.kind, manifest.metadata.name]).toEqual(['krew.googlecontainertools.github.com/v1alpha2', 'Plugin', 'kruise']);
+      expect([manifest.apiVersion, manifest.kind, manifest.metadata.name]).toEqual([
+        'krew.googlecontainertools.github.com/v1alpha2',
+        'Plugin',
+        'kruise',
+      ]);
       expect(manifest.spec.shortDescription.length).toBeLessThanOrEqual(50);
       expect(manifest.spec.caveats).toMatch(/Node\.js 20 or newer/);
-      expect(manifest.spec.platforms.map((p) => `${p.selector.matchLabels.os}/${p.selector.matchLabels.arch}`).sort()).toEqual(['darwin/amd64', 'darwin/arm64', 'linux/amd64', 'linux/arm64']);
+      expect(manifest.spec.platforms.map((p) => `${p.selector.matchLabels.os}/${p.selector.matchLabels.arch}`).sort()).toEqual([
+        'darwin/amd64',
+        'darwin/arm64',
+        'linux/amd64',
+        'linux/arm64',
+      ]);
     });
 
     it('installs from the npm tarball the way krew copies files, and runs', async () => {
@@ -132,19 +152,28 @@ describe('npm pack + global install', () => {
         mkdirSync(path.join(install, to), { recursive: true });
         for (const n of names) cpSync(path.join(unpacked, dir, n), path.join(install, to, n), { recursive: true });
       }
-      const r = await run(path.join(install, platform.bin), ['version', '-o', 'json'], { env: { PATH: `${nodeDir}${path.delimiter}/usr/bin:/bin`, HOME: tmp } });
+      const r = await run(path.join(install, platform.bin), ['version', '-o', 'json'], {
+        env: { PATH: `${nodeDir}${path.delimiter}/usr/bin:/bin`, HOME: tmp },
+      });
       const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
       expect(r).toEqual({ code: 0, stdout: `{"version":"${version}"}\n`, stderr: '' });
     });
 
     it('scripts/krew-archive.sh prints the sha256 of a reproducible archive and fills the manifest', async () => {
       const out = path.join(tmp, 'krew-out');
-      const r = await run('bash', [path.join(pkgDir, 'scripts/krew-archive.sh'), out, 'https://example.test/releases/v9/'], { cwd: tmp, env: npmEnv });
+      const r = await run('bash', [path.join(pkgDir, 'scripts/krew-archive.sh'), out, 'https://example.test/releases/v9/'], {
+        cwd: tmp,
+        env: npmEnv,
+      });
       expect(r.code).toBe(0);
       const [sha, archive] = r.stdout.trim().split(/\s+/);
       expect(createHash('sha256').update(readFileSync(archive!)).digest('hex')).toBe(sha);
       // Same bytes as the tarball npm packed above: npm pack is reproducible.
-      expect(createHash('sha256').update(readFileSync(path.join(tmp, packed.filename))).digest('hex')).toBe(sha);
+      expect(
+        createHash('sha256')
+          .update(readFileSync(path.join(tmp, packed.filename)))
+          .digest('hex'),
+      ).toBe(sha);
       const filled = readFileSync(path.join(out, 'kruise.yaml'), 'utf8');
       expect(filled).not.toMatch(/RELEASE_/);
       expect(filled).toContain(`uri: https://example.test/releases/v9/${path.basename(archive!)}`);

@@ -4,11 +4,11 @@ import { execFile } from 'node:child_process';
 import { existsSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Rollout } from '../../src/rollout/types.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { BIN } from '../helpers/cli.js';
 import { scenario } from '../fixtures/load.js';
 import { create, putStatus, read } from '../fixtures/seed.js';
-import type { Rollout } from '../../src/rollout/types.js';
+import { BIN } from '../helpers/cli.js';
 import { tempDir, writeFile } from '../kube/helpers.js';
 
 function which(cmd: string): string | undefined {
@@ -31,7 +31,7 @@ const maybe = kubectls.length ? describe : describe.skip;
 function run(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(file, args, { env, timeout: 20_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as NodeJS.ErrnoException).code === 'number' ? ((err as unknown as { code: number }).code) : 1) : 0;
+      const code = err ? (typeof (err as NodeJS.ErrnoException).code === 'number' ? (err as unknown as { code: number }).code : 1) : 0;
       resolve({ code, stdout: String(stdout), stderr: String(stderr) });
     });
   });

@@ -1,8 +1,8 @@
 // Runs the CLI in-process with captured streams, or the real binary as a child process.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { main } from '../../src/cli/main.js';
 import type { Deps } from '../../src/cli/deps.js';
+import { main } from '../../src/cli/main.js';
 
 export interface CliResult {
   code: number;

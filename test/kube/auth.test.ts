@@ -1,12 +1,13 @@
 // Credentials end to end: exec credential plugins (a real node script) and TLS with a CA and
 // client certificates (generated with the openssl CLI).
-import https from 'node:https';
+
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { runCli } from '../helpers/cli.js';
+import path from 'node:path';
 import { clearExecCredentialCache } from '../../src/kube/exec-credential.js';
+import { runCli } from '../helpers/cli.js';
 import { pausedRollout, rolloutApi, startServer, tempDir, writeFile } from './helpers.js';
 
 const PLUGIN = `
@@ -45,29 +46,32 @@ users:
 describe('exec credential plugins', () => {
   beforeEach(() => clearExecCredentialCache());
 
-  it.each(['client.authentication.k8s.io/v1', 'client.authentication.k8s.io/v1beta1'])('%s: runs the plugin once per process and sends its token', async (apiVersion) => {
-    const objects = new Map([
-      ['a', pausedRollout('a')],
-      ['b', pausedRollout('b')],
-    ]);
-    const srv = await startServer(rolloutApi(objects));
-    const dir = tempDir();
-    try {
-      // Plugin arguments are not paths kubectl resolves: give the script's absolute path.
-      const kc = execKubeconfig(dir, srv.url, 'ok', apiVersion);
-      const argsFixed = readFileSync(kc, 'utf8').replace('args: [plugin.mjs', `args: [${JSON.stringify(path.join(dir, 'plugin.mjs'))}`);
-      writeFile(dir, 'kc.yaml', argsFixed);
-      const r = await runCli(['rollout', 'approve', 'a', 'b', '--kubeconfig', kc, '-v', '8']);
-      expect(r.stderr).not.toContain('exec-token-abc123def456');
-      expect(r.code).toBe(0);
-      expect(r.stdout).toBe('rollout.rollouts.kruise.io/a approved\nrollout.rollouts.kruise.io/b approved\n');
-      expect(srv.seen).toHaveLength(4);
-      for (const s of srv.seen) expect(s.headers.authorization).toBe('Bearer exec-token-abc123def456');
-      expect(readFileSync(path.join(dir, 'count'), 'utf8')).toBe('x');
-    } finally {
-      await srv.close();
-    }
-  });
+  it.each(['client.authentication.k8s.io/v1', 'client.authentication.k8s.io/v1beta1'])(
+    '%s: runs the plugin once per process and sends its token',
+    async (apiVersion) => {
+      const objects = new Map([
+        ['a', pausedRollout('a')],
+        ['b', pausedRollout('b')],
+      ]);
+      const srv = await startServer(rolloutApi(objects));
+      const dir = tempDir();
+      try {
+        // Plugin arguments are not paths kubectl resolves: give the script's absolute path.
+        const kc = execKubeconfig(dir, srv.url, 'ok', apiVersion);
+        const argsFixed = readFileSync(kc, 'utf8').replace('args: [plugin.mjs', `args: [${JSON.stringify(path.join(dir, 'plugin.mjs'))}`);
+        writeFile(dir, 'kc.yaml', argsFixed);
+        const r = await runCli(['rollout', 'approve', 'a', 'b', '--kubeconfig', kc, '-v', '8']);
+        expect(r.stderr).not.toContain('exec-token-abc123def456');
+        expect(r.code).toBe(0);
+        expect(r.stdout).toBe('rollout.rollouts.kruise.io/a approved\nrollout.rollouts.kruise.io/b approved\n');
+        expect(srv.seen).toHaveLength(4);
+        for (const s of srv.seen) expect(s.headers.authorization).toBe('Bearer exec-token-abc123def456');
+        expect(readFileSync(path.join(dir, 'count'), 'utf8')).toBe('x');
+      } finally {
+        await srv.close();
+      }
+    },
+  );
 
   it.each([
     ['fail', /^error: exec plugin ".*node.*" for user "u" failed: it exited with code 3: your session expired: run cloud-login$/],
@@ -77,7 +81,11 @@ describe('exec credential plugins', () => {
     const dir = tempDir();
     try {
       const kc = execKubeconfig(dir, srv.url, mode, 'client.authentication.k8s.io/v1');
-      writeFile(dir, 'kc.yaml', readFileSync(kc, 'utf8').replace('args: [plugin.mjs', `args: [${JSON.stringify(path.join(dir, 'plugin.mjs'))}`));
+      writeFile(
+        dir,
+        'kc.yaml',
+        readFileSync(kc, 'utf8').replace('args: [plugin.mjs', `args: [${JSON.stringify(path.join(dir, 'plugin.mjs'))}`),
+      );
       const r = await runCli(['rollout', 'approve', 'a', '--kubeconfig', kc]);
       expect(r.code).toBe(1);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -115,18 +123,37 @@ describe('TLS', () => {
     ossl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=kk-test-ca');
     ossl('req', ...ec, '-keyout', 'srv.key', '-out', 'srv.csr', '-subj', '/CN=kk-test-server');
     writeFile(dir, 'srv.ext', 'subjectAltName=IP:127.0.0.1\n');
-    ossl('x509', '-req', '-in', 'srv.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'srv.crt', '-days', '1', '-extfile', 'srv.ext');
+    ossl(
+      'x509',
+      '-req',
+      '-in',
+      'srv.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'srv.crt',
+      '-days',
+      '1',
+      '-extfile',
+      'srv.ext',
+    );
     ossl('req', ...ec, '-keyout', 'cli.key', '-out', 'cli.csr', '-subj', '/CN=alice/O=ops');
     ossl('x509', '-req', '-in', 'cli.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'cli.crt', '-days', '1');
     const api = rolloutApi(new Map([['x', pausedRollout('x')]]));
     const read = (f: string) => readFileSync(path.join(dir, f));
-    server = https.createServer({ key: read('srv.key'), cert: read('srv.crt'), ca: read('ca.crt'), requestCert: true, rejectUnauthorized: false }, (req, res) => {
-      const cert = (req.socket as import('node:tls').TLSSocket).getPeerCertificate();
-      clientSubjects.push(String(cert?.subject?.CN ?? ''));
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => api(req, res, body));
-    });
+    server = https.createServer(
+      { key: read('srv.key'), cert: read('srv.crt'), ca: read('ca.crt'), requestCert: true, rejectUnauthorized: false },
+      (req, res) => {
+        const cert = (req.socket as import('node:tls').TLSSocket).getPeerCertificate();
+        clientSubjects.push(String(cert?.subject?.CN ?? ''));
+        let body = '';
+        req.on('data', (c) => (body += c));
+        req.on('end', () => api(req, res, body));
+      },
+    );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -160,11 +187,20 @@ users: [{ name: u, user: { client-certificate: cli.crt, client-key: cli.key } }]
     const r = await runCli(['rollout', 'approve', 'x', '--kubeconfig', kubeconfig('insecure-skip-tls-verify: false')]);
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^error: cannot trust the server at https:\/\/127\.0\.0\.1:\d+: .*\(set certificate-authority in the kubeconfig, or pass --insecure-skip-tls-verify\)\n$/);
+    expect(r.stderr).toMatch(
+      /^error: cannot trust the server at https:\/\/127\.0\.0\.1:\d+: .*\(set certificate-authority in the kubeconfig, or pass --insecure-skip-tls-verify\)\n$/,
+    );
   });
 
   tlsIt('--insecure-skip-tls-verify connects without a CA', async () => {
-    const r = await runCli(['rollout', 'resume', 'x', '--kubeconfig', kubeconfig('insecure-skip-tls-verify: false'), '--insecure-skip-tls-verify']);
+    const r = await runCli([
+      'rollout',
+      'resume',
+      'x',
+      '--kubeconfig',
+      kubeconfig('insecure-skip-tls-verify: false'),
+      '--insecure-skip-tls-verify',
+    ]);
     // The fake rollout is not paused: the refusal proves the request went through TLS.
     expect(r.stderr).toBe('error: rollouts.rollouts.kruise.io "x" is not paused\n');
     expect(r.code).toBe(1);

@@ -1,6 +1,6 @@
 // Every failure below the API reaches the user as ONE `error: …` line with exit 1 (no stack);
 // usage errors exit 2 before any request.
-import http from 'node:http';
+import type http from 'node:http';
 import net from 'node:net';
 import { runCli } from '../helpers/cli.js';
 import { json, pausedRollout, rolloutApi, startServer, status } from './helpers.js';
@@ -19,15 +19,37 @@ describe('transport and API failures through the CLI', () => {
   const cases: [string, (req: http.IncomingMessage, res: http.ServerResponse) => void, string | RegExp, string[]?][] = [
     [
       '403 Forbidden',
-      (_q, res) => json(res, 403, status(403, 'Forbidden', 'rollouts.rollouts.kruise.io "x" is forbidden: User "ci" cannot get resource "rollouts" in API group "rollouts.kruise.io" in the namespace "default"')),
+      (_q, res) =>
+        json(
+          res,
+          403,
+          status(
+            403,
+            'Forbidden',
+            'rollouts.rollouts.kruise.io "x" is forbidden: User "ci" cannot get resource "rollouts" in API group "rollouts.kruise.io" in the namespace "default"',
+          ),
+        ),
       'Error from server (Forbidden): rollouts.rollouts.kruise.io "x" is forbidden: User "ci" cannot get resource "rollouts" in API group "rollouts.kruise.io" in the namespace "default"',
     ],
     [
       '404 Not Found',
-      (_q, res) => json(res, 404, status(404, 'NotFound', 'rollouts.rollouts.kruise.io "x" not found', { name: 'x', group: 'rollouts.kruise.io', kind: 'rollouts' })),
+      (_q, res) =>
+        json(
+          res,
+          404,
+          status(404, 'NotFound', 'rollouts.rollouts.kruise.io "x" not found', {
+            name: 'x',
+            group: 'rollouts.kruise.io',
+            kind: 'rollouts',
+          }),
+        ),
       'Error from server (NotFound): rollouts.rollouts.kruise.io "x" not found',
     ],
-    ['500 (after the read retries)', (_q, res) => json(res, 500, status(500, 'InternalError', 'Internal error occurred: etcdserver: leader changed')), 'Error from server (InternalError): Internal error occurred: etcdserver: leader changed'],
+    [
+      '500 (after the read retries)',
+      (_q, res) => json(res, 500, status(500, 'InternalError', 'Internal error occurred: etcdserver: leader changed')),
+      'Error from server (InternalError): Internal error occurred: etcdserver: leader changed',
+    ],
     [
       'a truncated body',
       (_q, res) => {
@@ -58,7 +80,12 @@ describe('transport and API failures through the CLI', () => {
       (req) => req.socket.destroy(),
       /^error: the server at http:\/\/127\.0\.0\.1:\d+ closed the connection before answering GET \/apis\/rollouts\.kruise\.io\/v1beta1\/namespaces\/default\/rollouts\/x( \(on a reused connection\))?$/,
     ],
-    ['a slow server past --request-timeout', () => undefined, 'error: the server did not answer within 150ms (--request-timeout)', ['--request-timeout', '150ms']],
+    [
+      'a slow server past --request-timeout',
+      () => undefined,
+      'error: the server did not answer within 150ms (--request-timeout)',
+      ['--request-timeout', '150ms'],
+    ],
   ];
 
   it.each(cases)('%s → one error line, exit 1', async (_what, handler, line, extra = []) => {
@@ -79,7 +106,10 @@ describe('transport and API failures through the CLI', () => {
       });
     });
     const r = await runCli(['rollout', 'pause', 'x', '--server', `http://127.0.0.1:${port}`]);
-    expectOneErrorLine(r, `error: the server at http://127.0.0.1:${port} refused the connection; is the API server running? (check --server/--kubeconfig)`);
+    expectOneErrorLine(
+      r,
+      `error: the server at http://127.0.0.1:${port} refused the connection; is the API server running? (check --server/--kubeconfig)`,
+    );
   });
 
   it('a kubeconfig error → one error line, exit 1', async () => {
@@ -92,8 +122,14 @@ describe('transport and API failures through the CLI', () => {
     [['rollout', 'approve', 'x', '--step', 'two'], 'error: invalid --step "two": use the step number, an integer from 1'],
     [['rollout', 'approve', 'deployment/x'], 'error: rollout commands only work on rollouts.rollouts.kruise.io, not "deployment"'],
     [['rollout', 'pause', 'rollout/'], 'error: "rollout/": the rollout name is empty; use rollout/NAME'],
-    [['rollout', 'resume', 'x', '-o', 'wide'], 'error: unable to match a printer suitable for the output format "wide", allowed formats are: json, yaml, name'],
-    [['rollout', 'approve', 'x', '--request-timeout', 'soon'], 'error: invalid --request-timeout "soon": use a duration such as 5s, 1m or 500ms (0 means no timeout)'],
+    [
+      ['rollout', 'resume', 'x', '-o', 'wide'],
+      'error: unable to match a printer suitable for the output format "wide", allowed formats are: json, yaml, name',
+    ],
+    [
+      ['rollout', 'approve', 'x', '--request-timeout', 'soon'],
+      'error: invalid --request-timeout "soon": use a duration such as 5s, 1m or 500ms (0 means no timeout)',
+    ],
     [['rollout', 'approve', 'x', '-v', 'loud'], 'error: invalid -v "loud": use a log level such as 6 (requests) or 8 (bodies)'],
   ])('usage error %j → exit 2, nothing sent', async (argv, line) => {
     const srv = await startServer((_q, res) => json(res, 200, pausedRollout('x')));
@@ -114,8 +150,12 @@ describe('transport and API failures through the CLI', () => {
       const r = await runCli(['rollout', 'approve', 'x', '--server', srv.url, '--token', token, '-v', '9']);
       expect(r.code).toBe(0);
       expect(r.stdout).toBe('rollout.rollouts.kruise.io/x approved\n');
-      expect(r.stderr).toMatch(new RegExp(`GET ${srv.url}/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts/x 200 OK in \\d+ milliseconds`));
-      expect(r.stderr).toMatch(new RegExp(`PUT ${srv.url}/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts/x/status 200 OK in \\d+ milliseconds`));
+      expect(r.stderr).toMatch(
+        new RegExp(`GET ${srv.url}/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts/x 200 OK in \\d+ milliseconds`),
+      );
+      expect(r.stderr).toMatch(
+        new RegExp(`PUT ${srv.url}/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts/x/status 200 OK in \\d+ milliseconds`),
+      );
       expect(r.stderr).toContain('Authorization: Bearer <masked>');
       expect(r.stderr).toContain('Request Body:');
       expect(r.stdout + r.stderr).not.toContain(token);

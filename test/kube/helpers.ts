@@ -1,9 +1,10 @@
 // Test helpers for the HTTP layer: a real http.createServer on port 0 and temp kubeconfigs.
-import http from 'node:http';
+
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 
 export interface SeenRequest {
   method: string;
@@ -97,7 +98,8 @@ export function rolloutApi(objects: Map<string, Record<string, any>>) {
     if (req.method === 'GET') return json(res, 200, cur);
     if (req.method === 'PUT') {
       const next = JSON.parse(body);
-      if (next.metadata.resourceVersion !== cur.metadata.resourceVersion) return json(res, 409, status(409, 'Conflict', 'the object has been modified'));
+      if (next.metadata.resourceVersion !== cur.metadata.resourceVersion)
+        return json(res, 409, status(409, 'Conflict', 'the object has been modified'));
       next.metadata.resourceVersion = String(++rv);
       objects.set(name, next);
       return json(res, 200, next);
@@ -112,12 +114,25 @@ export function pausedRollout(name: string, step = 1): Record<string, any> {
     apiVersion: 'rollouts.kruise.io/v1beta1',
     kind: 'Rollout',
     metadata: { name, namespace: 'default', resourceVersion: '10', generation: 1 },
-    spec: { workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, strategy: { canary: { steps: [{ replicas: 1 }, { replicas: '50%' }, { replicas: '100%' }] } } },
+    spec: {
+      workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+      strategy: { canary: { steps: [{ replicas: 1 }, { replicas: '50%' }, { replicas: '100%' }] } },
+    },
     status: {
       phase: 'Progressing',
       currentStepIndex: step,
       currentStepState: 'StepPaused',
-      canaryStatus: { currentStepIndex: step, currentStepState: 'StepPaused', nextStepIndex: step + 1, observedRolloutID: 'r1', canaryRevision: 'abc', podTemplateHash: 'abc', finalisingStep: '', canaryReplicas: 1, canaryReadyReplicas: 1 },
+      canaryStatus: {
+        currentStepIndex: step,
+        currentStepState: 'StepPaused',
+        nextStepIndex: step + 1,
+        observedRolloutID: 'r1',
+        canaryRevision: 'abc',
+        podTemplateHash: 'abc',
+        finalisingStep: '',
+        canaryReplicas: 1,
+        canaryReadyReplicas: 1,
+      },
     },
   };
 }

@@ -1,10 +1,10 @@
 // The HTTP client against real servers on 127.0.0.1: paths, bodies, watch, retries, errors.
 import net from 'node:net';
+import { ApiError, isConflict, isNotFound, TransportError } from '../../src/kube/errors.js';
 import { createKubeClient } from '../../src/kube/http-client.js';
-import { ApiError, TransportError, isConflict, isNotFound } from '../../src/kube/errors.js';
-import { Resources } from '../../src/kube/resources.js';
 import type { RestConfig } from '../../src/kube/kubeconfig.js';
 import { createRequestLogger } from '../../src/kube/log.js';
+import { Resources } from '../../src/kube/resources.js';
 import { json, startServer, status } from './helpers.js';
 
 const cfgFor = (server: string, extra: Partial<RestConfig> = {}): RestConfig => ({
@@ -17,11 +17,18 @@ const cfgFor = (server: string, extra: Partial<RestConfig> = {}): RestConfig => 
   ...extra,
 });
 const noWait = { sleep: async () => undefined, random: () => 0.5 };
-const ro = (name: string, rv = '7') => ({ apiVersion: 'rollouts.kruise.io/v1beta1', kind: 'Rollout', metadata: { name, namespace: 'default', resourceVersion: rv }, spec: {} });
+const ro = (name: string, rv = '7') => ({
+  apiVersion: 'rollouts.kruise.io/v1beta1',
+  kind: 'Rollout',
+  metadata: { name, namespace: 'default', resourceVersion: rv },
+  spec: {},
+});
 
 describe('createKubeClient', () => {
   it('builds the REST paths, sends JSON bodies with resourceVersion, and PUTs subresources', async () => {
-    const srv = await startServer((req, res, body) => json(res, req.method === 'POST' ? 201 : 200, body ? JSON.parse(body) : { kind: 'RolloutList', items: [], metadata: {} }));
+    const srv = await startServer((req, res, body) =>
+      json(res, req.method === 'POST' ? 201 : 200, body ? JSON.parse(body) : { kind: 'RolloutList', items: [], metadata: {} }),
+    );
     const c = createKubeClient(cfgFor(srv.url, { token: 'abc123' }), noWait);
     try {
       await c.get(Resources.rolloutsV1beta1, 'ns1', 'demo');
@@ -59,12 +66,18 @@ describe('createKubeClient', () => {
     const ac = new AbortController();
     const seen: string[] = [];
     try {
-      for await (const ev of c.watch(Resources.rolloutsV1beta1, 'default', { resourceVersion: '0', signal: ac.signal, fieldSelector: 'metadata.name=a' })) {
+      for await (const ev of c.watch(Resources.rolloutsV1beta1, 'default', {
+        resourceVersion: '0',
+        signal: ac.signal,
+        fieldSelector: 'metadata.name=a',
+      })) {
         seen.push(`${ev.type} ${ev.object.metadata.resourceVersion}`);
         if (seen.length === 2) ac.abort();
       }
       expect(seen).toEqual(['ADDED 1', 'MODIFIED 2']);
-      expect(srv.seen[0]!.url).toBe('/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts?watch=true&fieldSelector=metadata.name%3Da&resourceVersion=0');
+      expect(srv.seen[0]!.url).toBe(
+        '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts?watch=true&fieldSelector=metadata.name%3Da&resourceVersion=0',
+      );
     } finally {
       c.close();
       await srv.close();
@@ -132,8 +145,14 @@ describe('createKubeClient', () => {
   it('never retries a write on 5xx, and maps 409/404 to typed errors', async () => {
     const answers = [
       () => status(500, 'InternalError', 'boom'),
-      () => status(409, 'Conflict', 'Operation cannot be fulfilled on rollouts.rollouts.kruise.io "x": the object has been modified; please apply your changes to the latest version and try again'),
-      () => status(404, 'NotFound', 'rollouts.rollouts.kruise.io "x" not found', { name: 'x', group: 'rollouts.kruise.io', kind: 'rollouts' }),
+      () =>
+        status(
+          409,
+          'Conflict',
+          'Operation cannot be fulfilled on rollouts.rollouts.kruise.io "x": the object has been modified; please apply your changes to the latest version and try again',
+        ),
+      () =>
+        status(404, 'NotFound', 'rollouts.rollouts.kruise.io "x" not found', { name: 'x', group: 'rollouts.kruise.io', kind: 'rollouts' }),
     ];
     let i = 0;
     const srv = await startServer((_req, res) => {
@@ -190,7 +209,9 @@ describe('createKubeClient', () => {
     const port = await freePort();
     const c = createKubeClient(cfgFor(`http://127.0.0.1:${port}`), noWait);
     const err = await c.get(Resources.rolloutsV1beta1, 'default', 'x').catch((e: unknown) => e);
-    expect((err as TransportError).message).toBe(`the server at http://127.0.0.1:${port} refused the connection; is the API server running? (check --server/--kubeconfig)`);
+    expect((err as TransportError).message).toBe(
+      `the server at http://127.0.0.1:${port} refused the connection; is the API server running? (check --server/--kubeconfig)`,
+    );
     c.close();
   });
 
@@ -201,7 +222,9 @@ describe('createKubeClient', () => {
     const c = createKubeClient(cfgFor(srv.url, { token: 'super-secret-token' }), { ...noWait, logger });
     try {
       await c.get(Resources.rolloutsV1beta1, 'default', 'x');
-      expect(log).toMatch(new RegExp(`GET ${srv.url}/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts/x 200 OK in \\d+ milliseconds`));
+      expect(log).toMatch(
+        new RegExp(`GET ${srv.url}/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts/x 200 OK in \\d+ milliseconds`),
+      );
       expect(log).toContain('Authorization: Bearer <masked>');
       expect(log).toContain('Response Body:');
       expect(log).not.toContain('super-secret-token');

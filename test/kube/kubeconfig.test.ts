@@ -1,8 +1,8 @@
-import path from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { loadRestConfig } from '../../src/kube/kubeconfig.js';
-import { ConfigError } from '../../src/kube/errors.js';
+import path from 'node:path';
 import { parseDuration } from '../../src/kube/duration.js';
+import { ConfigError } from '../../src/kube/errors.js';
+import { loadRestConfig } from '../../src/kube/kubeconfig.js';
 import { simpleKubeconfig, tempDir, writeFile } from './helpers.js';
 
 const two = (dir: string) => {
@@ -102,7 +102,11 @@ describe('loadRestConfig: kubectl loading rules', () => {
     writeFile(sa, 'token', 'sa-token\n');
     writeFile(sa, 'ca.crt', 'SA-CA');
     writeFile(sa, 'namespace', 'kruise-system');
-    const cfg = await loadRestConfig({}, { HOME: '/nonexistent', KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' }, { serviceAccountDir: sa });
+    const cfg = await loadRestConfig(
+      {},
+      { HOME: '/nonexistent', KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' },
+      { serviceAccountDir: sa },
+    );
     expect(cfg).toMatchObject({ server: 'https://10.0.0.1:443', token: 'sa-token', namespace: 'kruise-system' });
     expect(cfg.ca?.toString()).toBe('SA-CA');
   });
@@ -140,25 +144,65 @@ contexts: [{ name: c, context: { cluster: k, user: t } }, { name: d, context: { 
   });
 
   it.each([
-    ['a missing --kubeconfig', (d: string) => ({ flags: { kubeconfig: path.join(d, 'nope') } }), /kubeconfig file .*nope does not exist \(check --kubeconfig\)/],
-    ['malformed YAML', (d: string) => ({ flags: { kubeconfig: writeFile(d, 'bad', 'clusters: [\n  - {name: x\n') } }), /is not valid YAML: .*; fix or regenerate it/],
-    ['a missing context', (d: string) => ({ flags: { kubeconfig: writeFile(d, 'k', simpleKubeconfig('https://x')), context: 'nope' } }), /context "nope" not found in kubeconfig .*\(known: test\); check --context/],
+    [
+      'a missing --kubeconfig',
+      (d: string) => ({ flags: { kubeconfig: path.join(d, 'nope') } }),
+      /kubeconfig file .*nope does not exist \(check --kubeconfig\)/,
+    ],
+    [
+      'malformed YAML',
+      (d: string) => ({ flags: { kubeconfig: writeFile(d, 'bad', 'clusters: [\n  - {name: x\n') } }),
+      /is not valid YAML: .*; fix or regenerate it/,
+    ],
+    [
+      'a missing context',
+      (d: string) => ({ flags: { kubeconfig: writeFile(d, 'k', simpleKubeconfig('https://x')), context: 'nope' } }),
+      /context "nope" not found in kubeconfig .*\(known: test\); check --context/,
+    ],
     [
       'a missing cluster',
-      (d: string) => ({ flags: { kubeconfig: writeFile(d, 'k', 'current-context: c\ncontexts: [{name: c, context: {cluster: gone, user: u}}]\nusers: [{name: u, user: {}}]\n') } }),
+      (d: string) => ({
+        flags: {
+          kubeconfig: writeFile(
+            d,
+            'k',
+            'current-context: c\ncontexts: [{name: c, context: {cluster: gone, user: u}}]\nusers: [{name: u, user: {}}]\n',
+          ),
+        },
+      }),
       /refers to cluster "gone", which is not in kubeconfig/,
     ],
     [
       'a missing user',
-      (d: string) => ({ flags: { kubeconfig: writeFile(d, 'k', 'current-context: c\ncontexts: [{name: c, context: {cluster: k, user: gone}}]\nclusters: [{name: k, cluster: {server: "https://k"}}]\n') } }),
+      (d: string) => ({
+        flags: {
+          kubeconfig: writeFile(
+            d,
+            'k',
+            'current-context: c\ncontexts: [{name: c, context: {cluster: k, user: gone}}]\nclusters: [{name: k, cluster: {server: "https://k"}}]\n',
+          ),
+        },
+      }),
       /refers to user "gone", which is not in kubeconfig/,
     ],
     [
       'an unreadable certificate',
-      (d: string) => ({ flags: { kubeconfig: writeFile(d, 'k', 'current-context: c\ncontexts: [{name: c, context: {cluster: k, user: u}}]\nclusters: [{name: k, cluster: {server: "https://k", certificate-authority: no-such-ca.crt}}]\nusers: [{name: u, user: {}}]\n') } }),
+      (d: string) => ({
+        flags: {
+          kubeconfig: writeFile(
+            d,
+            'k',
+            'current-context: c\ncontexts: [{name: c, context: {cluster: k, user: u}}]\nclusters: [{name: k, cluster: {server: "https://k", certificate-authority: no-such-ca.crt}}]\nusers: [{name: u, user: {}}]\n',
+          ),
+        },
+      }),
       /cannot read cluster "k" certificate-authority .*no-such-ca.crt: no such file; fix the path in the kubeconfig/,
     ],
-    ['no configuration at all', () => ({ flags: {} }), /no cluster to talk to: no kubeconfig found .*; pass --context, --kubeconfig or --server, or set KUBECONFIG/],
+    [
+      'no configuration at all',
+      () => ({ flags: {} }),
+      /no cluster to talk to: no kubeconfig found .*; pass --context, --kubeconfig or --server, or set KUBECONFIG/,
+    ],
   ])('%s is a one-line ConfigError that says what to do', async (_what, setup, message) => {
     const dir = tempDir();
     const { flags } = setup(dir) as { flags: Record<string, string> };

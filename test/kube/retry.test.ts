@@ -1,12 +1,14 @@
 // The one retry-on-conflict policy: client-go's RetryOnConflict and its two backoffs, step for step.
 // Waits go through an injected sleep (recorded, never slept); conflicts come from a real server.
-import { createKubeClient } from '../../src/kube/http-client.js';
+
 import { ApiError, TransportError } from '../../src/kube/errors.js';
+import { createKubeClient } from '../../src/kube/http-client.js';
 import { Resources } from '../../src/kube/resources.js';
-import { DefaultBackoff, DefaultRetry, retryOnConflict, type Backoff } from '../../src/kube/retry.js';
+import { type Backoff, DefaultBackoff, DefaultRetry, retryOnConflict } from '../../src/kube/retry.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 
-const status = (code: number, reason: string) => new ApiError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', code, reason, message: reason });
+const status = (code: number, reason: string) =>
+  new ApiError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', code, reason, message: reason });
 const conflict = () => status(409, 'Conflict');
 
 /** Runs the policy with an attempt that fails `failures` times with `err()`, then returns 'ok'. */
@@ -23,10 +25,17 @@ async function run(backoff: Backoff, failures: number, err: () => unknown = conf
     },
     { sleep: async (ms) => void slept.push(ms), random },
   );
-  return { result: await result.then((v) => ({ value: v }), (e: unknown) => ({ error: e })), attempts, slept };
+  return {
+    result: await result.then(
+      (v) => ({ value: v }),
+      (e: unknown) => ({ error: e }),
+    ),
+    attempts,
+    slept,
+  };
 }
 
-describe('the backoffs are client-go\'s', () => {
+describe("the backoffs are client-go's", () => {
   it('retry.DefaultRetry and retry.DefaultBackoff', () => {
     // k8s.io/client-go/util/retry/util.go
     expect(DefaultRetry).toEqual({ steps: 5, durationMs: 10, factor: 1.0, jitter: 0.1 });
@@ -82,14 +91,28 @@ describe('retryOnConflict over HTTP (sandbox)', () => {
   });
 
   it('re-reads and rewrites after each 409 the server sends, and stops at the budget', async () => {
-    const client = createKubeClient({ server: sb.url, namespace: 'default', source: 'test', insecureSkipTlsVerify: false, timeoutMs: 0, timeoutText: '0' });
+    const client = createKubeClient({
+      server: sb.url,
+      namespace: 'default',
+      source: 'test',
+      insecureSkipTlsVerify: false,
+      timeoutMs: 0,
+      timeoutText: '0',
+    });
     type Ns = { apiVersion: string; kind: string; metadata: { name: string; resourceVersion?: string; labels?: Record<string, string> } };
     try {
-      await client.create<Ns>(Resources.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'retried', labels: { n: '0' } } });
+      await client.create<Ns>(Resources.namespaces, undefined, {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'retried', labels: { n: '0' } },
+      });
       // Each attempt re-reads, so it sends the current resourceVersion and the current count.
       const bump = async () => {
         const ns = await client.get<Ns>(Resources.namespaces, undefined, 'retried');
-        return client.update<Ns>(Resources.namespaces, undefined, { ...ns, metadata: { ...ns.metadata, labels: { n: String(Number(ns.metadata.labels?.n) + 1) } } });
+        return client.update<Ns>(Resources.namespaces, undefined, {
+          ...ns,
+          metadata: { ...ns.metadata, labels: { n: String(Number(ns.metadata.labels?.n) + 1) } },
+        });
       };
       const slept: number[] = [];
       sb.requests.length = 0;
@@ -102,7 +125,9 @@ describe('retryOnConflict over HTTP (sandbox)', () => {
       sb.requests.length = 0;
       sb.faults.failNext('PUT', /namespaces\/retried$/, 409, 100);
       await expect(retryOnConflict(DefaultBackoff, bump, { sleep: async () => undefined })).rejects.toMatchObject({ code: 409 });
-      expect(sb.requests.map((q) => `${q.method} ${q.status}`)).toEqual(Array.from({ length: DefaultBackoff.steps }, () => ['GET 200', 'PUT 409']).flat());
+      expect(sb.requests.map((q) => `${q.method} ${q.status}`)).toEqual(
+        Array.from({ length: DefaultBackoff.steps }, () => ['GET 200', 'PUT 409']).flat(),
+      );
     } finally {
       client.close();
     }

@@ -124,7 +124,20 @@ describe('parseSimpleYaml', () => {
   test('scalar types follow the YAML 1.2 core schema', () => {
     const doc = parseSimpleYaml(SCALARS)!;
     const user = (doc.users as Array<{ user: Record<string, unknown> }>)[0]!.user;
-    expect(user).toMatchObject({ token: 'a"b\\cA\n', password: 'p#ss: word', n: 42, neg: -7, f: 1.5, e: 2000, 'zero-lead': 123, t: true, nul: null, empty: null, url: 'https://host:443/path?q=a#frag', hash: 'a#b' });
+    expect(user).toMatchObject({
+      token: 'a"b\\cA\n',
+      password: 'p#ss: word',
+      n: 42,
+      neg: -7,
+      f: 1.5,
+      e: 2000,
+      'zero-lead': 123,
+      t: true,
+      nul: null,
+      empty: null,
+      url: 'https://host:443/path?q=a#frag',
+      hash: 'a#b',
+    });
     expect(doc['current-context']).toBe("it's mine");
   });
 

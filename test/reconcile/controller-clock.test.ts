@@ -1,8 +1,9 @@
 // The sandbox's rollout controller on an injected clock: a timed pause longer than Node's longest
 // timer (2^31 - 1 ms) waits its whole time — no early step, no spinning — and then moves on. The
 // fake time only moves when the test moves it; the real event loop only carries the HTTP.
-import type { Rollout } from '../../src/rollout/types.js';
+
 import { admitDeploymentUpdate } from '../../src/reconcile/workload-admission.js';
+import type { Rollout } from '../../src/rollout/types.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { rolloutController } from '../../src/sandbox/wire-rollout-controller.js';
 import type { Pod } from '../../src/workload/types.js';
@@ -18,17 +19,32 @@ let sb: Sandbox;
 beforeEach(async () => {
   host = new FakeHost();
   host.now = Date.parse('2026-01-15T12:00:00Z');
-  sb = await createSandbox({ podReadyDelayMs: 0, workloadAdmission: { admitDeploymentUpdate }, controllers: [rolloutController()], now: () => new Date(host.now), clock: host.clock() });
+  sb = await createSandbox({
+    podReadyDelayMs: 0,
+    workloadAdmission: { admitDeploymentUpdate },
+    controllers: [rolloutController()],
+    now: () => new Date(host.now),
+    clock: host.clock(),
+  });
 });
 afterEach(async () => {
   await sb.close();
 });
 
 const rollout = () => sb.store.get<Rollout>('rollouts', 'default', 'rollouts-demo')!;
-const readyV2 = () => sb.store.list<Pod>('pods', { namespace: 'default' }).filter((p) => JSON.stringify(p.spec).includes('version-2') && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
+const readyV2 = () =>
+  sb.store
+    .list<Pod>('pods', { namespace: 'default' })
+    .filter(
+      (p) => JSON.stringify(p.spec).includes('version-2') && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+    ).length;
 
 async function send(method: string, path: string, body: unknown, contentType = 'application/json'): Promise<void> {
-  const res = await fetch(`${sb.url}${path}`, { method, headers: { 'content-type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(`${sb.url}${path}`, {
+    method,
+    headers: { 'content-type': contentType },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
 }
 
@@ -49,7 +65,12 @@ test('a 30-day pause: still paused after 30 days minus a second, with no request
   await send('POST', '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts', ro);
   await drive('Healthy', () => rollout().status?.phase === 'Healthy');
   await send('PATCH', '/apis/apps/v1/namespaces/default/deployments/workload-demo', GUIDE_PATCH, 'application/strategic-merge-patch+json');
-  await drive('waiting at step 1', () => rollout().status?.message === `Rollout is in step(1/2), and wait duration(${PAUSE_S} seconds) to enter the next step` && readyV2() === 1);
+  await drive(
+    'waiting at step 1',
+    () =>
+      rollout().status?.message === `Rollout is in step(1/2), and wait duration(${PAUSE_S} seconds) to enter the next step` &&
+      readyV2() === 1,
+  );
 
   const since = Date.parse(rollout().status!.canaryStatus!.lastUpdateTime!);
   // Let the last changes' passes run (5 s of fake time), then count from a quiet start.

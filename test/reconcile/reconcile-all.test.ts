@@ -8,7 +8,11 @@ const D = '/apis/apps/v1/namespaces/default/deployments';
 const R = '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts';
 
 async function post(base: string, path: string, body: unknown): Promise<void> {
-  const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
 }
 
@@ -26,7 +30,10 @@ const rollout = (name: string, workload: string) => ({
   apiVersion: 'rollouts.kruise.io/v1beta1',
   kind: 'Rollout',
   metadata: { name },
-  spec: { workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: workload }, strategy: { canary: { steps: [{ replicas: 1 }, { replicas: '100%' }] } } },
+  spec: {
+    workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: workload },
+    strategy: { canary: { steps: [{ replicas: 1 }, { replicas: '100%' }] } },
+  },
 });
 
 let sb: Sandbox;
@@ -59,8 +66,13 @@ test('the first rollout answered last: the passes overlapped, and the lines stil
   expect(res.stderr).toBe('');
   expect(res.code).toBe(0);
   expect(overlapped).toBe(true);
-  const lines = res.stdout.trim().split('\n').map((l) => JSON.parse(l));
-  expect(lines.map((l) => `${l.name} ${l.ok} ${l.writes.join(',')}`)).toEqual(Array.from({ length: N }, (_, i) => `ro-${i} true rollouts/status`));
+  const lines = res.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  expect(lines.map((l) => `${l.name} ${l.ok} ${l.writes.join(',')}`)).toEqual(
+    Array.from({ length: N }, (_, i) => `ro-${i} true rollouts/status`),
+  );
 
   // The request count is unchanged: one status write per rollout and the four LISTs.
   const puts = sb.requests.filter((q) => q.method === 'PUT').map((q) => q.path.split('/')[7]);
@@ -72,10 +84,20 @@ test('the first rollout answered last: the passes overlapped, and the lines stil
 test('text output keeps list order too, and a second pass writes nothing', async () => {
   const first = await runCli(['rollout', 'reconcile-once', '-A', '--server', sb.url]);
   expect(first.code).toBe(0);
-  expect(first.stdout.trim().split('\n').map((l) => l.split(':')[0])).toEqual(Array.from({ length: N }, (_, i) => `default/ro-${i}`));
+  expect(
+    first.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split(':')[0]),
+  ).toEqual(Array.from({ length: N }, (_, i) => `default/ro-${i}`));
   sb.requests.length = 0;
   const second = await runCli(['rollout', 'reconcile-once', '-A', '--server', sb.url]);
   expect(second.code).toBe(0);
-  expect(second.stdout.trim().split('\n').map((l) => l.split(':')[0])).toEqual(Array.from({ length: N }, (_, i) => `default/ro-${i}`));
+  expect(
+    second.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split(':')[0]),
+  ).toEqual(Array.from({ length: N }, (_, i) => `default/ro-${i}`));
   expect(sb.requests.map((q) => q.method)).toEqual(['GET', 'GET', 'GET', 'GET']);
 });

@@ -1,7 +1,12 @@
-import { renderPassLine } from '../../src/cli/rollout-reconcile-once.js';
-import { completeReconcileOnce, validateReconcileOnce, ReconcileOnceError, type ReconcileOnceFlags } from '../../src/cli/rollout-reconcile-once-options.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { FlagError } from '../../src/cli/flags.js';
+import { renderPassLine } from '../../src/cli/rollout-reconcile-once.js';
+import {
+  completeReconcileOnce,
+  ReconcileOnceError,
+  type ReconcileOnceFlags,
+  validateReconcileOnce,
+} from '../../src/cli/rollout-reconcile-once-options.js';
 
 const options = (args: string[], flags: ReconcileOnceFlags) => {
   const o = completeReconcileOnce(args, flags);
@@ -21,7 +26,13 @@ describe('reconcile-once options', () => {
   });
 
   it('accepts names, --all and -A', () => {
-    expect(options(['rollout/a', 'b'], { dryRun: true })).toMatchObject({ names: ['a', 'b'], all: false, allNamespaces: false, dryRun: true, output: undefined });
+    expect(options(['rollout/a', 'b'], { dryRun: true })).toMatchObject({
+      names: ['a', 'b'],
+      all: false,
+      allNamespaces: false,
+      dryRun: true,
+      output: undefined,
+    });
     expect(options([], { allNamespaces: true, output: 'json' })).toMatchObject({ names: [], allNamespaces: true, output: 'json' });
   });
 });
@@ -33,10 +44,23 @@ describe('renderPassLine', () => {
     expect(renderPassLine({ key: { namespace: 'ns', name: 'ro' }, plan, written, attempts: 1 }, { qualify: true, dryRun: false })).toBe(
       'ns/ro: step 1/3 StepUpgrade -> StepPaused (writes: deployments/d, pods ×4, rollouts/status)',
     );
-    expect(renderPassLine({ key: { namespace: 'ns', name: 'ro' }, plan, written: [], attempts: 1 }, { qualify: false, dryRun: false })).toBe('ro: step 1/3 StepUpgrade -> StepPaused (no writes)');
+    expect(
+      renderPassLine({ key: { namespace: 'ns', name: 'ro' }, plan, written: [], attempts: 1 }, { qualify: false, dryRun: false }),
+    ).toBe('ro: step 1/3 StepUpgrade -> StepPaused (no writes)');
   });
   it('a dry run says what it would write', () => {
-    const p = { ...plan, writes: [{ op: 'updateStatus' as const, resource: 'rollouts' as const, object: { apiVersion: 'v', kind: 'Rollout', metadata: { name: 'ro' } } }] };
-    expect(renderPassLine({ key: { namespace: 'ns', name: 'ro' }, plan: p, written: [], attempts: 1 }, { qualify: false, dryRun: true })).toBe('ro: step 1/3 StepUpgrade -> StepPaused (would write: rollouts/status)');
+    const p = {
+      ...plan,
+      writes: [
+        {
+          op: 'updateStatus' as const,
+          resource: 'rollouts' as const,
+          object: { apiVersion: 'v', kind: 'Rollout', metadata: { name: 'ro' } },
+        },
+      ],
+    };
+    expect(
+      renderPassLine({ key: { namespace: 'ns', name: 'ro' }, plan: p, written: [], attempts: 1 }, { qualify: false, dryRun: true }),
+    ).toBe('ro: step 1/3 StepUpgrade -> StepPaused (would write: rollouts/status)');
   });
 });

@@ -1,8 +1,8 @@
-import { Annotation, Label } from '../../src/rollout/types.js';
-import { reconcileRollout } from '../../src/reconcile/reconcile.js';
-import { stepMessage } from '../../src/reconcile/messages.js';
 import { orphanHandBacks } from '../../src/reconcile/apply.js';
-import { World, at, T0 } from './sim.js';
+import { stepMessage } from '../../src/reconcile/messages.js';
+import { reconcileRollout } from '../../src/reconcile/reconcile.js';
+import { Annotation, Label } from '../../src/rollout/types.js';
+import { at, T0, World } from './sim.js';
 
 describe('reconcileRollout: the guide (10 replicas, steps 1 / 50% / 100%)', () => {
   it('first deploy is Healthy and Completed at once', () => {
@@ -12,7 +12,13 @@ describe('reconcileRollout: the guide (10 replicas, steps 1 / 50% / 100%)', () =
     expect(plan.writes.map((x) => `${x.op} ${x.resource}`)).toEqual(['updateStatus rollouts']);
     expect(w.status.phase).toBe('Healthy');
     expect(w.status.message).toBe('workload deployment is completed');
-    expect(w.sub).toMatchObject({ currentStepIndex: 3, nextStepIndex: -1, currentStepState: 'Completed', canaryReplicas: 10, canaryReadyReplicas: 10 });
+    expect(w.sub).toMatchObject({
+      currentStepIndex: 3,
+      nextStepIndex: -1,
+      currentStepState: 'Completed',
+      canaryReplicas: 10,
+      canaryReadyReplicas: 10,
+    });
     expect(w.sub.stableRevision).toBe(w.sub.canaryRevision);
     expect(w.sub.observedRolloutID).toBe(w.sub.canaryRevision);
     expect(w.status.currentStepIndex).toBe(3);
@@ -32,7 +38,12 @@ describe('reconcileRollout: the guide (10 replicas, steps 1 / 50% / 100%)', () =
 
     let plan = w.reconcile();
     expect(plan.transition).toEqual({ from: 'Healthy', to: 'StepUpgrade' });
-    expect(plan.writes.map((x) => `${x.op} ${x.resource}`)).toEqual(['update deployments', 'create replicasets', 'update replicasets', 'updateStatus rollouts']);
+    expect(plan.writes.map((x) => `${x.op} ${x.resource}`)).toEqual([
+      'update deployments',
+      'create replicasets',
+      'update replicasets',
+      'updateStatus rollouts',
+    ]);
     expect(w.status.phase).toBe('Progressing');
     expect(w.condition('Progressing')).toMatchObject({ status: 'True', reason: 'InRolling', message: 'Rollout is in Progressing' });
     expect(w.status.message).toBe(stepMessage('upgrade', 1, 3));
@@ -41,7 +52,11 @@ describe('reconcileRollout: the guide (10 replicas, steps 1 / 50% / 100%)', () =
     expect(d.spec.paused).toBe(true);
     expect(d.spec.strategy).toEqual({ type: 'Recreate' });
     expect(d.metadata.labels?.[Label.controlledByAdvancedDeployment]).toBe('true');
-    expect(JSON.parse(d.metadata.annotations![Annotation.deploymentStrategy]!)).toMatchObject({ rollingStyle: 'Partition', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' }, partition: 1 });
+    expect(JSON.parse(d.metadata.annotations![Annotation.deploymentStrategy]!)).toMatchObject({
+      rollingStyle: 'Partition',
+      rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' },
+      partition: 1,
+    });
     expect(JSON.parse(d.metadata.annotations![Annotation.controlInfo]!)).toMatchObject({ kind: 'Rollout', name: 'rollouts-demo' });
     expect(w.updated()).toEqual({ total: 1, ready: 0 });
     expect(w.rss.reduce((n, rs) => n + (rs.spec.replicas ?? 0), 0)).toBe(10);
@@ -54,10 +69,17 @@ describe('reconcileRollout: the guide (10 replicas, steps 1 / 50% / 100%)', () =
     expect(plan.transition).toEqual({ from: 'StepUpgrade', to: 'StepPaused' });
     expect(plan.summary).toBe('step 1/3 StepUpgrade -> StepPaused');
     expect(w.status.message).toBe(stepMessage('manual', 1, 3));
-    expect(w.sub).toMatchObject({ canaryReplicas: 1, canaryReadyReplicas: 1, message: `BatchRelease is at state Ready, rollout-id ${w.sub.canaryRevision}, step 1` });
+    expect(w.sub).toMatchObject({
+      canaryReplicas: 1,
+      canaryReadyReplicas: 1,
+      message: `BatchRelease is at state Ready, rollout-id ${w.sub.canaryRevision}, step 1`,
+    });
     const labelled = w.pods.filter((p) => p.metadata.labels?.[Label.rolloutId]);
     expect(labelled.map((p) => p.metadata.labels?.[Label.batchId])).toEqual(['1']);
-    expect(JSON.parse(w.deployment.metadata.annotations![Annotation.deploymentExtraStatus]!)).toEqual({ updatedReadyReplicas: 1, expectedUpdatedReplicas: 1 });
+    expect(JSON.parse(w.deployment.metadata.annotations![Annotation.deploymentExtraStatus]!)).toEqual({
+      updatedReadyReplicas: 1,
+      expectedUpdatedReplicas: 1,
+    });
     expect(w.reconcile().writes).toEqual([]);
 
     w.approve();
@@ -78,14 +100,19 @@ describe('reconcileRollout: the guide (10 replicas, steps 1 / 50% / 100%)', () =
     expect(plan.transition).toEqual({ from: 'StepUpgrade', to: 'Healthy' });
     expect(w.status.phase).toBe('Healthy');
     expect(w.sub).toMatchObject({ currentStepIndex: 3, currentStepState: 'Completed', canaryReplicas: 10, canaryReadyReplicas: 10 });
-    expect(w.condition('Progressing')).toMatchObject({ status: 'False', reason: 'Completed', message: 'Rollout progressing has been completed' });
+    expect(w.condition('Progressing')).toMatchObject({
+      status: 'False',
+      reason: 'Completed',
+      message: 'Rollout progressing has been completed',
+    });
     expect(w.condition('Succeeded')).toMatchObject({ status: 'True' });
     expect(w.status.message).toBe('Rollout progressing has been completed');
     const back = w.deployment;
     expect(back.spec.paused).toBe(false);
     expect(back.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } });
     for (const k of [Label.controlledByAdvancedDeployment, Label.stableRevision]) expect(back.metadata.labels?.[k]).toBeUndefined();
-    for (const k of [Annotation.inProgressing, Annotation.deploymentStrategy, Annotation.deploymentExtraStatus, Annotation.controlInfo]) expect(back.metadata.annotations?.[k]).toBeUndefined();
+    for (const k of [Annotation.inProgressing, Annotation.deploymentStrategy, Annotation.deploymentExtraStatus, Annotation.controlInfo])
+      expect(back.metadata.annotations?.[k]).toBeUndefined();
     // The hand-back bumped the Deployment's generation: the next pass records it, then nothing.
     expect(w.reconcile().writes.map((x) => x.resource)).toEqual(['rollouts']);
     expect(w.sub.observedWorkloadGeneration).toBe(w.deployment.metadata.generation);
@@ -110,7 +137,11 @@ describe('reconcileRollout: the guide (10 replicas, steps 1 / 50% / 100%)', () =
 
 describe('reconcileRollout: pauses', () => {
   const twoSteps = (duration?: number) => (r: any) => {
-    r.spec.strategy.canary.steps = [{ replicas: 1, pause: duration === undefined ? {} : { duration } }, { replicas: '50%' }, { replicas: '100%' }];
+    r.spec.strategy.canary.steps = [
+      { replicas: 1, pause: duration === undefined ? {} : { duration } },
+      { replicas: '50%' },
+      { replicas: '100%' },
+    ];
   };
 
   it('pause.duration 0 advances by itself', () => {
@@ -154,7 +185,13 @@ describe('reconcileRollout: pauses', () => {
   });
 
   it('a last step of "100%" never waits, whatever its pause', () => {
-    const w = new World({ rollout: (r) => (r.spec.strategy!.canary!.steps = [{ replicas: 1, pause: { duration: 0 } }, { replicas: '100%', pause: {} }]) });
+    const w = new World({
+      rollout: (r) =>
+        (r.spec.strategy!.canary!.steps = [
+          { replicas: 1, pause: { duration: 0 } },
+          { replicas: '100%', pause: {} },
+        ]),
+    });
     w.reconcile();
     w.setVersion('version-2');
     w.settle();
@@ -281,7 +318,11 @@ describe('reconcileRollout: changes mid-release', () => {
     const plan = w.reconcile();
     expect(plan.transition).toEqual({ from: 'StepPaused', to: 'Healthy' });
     expect(w.status.phase).toBe('Healthy');
-    expect(w.condition('Progressing')).toMatchObject({ status: 'False', reason: 'Completed', message: 'Rollout progressing has been canceled' });
+    expect(w.condition('Progressing')).toMatchObject({
+      status: 'False',
+      reason: 'Completed',
+      message: 'Rollout progressing has been canceled',
+    });
     expect(w.condition('Succeeded')?.status).toBe('False');
     expect(w.status.message).toBe('Rollout progressing has been canceled');
     expect(w.sub.canaryRevision).toBe(v1);
@@ -301,7 +342,10 @@ describe('reconcileRollout: changes mid-release', () => {
     w.editRollout((r) => (r.spec.strategy!.paused = true));
     w.approve();
     w.settle();
-    expect(w.condition('Progressing')).toMatchObject({ reason: 'Paused', message: 'Rollout has been paused, you can resume it by kube-cli' });
+    expect(w.condition('Progressing')).toMatchObject({
+      reason: 'Paused',
+      message: 'Rollout has been paused, you can resume it by kube-cli',
+    });
     expect(w.status.message).toBe('Rollout has been paused, you can resume it by kube-cli');
     expect(w.sub).toMatchObject({ currentStepIndex: 1, currentStepState: 'StepReady' });
     expect(w.updated().total).toBe(1);
@@ -445,11 +489,23 @@ describe('reconcileRollout: changes mid-release', () => {
 
 describe('reconcileRollout: refused styles write nothing', () => {
   it.each([
-    ['traffic routing', (r: any) => (r.spec.strategy.canary.trafficRoutings = [{ service: 's', ingress: { name: 'i' } }]), /traffic routing is not supported/],
+    [
+      'traffic routing',
+      (r: any) => (r.spec.strategy.canary.trafficRoutings = [{ service: 's', ingress: { name: 'i' } }]),
+      /traffic routing is not supported/,
+    ],
     ['canary style', (r: any) => (r.spec.strategy.canary.enableExtraWorkloadForCanary = true), /canary style/],
     ['blue-green', (r: any) => (r.spec.strategy = { blueGreen: { steps: [{ replicas: '50%' }] } }), /blue-green/],
-    ['CloneSet', (r: any) => (r.spec.workloadRef = { apiVersion: 'apps.kruise.io/v1alpha1', kind: 'CloneSet', name: 'x' }), /CloneSet is not supported/],
-    ['a bad step', (r: any) => (r.spec.strategy.canary.steps[1].replicas = 'half'), /steps\[1\]\.replicas "half" is not a number or a percentage/],
+    [
+      'CloneSet',
+      (r: any) => (r.spec.workloadRef = { apiVersion: 'apps.kruise.io/v1alpha1', kind: 'CloneSet', name: 'x' }),
+      /CloneSet is not supported/,
+    ],
+    [
+      'a bad step',
+      (r: any) => (r.spec.strategy.canary.steps[1].replicas = 'half'),
+      /steps\[1\]\.replicas "half" is not a number or a percentage/,
+    ],
   ])('%s', (_name, change, message) => {
     const w = new World({ rollout: change as any });
     const plan = reconcileRollout(w.observed(), T0);

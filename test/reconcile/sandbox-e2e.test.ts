@@ -1,20 +1,25 @@
 // The guide end to end on the sandbox over real HTTP: `reconcile-once` passes by hand, then the
 // sandbox's own rollout controller loop.
-import { admitDeploymentUpdate } from '../../src/reconcile/workload-admission.js';
-import { rolloutController } from '../../src/sandbox/wire-rollout-controller.js';
-import { observe, observeAll } from '../../src/reconcile/apply.js';
+
 import { clientFromGlobals } from '../../src/kube/from-flags.js';
-import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import { observe, observeAll } from '../../src/reconcile/apply.js';
+import { admitDeploymentUpdate } from '../../src/reconcile/workload-admission.js';
 import { Annotation, Label, type Rollout } from '../../src/rollout/types.js';
+import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import { rolloutController } from '../../src/sandbox/wire-rollout-controller.js';
 import type { Deployment, Pod } from '../../src/workload/types.js';
-import { runCli } from '../helpers/cli.js';
 import { example } from '../fixtures/load.js';
+import { runCli } from '../helpers/cli.js';
 
 const load = (f: string): any => example(f)[0];
 const GUIDE_PATCH = '{"spec":{"template":{"spec":{"containers":[{"name":"busybox", "env":[{"name":"VERSION", "value":"version-2"}]}]}}}}';
 
 async function send(base: string, method: string, path: string, body: unknown, contentType = 'application/json'): Promise<any> {
-  const res = await fetch(`${base}${path}`, { method, headers: { 'content-type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'content-type': contentType },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
   return JSON.parse(text);
@@ -73,16 +78,26 @@ describe('reconcile-once on the sandbox: the guide', () => {
     expect(r.stdout).toBe('rollouts-demo: Initial -> Healthy (writes: rollouts/status)\n');
     expect(rollout(sb).status).toMatchObject({ phase: 'Healthy', message: 'workload deployment is completed' });
 
-    await send(sb.url, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/workload-demo', GUIDE_PATCH, 'application/strategic-merge-patch+json');
+    await send(
+      sb.url,
+      'PATCH',
+      '/apis/apps/v1/namespaces/default/deployments/workload-demo',
+      GUIDE_PATCH,
+      'application/strategic-merge-patch+json',
+    );
     expect(deployment(sb).spec.paused).toBe(true);
     expect(deployment(sb).metadata.annotations?.[Annotation.inProgressing]).toBe('{"rolloutName":"rollouts-demo"}');
 
     r = await once('rollout/rollouts-demo');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^rollouts-demo: step 1\/3 Healthy -> StepUpgrade \(writes: deployments\/workload-demo, replicasets\/workload-demo-\w+, replicasets\/workload-demo-\w+, rollouts\/status\)\n$/);
+    expect(r.stdout).toMatch(
+      /^rollouts-demo: step 1\/3 Healthy -> StepUpgrade \(writes: deployments\/workload-demo, replicasets\/workload-demo-\w+, replicasets\/workload-demo-\w+, rollouts\/status\)\n$/,
+    );
     await until(sb, '1 ready v2 pod', () => podsOf(sb, 'version-2').ready === 1);
     r = await once('rollouts-demo');
-    expect(r.stdout).toMatch(/^rollouts-demo: step 1\/3 StepUpgrade -> StepPaused \(writes: deployments\/workload-demo, pods\/workload-demo-\S+, rollouts\/status\)\n$/);
+    expect(r.stdout).toMatch(
+      /^rollouts-demo: step 1\/3 StepUpgrade -> StepPaused \(writes: deployments\/workload-demo, pods\/workload-demo-\S+, rollouts\/status\)\n$/,
+    );
     expect(rollout(sb).status).toMatchObject({ phase: 'Progressing', currentStepIndex: 1, currentStepState: 'StepPaused' });
     expect(podsOf(sb, 'version-2').total).toBe(1);
 
@@ -106,7 +121,12 @@ describe('reconcile-once on the sandbox: the guide', () => {
     await until(sb, '10 ready v2 pods', () => podsOf(sb, 'version-2').ready === 10);
     r = await once('rollouts-demo');
     expect(r.stdout).toMatch(/^rollouts-demo: StepUpgrade -> Healthy/);
-    expect(rollout(sb).status).toMatchObject({ phase: 'Healthy', currentStepIndex: 3, currentStepState: 'Completed', message: 'Rollout progressing has been completed' });
+    expect(rollout(sb).status).toMatchObject({
+      phase: 'Healthy',
+      currentStepIndex: 3,
+      currentStepState: 'Completed',
+      message: 'Rollout progressing has been completed',
+    });
     expect(rollout(sb).status!.conditions!.find((c) => c.type === 'Succeeded')?.status).toBe('True');
     const d = deployment(sb);
     expect(d.spec.paused).toBe(false);
@@ -128,7 +148,15 @@ describe('reconcile-once on the sandbox: the guide', () => {
     const r = await once('rollouts-demo', '--dry-run', '-o', 'json');
     expect(r.code).toBe(0);
     const obj = JSON.parse(r.stdout);
-    expect(obj).toMatchObject({ namespace: 'default', name: 'rollouts-demo', ok: true, from: 'Initial', to: 'Healthy', dryRun: true, writes: [{ op: 'updateStatus', resource: 'rollouts', name: 'rollouts-demo' }] });
+    expect(obj).toMatchObject({
+      namespace: 'default',
+      name: 'rollouts-demo',
+      ok: true,
+      from: 'Initial',
+      to: 'Healthy',
+      dryRun: true,
+      writes: [{ op: 'updateStatus', resource: 'rollouts', name: 'rollouts-demo' }],
+    });
     expect(rollout(sb).metadata.resourceVersion).toBe(before);
   });
 
@@ -171,12 +199,24 @@ describe('reconcile-once on the sandbox: the guide', () => {
 describe('the sandbox rollout controller loop', () => {
   it('runs the guide by itself; only approvals are manual', async () => {
     const controller = rolloutController();
-    const sb = await createSandbox({ port: 0, podReadyDelayMs: 0, workloadAdmission: { admitDeploymentUpdate }, controllers: [controller] });
+    const sb = await createSandbox({
+      port: 0,
+      podReadyDelayMs: 0,
+      workloadAdmission: { admitDeploymentUpdate },
+      controllers: [controller],
+    });
     try {
       await setUp(sb);
       await until(sb, 'Healthy', () => rollout(sb).status?.phase === 'Healthy');
-      await send(sb.url, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/workload-demo', GUIDE_PATCH, 'application/strategic-merge-patch+json');
-      const pausedAt = (i: number) => () => rollout(sb).status?.currentStepIndex === i && rollout(sb).status?.currentStepState === 'StepPaused';
+      await send(
+        sb.url,
+        'PATCH',
+        '/apis/apps/v1/namespaces/default/deployments/workload-demo',
+        GUIDE_PATCH,
+        'application/strategic-merge-patch+json',
+      );
+      const pausedAt = (i: number) => () =>
+        rollout(sb).status?.currentStepIndex === i && rollout(sb).status?.currentStepState === 'StepPaused';
       await until(sb, 'step 1 paused', pausedAt(1));
       expect(podsOf(sb, 'version-2').total).toBe(1);
       for (const step of [2]) {
@@ -186,7 +226,13 @@ describe('the sandbox rollout controller loop', () => {
       }
       expect(podsOf(sb, 'version-2').total).toBe(5);
       expect((await runCli(['rollout', 'approve', 'rollouts-demo', '--server', sb.url])).code).toBe(0);
-      await until(sb, 'Healthy with Succeeded', () => rollout(sb).status?.phase === 'Healthy' && rollout(sb).status?.conditions?.some((c) => c.type === 'Succeeded' && c.status === 'True') === true);
+      await until(
+        sb,
+        'Healthy with Succeeded',
+        () =>
+          rollout(sb).status?.phase === 'Healthy' &&
+          rollout(sb).status?.conditions?.some((c) => c.type === 'Succeeded' && c.status === 'True') === true,
+      );
       await until(sb, 'all pods at version-2', () => podsOf(sb, 'version-2').ready === 10 && podsOf(sb, 'version-1').total === 0);
       expect(deployment(sb).spec.paused).toBe(false);
     } finally {
@@ -195,17 +241,36 @@ describe('the sandbox rollout controller loop', () => {
   });
 
   it('a timed pause moves on by itself (requeue timer), with no approval', async () => {
-    const sb = await createSandbox({ port: 0, podReadyDelayMs: 0, workloadAdmission: { admitDeploymentUpdate }, controllers: [rolloutController()] });
+    const sb = await createSandbox({
+      port: 0,
+      podReadyDelayMs: 0,
+      workloadAdmission: { admitDeploymentUpdate },
+      controllers: [rolloutController()],
+    });
     try {
       await send(sb.url, 'POST', '/apis/apps/v1/namespaces/default/deployments', load('docs_basic-usage_deployment_workload-demo.yaml'));
       const ro = load('docs_basic-usage_rollout_v1beta1.yaml');
       ro.spec.strategy.canary.steps = [{ replicas: 1, pause: { duration: 1 } }, { replicas: '100%' }];
       await send(sb.url, 'POST', '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts', ro);
       await until(sb, 'Healthy', () => rollout(sb).status?.phase === 'Healthy');
-      await send(sb.url, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/workload-demo', GUIDE_PATCH, 'application/strategic-merge-patch+json');
-      await until(sb, 'waiting 1 s at step 1', () => rollout(sb).status?.message === 'Rollout is in step(1/2), and wait duration(1 seconds) to enter the next step');
+      await send(
+        sb.url,
+        'PATCH',
+        '/apis/apps/v1/namespaces/default/deployments/workload-demo',
+        GUIDE_PATCH,
+        'application/strategic-merge-patch+json',
+      );
+      await until(
+        sb,
+        'waiting 1 s at step 1',
+        () => rollout(sb).status?.message === 'Rollout is in step(1/2), and wait duration(1 seconds) to enter the next step',
+      );
       // Nothing else changes in the store while the pause runs: only the timer can move it on.
-      await until(sb, 'completed', () => rollout(sb).status?.conditions?.some((c) => c.type === 'Succeeded' && c.status === 'True') === true);
+      await until(
+        sb,
+        'completed',
+        () => rollout(sb).status?.conditions?.some((c) => c.type === 'Succeeded' && c.status === 'True') === true,
+      );
       expect(rollout(sb).status?.phase).toBe('Healthy');
     } finally {
       await sb.close();
@@ -213,14 +278,35 @@ describe('the sandbox rollout controller loop', () => {
   });
 
   it('a rollback to v1 at step 2 is cancelled and rolled back natively (Succeeded False)', async () => {
-    const sb = await createSandbox({ port: 0, podReadyDelayMs: 0, workloadAdmission: { admitDeploymentUpdate }, controllers: [rolloutController()] });
+    const sb = await createSandbox({
+      port: 0,
+      podReadyDelayMs: 0,
+      workloadAdmission: { admitDeploymentUpdate },
+      controllers: [rolloutController()],
+    });
     try {
       await setUp(sb);
       await until(sb, 'Healthy', () => rollout(sb).status?.phase === 'Healthy');
-      await send(sb.url, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/workload-demo', GUIDE_PATCH, 'application/strategic-merge-patch+json');
+      await send(
+        sb.url,
+        'PATCH',
+        '/apis/apps/v1/namespaces/default/deployments/workload-demo',
+        GUIDE_PATCH,
+        'application/strategic-merge-patch+json',
+      );
       await until(sb, 'step 1 paused', () => rollout(sb).status?.currentStepState === 'StepPaused');
-      await send(sb.url, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/workload-demo', GUIDE_PATCH.replace('version-2', 'version-1'), 'application/strategic-merge-patch+json');
-      await until(sb, 'cancelled', () => rollout(sb).status?.conditions?.some((c) => c.type === 'Succeeded' && c.status === 'False') === true);
+      await send(
+        sb.url,
+        'PATCH',
+        '/apis/apps/v1/namespaces/default/deployments/workload-demo',
+        GUIDE_PATCH.replace('version-2', 'version-1'),
+        'application/strategic-merge-patch+json',
+      );
+      await until(
+        sb,
+        'cancelled',
+        () => rollout(sb).status?.conditions?.some((c) => c.type === 'Succeeded' && c.status === 'False') === true,
+      );
       expect(rollout(sb).status).toMatchObject({ phase: 'Healthy', message: 'Rollout progressing has been canceled' });
       await until(sb, 'all pods back at version-1', () => podsOf(sb, 'version-1').ready === 10 && podsOf(sb, 'version-2').total === 0);
       expect(deployment(sb).spec.paused).toBe(false);
@@ -230,15 +316,30 @@ describe('the sandbox rollout controller loop', () => {
   });
 
   it('a Rollout deleted mid-release (no finalizer) leaves no Deployment behind paused', async () => {
-    const sb = await createSandbox({ port: 0, podReadyDelayMs: 0, workloadAdmission: { admitDeploymentUpdate }, controllers: [rolloutController()] });
+    const sb = await createSandbox({
+      port: 0,
+      podReadyDelayMs: 0,
+      workloadAdmission: { admitDeploymentUpdate },
+      controllers: [rolloutController()],
+    });
     try {
       await setUp(sb);
       await until(sb, 'Healthy', () => rollout(sb).status?.phase === 'Healthy');
-      await send(sb.url, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/workload-demo', GUIDE_PATCH, 'application/strategic-merge-patch+json');
+      await send(
+        sb.url,
+        'PATCH',
+        '/apis/apps/v1/namespaces/default/deployments/workload-demo',
+        GUIDE_PATCH,
+        'application/strategic-merge-patch+json',
+      );
       await until(sb, 'step 1 paused', () => rollout(sb).status?.currentStepState === 'StepPaused');
       const res = await fetch(`${sb.url}/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts/rollouts-demo`, { method: 'DELETE' });
       expect(res.ok).toBe(true);
-      await until(sb, 'handed back', () => deployment(sb).spec.paused === false && !deployment(sb).metadata.annotations?.[Annotation.inProgressing]);
+      await until(
+        sb,
+        'handed back',
+        () => deployment(sb).spec.paused === false && !deployment(sb).metadata.annotations?.[Annotation.inProgressing],
+      );
       await until(sb, 'all pods at version-2', () => podsOf(sb, 'version-2').ready === 10 && podsOf(sb, 'version-1').total === 0);
     } finally {
       await sb.close();
@@ -254,7 +355,12 @@ describe('observe / observeAll', () => {
       const client = await clientFromGlobals({ server: sb.url } as any, { io: { err: { write: () => true } }, env: {} });
       const n = sb.requests.length;
       const all = await observeAll(client, 'default');
-      expect(sb.requests.slice(n).map((q) => `${q.method} ${q.path}`).sort()).toEqual([
+      expect(
+        sb.requests
+          .slice(n)
+          .map((q) => `${q.method} ${q.path}`)
+          .sort(),
+      ).toEqual([
         'GET /api/v1/namespaces/default/pods',
         'GET /apis/apps/v1/namespaces/default/deployments',
         'GET /apis/apps/v1/namespaces/default/replicasets',

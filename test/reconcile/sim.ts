@@ -51,7 +51,12 @@ export class World {
   observed() {
     const d = this.deployment;
     const rss = this.rss.filter((rs) => isControlledBy(rs, d));
-    return { rollout: structuredClone(this.rollout), workload: structuredClone(d), replicaSets: structuredClone(rss), pods: structuredClone(this.pods.filter((p) => rss.some((rs) => isControlledBy(p, rs)))) };
+    return {
+      rollout: structuredClone(this.rollout),
+      workload: structuredClone(d),
+      replicaSets: structuredClone(rss),
+      pods: structuredClone(this.pods.filter((p) => rss.some((rs) => isControlledBy(p, rs)))),
+    };
   }
 
   /** One controller pass; its writes are applied (and the ReplicaSet controller runs). */
@@ -67,7 +72,8 @@ export class World {
     for (const w of plan.writes) {
       const o = structuredClone(w.object);
       if (w.resource === 'rollouts') {
-        if (o.metadata.resourceVersion !== this.rollout.metadata.resourceVersion && w.op !== 'update') throw new Error('conflict on rollout');
+        if (o.metadata.resourceVersion !== this.rollout.metadata.resourceVersion && w.op !== 'update')
+          throw new Error('conflict on rollout');
         if (w.op === 'updateStatus') this.rollout = { ...this.rollout, status: o.status };
         else this.rollout = { ...(o as Rollout), status: this.rollout.status };
         this.rollout.metadata.resourceVersion = String(++this.rv);
@@ -96,7 +102,8 @@ export class World {
   }
 
   private setDeployment(next: Deployment): void {
-    if (canonicalJson(next.spec) !== canonicalJson(this.deployment.spec)) next.metadata.generation = (this.deployment.metadata.generation ?? 1) + 1;
+    if (canonicalJson(next.spec) !== canonicalJson(this.deployment.spec))
+      next.metadata.generation = (this.deployment.metadata.generation ?? 1) + 1;
     next.metadata.resourceVersion = String(++this.rv);
     next.status = { ...(next.status ?? {}), observedGeneration: next.metadata.generation };
     this.deployment = next;
@@ -120,7 +127,8 @@ export class World {
   editRollout(change: (r: Rollout) => void): void {
     const next = structuredClone(this.rollout);
     change(next);
-    if (canonicalJson(next.spec) !== canonicalJson(this.rollout.spec)) next.metadata.generation = (this.rollout.metadata.generation ?? 1) + 1;
+    if (canonicalJson(next.spec) !== canonicalJson(this.rollout.spec))
+      next.metadata.generation = (this.rollout.metadata.generation ?? 1) + 1;
     next.metadata.resourceVersion = String(++this.rv);
     this.rollout = next;
   }
@@ -169,7 +177,14 @@ export class World {
         const pod: Pod = {
           apiVersion: 'v1',
           kind: 'Pod',
-          metadata: { name: `${rs.metadata.name}-p${this.podSeq++}`, namespace: 'default', labels: { ...(rs.spec.template.metadata?.labels ?? {}) }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name!, uid: rs.metadata.uid!, controller: true }] },
+          metadata: {
+            name: `${rs.metadata.name}-p${this.podSeq++}`,
+            namespace: 'default',
+            labels: { ...(rs.spec.template.metadata?.labels ?? {}) },
+            ownerReferences: [
+              { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name!, uid: rs.metadata.uid!, controller: true },
+            ],
+          },
           spec: { containers: [] },
           status: { phase: 'Pending', conditions: [{ type: 'Ready', status: 'False' }] },
         };
@@ -192,7 +207,10 @@ export class World {
 
   /** Makes n pods of the current template ready. */
   readyUpdated(n: number): void {
-    const fresh = findNewReplicaSet(this.deployment, this.rss.filter((rs) => isControlledBy(rs, this.deployment)))!;
+    const fresh = findNewReplicaSet(
+      this.deployment,
+      this.rss.filter((rs) => isControlledBy(rs, this.deployment)),
+    )!;
     for (const p of this.pods.filter((p) => isControlledBy(p, fresh)).slice(0, n)) {
       p.status = { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] };
       p.metadata.resourceVersion = String(++this.rv);
@@ -201,7 +219,10 @@ export class World {
 
   /** Pods of the Deployment's current template (and how many are ready). */
   updated(): { total: number; ready: number } {
-    const fresh = findNewReplicaSet(this.deployment, this.rss.filter((rs) => isControlledBy(rs, this.deployment)));
+    const fresh = findNewReplicaSet(
+      this.deployment,
+      this.rss.filter((rs) => isControlledBy(rs, this.deployment)),
+    );
     const pods = fresh ? this.pods.filter((p) => isControlledBy(p, fresh)) : [];
     return { total: pods.length, ready: pods.filter((p) => p.status?.conditions?.[0]?.status === 'True').length };
   }

@@ -45,7 +45,14 @@ describe('admitDeploymentUpdate', () => {
     ['a Rollout for another workload', (c: any) => (c.rollouts[0].spec.workloadRef.name = 'other')],
     ['no ReplicaSets yet', (c: any) => (c.replicaSets = [])],
     ['zero replicas', (c: any) => (c.next.spec.replicas = 0)],
-    ['only the pod-template-hash label differs', (c: any) => (c.next = { ...c.d, spec: { ...c.d.spec, template: { ...c.d.spec.template, metadata: { labels: { app: 'demo', 'pod-template-hash': 'x' } } } } })],
+    [
+      'only the pod-template-hash label differs',
+      (c: any) =>
+        (c.next = {
+          ...c.d,
+          spec: { ...c.d.spec, template: { ...c.d.spec.template, metadata: { labels: { app: 'demo', 'pod-template-hash': 'x' } } } },
+        }),
+    ],
     ['only replicas change', (c: any) => (c.next = { ...c.d, spec: { ...c.d.spec, replicas: 20 } })],
   ])('%s: unchanged', (_name, tweak) => {
     const { d, rollout, rs } = base();
@@ -64,11 +71,16 @@ describe('admitDeploymentUpdate', () => {
     const out = admitDeploymentUpdate(started, edit, { rollouts: [rollout], replicaSets: [rs] });
     expect(out.spec.paused).toBe(true);
     expect(out.spec.strategy).toEqual({ type: 'Recreate' });
-    expect(JSON.parse(out.metadata.annotations![Annotation.deploymentStrategy]!)).toMatchObject({ rollingStyle: 'Partition', rollingUpdate: { maxSurge: 3, maxUnavailable: 0 } });
+    expect(JSON.parse(out.metadata.annotations![Annotation.deploymentStrategy]!)).toMatchObject({
+      rollingStyle: 'Partition',
+      rollingUpdate: { maxSurge: 3, maxUnavailable: 0 },
+    });
     // A second template change mid-release keeps the stable revision.
     const v3 = structuredClone(out);
     v3.spec.template.spec!.containers![0]!.image = 'busybox:1.36';
-    expect(admitDeploymentUpdate(out, v3, { rollouts: [rollout], replicaSets: [rs] }).metadata.labels?.[Label.stableRevision]).toBe(podTemplateHash(d.spec.template));
+    expect(admitDeploymentUpdate(out, v3, { rollouts: [rollout], replicaSets: [rs] }).metadata.labels?.[Label.stableRevision]).toBe(
+      podTemplateHash(d.spec.template),
+    );
   });
 
   it('does not modify its inputs', () => {

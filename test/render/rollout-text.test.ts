@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Chalk } from 'chalk';
-import { toRolloutView } from '../../src/rollout/view.js';
+import type { KubeObject } from '../../src/kube/types.js';
 import { renderRolloutLine, renderRolloutText } from '../../src/render/rollout-text.js';
 import type { Rollout } from '../../src/rollout/types.js';
-import type { KubeObject } from '../../src/kube/types.js';
+import { toRolloutView } from '../../src/rollout/view.js';
 import { example, scenario } from '../fixtures/load.js';
 
 const GOLDEN = fileURLToPath(new URL('./golden/', import.meta.url));
@@ -29,32 +29,50 @@ const cases: [string, () => Case][] = [
   ['workload-not-found', from('workload-not-found', (c) => void (c.workload = null))],
   ['disabled', from('disabled')],
   ['bluegreen-paused', from('bluegreen-paused')],
-  ['no-status', () => ({ rollout: example('docs_basic-usage_rollout_v1beta1.yaml')[0] as Rollout, workload: example('docs_basic-usage_deployment_workload-demo.yaml')[0]! })],
+  [
+    'no-status',
+    () => ({
+      rollout: example('docs_basic-usage_rollout_v1beta1.yaml')[0] as Rollout,
+      workload: example('docs_basic-usage_deployment_workload-demo.yaml')[0]!,
+    }),
+  ],
   ['v1alpha1-dump', () => ({ rollout: example('rollouts-demo-object-dump-v1alpha1.yaml')[0] as Rollout, workload: null })],
-  ['previous-release', from('release-completed', (c) => {
-    c.workload!.metadata.generation = 3;
-    c.workload!.metadata.labels!['rollouts.kruise.io/rollout-id'] = '20261128';
-  })],
+  [
+    'previous-release',
+    from('release-completed', (c) => {
+      c.workload!.metadata.generation = 3;
+      c.workload!.metadata.labels!['rollouts.kruise.io/rollout-id'] = '20261128';
+    }),
+  ],
   ['stale-generation', from('canary-step-paused', (c) => void (c.workload!.metadata.generation = 3))],
-  ['timed-pause', from('canary-step-paused', (c) => {
-    c.rollout.spec.strategy!.canary!.steps![0]!.pause = { duration: 60 };
-    c.rollout.status!.message = 'Rollout is in step(1/3), and wait duration(60 seconds) to enter the next step';
-  })],
-  ['user-paused', from('canary-step-paused', (c) => {
-    c.rollout.spec.strategy!.paused = true;
-    c.rollout.status!.conditions![0]!.reason = 'Paused';
-    c.rollout.status!.conditions![0]!.message = 'Rollout has been paused, you can resume it by kube-cli';
-    c.rollout.status!.message = 'Rollout has been paused, you can resume it by kube-cli';
-  })],
-  ['cancelled', from('release-completed', (c) => {
-    c.rollout.status!.message = 'Rollout progressing has been canceled';
-    c.rollout.status!.conditions = [
-      { type: 'Progressing', status: 'False', reason: 'Completed', message: 'Rollout progressing has been canceled' },
-      { type: 'Succeeded', status: 'False' },
-    ];
-    c.rollout.status!.canaryStatus!.currentStepState = 'StepPaused';
-    c.rollout.status!.canaryStatus!.currentStepIndex = 2;
-  })],
+  [
+    'timed-pause',
+    from('canary-step-paused', (c) => {
+      c.rollout.spec.strategy!.canary!.steps![0]!.pause = { duration: 60 };
+      c.rollout.status!.message = 'Rollout is in step(1/3), and wait duration(60 seconds) to enter the next step';
+    }),
+  ],
+  [
+    'user-paused',
+    from('canary-step-paused', (c) => {
+      c.rollout.spec.strategy!.paused = true;
+      c.rollout.status!.conditions![0]!.reason = 'Paused';
+      c.rollout.status!.conditions![0]!.message = 'Rollout has been paused, you can resume it by kube-cli';
+      c.rollout.status!.message = 'Rollout has been paused, you can resume it by kube-cli';
+    }),
+  ],
+  [
+    'cancelled',
+    from('release-completed', (c) => {
+      c.rollout.status!.message = 'Rollout progressing has been canceled';
+      c.rollout.status!.conditions = [
+        { type: 'Progressing', status: 'False', reason: 'Completed', message: 'Rollout progressing has been canceled' },
+        { type: 'Succeeded', status: 'False' },
+      ];
+      c.rollout.status!.canaryStatus!.currentStepState = 'StepPaused';
+      c.rollout.status!.canaryStatus!.currentStepIndex = 2;
+    }),
+  ],
 ];
 
 describe('renderRolloutText: golden files (test/render/golden/*.txt)', () => {
@@ -135,7 +153,15 @@ describe('JSON view', () => {
       paused: false,
       disabled: false,
       deleting: false,
-      conditions: [{ type: 'Progressing', status: 'True', reason: 'InRolling', message: 'Rollout is in Progressing', lastTransitionTime: '2026-11-27T09:59:00Z' }],
+      conditions: [
+        {
+          type: 'Progressing',
+          status: 'True',
+          reason: 'InRolling',
+          message: 'Rollout is in Progressing',
+          lastTransitionTime: '2026-11-27T09:59:00Z',
+        },
+      ],
       done: false,
       waitingForApproval: true,
       currentRelease: true,

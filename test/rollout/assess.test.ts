@@ -1,7 +1,7 @@
+import type { KubeObject } from '../../src/kube/types.js';
 import { assessRollout, rollingStyleOf } from '../../src/rollout/assess.js';
 import { isCurrentRelease } from '../../src/rollout/release.js';
 import type { Rollout } from '../../src/rollout/types.js';
-import type { KubeObject } from '../../src/kube/types.js';
 import { example, scenario } from '../fixtures/load.js';
 
 type Mutate = (ro: Rollout, wl: KubeObject | null) => KubeObject | null | void;
@@ -18,9 +18,23 @@ describe('rollingStyleOf (GetRollingStyle)', () => {
     ['canary without extra workload', base({ strategy: { canary: { steps: [] } } }), 'Partition'],
     ['canary with extra workload', base({ strategy: { canary: { enableExtraWorkloadForCanary: true } } }), 'Canary'],
     ['blueGreen', base({ strategy: { blueGreen: { steps: [] } } }), 'BlueGreen'],
-    ['v1alpha1 Deployment default', base({ objectRef: { workloadRef: { kind: 'Deployment' } }, strategy: { canary: {} } }, 'rollouts.kruise.io/v1alpha1'), 'Canary'],
-    ['v1alpha1 partition annotation', base({ objectRef: { workloadRef: { kind: 'Deployment' } }, strategy: { canary: {} } }, 'rollouts.kruise.io/v1alpha1', { 'rollouts.kruise.io/rolling-style': 'partition' }), 'Partition'],
-    ['v1alpha1 CloneSet', base({ objectRef: { workloadRef: { kind: 'CloneSet' } }, strategy: { canary: {} } }, 'rollouts.kruise.io/v1alpha1'), 'Partition'],
+    [
+      'v1alpha1 Deployment default',
+      base({ objectRef: { workloadRef: { kind: 'Deployment' } }, strategy: { canary: {} } }, 'rollouts.kruise.io/v1alpha1'),
+      'Canary',
+    ],
+    [
+      'v1alpha1 partition annotation',
+      base({ objectRef: { workloadRef: { kind: 'Deployment' } }, strategy: { canary: {} } }, 'rollouts.kruise.io/v1alpha1', {
+        'rollouts.kruise.io/rolling-style': 'partition',
+      }),
+      'Partition',
+    ],
+    [
+      'v1alpha1 CloneSet',
+      base({ objectRef: { workloadRef: { kind: 'CloneSet' } }, strategy: { canary: {} } }, 'rollouts.kruise.io/v1alpha1'),
+      'Partition',
+    ],
   ])('%s', (_name, ro, style) => {
     expect(rollingStyleOf(ro)).toBe(style);
   });
@@ -58,50 +72,150 @@ describe('assessRollout', () => {
   });
 
   // Each row: scenario, mutation, expected derived fields.
-  const rows: [string, string, Mutate, Partial<Record<'waitingForApproval' | 'done' | 'currentRelease' | 'cancelled' | 'paused' | 'disabled', boolean>>][] = [
-    ['paused step, duration 0', 'canary-step-paused', (ro) => void (ro.spec.strategy!.canary!.steps![0]!.pause = { duration: 0 }), { waitingForApproval: false }],
-    ['paused step, duration 30', 'canary-step-paused', (ro) => void (ro.spec.strategy!.canary!.steps![0]!.pause = { duration: 30 }), { waitingForApproval: false }],
-    ['paused step, pause: {}', 'canary-step-paused', (ro) => void (ro.spec.strategy!.canary!.steps![0]!.pause = {}), { waitingForApproval: true }],
-    ['paused step, duration null', 'canary-step-paused', (ro) => void (ro.spec.strategy!.canary!.steps![0]!.pause = { duration: null }), { waitingForApproval: true }],
-    ['last step "100%" never waits', 'canary-step-paused', (ro) => {
-      ro.status!.canaryStatus!.currentStepIndex = 3;
-    }, { waitingForApproval: false }],
-    ['last step integer 10 does wait', 'canary-step-paused', (ro) => {
-      ro.spec.strategy!.canary!.steps![2]!.replicas = 10;
-      ro.status!.canaryStatus!.currentStepIndex = 3;
-    }, { waitingForApproval: true }],
-    ['last step "100%" in blue-green does wait', 'bluegreen-paused', (ro) => {
-      ro.status!.blueGreenStatus!.currentStepIndex = 4;
-    }, { waitingForApproval: true }],
-    ['StepUpgrade is not waiting', 'canary-step-paused', (ro) => void (ro.status!.canaryStatus!.currentStepState = 'StepUpgrade'), { waitingForApproval: false }],
-    ['user-paused (reason Paused) is not waiting for approval', 'canary-step-paused', (ro) => {
-      ro.spec.strategy!.paused = true;
-      ro.status!.conditions![0]!.reason = 'Paused';
-    }, { waitingForApproval: false, paused: true }],
-    ['Initializing is not waiting', 'canary-step-paused', (ro) => void (ro.status!.conditions![0]!.reason = 'Initializing'), { waitingForApproval: false }],
-    ['previous-release status: workload generation moved on', 'canary-step-paused', (_ro, wl) => void (wl!.metadata.generation = 3), { currentRelease: false }],
-    ['rollout-id label matches', 'canary-step-paused', (_ro, wl) => void (wl!.metadata.labels!['rollouts.kruise.io/rollout-id'] = '6d8f7c9b54'), { currentRelease: true }],
-    ['rollout-id label differs', 'canary-step-paused', (_ro, wl) => void (wl!.metadata.labels!['rollouts.kruise.io/rollout-id'] = 'v3'), { currentRelease: false }],
-    ['rollout-id annotation differs', 'canary-step-paused', (_ro, wl) => void (wl!.metadata.annotations!['rollouts.kruise.io/rollout-id'] = 'v3'), { currentRelease: false }],
+  const rows: [
+    string,
+    string,
+    Mutate,
+    Partial<Record<'waitingForApproval' | 'done' | 'currentRelease' | 'cancelled' | 'paused' | 'disabled', boolean>>,
+  ][] = [
+    [
+      'paused step, duration 0',
+      'canary-step-paused',
+      (ro) => void (ro.spec.strategy!.canary!.steps![0]!.pause = { duration: 0 }),
+      { waitingForApproval: false },
+    ],
+    [
+      'paused step, duration 30',
+      'canary-step-paused',
+      (ro) => void (ro.spec.strategy!.canary!.steps![0]!.pause = { duration: 30 }),
+      { waitingForApproval: false },
+    ],
+    [
+      'paused step, pause: {}',
+      'canary-step-paused',
+      (ro) => void (ro.spec.strategy!.canary!.steps![0]!.pause = {}),
+      { waitingForApproval: true },
+    ],
+    [
+      'paused step, duration null',
+      'canary-step-paused',
+      (ro) => void (ro.spec.strategy!.canary!.steps![0]!.pause = { duration: null }),
+      { waitingForApproval: true },
+    ],
+    [
+      'last step "100%" never waits',
+      'canary-step-paused',
+      (ro) => {
+        ro.status!.canaryStatus!.currentStepIndex = 3;
+      },
+      { waitingForApproval: false },
+    ],
+    [
+      'last step integer 10 does wait',
+      'canary-step-paused',
+      (ro) => {
+        ro.spec.strategy!.canary!.steps![2]!.replicas = 10;
+        ro.status!.canaryStatus!.currentStepIndex = 3;
+      },
+      { waitingForApproval: true },
+    ],
+    [
+      'last step "100%" in blue-green does wait',
+      'bluegreen-paused',
+      (ro) => {
+        ro.status!.blueGreenStatus!.currentStepIndex = 4;
+      },
+      { waitingForApproval: true },
+    ],
+    [
+      'StepUpgrade is not waiting',
+      'canary-step-paused',
+      (ro) => void (ro.status!.canaryStatus!.currentStepState = 'StepUpgrade'),
+      { waitingForApproval: false },
+    ],
+    [
+      'user-paused (reason Paused) is not waiting for approval',
+      'canary-step-paused',
+      (ro) => {
+        ro.spec.strategy!.paused = true;
+        ro.status!.conditions![0]!.reason = 'Paused';
+      },
+      { waitingForApproval: false, paused: true },
+    ],
+    [
+      'Initializing is not waiting',
+      'canary-step-paused',
+      (ro) => void (ro.status!.conditions![0]!.reason = 'Initializing'),
+      { waitingForApproval: false },
+    ],
+    [
+      'previous-release status: workload generation moved on',
+      'canary-step-paused',
+      (_ro, wl) => void (wl!.metadata.generation = 3),
+      { currentRelease: false },
+    ],
+    [
+      'rollout-id label matches',
+      'canary-step-paused',
+      (_ro, wl) => void (wl!.metadata.labels!['rollouts.kruise.io/rollout-id'] = '6d8f7c9b54'),
+      { currentRelease: true },
+    ],
+    [
+      'rollout-id label differs',
+      'canary-step-paused',
+      (_ro, wl) => void (wl!.metadata.labels!['rollouts.kruise.io/rollout-id'] = 'v3'),
+      { currentRelease: false },
+    ],
+    [
+      'rollout-id annotation differs',
+      'canary-step-paused',
+      (_ro, wl) => void (wl!.metadata.annotations!['rollouts.kruise.io/rollout-id'] = 'v3'),
+      { currentRelease: false },
+    ],
     ['no workload', 'canary-step-paused', () => null, { currentRelease: false }],
     ['first deploy is done', 'healthy-first-deploy', () => undefined, { done: true, currentRelease: true }],
     ['completed release is done', 'release-completed', () => undefined, { done: true, currentRelease: true, cancelled: false }],
-    ['completed but workload changed since: not done', 'release-completed', (_ro, wl) => void (wl!.metadata.generation = 3), { done: false, currentRelease: false }],
-    ['completed but new rollout-id: not done', 'release-completed', (_ro, wl) => void (wl!.metadata.labels!['rollouts.kruise.io/rollout-id'] = '20261128'), { done: false, currentRelease: false }],
+    [
+      'completed but workload changed since: not done',
+      'release-completed',
+      (_ro, wl) => void (wl!.metadata.generation = 3),
+      { done: false, currentRelease: false },
+    ],
+    [
+      'completed but new rollout-id: not done',
+      'release-completed',
+      (_ro, wl) => void (wl!.metadata.labels!['rollouts.kruise.io/rollout-id'] = '20261128'),
+      { done: false, currentRelease: false },
+    ],
     ['completed but rollout spec not observed: not done', 'release-completed', (ro) => void (ro.metadata.generation = 2), { done: false }],
-    ['cancelled release', 'release-completed', (ro) => {
-      ro.status!.conditions = [
-        { type: 'Progressing', status: 'False', reason: 'Completed', message: 'Rollout progressing has been canceled' },
-        { type: 'Succeeded', status: 'False' },
-      ];
-      ro.status!.canaryStatus!.currentStepState = 'StepPaused'; // rollouts#339: stale fields
-    }, { done: false, cancelled: true, waitingForApproval: false }],
-    ['cancelled with Completed state is not done', 'release-completed', (ro) => void (ro.status!.conditions![1]!.status = 'False'), { done: false, cancelled: true }],
+    [
+      'cancelled release',
+      'release-completed',
+      (ro) => {
+        ro.status!.conditions = [
+          { type: 'Progressing', status: 'False', reason: 'Completed', message: 'Rollout progressing has been canceled' },
+          { type: 'Succeeded', status: 'False' },
+        ];
+        ro.status!.canaryStatus!.currentStepState = 'StepPaused'; // rollouts#339: stale fields
+      },
+      { done: false, cancelled: true, waitingForApproval: false },
+    ],
+    [
+      'cancelled with Completed state is not done',
+      'release-completed',
+      (ro) => void (ro.status!.conditions![1]!.status = 'False'),
+      { done: false, cancelled: true },
+    ],
     ['disabled', 'disabled', () => undefined, { disabled: true, done: false }],
-    ['disabling', 'disabled', (ro) => {
-      ro.spec.disabled = false;
-      ro.status!.phase = 'Disabling';
-    }, { disabled: true }],
+    [
+      'disabling',
+      'disabled',
+      (ro) => {
+        ro.spec.disabled = false;
+        ro.status!.phase = 'Disabling';
+      },
+      { disabled: true },
+    ],
     ['blue-green paused', 'bluegreen-paused', () => undefined, { waitingForApproval: true, currentRelease: true }],
   ];
   test.each(rows)('%s', (_name, file, mutate, expected) => {
@@ -111,7 +225,14 @@ describe('assessRollout', () => {
 
   test('blue-green reads updatedReplicas / updatedRevision', () => {
     const { ro, wl } = variant('bluegreen-paused');
-    expect(assessRollout(ro, wl)).toMatchObject({ style: 'BlueGreen', updated: 10, ready: 10, planned: 5, canaryRevision: '64448b955c', stableRevision: '65f957664d' });
+    expect(assessRollout(ro, wl)).toMatchObject({
+      style: 'BlueGreen',
+      updated: 10,
+      ready: 10,
+      planned: 5,
+      canaryRevision: '64448b955c',
+      stableRevision: '65f957664d',
+    });
   });
 
   test('workload not found: no sub-status, nothing derived', () => {
@@ -146,10 +267,29 @@ describe('assessRollout', () => {
 
   test('docs status examples: canary Healthy/Completed, blue-green StepPaused', () => {
     const [canary, blueGreen] = example('docs_api-specifications_status_examples.yaml') as Rollout[];
-    const wl = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'w', generation: 20, labels: { 'rollouts.kruise.io/rollout-id': '20230313093823' } }, spec: { replicas: 10 } };
-    expect(assessRollout(canary!, wl)).toMatchObject({ phase: 'Healthy', currentStepIndex: 3, currentStepState: 'Completed', updated: 10, ready: 10, currentRelease: true, done: true });
+    const wl = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'w', generation: 20, labels: { 'rollouts.kruise.io/rollout-id': '20230313093823' } },
+      spec: { replicas: 10 },
+    };
+    expect(assessRollout(canary!, wl)).toMatchObject({
+      phase: 'Healthy',
+      currentStepIndex: 3,
+      currentStepState: 'Completed',
+      updated: 10,
+      ready: 10,
+      currentRelease: true,
+      done: true,
+    });
     expect(isCurrentRelease(canary!, { ...wl, metadata: { ...wl.metadata, generation: 21 } })).toBe(false);
-    expect(assessRollout(blueGreen!, null)).toMatchObject({ subStatusKind: 'blueGreenStatus', currentStepIndex: 1, currentStepState: 'StepPaused', updated: 10, canaryRevision: '64448b955c' });
+    expect(assessRollout(blueGreen!, null)).toMatchObject({
+      subStatusKind: 'blueGreenStatus',
+      currentStepIndex: 1,
+      currentStepState: 'StepPaused',
+      updated: 10,
+      canaryRevision: '64448b955c',
+    });
   });
 
   test('v1alpha1 object dump: canaryStatus only, weight steps become percentages', () => {

@@ -1,6 +1,6 @@
-import { evaluateWatch, type WatchMemory, type WatchOptions } from '../../src/rollout/watch-condition.js';
-import type { Rollout } from '../../src/rollout/types.js';
 import type { KubeObject } from '../../src/kube/types.js';
+import type { Rollout } from '../../src/rollout/types.js';
+import { evaluateWatch, type WatchMemory, type WatchOptions } from '../../src/rollout/watch-condition.js';
 import { podTemplateHash } from '../../src/workload/hash.js';
 import { scenario } from '../fixtures/load.js';
 
@@ -13,10 +13,12 @@ function variant(name: string, mutate: Mutate = () => undefined): { ro: Rollout;
 
 const paused = 'canary-step-paused';
 const completed = 'release-completed';
-const setState = (index: number, state: string): Mutate => (ro) => {
-  ro.status!.canaryStatus!.currentStepIndex = index;
-  ro.status!.canaryStatus!.currentStepState = state;
-};
+const setState =
+  (index: number, state: string): Mutate =>
+  (ro) => {
+    ro.status!.canaryStatus!.currentStepIndex = index;
+    ro.status!.canaryStatus!.currentStepState = state;
+  };
 const staleWorkload: Mutate = (_ro, wl) => void (wl!.metadata.generation = 3);
 
 describe('evaluateWatch: one observation', () => {
@@ -26,19 +28,68 @@ describe('evaluateWatch: one observation', () => {
     ['paused: StepPaused, manual', paused, () => undefined, { until: 'paused' }, 'holds', 'step 1 is waiting for approval'],
     ['paused --step 1', paused, () => undefined, { until: 'paused', step: 1 }, 'holds', 'step 1'],
     ['paused --step 2 while at step 1', paused, () => undefined, { until: 'paused', step: 2 }, 'waiting', 'step 1 is StepPaused'],
-    ['paused --step 1 while at step 2 upgrading', paused, setState(2, 'StepUpgrade'), { until: 'paused', step: 1 }, 'cannot-hold', 'moved past step 1'],
-    ['paused --step 3 ("100%" last step never waits)', paused, () => undefined, { until: 'paused', step: 3 }, 'cannot-hold', 'does not wait for approval'],
+    [
+      'paused --step 1 while at step 2 upgrading',
+      paused,
+      setState(2, 'StepUpgrade'),
+      { until: 'paused', step: 1 },
+      'cannot-hold',
+      'moved past step 1',
+    ],
+    [
+      'paused --step 3 ("100%" last step never waits)',
+      paused,
+      () => undefined,
+      { until: 'paused', step: 3 },
+      'cannot-hold',
+      'does not wait for approval',
+    ],
     ['paused --step 4 of 3', paused, () => undefined, { until: 'paused', step: 4 }, 'cannot-hold', 'no step 4'],
     ['paused --step 0', paused, () => undefined, { until: 'paused', step: 0 }, 'cannot-hold', 'no step 0'],
-    ['paused: timed pause (30 s) is not a manual pause', paused, (ro) => void (ro.spec.strategy!.canary!.steps![0]!.pause = { duration: 30 }), { until: 'paused' }, 'waiting', 'StepPaused'],
-    ['paused --step 1 with duration 0', paused, (ro) => void (ro.spec.strategy!.canary!.steps![0]!.pause = { duration: 0 }), { until: 'paused', step: 1 }, 'cannot-hold', 'does not wait'],
+    [
+      'paused: timed pause (30 s) is not a manual pause',
+      paused,
+      (ro) => void (ro.spec.strategy!.canary!.steps![0]!.pause = { duration: 30 }),
+      { until: 'paused' },
+      'waiting',
+      'StepPaused',
+    ],
+    [
+      'paused --step 1 with duration 0',
+      paused,
+      (ro) => void (ro.spec.strategy!.canary!.steps![0]!.pause = { duration: 0 }),
+      { until: 'paused', step: 1 },
+      'cannot-hold',
+      'does not wait',
+    ],
     ['paused: StepUpgrade', paused, setState(1, 'StepUpgrade'), { until: 'paused' }, 'waiting', 'StepUpgrade'],
-    ['paused: StepPaused from the previous release', paused, staleWorkload, { until: 'paused' }, 'waiting', 'does not reflect the current workload'],
-    ['paused: rollout-id mismatch', paused, (_ro, wl) => void (wl!.metadata.labels!['rollouts.kruise.io/rollout-id'] = 'v9'), { until: 'paused' }, 'waiting', 'does not reflect the current workload'],
-    ['paused: user-paused rollout', paused, (ro) => {
-      ro.spec.strategy!.paused = true;
-      ro.status!.conditions![0]!.reason = 'Paused';
-    }, { until: 'paused' }, 'waiting', 'StepPaused'],
+    [
+      'paused: StepPaused from the previous release',
+      paused,
+      staleWorkload,
+      { until: 'paused' },
+      'waiting',
+      'does not reflect the current workload',
+    ],
+    [
+      'paused: rollout-id mismatch',
+      paused,
+      (_ro, wl) => void (wl!.metadata.labels!['rollouts.kruise.io/rollout-id'] = 'v9'),
+      { until: 'paused' },
+      'waiting',
+      'does not reflect the current workload',
+    ],
+    [
+      'paused: user-paused rollout',
+      paused,
+      (ro) => {
+        ro.spec.strategy!.paused = true;
+        ro.status!.conditions![0]!.reason = 'Paused';
+      },
+      { until: 'paused' },
+      'waiting',
+      'StepPaused',
+    ],
     ['paused: release already completed', completed, () => undefined, { until: 'paused' }, 'cannot-hold', 'completed without pausing'],
     // --until ready
     ['ready: StepPaused is not ready', paused, () => undefined, { until: 'ready', step: 1 }, 'waiting', 'StepPaused'],
@@ -48,41 +99,139 @@ describe('evaluateWatch: one observation', () => {
     ['ready: step 2 while at 1', paused, setState(1, 'StepReady'), { until: 'ready', step: 2 }, 'waiting', 'step 1 is StepReady'],
     ['ready: Completed at 3', paused, setState(3, 'Completed'), { until: 'ready', step: 3 }, 'holds', 'step 3 is ready'],
     ['ready: release done', completed, () => undefined, { until: 'ready', step: 2 }, 'holds', 'completed'],
-    ['ready: StepReady of the previous release', paused, (ro, wl) => {
-      setState(1, 'StepReady')(ro, wl);
-      wl!.metadata.generation = 3;
-    }, { until: 'ready', step: 1 }, 'waiting', 'does not reflect the current workload'],
+    [
+      'ready: StepReady of the previous release',
+      paused,
+      (ro, wl) => {
+        setState(1, 'StepReady')(ro, wl);
+        wl!.metadata.generation = 3;
+      },
+      { until: 'ready', step: 1 },
+      'waiting',
+      'does not reflect the current workload',
+    ],
     // --until completed
     ['completed: Healthy/Completed/Succeeded', completed, () => undefined, { until: 'completed' }, 'holds', 'completed'],
     ['completed: first-ever deploy', 'healthy-first-deploy', () => undefined, { until: 'completed' }, 'holds', 'completed'],
     ['completed: in progress', paused, () => undefined, { until: 'completed' }, 'waiting', 'in progress'],
-    ['completed: stale Completed (workload generation moved on)', completed, staleWorkload, { until: 'completed' }, 'waiting', 'does not reflect the current workload'],
-    ['completed: stale Completed (new rollout-id)', completed, (_ro, wl) => void (wl!.metadata.labels!['rollouts.kruise.io/rollout-id'] = 'next'), { until: 'completed' }, 'waiting', 'does not reflect the current workload'],
-    ['completed: rollout spec change not observed', completed, (ro) => void (ro.metadata.generation = 2), { until: 'completed' }, 'waiting', 'not observed'],
-    ['completed: Finalising', completed, (ro) => {
-      ro.status!.phase = 'Progressing';
-      ro.status!.conditions = [{ type: 'Progressing', status: 'True', reason: 'Finalising' }];
-    }, { until: 'completed' }, 'waiting', 'in progress'],
-    ['completed: cancelled', completed, (ro) => {
-      ro.status!.conditions = [
-        { type: 'Progressing', status: 'False', reason: 'Completed', message: 'Rollout progressing has been canceled' },
-        { type: 'Succeeded', status: 'False' },
-      ];
-    }, { until: 'completed' }, 'cannot-hold', 'cancelled'],
-    ['completed: Succeeded False only', completed, (ro) => void (ro.status!.conditions![1]!.status = 'False'), { until: 'completed' }, 'cannot-hold', 'cancelled'],
-    ['completed: Cancelling', paused, (ro) => void (ro.status!.conditions![0]!.reason = 'Cancelling'), { until: 'completed' }, 'cannot-hold', 'being cancelled'],
-    ['completed: stale cancellation of the previous release does not end the wait', completed, (ro, wl) => {
-      ro.status!.conditions![1]!.status = 'False';
-      wl!.metadata.generation = 3;
-    }, { until: 'completed' }, 'waiting', 'does not reflect the current workload'],
+    [
+      'completed: stale Completed (workload generation moved on)',
+      completed,
+      staleWorkload,
+      { until: 'completed' },
+      'waiting',
+      'does not reflect the current workload',
+    ],
+    [
+      'completed: stale Completed (new rollout-id)',
+      completed,
+      (_ro, wl) => void (wl!.metadata.labels!['rollouts.kruise.io/rollout-id'] = 'next'),
+      { until: 'completed' },
+      'waiting',
+      'does not reflect the current workload',
+    ],
+    [
+      'completed: rollout spec change not observed',
+      completed,
+      (ro) => void (ro.metadata.generation = 2),
+      { until: 'completed' },
+      'waiting',
+      'not observed',
+    ],
+    [
+      'completed: Finalising',
+      completed,
+      (ro) => {
+        ro.status!.phase = 'Progressing';
+        ro.status!.conditions = [{ type: 'Progressing', status: 'True', reason: 'Finalising' }];
+      },
+      { until: 'completed' },
+      'waiting',
+      'in progress',
+    ],
+    [
+      'completed: cancelled',
+      completed,
+      (ro) => {
+        ro.status!.conditions = [
+          { type: 'Progressing', status: 'False', reason: 'Completed', message: 'Rollout progressing has been canceled' },
+          { type: 'Succeeded', status: 'False' },
+        ];
+      },
+      { until: 'completed' },
+      'cannot-hold',
+      'cancelled',
+    ],
+    [
+      'completed: Succeeded False only',
+      completed,
+      (ro) => void (ro.status!.conditions![1]!.status = 'False'),
+      { until: 'completed' },
+      'cannot-hold',
+      'cancelled',
+    ],
+    [
+      'completed: Cancelling',
+      paused,
+      (ro) => void (ro.status!.conditions![0]!.reason = 'Cancelling'),
+      { until: 'completed' },
+      'cannot-hold',
+      'being cancelled',
+    ],
+    [
+      'completed: stale cancellation of the previous release does not end the wait',
+      completed,
+      (ro, wl) => {
+        ro.status!.conditions![1]!.status = 'False';
+        wl!.metadata.generation = 3;
+      },
+      { until: 'completed' },
+      'waiting',
+      'does not reflect the current workload',
+    ],
     ['completed: disabled', 'disabled', () => undefined, { until: 'completed' }, 'cannot-hold', 'disabled'],
-    ['completed: spec.disabled before the controller saw it', paused, (ro) => void (ro.spec.disabled = true), { until: 'completed' }, 'cannot-hold', 'disabled'],
-    ['completed: being deleted', paused, (ro) => void (ro.metadata.deletionTimestamp = '2026-11-27T10:00:00Z'), { until: 'completed' }, 'cannot-hold', 'being deleted'],
-    ['completed: workload not found (never seen)', 'workload-not-found', () => undefined, { until: 'completed' }, 'waiting', 'workload not found'],
+    [
+      'completed: spec.disabled before the controller saw it',
+      paused,
+      (ro) => void (ro.spec.disabled = true),
+      { until: 'completed' },
+      'cannot-hold',
+      'disabled',
+    ],
+    [
+      'completed: being deleted',
+      paused,
+      (ro) => void (ro.metadata.deletionTimestamp = '2026-11-27T10:00:00Z'),
+      { until: 'completed' },
+      'cannot-hold',
+      'being deleted',
+    ],
+    [
+      'completed: workload not found (never seen)',
+      'workload-not-found',
+      () => undefined,
+      { until: 'completed' },
+      'waiting',
+      'workload not found',
+    ],
     // --rollout-id
     ['rollout-id: matches', completed, () => undefined, { until: 'completed', rolloutId: '20261127' }, 'holds', 'completed'],
-    ['rollout-id: another id completed, ours not seen yet', completed, () => undefined, { until: 'completed', rolloutId: '20261128' }, 'waiting', 'rollout-id 20261128'],
-    ['rollout-id: workload carries ours, status still the old one', completed, (_ro, wl) => void (wl!.metadata.labels!['rollouts.kruise.io/rollout-id'] = '20261128'), { until: 'completed', rolloutId: '20261128' }, 'waiting', 'does not reflect the current workload'],
+    [
+      'rollout-id: another id completed, ours not seen yet',
+      completed,
+      () => undefined,
+      { until: 'completed', rolloutId: '20261128' },
+      'waiting',
+      'rollout-id 20261128',
+    ],
+    [
+      'rollout-id: workload carries ours, status still the old one',
+      completed,
+      (_ro, wl) => void (wl!.metadata.labels!['rollouts.kruise.io/rollout-id'] = '20261128'),
+      { until: 'completed', rolloutId: '20261128' },
+      'waiting',
+      'does not reflect the current workload',
+    ],
   ];
   test.each(rows)('%s', (_name, file, mutate, options, verdict, reason) => {
     const { ro, wl } = variant(file, mutate);
@@ -143,10 +292,12 @@ describe('evaluateWatch: a sequence of observations (memory)', () => {
   });
 
   test('a changed rollout-id supersedes; the template alone does not when an id is set', () => {
-    const withId = (id: string, env: string): Mutate => (_ro, wl) => {
-      wl!.metadata.labels!['rollouts.kruise.io/rollout-id'] = id;
-      wl!.spec.template.spec.containers[0].env[0].value = env;
-    };
+    const withId =
+      (id: string, env: string): Mutate =>
+      (_ro, wl) => {
+        wl!.metadata.labels!['rollouts.kruise.io/rollout-id'] = id;
+        wl!.spec.template.spec.containers[0].env[0].value = env;
+      };
     expect(run([variant(paused, withId('a', 'version-2')), variant(paused, withId('a', 'version-9'))], { until: 'completed' })).toEqual([
       'waiting: the status does not reflect the current workload yet',
       'waiting: the status does not reflect the current workload yet',
@@ -189,7 +340,10 @@ describe('evaluateWatch: a sequence of observations (memory)', () => {
   });
 
   test('a walkthrough: stale Completed → Progressing → paused → … → Healthy', () => {
-    const wlGen = (g: number): Mutate => (_ro, wl) => void (wl!.metadata.generation = g);
+    const wlGen =
+      (g: number): Mutate =>
+      (_ro, wl) =>
+        void (wl!.metadata.generation = g);
     const seq = [
       variant(completed, wlGen(3)), // the user just applied version-3: status is the previous release's
       variant(completed, (ro, wl) => {

@@ -1,6 +1,6 @@
 // Host timers driven by hand, with Node's rule for delays: outside 1 … 2^31 − 1 ms a timer is set
 // to 1 ms (so an unchained 30-day timer would fire at once, as it does in Node).
-import { clockOn, type Clock, type HostTimers } from '../../src/runtime/clock.js';
+import { type Clock, clockOn, type HostTimers } from '../../src/runtime/clock.js';
 
 const NODE_MAX = 2 ** 31 - 1;
 

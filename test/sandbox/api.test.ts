@@ -28,11 +28,22 @@ describe('discovery', () => {
     const deploy = apps.resources.find((r: any) => r.name === 'deployments');
     expect(deploy).toMatchObject({ kind: 'Deployment', namespaced: true, singularName: 'deployment', shortNames: ['deploy'] });
     expect(deploy.verbs).toEqual(expect.arrayContaining(['get', 'list', 'watch', 'create', 'update', 'patch', 'delete']));
-    expect(apps.resources.find((r: any) => r.name === 'deployments/scale')).toMatchObject({ group: 'autoscaling', version: 'v1', kind: 'Scale' });
+    expect(apps.resources.find((r: any) => r.name === 'deployments/scale')).toMatchObject({
+      group: 'autoscaling',
+      version: 'v1',
+      kind: 'Scale',
+    });
     const core = (await call(sb.url, 'GET', '/api/v1')).body;
-    expect(Object.fromEntries(core.resources.filter((r: any) => r.shortNames).map((r: any) => [r.name, r.shortNames[0]]))).toEqual({ namespaces: 'ns', pods: 'po', events: 'ev' });
+    expect(Object.fromEntries(core.resources.filter((r: any) => r.shortNames).map((r: any) => [r.name, r.shortNames[0]]))).toEqual({
+      namespaces: 'ns',
+      pods: 'po',
+      events: 'ev',
+    });
     for (const v of ['v1beta1', 'v1alpha1']) {
-      expect((await call(sb.url, 'GET', `/apis/rollouts.kruise.io/${v}`)).body.resources.map((r: any) => r.name)).toEqual(['rollouts', 'rollouts/status']);
+      expect((await call(sb.url, 'GET', `/apis/rollouts.kruise.io/${v}`)).body.resources.map((r: any) => r.name)).toEqual([
+        'rollouts',
+        'rollouts/status',
+      ]);
     }
     expect((await call(sb.url, 'GET', '/apis/apiextensions.k8s.io/v1')).status).toBe(200);
   });
@@ -60,7 +71,11 @@ describe('CRUD and versions', () => {
     expect(Number(m.resourceVersion)).toBeGreaterThan(0);
     const got = await call(sb.url, 'GET', `${D}/web`);
     expect(got.body).toEqual(created.body);
-    expect((await call(sb.url, 'POST', D, deployment('web'))).body).toMatchObject({ code: 409, reason: 'AlreadyExists', message: 'deployments.apps "web" already exists' });
+    expect((await call(sb.url, 'POST', D, deployment('web'))).body).toMatchObject({
+      code: 409,
+      reason: 'AlreadyExists',
+      message: 'deployments.apps "web" already exists',
+    });
   });
 
   test('every write increases the global resourceVersion', async () => {
@@ -82,7 +97,8 @@ describe('CRUD and versions', () => {
       apiVersion: 'v1',
       metadata: {},
       status: 'Failure',
-      message: 'Operation cannot be fulfilled on rollouts.rollouts.kruise.io "demo": the object has been modified; please apply your changes to the latest version and try again',
+      message:
+        'Operation cannot be fulfilled on rollouts.rollouts.kruise.io "demo": the object has been modified; please apply your changes to the latest version and try again',
       reason: 'Conflict',
       details: { name: 'demo', group: 'rollouts.kruise.io', kind: 'rollouts' },
       code: 409,
@@ -95,12 +111,25 @@ describe('CRUD and versions', () => {
 
   test('PUT to the main resource keeps the stored status; PUT to /status keeps everything else', async () => {
     const ro = (await call(sb.url, 'POST', R, rollout('demo', 'x'))).body;
-    const withStatus = (await call(sb.url, 'PUT', `${R}/demo/status`, { ...ro, spec: { ...ro.spec, disabled: true }, metadata: { ...ro.metadata, labels: { x: 'y' } }, status: { phase: 'Healthy' } })).body;
+    const withStatus = (
+      await call(sb.url, 'PUT', `${R}/demo/status`, {
+        ...ro,
+        spec: { ...ro.spec, disabled: true },
+        metadata: { ...ro.metadata, labels: { x: 'y' } },
+        status: { phase: 'Healthy' },
+      })
+    ).body;
     expect(withStatus.status).toEqual({ phase: 'Healthy' });
     expect(withStatus.spec.disabled).toBeUndefined();
     expect(withStatus.metadata.labels).toBeUndefined();
     expect(withStatus.metadata.generation).toBe(1);
-    const main = (await call(sb.url, 'PUT', `${R}/demo`, { ...withStatus, spec: { ...withStatus.spec, disabled: true }, status: { phase: 'Progressing' } })).body;
+    const main = (
+      await call(sb.url, 'PUT', `${R}/demo`, {
+        ...withStatus,
+        spec: { ...withStatus.spec, disabled: true },
+        status: { phase: 'Progressing' },
+      })
+    ).body;
     expect(main.status).toEqual({ phase: 'Healthy' });
     expect(main.spec.disabled).toBe(true);
   });
@@ -175,7 +204,12 @@ describe('list with selectors', () => {
   beforeEach(async () => {
     await call(sb.url, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other' } });
     const mk = (name: string, labels: Record<string, string>, ns = 'default') =>
-      call(sb.url, 'POST', `/api/v1/namespaces/${ns}/pods`, { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels }, spec: { containers: [{ name: 'c' }] } });
+      call(sb.url, 'POST', `/api/v1/namespaces/${ns}/pods`, {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name, labels },
+        spec: { containers: [{ name: 'c' }] },
+      });
     await mk('p1', { app: 'a', tier: 'web' });
     await mk('p2', { app: 'b', tier: 'web' });
     await mk('p3', { app: 'c' });
@@ -226,14 +260,71 @@ describe('errors are Status objects', () => {
     ['missing name', 'POST', D, JSON.stringify({ ...deployment('k'), metadata: {} }), 'application/json', 422],
     ['an invalid name', 'POST', D, JSON.stringify({ ...deployment('k'), metadata: { name: 'Bad_Name' } }), 'application/json', 422],
     ['spec of the wrong type', 'POST', D, JSON.stringify({ ...deployment('k'), spec: 'x' }), 'application/json', 400],
-    ['replicas of the wrong type', 'POST', D, JSON.stringify({ ...deployment('k'), spec: { ...deployment('k').spec, replicas: 'two' } }), 'application/json', 400],
-    ['labels of the wrong type', 'POST', D, JSON.stringify({ ...deployment('k'), metadata: { name: 'k', labels: { a: 1 } } }), 'application/json', 400],
-    ['a selector that does not match the template', 'POST', D, JSON.stringify({ ...deployment('k'), spec: { ...deployment('k').spec, selector: { matchLabels: { app: 'zzz' } } } }), 'application/json', 422],
-    ['a namespace that differs from the URL', 'POST', D, JSON.stringify({ ...deployment('k'), metadata: { name: 'k', namespace: 'kube-system' } }), 'application/json', 400],
+    [
+      'replicas of the wrong type',
+      'POST',
+      D,
+      JSON.stringify({ ...deployment('k'), spec: { ...deployment('k').spec, replicas: 'two' } }),
+      'application/json',
+      400,
+    ],
+    [
+      'labels of the wrong type',
+      'POST',
+      D,
+      JSON.stringify({ ...deployment('k'), metadata: { name: 'k', labels: { a: 1 } } }),
+      'application/json',
+      400,
+    ],
+    [
+      'a selector that does not match the template',
+      'POST',
+      D,
+      JSON.stringify({ ...deployment('k'), spec: { ...deployment('k').spec, selector: { matchLabels: { app: 'zzz' } } } }),
+      'application/json',
+      422,
+    ],
+    [
+      'a namespace that differs from the URL',
+      'POST',
+      D,
+      JSON.stringify({ ...deployment('k'), metadata: { name: 'k', namespace: 'kube-system' } }),
+      'application/json',
+      400,
+    ],
     ['an empty body', 'POST', D, '', 'application/json', 400],
-    ['a template without containers', 'POST', D, JSON.stringify({ ...deployment('k'), spec: { ...deployment('k').spec, template: { metadata: { labels: { app: 'k' } }, spec: {} } } }), 'application/json', 422],
-    ['a Rollout strategy of the wrong type', 'POST', '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts', JSON.stringify({ ...rollout('r', 'w'), spec: { workloadRef: { kind: 'Deployment', name: 'w', apiVersion: 'apps/v1' }, strategy: 'x' } }), 'application/json', [400, 422]],
-    ['Rollout steps of the wrong type', 'POST', '/apis/rollouts.kruise.io/v1alpha1/namespaces/default/rollouts', JSON.stringify({ apiVersion: 'rollouts.kruise.io/v1alpha1', kind: 'Rollout', metadata: { name: 'r' }, spec: { objectRef: 'x', strategy: { canary: { steps: 'abc' } } } }), 'application/json', [400, 422]],
+    [
+      'a template without containers',
+      'POST',
+      D,
+      JSON.stringify({ ...deployment('k'), spec: { ...deployment('k').spec, template: { metadata: { labels: { app: 'k' } }, spec: {} } } }),
+      'application/json',
+      422,
+    ],
+    [
+      'a Rollout strategy of the wrong type',
+      'POST',
+      '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts',
+      JSON.stringify({
+        ...rollout('r', 'w'),
+        spec: { workloadRef: { kind: 'Deployment', name: 'w', apiVersion: 'apps/v1' }, strategy: 'x' },
+      }),
+      'application/json',
+      [400, 422],
+    ],
+    [
+      'Rollout steps of the wrong type',
+      'POST',
+      '/apis/rollouts.kruise.io/v1alpha1/namespaces/default/rollouts',
+      JSON.stringify({
+        apiVersion: 'rollouts.kruise.io/v1alpha1',
+        kind: 'Rollout',
+        metadata: { name: 'r' },
+        spec: { objectRef: 'x', strategy: { canary: { steps: 'abc' } } },
+      }),
+      'application/json',
+      [400, 422],
+    ],
   ] as [string, string, string, string, string, number | number[]][])('%s', async (_what, method, path, body, type, code) => {
     const res = await call(sb.url, method, path, body, type);
     const codes = Array.isArray(code) ? code : [code];
@@ -260,14 +351,18 @@ describe('errors are Status objects', () => {
     expect(res.body).toMatchObject({ reason: 'NotFound', message, code: 404 });
   });
 
-  test.each(['/nope', '/apis/nope.io/v1/things', '/apis/apps/v2/deployments', '/api/v1/namespaces/default/widgets', `${D}/x/bogus`, '/apis/apps/v1/namespaces/default/deployments/a/b/c/d'])(
-    'unknown route %s → 404 Status',
-    async (path) => {
-      const res = await call(sb.url, 'GET', path);
-      expect(res.status).toBe(404);
-      expect(res.body).toMatchObject({ kind: 'Status', code: 404, reason: 'NotFound' });
-    },
-  );
+  test.each([
+    '/nope',
+    '/apis/nope.io/v1/things',
+    '/apis/apps/v2/deployments',
+    '/api/v1/namespaces/default/widgets',
+    `${D}/x/bogus`,
+    '/apis/apps/v1/namespaces/default/deployments/a/b/c/d',
+  ])('unknown route %s → 404 Status', async (path) => {
+    const res = await call(sb.url, 'GET', path);
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ kind: 'Status', code: 404, reason: 'NotFound' });
+  });
 
   test('an unsupported method is a 405 Status', async () => {
     const res = await call(sb.url, 'PUT', D, deployment('m'));

@@ -34,7 +34,10 @@ test('writes a kubeconfig, prints the export line, serves /readyz, and returns 0
   await eventually(() => s.out.text().includes('\n'));
   expect(s.out.text()).toBe(`export KUBECONFIG=${join(dir, 'kc')}\n`);
   const kc = parse(readFileSync(join(dir, 'kc'), 'utf8'));
-  expect(kc).toMatchObject({ 'current-context': 'sandbox', contexts: [{ name: 'sandbox', context: { namespace: 'default', cluster: 'sandbox' } }] });
+  expect(kc).toMatchObject({
+    'current-context': 'sandbox',
+    contexts: [{ name: 'sandbox', context: { namespace: 'default', cluster: 'sandbox' } }],
+  });
   const server = kc.clusters[0].cluster.server as string;
   expect(server).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   expect(await (await fetch(`${server}/readyz`)).text()).toBe('ok');
@@ -43,7 +46,10 @@ test('writes a kubeconfig, prints the export line, serves /readyz, and returns 0
   await expect(fetch(`${server}/readyz`)).rejects.toThrow();
 });
 
-test.each([['--pod-ready-delay', 'soon'], ['--port', '70000']])('%s %s is a usage error (exit 2)', async (flag, value) => {
+test.each([
+  ['--pod-ready-delay', 'soon'],
+  ['--port', '70000'],
+])('%s %s is a usage error (exit 2)', async (flag, value) => {
   const s = start([flag, value]);
   expect(await s.code).toBe(2);
   expect(s.err.text()).toContain(`invalid ${flag}`);
@@ -59,42 +65,49 @@ const hasOpenssl = (() => {
   }
 })();
 
-(hasOpenssl ? test : test.skip)('--tls serves HTTPS with a CA written next to the kubeconfig and embedded in it', async () => {
-  const s = start(['--tls', '--no-rollout-controller']);
-  try {
-  await eventually(() => s.out.text().includes('\n'), 15000);
-  const kc = parse(readFileSync(join(dir, 'kc'), 'utf8'));
-  const cluster = kc.clusters[0].cluster;
-  expect(cluster.server).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-  const ca = Buffer.from(cluster['certificate-authority-data'], 'base64').toString();
-  expect(readFileSync(join(dir, 'kc.ca.crt'), 'utf8')).toBe(ca);
-  const body = await new Promise<string>((resolve, reject) => {
-    request(`${cluster.server}/api/v1/namespaces/default`, { ca }, (res) => {
-      let text = '';
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve(text));
-    })
-      .on('error', reject)
-      .end();
-  });
-  expect(JSON.parse(body).metadata.name).toBe('default');
-  let kubectlOk = true;
-  try {
-    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
-  } catch {
-    kubectlOk = false;
-  }
-  if (kubectlOk) {
-    // Async: the sandbox answers from this very process.
-    const out = await new Promise<string>((resolve, reject) =>
-      execFile('kubectl', ['--kubeconfig', join(dir, 'kc'), 'get', 'ns', 'default', '-o', 'name'], { env: { HOME: dir, PATH: process.env.PATH }, timeout: 15000 }, (err, stdout, stderr) =>
-        err ? reject(new Error(`${err.message}: ${stderr}`)) : resolve(stdout),
-      ),
-    );
-    expect(out).toBe('namespace/default\n');
-  }
-  } finally {
-    s.stop.abort();
-  }
-  expect(await s.code).toBe(0);
-}, 20000);
+(hasOpenssl ? test : test.skip)(
+  '--tls serves HTTPS with a CA written next to the kubeconfig and embedded in it',
+  async () => {
+    const s = start(['--tls', '--no-rollout-controller']);
+    try {
+      await eventually(() => s.out.text().includes('\n'), 15000);
+      const kc = parse(readFileSync(join(dir, 'kc'), 'utf8'));
+      const cluster = kc.clusters[0].cluster;
+      expect(cluster.server).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const ca = Buffer.from(cluster['certificate-authority-data'], 'base64').toString();
+      expect(readFileSync(join(dir, 'kc.ca.crt'), 'utf8')).toBe(ca);
+      const body = await new Promise<string>((resolve, reject) => {
+        request(`${cluster.server}/api/v1/namespaces/default`, { ca }, (res) => {
+          let text = '';
+          res.on('data', (d) => (text += d));
+          res.on('end', () => resolve(text));
+        })
+          .on('error', reject)
+          .end();
+      });
+      expect(JSON.parse(body).metadata.name).toBe('default');
+      let kubectlOk = true;
+      try {
+        execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
+      } catch {
+        kubectlOk = false;
+      }
+      if (kubectlOk) {
+        // Async: the sandbox answers from this very process.
+        const out = await new Promise<string>((resolve, reject) =>
+          execFile(
+            'kubectl',
+            ['--kubeconfig', join(dir, 'kc'), 'get', 'ns', 'default', '-o', 'name'],
+            { env: { HOME: dir, PATH: process.env.PATH }, timeout: 15000 },
+            (err, stdout, stderr) => (err ? reject(new Error(`${err.message}: ${stderr}`)) : resolve(stdout)),
+          ),
+        );
+        expect(out).toBe('namespace/default\n');
+      }
+    } finally {
+      s.stop.abort();
+    }
+    expect(await s.code).toBe(0);
+  },
+  20000,
+);

@@ -16,7 +16,9 @@ afterEach(async () => {
 });
 
 async function pods(): Promise<any[]> {
-  return (await call(sb.url, 'GET', '/api/v1/namespaces/default/pods?labelSelector=app%3Ddemo')).body.items.filter((p: any) => !p.metadata.deletionTimestamp);
+  return (await call(sb.url, 'GET', '/api/v1/namespaces/default/pods?labelSelector=app%3Ddemo')).body.items.filter(
+    (p: any) => !p.metadata.deletionTimestamp,
+  );
 }
 const ready = (p: any) => (p.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
 const version = (p: any) => p.spec.containers[0].env.find((e: any) => e.name === 'VERSION').value;
@@ -59,5 +61,7 @@ test('scaling the Deployment down removes pods; deleting it removes everything',
   await call(sb.url, 'PATCH', `${D}/workload-demo/scale`, { spec: { replicas: 3 } }, 'application/merge-patch+json');
   await eventually(async () => (await pods()).length === 3);
   await call(sb.url, 'DELETE', `${D}/workload-demo`);
-  await eventually(async () => (await pods()).length === 0 && (await call(sb.url, 'GET', '/apis/apps/v1/replicasets')).body.items.length === 0);
+  await eventually(
+    async () => (await pods()).length === 0 && (await call(sb.url, 'GET', '/apis/apps/v1/replicasets')).body.items.length === 0,
+  );
 });

@@ -1,9 +1,10 @@
 // The extension points: extra controllers (started with url/store/now, stopped on close) and
 // the workload admission applied to Deployment updates in the same write.
-import type { Deployment } from '../../src/workload/types.js';
+
 import { createSandbox } from '../../src/sandbox/server.js';
-import type { SandboxController, SandboxControllerContext, WorkloadAdmission } from '../../src/sandbox/types.js';
 import type { StoreEvent } from '../../src/sandbox/store.js';
+import type { SandboxController, SandboxControllerContext, WorkloadAdmission } from '../../src/sandbox/types.js';
+import type { Deployment } from '../../src/workload/types.js';
 import { call, deployment, openWatch, rollout } from './http.js';
 
 const D = '/apis/apps/v1/namespaces/default/deployments';
@@ -36,8 +37,17 @@ test('the workload admission sees old and new Deployment, the Rollouts and owned
   const calls: { rollouts: string[]; replicaSets: number; oldReplicas?: number; newReplicas?: number }[] = [];
   const admission: WorkloadAdmission = {
     admitDeploymentUpdate(oldD, newD, ctx) {
-      calls.push({ rollouts: ctx.rollouts.map((r) => r.metadata.name!), replicaSets: ctx.replicaSets.length, oldReplicas: oldD.spec.replicas, newReplicas: newD.spec.replicas });
-      return { ...newD, spec: { ...newD.spec, paused: true }, metadata: { ...newD.metadata, annotations: { ...newD.metadata.annotations, admitted: 'yes' } } } as Deployment;
+      calls.push({
+        rollouts: ctx.rollouts.map((r) => r.metadata.name!),
+        replicaSets: ctx.replicaSets.length,
+        oldReplicas: oldD.spec.replicas,
+        newReplicas: newD.spec.replicas,
+      });
+      return {
+        ...newD,
+        spec: { ...newD.spec, paused: true },
+        metadata: { ...newD.metadata, annotations: { ...newD.metadata.annotations, admitted: 'yes' } },
+      } as Deployment;
     },
   };
   const sb = await createSandbox({ builtinControllers: false, workloadAdmission: admission });
@@ -46,7 +56,13 @@ test('the workload admission sees old and new Deployment, the Rollouts and owned
     expect(calls).toEqual([]); // create is not an update
     await call(sb.url, 'POST', '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts', rollout('demo', 'web'));
     const w = await openWatch(sb.url, `${D}?watch=true&resourceVersion=${sb.store.resourceVersion}`);
-    const put = (await call(sb.url, 'PUT', `${D}/web`, { ...d, metadata: { ...d.metadata, resourceVersion: undefined }, spec: { ...d.spec, replicas: 2 } })).body;
+    const put = (
+      await call(sb.url, 'PUT', `${D}/web`, {
+        ...d,
+        metadata: { ...d.metadata, resourceVersion: undefined },
+        spec: { ...d.spec, replicas: 2 },
+      })
+    ).body;
     expect(put.spec.paused).toBe(true);
     expect(put.metadata.annotations.admitted).toBe('yes');
     const events = await w.waitFor(1);

@@ -24,7 +24,13 @@ test('failNext answers the next matching request with a Status of that code, onc
 });
 
 test('failNext with times, a RegExp path, a method filter, a custom body; positional form', async () => {
-  sb.faults.failNext({ path: /\/deployments\/web$/, method: 'PUT', status: 409, times: 2, body: { kind: 'Status', code: 409, message: 'custom' } });
+  sb.faults.failNext({
+    path: /\/deployments\/web$/,
+    method: 'PUT',
+    status: 409,
+    times: 2,
+    body: { kind: 'Status', code: 409, message: 'custom' },
+  });
   const d = (await call(sb.url, 'GET', `${D}/web`)).body;
   expect((await call(sb.url, 'PUT', `${D}/web`, d)).body.message).toBe('custom');
   expect((await call(sb.url, 'PUT', `${D}/web`, d)).status).toBe(409);
@@ -47,7 +53,13 @@ test('transport faults: reset, truncate, html, hang', async () => {
   expect(h.headers.get('retry-after')).toBe('1');
   expect(await h.text()).toContain('502 Bad Gateway');
   sb.faults.next({ path: 'web', action: 'hang' });
-  const hung = await Promise.race([fetch(`${sb.url}${D}/web`, { signal: AbortSignal.timeout(300) }).then(() => 'answered', () => 'aborted'), new Promise((r) => setTimeout(() => r('still waiting'), 1000))]);
+  const hung = await Promise.race([
+    fetch(`${sb.url}${D}/web`, { signal: AbortSignal.timeout(300) }).then(
+      () => 'answered',
+      () => 'aborted',
+    ),
+    new Promise((r) => setTimeout(() => r('still waiting'), 1000)),
+  ]);
   expect(hung).toBe('aborted');
 });
 
@@ -56,7 +68,10 @@ test('before runs a hook ahead of the request: a concurrent write between GET an
   sb.faults.before(
     async () => {
       const cur = (await call(sb.url, 'GET', `${D}/web`)).body;
-      await call(sb.url, 'PUT', `${D}/web`, { ...cur, metadata: { ...cur.metadata, labels: { ...cur.metadata.labels, by: 'someone-else' } } });
+      await call(sb.url, 'PUT', `${D}/web`, {
+        ...cur,
+        metadata: { ...cur.metadata, labels: { ...cur.metadata.labels, by: 'someone-else' } },
+      });
     },
     { method: 'PUT', path: 'deployments/web', times: 1 },
   );

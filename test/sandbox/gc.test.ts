@@ -15,17 +15,28 @@ afterEach(async () => {
 });
 
 function owner(o: any): any {
-  return [{ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, uid: o.metadata.uid, controller: true, blockOwnerDeletion: true }];
+  return [
+    { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, uid: o.metadata.uid, controller: true, blockOwnerDeletion: true },
+  ];
 }
 
 async function family(): Promise<{ d: any; rs: any }> {
   const d = (await call(sb.url, 'POST', D, deployment('web'))).body;
-  const rsBody = { ...deployment('web-abc'), kind: 'ReplicaSet', metadata: { name: 'web-abc', ownerReferences: owner(d), labels: { app: 'web' } } };
+  const rsBody = {
+    ...deployment('web-abc'),
+    kind: 'ReplicaSet',
+    metadata: { name: 'web-abc', ownerReferences: owner(d), labels: { app: 'web' } },
+  };
   rsBody.spec.selector.matchLabels = { app: 'web' };
   rsBody.spec.template.metadata.labels = { app: 'web' };
   const rs = (await call(sb.url, 'POST', RS, rsBody)).body;
   for (const n of ['web-abc-1', 'web-abc-2']) {
-    await call(sb.url, 'POST', P, { apiVersion: 'v1', kind: 'Pod', metadata: { name: n, labels: { app: 'web' }, ownerReferences: owner(rs) }, spec: { containers: [{ name: 'c' }] } });
+    await call(sb.url, 'POST', P, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: n, labels: { app: 'web' }, ownerReferences: owner(rs) },
+      spec: { containers: [{ name: 'c' }] },
+    });
   }
   return { d, rs };
 }

@@ -10,7 +10,13 @@ export interface Answer<T = any> {
 }
 
 /** Sends one request; body objects are sent as JSON unless a string is given. */
-export async function call<T = any>(base: string, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Answer<T>> {
+export async function call<T = any>(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  contentType = 'application/json',
+): Promise<Answer<T>> {
   const headers: Record<string, string> = {};
   let payload: string | undefined;
   if (body !== undefined) {
@@ -77,7 +83,10 @@ export function openWatch(base: string, path: string, headers: Record<string, st
         close: () => req.destroy(),
         waitFor(n, timeoutMs = 3000) {
           return new Promise((ok, fail) => {
-            const deadline = setTimeout(() => fail(new Error(`timed out waiting for ${n} events; got ${JSON.stringify(events.map((e) => e.type))}`)), timeoutMs);
+            const deadline = setTimeout(
+              () => fail(new Error(`timed out waiting for ${n} events; got ${JSON.stringify(events.map((e) => e.type))}`)),
+              timeoutMs,
+            );
             const check = () => {
               if (events.length >= n) {
                 clearTimeout(deadline);
@@ -98,7 +107,11 @@ export function openWatch(base: string, path: string, headers: Record<string, st
 }
 
 /** Polls fn (real time, short interval) until it returns a truthy value. */
-export async function eventually<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 8000, intervalMs = 25): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 8000,
+  intervalMs = 25,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

@@ -9,7 +9,16 @@ const R = '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts';
 beforeEach(async () => {
   sb = await createSandbox({ builtinControllers: false });
   const d = deployment('web', 2);
-  d.spec.template.spec.containers = [{ name: 'busybox', image: 'busybox:1', env: [{ name: 'VERSION', value: 'version-1' }, { name: 'KEEP', value: 'k' }] }];
+  d.spec.template.spec.containers = [
+    {
+      name: 'busybox',
+      image: 'busybox:1',
+      env: [
+        { name: 'VERSION', value: 'version-1' },
+        { name: 'KEEP', value: 'k' },
+      ],
+    },
+  ];
   await call(sb.url, 'POST', D, d);
   await call(sb.url, 'POST', R, rollout('demo', 'web'));
 });
@@ -24,12 +33,23 @@ test("the guide's strategic merge patch merges the container by name and the env
   const c = res.body.spec.template.spec.containers;
   expect(c).toHaveLength(1);
   expect(c[0].image).toBe('busybox:1');
-  expect(c[0].env).toEqual(expect.arrayContaining([{ name: 'VERSION', value: 'version-2' }, { name: 'KEEP', value: 'k' }]));
+  expect(c[0].env).toEqual(
+    expect.arrayContaining([
+      { name: 'VERSION', value: 'version-2' },
+      { name: 'KEEP', value: 'k' },
+    ]),
+  );
   expect(res.body.metadata.generation).toBe(2);
 });
 
 test('merge patch replaces lists and removes with null', async () => {
-  const res = await call(sb.url, 'PATCH', `${D}/web`, { metadata: { labels: { app: null, x: 'y' } }, spec: { replicas: 3 } }, 'application/merge-patch+json');
+  const res = await call(
+    sb.url,
+    'PATCH',
+    `${D}/web`,
+    { metadata: { labels: { app: null, x: 'y' } }, spec: { replicas: 3 } },
+    'application/merge-patch+json',
+  );
   expect(res.status).toBe(200);
   expect(res.body.metadata.labels).toEqual({ x: 'y' });
   expect(res.body.spec.replicas).toBe(3);
@@ -52,7 +72,13 @@ test('merge patch on a Rollout; strategic merge on a custom resource is refused'
 });
 
 test('patching /status changes only the status', async () => {
-  const res = await call(sb.url, 'PATCH', `${R}/demo/status`, { spec: { disabled: true }, status: { phase: 'Healthy' } }, 'application/merge-patch+json');
+  const res = await call(
+    sb.url,
+    'PATCH',
+    `${R}/demo/status`,
+    { spec: { disabled: true }, status: { phase: 'Healthy' } },
+    'application/merge-patch+json',
+  );
   expect(res.status).toBe(200);
   expect(res.body.status).toEqual({ phase: 'Healthy' });
   expect(res.body.spec.disabled).toBeUndefined();
@@ -61,16 +87,29 @@ test('patching /status changes only the status', async () => {
 });
 
 test('a patch carrying a stale resourceVersion is a 409', async () => {
-  const res = await call(sb.url, 'PATCH', `${D}/web`, { metadata: { resourceVersion: '1' }, spec: { replicas: 4 } }, 'application/merge-patch+json');
+  const res = await call(
+    sb.url,
+    'PATCH',
+    `${D}/web`,
+    { metadata: { resourceVersion: '1' }, spec: { replicas: 4 } },
+    'application/merge-patch+json',
+  );
   expect(res.status).toBe(409);
 });
 
 test('server-side apply is a 415 with a way out', async () => {
-  const res = await call(sb.url, 'PATCH', `${D}/web?fieldManager=kubectl`, 'apiVersion: apps/v1\nkind: Deployment\n', 'application/apply-patch+yaml');
+  const res = await call(
+    sb.url,
+    'PATCH',
+    `${D}/web?fieldManager=kubectl`,
+    'apiVersion: apps/v1\nkind: Deployment\n',
+    'application/apply-patch+yaml',
+  );
   expect(res.status).toBe(415);
   expect(res.body).toMatchObject({
     reason: 'UnsupportedMediaType',
-    message: 'server-side apply is not supported by this sandbox; use kubectl apply --server-side=false (client-side apply) or kubectl create/patch',
+    message:
+      'server-side apply is not supported by this sandbox; use kubectl apply --server-side=false (client-side apply) or kubectl create/patch',
   });
 });
 
@@ -79,7 +118,9 @@ test('an unknown patch content type is a 415', async () => {
 });
 
 test('patching a missing object is a 404; a malformed patch is a 400', async () => {
-  expect((await call(sb.url, 'PATCH', `${D}/nope`, {}, 'application/merge-patch+json')).body.message).toBe('deployments.apps "nope" not found');
+  expect((await call(sb.url, 'PATCH', `${D}/nope`, {}, 'application/merge-patch+json')).body.message).toBe(
+    'deployments.apps "nope" not found',
+  );
   expect((await call(sb.url, 'PATCH', `${D}/web`, '{not json', 'application/merge-patch+json')).status).toBe(400);
 });
 

@@ -1,6 +1,6 @@
 // --data-dir: the real binary, killed with SIGKILL and restarted on the same directory, keeps
 // every acknowledged write; resourceVersions keep increasing; old watches get 410.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,10 +22,26 @@ afterAll(() => {
 /** Starts `kubectl-kruise sandbox` and resolves with its URL once it printed the export line. */
 function startSandbox(): Promise<{ child: ChildProcess; url: string; stdout: () => string; stderr: () => string }> {
   const kubeconfig = join(dir, 'kubeconfig');
-  const child = spawn(process.execPath, [BIN, 'sandbox', '--port', '0', '--kubeconfig-out', kubeconfig, '--data-dir', join(dir, 'data'), '--no-rollout-controller', '--pod-ready-delay', '0'], {
-    env: { HOME: dir, PATH: process.env.PATH },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      'sandbox',
+      '--port',
+      '0',
+      '--kubeconfig-out',
+      kubeconfig,
+      '--data-dir',
+      join(dir, 'data'),
+      '--no-rollout-controller',
+      '--pod-ready-delay',
+      '0',
+    ],
+    {
+      env: { HOME: dir, PATH: process.env.PATH },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.push(child);
   let out = '';
   let err = '';
@@ -57,7 +73,13 @@ test('writes survive kill -9 and a restart; versions keep increasing; SIGTERM st
   expect((await call(first.url, 'GET', '/readyz')).text).toBe('ok');
   await call(first.url, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
   const d = (await call(first.url, 'POST', D, deployment('web', 0))).body;
-  const updated = (await call(first.url, 'PUT', `${D}/web`, { ...d, metadata: { ...d.metadata, resourceVersion: undefined }, spec: { ...d.spec, replicas: 0, minReadySeconds: 3 } })).body;
+  const updated = (
+    await call(first.url, 'PUT', `${D}/web`, {
+      ...d,
+      metadata: { ...d.metadata, resourceVersion: undefined },
+      spec: { ...d.spec, replicas: 0, minReadySeconds: 3 },
+    })
+  ).body;
   expect(updated.metadata.generation).toBe(2);
   await call(first.url, 'POST', '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts', rollout('demo', 'web'));
   await call(first.url, 'POST', D, deployment('gone', 0));
@@ -77,7 +99,9 @@ test('writes survive kill -9 and a restart; versions keep increasing; SIGTERM st
   expect((await call(second.url, 'GET', `${D}/gone`)).status).toBe(404);
   const list = (await call(second.url, 'GET', D)).body;
   expect(Number(list.metadata.resourceVersion)).toBeGreaterThanOrEqual(rvBefore);
-  const again = (await call(second.url, 'PUT', `${D}/web`, { ...web, metadata: { ...web.metadata, resourceVersion: undefined, labels: { v: '2' } } })).body;
+  const again = (
+    await call(second.url, 'PUT', `${D}/web`, { ...web, metadata: { ...web.metadata, resourceVersion: undefined, labels: { v: '2' } } })
+  ).body;
   expect(Number(again.metadata.resourceVersion)).toBeGreaterThan(rvBefore);
 
   // History does not survive a restart: an older version is 410, the current one resumes.

@@ -49,7 +49,13 @@ describe('over HTTP', () => {
     await call(sb.url, 'POST', D, deployment('web', 3));
     const t = await get(D);
     expect(t).toMatchObject({ kind: 'Table', apiVersion: 'meta.k8s.io/v1' });
-    expect(t.columnDefinitions.filter((c: any) => c.priority === 0).map((c: any) => c.name)).toEqual(['Name', 'Ready', 'Up-to-date', 'Available', 'Age']);
+    expect(t.columnDefinitions.filter((c: any) => c.priority === 0).map((c: any) => c.name)).toEqual([
+      'Name',
+      'Ready',
+      'Up-to-date',
+      'Available',
+      'Age',
+    ]);
     expect(t.rows).toHaveLength(1);
     expect(t.rows[0].cells.slice(0, 4)).toEqual(['web', '0/3', 0, 0]);
     expect(t.rows[0].object).toMatchObject({ kind: 'PartialObjectMetadata', metadata: { name: 'web' } });
@@ -61,7 +67,13 @@ describe('over HTTP', () => {
     const r = (await call(sb.url, 'POST', '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts', rollout('demo', 'web'))).body;
     await call(sb.url, 'PUT', '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts/demo/status', {
       ...r,
-      status: { phase: 'Progressing', currentStepIndex: 1, currentStepState: 'StepPaused', message: 'waiting', canaryStatus: { currentStepIndex: 1, currentStepState: 'StepPaused' } },
+      status: {
+        phase: 'Progressing',
+        currentStepIndex: 1,
+        currentStepState: 'StepPaused',
+        message: 'waiting',
+        canaryStatus: { currentStepIndex: 1, currentStepState: 'StepPaused' },
+      },
     });
     for (const v of ['v1beta1', 'v1alpha1']) {
       const t = await get(`/apis/rollouts.kruise.io/${v}/namespaces/default/rollouts`);
@@ -78,7 +90,10 @@ describe('over HTTP', () => {
     while (!text.includes('\n')) text += new TextDecoder().decode((await reader.read()).value);
     const event = JSON.parse(text.split('\n')[0]!);
     expect(event.type).toBe('ADDED');
-    expect(event.object).toMatchObject({ kind: 'Table', rows: [{ cells: ['a', '0/1', 0, 0, expect.any(String), 'c', 'busybox:1', 'app=a'] }] });
+    expect(event.object).toMatchObject({
+      kind: 'Table',
+      rows: [{ cells: ['a', '0/1', 0, 0, expect.any(String), 'c', 'busybox:1', 'app=a'] }],
+    });
     await reader.cancel();
   });
 });

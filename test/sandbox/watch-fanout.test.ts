@@ -31,10 +31,16 @@ describe('over HTTP', () => {
 
     await Promise.all([w1.waitFor(2), w2.waitFor(2), alpha.waitFor(2), labelled.waitFor(1), table.waitFor(2)]);
     expect(w2.lines).toEqual(w1.lines);
-    expect(w1.events.map((e) => `${e.type} ${e.object.apiVersion}`)).toEqual(['ADDED rollouts.kruise.io/v1beta1', 'MODIFIED rollouts.kruise.io/v1beta1']);
+    expect(w1.events.map((e) => `${e.type} ${e.object.apiVersion}`)).toEqual([
+      'ADDED rollouts.kruise.io/v1beta1',
+      'MODIFIED rollouts.kruise.io/v1beta1',
+    ]);
     expect(w1.events[0]!.object.spec.workloadRef).toMatchObject({ kind: 'Deployment', name: 'web' });
 
-    expect(alpha.events.map((e) => `${e.type} ${e.object.apiVersion}`)).toEqual(['ADDED rollouts.kruise.io/v1alpha1', 'MODIFIED rollouts.kruise.io/v1alpha1']);
+    expect(alpha.events.map((e) => `${e.type} ${e.object.apiVersion}`)).toEqual([
+      'ADDED rollouts.kruise.io/v1alpha1',
+      'MODIFIED rollouts.kruise.io/v1alpha1',
+    ]);
     expect(alpha.events[1]!.object.spec.objectRef.workloadRef).toMatchObject({ kind: 'Deployment', name: 'web' });
     expect(alpha.events[1]!.object.spec.workloadRef).toBeUndefined();
 
@@ -42,13 +48,21 @@ describe('over HTTP', () => {
     // Same object and version as w1's second line, but the type differs: not the shared line.
     expect(labelled.lines[0]).toBe(w1.lines[1]!.replace('"type":"MODIFIED"', '"type":"ADDED"'));
 
-    expect(table.events.map((e) => `${e.type} ${e.object.kind} ${e.object.rows[0].cells[0]}`)).toEqual(['ADDED Table demo', 'MODIFIED Table demo']);
+    expect(table.events.map((e) => `${e.type} ${e.object.kind} ${e.object.rows[0].cells[0]}`)).toEqual([
+      'ADDED Table demo',
+      'MODIFIED Table demo',
+    ]);
     for (const w of [w1, w2, alpha, labelled, table]) w.close();
   });
 });
 
 describe('WatchRegistry.line', () => {
-  const event = (rv: number): StoreEvent => ({ type: 'MODIFIED', resource: 'rollouts', object: { apiVersion: 'v1', kind: 'X', metadata: { name: 'x', resourceVersion: String(rv) } }, rv });
+  const event = (rv: number): StoreEvent => ({
+    type: 'MODIFIED',
+    resource: 'rollouts',
+    object: { apiVersion: 'v1', kind: 'X', metadata: { name: 'x', resourceVersion: String(rv) } },
+    rv,
+  });
 
   test('makes each (event, representation) line once, for every watcher that asks', () => {
     const reg = new WatchRegistry();

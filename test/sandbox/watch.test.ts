@@ -46,7 +46,12 @@ test('resourceVersion=0 also starts with the current objects', async () => {
 test('with a resourceVersion: every change after it, and nothing before', async () => {
   const a = (await call(sb.url, 'POST', D, deployment('a'))).body;
   await call(sb.url, 'POST', D, deployment('b'));
-  await call(sb.url, 'POST', '/api/v1/namespaces/default/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c' }] } });
+  await call(sb.url, 'POST', '/api/v1/namespaces/default/pods', {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p' },
+    spec: { containers: [{ name: 'c' }] },
+  });
   await call(sb.url, 'DELETE', `${D}/a`);
   const w = await openWatch(sb.url, `${D}?watch=true&resourceVersion=${a.metadata.resourceVersion}`);
   const events = await w.waitFor(2);
@@ -58,7 +63,11 @@ test('with a resourceVersion: every change after it, and nothing before', async 
 
 test('a resourceVersion older than the history gets one ERROR event with a 410 Status, then the stream ends', async () => {
   const first = (await call(sb.url, 'POST', D, deployment('a'))).body;
-  for (let i = 0; i < 30; i++) await call(sb.url, 'PUT', `${D}/a`, { ...first, metadata: { ...first.metadata, resourceVersion: undefined, labels: { i: String(i) } } });
+  for (let i = 0; i < 30; i++)
+    await call(sb.url, 'PUT', `${D}/a`, {
+      ...first,
+      metadata: { ...first.metadata, resourceVersion: undefined, labels: { i: String(i) } },
+    });
   const w = await openWatch(sb.url, `${D}?watch=true&resourceVersion=${first.metadata.resourceVersion}`);
   await w.ended;
   expect(w.events).toHaveLength(1);

@@ -1,10 +1,11 @@
 // `approve --step N` right after a workload change, before the controller has seen it: the
 // Rollout still shows the previous release, finished. "Already approved" would let a CI job move
 // on past a batch nobody approved; approve refuses instead and writes nothing.
-import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
+
 import { admitDeploymentUpdate } from '../../src/reconcile/workload-admission.js';
+import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { runCli } from '../helpers/cli.js';
-import { GUIDE_PATCH, loadExample, readyVersions, rolloutOf, until, send } from './helpers.js';
+import { GUIDE_PATCH, loadExample, readyVersions, rolloutOf, send, until } from './helpers.js';
 
 describe('approve --step against a status from the previous release', () => {
   let sb: Sandbox;
@@ -20,11 +21,22 @@ describe('approve --step against a status from the previous release', () => {
     const kruise = (...args: string[]) => runCli(['rollout', ...args, '--server', sb.url]);
     await send(sb, 'POST', '/apis/apps/v1/namespaces/default/deployments', loadExample('docs_basic-usage_deployment_workload-demo.yaml'));
     await until(sb, '10 ready v1 pods', () => readyVersions(sb)['version-1'] === 10);
-    await send(sb, 'POST', '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts', loadExample('docs_basic-usage_rollout_v1beta1.yaml'));
+    await send(
+      sb,
+      'POST',
+      '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts',
+      loadExample('docs_basic-usage_rollout_v1beta1.yaml'),
+    );
     expect((await kruise('reconcile-once', 'rollouts-demo')).code).toBe(0);
     expect(rolloutOf(sb).status).toMatchObject({ phase: 'Healthy', canaryStatus: { currentStepIndex: 3, currentStepState: 'Completed' } });
 
-    await send(sb, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/workload-demo', GUIDE_PATCH, 'application/strategic-merge-patch+json');
+    await send(
+      sb,
+      'PATCH',
+      '/apis/apps/v1/namespaces/default/deployments/workload-demo',
+      GUIDE_PATCH,
+      'application/strategic-merge-patch+json',
+    );
     const writesBefore = sb.requests.filter((r) => r.method !== 'GET').length;
     for (const step of ['1', '2']) {
       const r = await kruise('approve', 'rollouts-demo', '--step', step);
@@ -41,6 +53,10 @@ describe('approve --step against a status from the previous release', () => {
       expect((await kruise('reconcile-once', 'rollouts-demo')).code).toBe(0);
       await until(sb, '1 ready v2 pod', () => readyVersions(sb)['version-2'] === 1);
     }
-    expect(await kruise('approve', 'rollouts-demo', '--step', '1')).toEqual({ code: 0, stdout: 'rollout.rollouts.kruise.io/rollouts-demo approved\n', stderr: '' });
+    expect(await kruise('approve', 'rollouts-demo', '--step', '1')).toEqual({
+      code: 0,
+      stdout: 'rollout.rollouts.kruise.io/rollouts-demo approved\n',
+      stderr: '',
+    });
   });
 });

@@ -1,16 +1,19 @@
 // Scenarios 7–11: the user's controls over a release — pause/resume, spec.disabled, a nextStepIndex
 // jump, the first deploy, a new rollout-id — through kubectl and our CLI, on a sandbox with its
 // rollout controller loop.
-import { availableKubectls, startKubectlEnv, type KubectlEnv } from '../conformance/harness.js';
+
 import { Annotation } from '../../src/rollout/types.js';
+import { availableKubectls, type KubectlEnv, startKubectlEnv } from '../conformance/harness.js';
 import {
   condition,
+  DEPLOYMENT_YAML,
   deploymentOf,
   expectPods,
   firstKubectl,
   guideSetUp,
   kruiseIn,
   kubectlOk,
+  ROLLOUT_YAML,
   recordStatuses,
   releaseOf,
   releaseProblems,
@@ -18,8 +21,6 @@ import {
   rolloutOf,
   startWatch,
   until,
-  DEPLOYMENT_YAML,
-  ROLLOUT_YAML,
 } from './helpers.js';
 
 const all = availableKubectls();
@@ -41,11 +42,19 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('controls with %s', (_
     await guideSetUp(env);
     await releaseToStep(env, 1);
     const recorder = recordStatuses(env.sb);
-    expect(await kruise('rollout', 'pause', 'rollouts-demo')).toEqual({ code: 0, stdout: 'rollout.rollouts.kruise.io/rollouts-demo paused\n', stderr: '' });
+    expect(await kruise('rollout', 'pause', 'rollouts-demo')).toEqual({
+      code: 0,
+      stdout: 'rollout.rollouts.kruise.io/rollouts-demo paused\n',
+      stderr: '',
+    });
     await until(env.sb, 'reason Paused', () => condition(rolloutOf(env.sb), 'Progressing')?.reason === 'Paused');
     expect(rolloutOf(env.sb).status?.message).toBe('Rollout has been paused, you can resume it by kube-cli');
 
-    expect(await kruise('rollout', 'approve', 'rollouts-demo', '--step', '1')).toEqual({ code: 0, stdout: 'rollout.rollouts.kruise.io/rollouts-demo approved\n', stderr: '' });
+    expect(await kruise('rollout', 'approve', 'rollouts-demo', '--step', '1')).toEqual({
+      code: 0,
+      stdout: 'rollout.rollouts.kruise.io/rollouts-demo approved\n',
+      stderr: '',
+    });
     expect(rolloutOf(env.sb).status!.canaryStatus).toMatchObject({ currentStepIndex: 1, currentStepState: 'StepReady' });
     // A reconcile pass of our own (besides the loop's, triggered by the approval) must not move on.
     const pass = await kruise('rollout', 'reconcile-once', 'rollouts-demo');
@@ -55,7 +64,11 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('controls with %s', (_
     await expectPods(env.sb, { 'version-1': 9, 'version-2': 1 });
     const frozen = recorder.history.length;
 
-    expect(await kruise('rollout', 'resume', 'rollouts-demo')).toEqual({ code: 0, stdout: 'rollout.rollouts.kruise.io/rollouts-demo resumed\n', stderr: '' });
+    expect(await kruise('rollout', 'resume', 'rollouts-demo')).toEqual({
+      code: 0,
+      stdout: 'rollout.rollouts.kruise.io/rollouts-demo resumed\n',
+      stderr: '',
+    });
     const w = await kruise('rollout', 'watch', 'rollouts-demo', '--until', 'paused', '--step', '2', '--timeout', '10s');
     expect(w).toMatchObject({ code: 0, stderr: '' });
     await expectPods(env.sb, { 'version-1': 5, 'version-2': 5 });
@@ -71,12 +84,18 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('controls with %s', (_
     await releaseToStep(env, 1);
     const awaiting = startWatch(env.kubeconfig, ['rollouts-demo', '--until', 'completed', '--timeout', '10s']);
     await awaiting.started;
-    expect(await kubectlOk(env, ['patch', 'rollout', 'rollouts-demo', '--type', 'merge', '-p', '{"spec":{"disabled":true}}'])).toBe('rollout.rollouts.kruise.io/rollouts-demo patched\n');
+    expect(await kubectlOk(env, ['patch', 'rollout', 'rollouts-demo', '--type', 'merge', '-p', '{"spec":{"disabled":true}}'])).toBe(
+      'rollout.rollouts.kruise.io/rollouts-demo patched\n',
+    );
     const r = await awaiting.done;
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/disabled/);
     await until(env.sb, 'phase Disabled', () => rolloutOf(env.sb).status?.phase === 'Disabled');
-    await until(env.sb, 'Deployment handed back', () => deploymentOf(env.sb).spec.paused !== true && !deploymentOf(env.sb).metadata.annotations?.[Annotation.inProgressing]);
+    await until(
+      env.sb,
+      'Deployment handed back',
+      () => deploymentOf(env.sb).spec.paused !== true && !deploymentOf(env.sb).metadata.annotations?.[Annotation.inProgressing],
+    );
     await expectPods(env.sb, { 'version-2': 10 });
     const d = JSON.parse(await kubectlOk(env, ['get', 'deployment', 'workload-demo', '-o', 'json']));
     expect(d.spec.paused).toBeFalsy();
@@ -95,7 +114,10 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('controls with %s', (_
     const view = JSON.parse(s.stdout);
     expect(view).toMatchObject({ done: true, currentRelease: true, waitingForApproval: false });
     expect(JSON.stringify(view)).toContain('Healthy');
-    expect(rolloutOf(env.sb).status).toMatchObject({ phase: 'Healthy', canaryStatus: { currentStepIndex: 3, currentStepState: 'Completed' } });
+    expect(rolloutOf(env.sb).status).toMatchObject({
+      phase: 'Healthy',
+      canaryStatus: { currentStepIndex: 3, currentStepState: 'Completed' },
+    });
     recorder.stop();
     // At once: never Progressing, no batch, the Deployment never paused, no pod replaced.
     expect(recorder.history.map((r) => r.phase).filter((p) => p !== undefined && p !== 'Initial' && p !== 'Healthy')).toEqual([]);
@@ -106,14 +128,36 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('controls with %s', (_
   test('11. a new rollout-id on an unchanged template starts a release', async () => {
     const kruise = kruiseIn(env);
     await guideSetUp(env);
-    expect(await kubectlOk(env, ['label', 'deployment', 'workload-demo', 'rollouts.kruise.io/rollout-id=v2'])).toBe('deployment.apps/workload-demo labeled\n');
-    const w = await kruise('rollout', 'watch', 'rollouts-demo', '--until', 'paused', '--step', '1', '--rollout-id', 'v2', '--timeout', '10s');
+    expect(await kubectlOk(env, ['label', 'deployment', 'workload-demo', 'rollouts.kruise.io/rollout-id=v2'])).toBe(
+      'deployment.apps/workload-demo labeled\n',
+    );
+    const w = await kruise(
+      'rollout',
+      'watch',
+      'rollouts-demo',
+      '--until',
+      'paused',
+      '--step',
+      '1',
+      '--rollout-id',
+      'v2',
+      '--timeout',
+      '10s',
+    );
     expect(w).toMatchObject({ code: 0, stderr: '' });
-    expect(rolloutOf(env.sb).status).toMatchObject({ phase: 'Progressing', canaryStatus: { observedRolloutID: 'v2', currentStepIndex: 1, currentStepState: 'StepPaused' } });
+    expect(rolloutOf(env.sb).status).toMatchObject({
+      phase: 'Progressing',
+      canaryStatus: { observedRolloutID: 'v2', currentStepIndex: 1, currentStepState: 'StepPaused' },
+    });
     expect((await kruise('rollout', 'approve', 'rollouts-demo', '--rollout-id', 'v2')).code).toBe(0);
-    expect((await kruise('rollout', 'watch', 'rollouts-demo', '--until', 'paused', '--step', '2', '--rollout-id', 'v2', '--timeout', '10s')).code).toBe(0);
+    expect(
+      (await kruise('rollout', 'watch', 'rollouts-demo', '--until', 'paused', '--step', '2', '--rollout-id', 'v2', '--timeout', '10s'))
+        .code,
+    ).toBe(0);
     expect((await kruise('rollout', 'approve', 'rollouts-demo', '--rollout-id', 'v2')).code).toBe(0);
-    expect((await kruise('rollout', 'watch', 'rollouts-demo', '--until', 'completed', '--rollout-id', 'v2', '--timeout', '10s')).code).toBe(0);
+    expect((await kruise('rollout', 'watch', 'rollouts-demo', '--until', 'completed', '--rollout-id', 'v2', '--timeout', '10s')).code).toBe(
+      0,
+    );
     expect(condition(rolloutOf(env.sb), 'Succeeded')?.status).toBe('True');
     await expectPods(env.sb, { 'version-1': 10 });
   });
@@ -132,7 +176,16 @@ describe.each(modern.slice(0, 1).map((k) => [k.label, k] as const))('nextStepInd
     await guideSetUp(env);
     await releaseToStep(env, 1);
     const recorder = recordStatuses(env.sb);
-    const patched = await kubectlOk(env, ['patch', 'rollout', 'rollouts-demo', '--subresource=status', '--type', 'merge', '-p', '{"status":{"canaryStatus":{"nextStepIndex":3}}}']);
+    const patched = await kubectlOk(env, [
+      'patch',
+      'rollout',
+      'rollouts-demo',
+      '--subresource=status',
+      '--type',
+      'merge',
+      '-p',
+      '{"status":{"canaryStatus":{"nextStepIndex":3}}}',
+    ]);
     expect(patched).toBe('rollout.rollouts.kruise.io/rollouts-demo patched\n');
     const w = await kruiseIn(env)('rollout', 'watch', 'rollouts-demo', '--until', 'completed', '--timeout', '10s');
     expect(w).toMatchObject({ code: 0, stderr: '' });

@@ -1,16 +1,16 @@
 // Scenario 1: the user guide's exact commands, with each available kubectl doing what the user does
 // (apply, the guide's patch, get) and our CLI doing approve and watch, on a sandbox with its
 // rollout controller loop. Pods are counted by their VERSION env, not by the Deployment status.
-import { availableKubectls, startKubectlEnv, type KubectlEnv } from '../conformance/harness.js';
+import { availableKubectls, type KubectlEnv, startKubectlEnv } from '../conformance/harness.js';
 import {
-  DEPLOYMENT_YAML,
-  GUIDE_PATCH,
-  ROLLOUT_YAML,
   condition,
+  DEPLOYMENT_YAML,
   expectPods,
+  GUIDE_PATCH,
   kruiseIn,
   kubectlOk,
   podVersionsKubectl,
+  ROLLOUT_YAML,
   recordStatuses,
   releaseOf,
   releaseProblems,
@@ -38,15 +38,23 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('the guide with %s', (
       // Step 0: the Deployment, 10/10 ready (kubectl rollout status is what a user waits with).
       expect(await kubectlOk(env, ['apply', '-f', DEPLOYMENT_YAML])).toBe('deployment.apps/workload-demo created\n');
       expect(await kubectlOk(env, ['rollout', 'status', 'deployment/workload-demo', '--timeout=10s'])).toMatch(/successfully rolled out/);
-      expect(JSON.parse(await kubectlOk(env, ['get', 'deployment', 'workload-demo', '-o', 'json'])).status).toMatchObject({ replicas: 10, readyReplicas: 10 });
+      expect(JSON.parse(await kubectlOk(env, ['get', 'deployment', 'workload-demo', '-o', 'json'])).status).toMatchObject({
+        replicas: 10,
+        readyReplicas: 10,
+      });
       expect(await podVersionsKubectl(env)).toEqual({ 'version-1': 10 });
 
       // Step 1: the Rollout; the first deploy completes at once.
       expect(await kubectlOk(env, ['apply', '-f', ROLLOUT_YAML])).toBe('rollout.rollouts.kruise.io/rollouts-demo created\n');
-      expect(await kruise('rollout', 'watch', 'rollouts-demo', '--until', 'completed', '--timeout', '10s')).toMatchObject({ code: 0, stderr: '' });
+      expect(await kruise('rollout', 'watch', 'rollouts-demo', '--until', 'completed', '--timeout', '10s')).toMatchObject({
+        code: 0,
+        stderr: '',
+      });
 
       // Step 2: the guide's patch, exactly; batch 1 is released and waits for approval.
-      expect(await kubectlOk(env, ['patch', 'deployment', 'workload-demo', '-p', GUIDE_PATCH])).toBe('deployment.apps/workload-demo patched\n');
+      expect(await kubectlOk(env, ['patch', 'deployment', 'workload-demo', '-p', GUIDE_PATCH])).toBe(
+        'deployment.apps/workload-demo patched\n',
+      );
       let w = await kruise('rollout', 'watch', 'rollouts-demo', '--until', 'paused', '--step', '1', '--timeout', '10s');
       expect(w).toMatchObject({ code: 0, stderr: '' });
       expect(w.stdout).toMatch(/rollout\/rollouts-demo is paused at step 1: step 1 is waiting for approval\n$/);
@@ -55,14 +63,22 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('the guide with %s', (
       expect(JSON.parse(await kubectlOk(env, ['get', 'deployment', 'workload-demo', '-o', 'json'])).spec.paused).toBe(true);
 
       // Step 3: approve → 5.
-      expect(await kruise('rollout', 'approve', 'rollout/rollouts-demo', '-n', 'default')).toEqual({ code: 0, stdout: 'rollout.rollouts.kruise.io/rollouts-demo approved\n', stderr: '' });
+      expect(await kruise('rollout', 'approve', 'rollout/rollouts-demo', '-n', 'default')).toEqual({
+        code: 0,
+        stdout: 'rollout.rollouts.kruise.io/rollouts-demo approved\n',
+        stderr: '',
+      });
       w = await kruise('rollout', 'watch', 'rollouts-demo', '--until', 'paused', '--step', '2', '--timeout', '10s');
       expect(w).toMatchObject({ code: 0, stderr: '' });
       await expectPods(env.sb, { 'version-1': 5, 'version-2': 5 });
       expect(await podVersionsKubectl(env)).toEqual({ 'version-1': 5, 'version-2': 5 });
 
       // Step 4: approve → 10, Healthy, Succeeded True, the Deployment handed back.
-      expect(await kruise('rollout', 'approve', 'rollout/rollouts-demo', '-n', 'default')).toEqual({ code: 0, stdout: 'rollout.rollouts.kruise.io/rollouts-demo approved\n', stderr: '' });
+      expect(await kruise('rollout', 'approve', 'rollout/rollouts-demo', '-n', 'default')).toEqual({
+        code: 0,
+        stdout: 'rollout.rollouts.kruise.io/rollouts-demo approved\n',
+        stderr: '',
+      });
       w = await kruise('rollout', 'watch', 'rollouts-demo', '--until', 'completed', '--timeout', '10s');
       expect(w).toMatchObject({ code: 0, stderr: '' });
       await expectPods(env.sb, { 'version-2': 10 });

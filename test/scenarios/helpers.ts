@@ -5,27 +5,32 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { type Kubectl, type KubectlEnv } from '../conformance/harness.js';
-import { example, examplePath } from '../fixtures/load.js';
-import { runCli, type CliResult } from '../helpers/cli.js';
-import { main } from '../../src/cli/main.js';
 import type { Deps } from '../../src/cli/deps.js';
-import type { Sandbox } from '../../src/sandbox/server.js';
+import { main } from '../../src/cli/main.js';
 import type { Rollout } from '../../src/rollout/types.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
 import type { Deployment, Pod } from '../../src/workload/types.js';
+import type { Kubectl, KubectlEnv } from '../conformance/harness.js';
+import { example, examplePath } from '../fixtures/load.js';
+import { type CliResult, runCli } from '../helpers/cli.js';
 
 /** The guide's Deployment, as a file for `kubectl apply -f`. */
 export const DEPLOYMENT_YAML = examplePath('docs_basic-usage_deployment_workload-demo.yaml');
 /** The guide's Rollout (v1beta1), as a file for `kubectl apply -f`. */
 export const ROLLOUT_YAML = examplePath('docs_basic-usage_rollout_v1beta1.yaml');
 /** The guide's patch, byte for byte. */
-export const GUIDE_PATCH = '{"spec":{"template":{"spec":{"containers":[{"name":"busybox", "env":[{"name":"VERSION", "value":"version-2"}]}]}}}}';
+export const GUIDE_PATCH =
+  '{"spec":{"template":{"spec":{"containers":[{"name":"busybox", "env":[{"name":"VERSION", "value":"version-2"}]}]}}}}';
 /** The guide's patch with another version. */
 export const versionPatch = (version: string) => GUIDE_PATCH.replace('version-2', version);
 
 /** Sends one JSON request to the sandbox (POST/PUT/PATCH); throws with the answer when it is not 2xx. */
 export async function send(sb: Sandbox, method: string, path: string, body: unknown, contentType = 'application/json'): Promise<void> {
-  const res = await fetch(`${sb.url}${path}`, { method, headers: { 'content-type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(`${sb.url}${path}`, {
+    method,
+    headers: { 'content-type': contentType },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
 }
 
@@ -61,7 +66,10 @@ export function kruise(kubeconfig: string, args: string[], overrides: Partial<De
 }
 
 /** Our CLI bound to a harness environment. */
-export const kruiseIn = (env: KubectlEnv) => (...args: string[]) => kruise(env.kubeconfig, args);
+export const kruiseIn =
+  (env: KubectlEnv) =>
+  (...args: string[]) =>
+    kruise(env.kubeconfig, args);
 
 /** Runs kubectl and fails the test with its stderr when it does not exit 0. */
 export async function kubectlOk(env: KubectlEnv, args: string[]): Promise<string> {
@@ -118,7 +126,11 @@ export function until(sb: Sandbox, what: string, predicate: () => boolean, ms = 
     if (predicate()) return resolve();
     const timer = setTimeout(() => {
       unsubscribe();
-      reject(new Error(`timed out after ${ms} ms waiting for ${what}; pods ready ${JSON.stringify(readyVersions(sb))}; rollout ${JSON.stringify(rolloutOf(sb)?.status)}`));
+      reject(
+        new Error(
+          `timed out after ${ms} ms waiting for ${what}; pods ready ${JSON.stringify(readyVersions(sb))}; rollout ${JSON.stringify(rolloutOf(sb)?.status)}`,
+        ),
+      );
     }, ms);
     const unsubscribe = sb.store.subscribe(() => {
       if (predicate()) {
@@ -133,12 +145,21 @@ export function until(sb: Sandbox, what: string, predicate: () => boolean, ms = 
 /** Exactly `want` live pods by VERSION, all Ready (bounded wait on the store, then checked over HTTP). */
 export async function expectPods(sb: Sandbox, want: Record<string, number>, ms = 8000): Promise<void> {
   const same = (got: Record<string, number>) => JSON.stringify(sorted(got)) === JSON.stringify(sorted(want));
-  await until(sb, `pods ${JSON.stringify(want)}`, () => same(readyVersions(sb)) && same(countVersions(sb.store.list<Pod>('pods', { namespace: 'default' }))), ms).catch(() => undefined);
+  await until(
+    sb,
+    `pods ${JSON.stringify(want)}`,
+    () => same(readyVersions(sb)) && same(countVersions(sb.store.list<Pod>('pods', { namespace: 'default' }))),
+    ms,
+  ).catch(() => undefined);
   expect(sorted(await podVersionsHttp(sb.url))).toEqual(sorted(want));
 }
 
 function sorted(o: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(o).filter(([, n]) => n > 0).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(
+    Object.entries(o)
+      .filter(([, n]) => n > 0)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
 }
 
 /** One status of rollouts-demo as the store committed it. */
@@ -210,7 +231,8 @@ export function releaseProblems(records: StatusRecord[], manualSteps: number[]):
       const at = seen.get(prev.index!) ?? [];
       const p = at.indexOf('StepPaused');
       const ready = at.indexOf('StepReady');
-      if (p < 0 || ready < p) problems.push(`rv ${r.rv}: left manual step ${prev.index} without StepPaused then StepReady (saw ${at.join(' ')})`);
+      if (p < 0 || ready < p)
+        problems.push(`rv ${r.rv}: left manual step ${prev.index} without StepPaused then StepReady (saw ${at.join(' ')})`);
     }
     if (states.includes('StepReady') && order.indexOf(r.state!) < order.indexOf('StepReady')) {
       problems.push(`rv ${r.rv}: step ${r.index} went back to ${r.state} after StepReady (a lost approval)`);

@@ -1,12 +1,13 @@
 // Scenarios 2, 4, 5, 6: variations of a release driven by kubectl (patch, scale) with our CLI
 // approving and watching, on a sandbox with its rollout controller loop.
-import { availableKubectls, startKubectlEnv, type KubectlEnv } from '../conformance/harness.js';
+import { availableKubectls, type KubectlEnv, startKubectlEnv } from '../conformance/harness.js';
 import {
   condition,
   deploymentOf,
   expectPods,
   firstKubectl,
   fixtureDir,
+  GUIDE_PATCH,
   guideSetUp,
   kruiseIn,
   kubectlOk,
@@ -19,7 +20,6 @@ import {
   startWatch,
   until,
   versionPatch,
-  GUIDE_PATCH,
 } from './helpers.js';
 
 const kubectls = firstKubectl(availableKubectls());
@@ -38,7 +38,10 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('release variants with
 
   test('2. pause.duration 0 on step 1 moves on to step 2 by itself', async () => {
     const kruise = kruiseIn(env);
-    await guideSetUp(env, files.write('rollout.yaml', rolloutWithSteps([{ replicas: 1, pause: { duration: 0 } }, { replicas: '50%' }, { replicas: '100%' }])));
+    await guideSetUp(
+      env,
+      files.write('rollout.yaml', rolloutWithSteps([{ replicas: 1, pause: { duration: 0 } }, { replicas: '50%' }, { replicas: '100%' }])),
+    );
     const recorder = recordStatuses(env.sb);
     await kubectlOk(env, ['patch', 'deployment', 'workload-demo', '-p', GUIDE_PATCH]);
     // Step 1 never waits for approval: the awaited condition cannot hold.

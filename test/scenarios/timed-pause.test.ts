@@ -1,10 +1,11 @@
 // Scenario 3: `pause.duration: N` on a sandbox WITHOUT the controller loop, driven by
 // `rollout reconcile-once` with an injected clock: the step does not move on at lastUpdateTime + N,
 // and does strictly after it. The clock is far from the wall clock, so only the injected one counts.
-import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
+
 import { admitDeploymentUpdate } from '../../src/reconcile/workload-admission.js';
+import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { runCli } from '../helpers/cli.js';
-import { GUIDE_PATCH, expectPods, loadExample, readyVersions, rolloutOf, rolloutWithSteps, until, send } from './helpers.js';
+import { expectPods, GUIDE_PATCH, loadExample, readyVersions, rolloutOf, rolloutWithSteps, send, until } from './helpers.js';
 
 describe('pause.duration with reconcile-once and an injected clock', () => {
   let sb: Sandbox;
@@ -22,10 +23,21 @@ describe('pause.duration with reconcile-once and an injected clock', () => {
     const once = (at: number) => runCli(['rollout', 'reconcile-once', 'rollouts-demo', '--server', sb.url], { now: () => new Date(at) });
     await send(sb, 'POST', '/apis/apps/v1/namespaces/default/deployments', loadExample('docs_basic-usage_deployment_workload-demo.yaml'));
     await until(sb, '10 ready v1 pods', () => readyVersions(sb)['version-1'] === 10);
-    await send(sb, 'POST', '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts', rolloutWithSteps([{ replicas: 1, pause: { duration: N } }, { replicas: '50%' }, { replicas: '100%' }]));
+    await send(
+      sb,
+      'POST',
+      '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts',
+      rolloutWithSteps([{ replicas: 1, pause: { duration: N } }, { replicas: '50%' }, { replicas: '100%' }]),
+    );
     expect((await once(t0)).stdout).toBe('rollouts-demo: Initial -> Healthy (writes: rollouts/status)\n');
 
-    await send(sb, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/workload-demo', GUIDE_PATCH, 'application/strategic-merge-patch+json');
+    await send(
+      sb,
+      'PATCH',
+      '/apis/apps/v1/namespaces/default/deployments/workload-demo',
+      GUIDE_PATCH,
+      'application/strategic-merge-patch+json',
+    );
     // Release batch 1, then pass again until the step waits (each pass is one step of the machine).
     for (let i = 0; i < 6 && rolloutOf(sb).status?.canaryStatus?.currentStepState !== 'StepPaused'; i++) {
       const r = await once(t0);
@@ -49,11 +61,25 @@ describe('pause.duration with reconcile-once and an injected clock', () => {
     const r = await once(after);
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(rolloutOf(sb).status!.canaryStatus!.currentStepState).not.toBe('StepPaused');
-    for (let i = 0; i < 8 && !(rolloutOf(sb).status?.canaryStatus?.currentStepIndex === 2 && rolloutOf(sb).status?.canaryStatus?.currentStepState === 'StepPaused'); i++) {
+    for (
+      let i = 0;
+      i < 8 &&
+      !(
+        rolloutOf(sb).status?.canaryStatus?.currentStepIndex === 2 && rolloutOf(sb).status?.canaryStatus?.currentStepState === 'StepPaused'
+      );
+      i++
+    ) {
       expect((await once(after)).code).toBe(0);
-      await until(sb, 'batch 2 ready', () => rolloutOf(sb).status?.canaryStatus?.currentStepIndex !== 2 || readyVersions(sb)['version-2'] === 5);
+      await until(
+        sb,
+        'batch 2 ready',
+        () => rolloutOf(sb).status?.canaryStatus?.currentStepIndex !== 2 || readyVersions(sb)['version-2'] === 5,
+      );
     }
-    expect(rolloutOf(sb).status).toMatchObject({ message: 'Rollout is in step(2/3), and you need manually confirm to enter the next step', canaryStatus: { currentStepIndex: 2, currentStepState: 'StepPaused' } });
+    expect(rolloutOf(sb).status).toMatchObject({
+      message: 'Rollout is in step(2/3), and you need manually confirm to enter the next step',
+      canaryStatus: { currentStepIndex: 2, currentStepState: 'StepPaused' },
+    });
     await expectPods(sb, { 'version-1': 5, 'version-2': 5 });
     // A pass much later still waits at the manual step.
     await once(after + 3600_000);

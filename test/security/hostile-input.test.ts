@@ -5,8 +5,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Sandbox } from '../../src/sandbox/server.js';
-import { runBinary, runCli } from '../helpers/cli.js';
 import { cleanup, execPlugin, expectOneErrorLine, kubeconfig, put, quietSandbox, seedPaused, tempDir } from '../corpus/helpers.js';
+import { runBinary, runCli } from '../helpers/cli.js';
 
 let sb: Sandbox;
 let dir: string;
@@ -41,21 +41,27 @@ const hostileNames = (m: string) => [
 ];
 
 describe('hostile input', () => {
-  it.each(['approve', 'pause', 'resume', 'status', 'watch', 'reconcile-once'])('%s: every hostile rollout name is a usage error; nothing sent, nothing created', async (verb) => {
-    for (const name of hostileNames(marker())) {
-      const r = await runCli(['rollout', verb, name, '--server', sb.url], { env: { HOME: dir, PATH: process.env.PATH } });
-      expectOneErrorLine(r, 2, /^error: /);
-      expect(existsSync(marker())).toBe(false);
-    }
-    expect(sb.requests).toEqual([]);
-    expect(existsSync(path.join(process.cwd(), 'pwned'))).toBe(false);
-  });
+  it.each(['approve', 'pause', 'resume', 'status', 'watch', 'reconcile-once'])(
+    '%s: every hostile rollout name is a usage error; nothing sent, nothing created',
+    async (verb) => {
+      for (const name of hostileNames(marker())) {
+        const r = await runCli(['rollout', verb, name, '--server', sb.url], { env: { HOME: dir, PATH: process.env.PATH } });
+        expectOneErrorLine(r, 2, /^error: /);
+        expect(existsSync(marker())).toBe(false);
+      }
+      expect(sb.requests).toEqual([]);
+      expect(existsSync(path.join(process.cwd(), 'pwned'))).toBe(false);
+    },
+  );
 
-  it.each([`$(touch pwned)`, 'default;touch pwned', '../..', 'default/../kube-system'])('-n %j is a usage error, nothing sent', async (ns) => {
-    const r = await runCli(['rollout', 'approve', 'demo', '-n', ns, '--server', sb.url], { env: { HOME: dir, PATH: process.env.PATH } });
-    expectOneErrorLine(r, 2, /^error: invalid namespace /);
-    expect(sb.requests).toEqual([]);
-  });
+  it.each([`$(touch pwned)`, 'default;touch pwned', '../..', 'default/../kube-system'])(
+    '-n %j is a usage error, nothing sent',
+    async (ns) => {
+      const r = await runCli(['rollout', 'approve', 'demo', '-n', ns, '--server', sb.url], { env: { HOME: dir, PATH: process.env.PATH } });
+      expectOneErrorLine(r, 2, /^error: invalid namespace /);
+      expect(sb.requests).toEqual([]);
+    },
+  );
 
   it('through the real binary: a hostile name is rejected with one line and no stack trace', async () => {
     const r = await runBinary(['rollout', 'approve', `$(touch ${marker()})`, '--server', sb.url]);
@@ -66,9 +72,13 @@ describe('hostile input', () => {
 
   it('--context / --kubeconfig values are names and paths, never commands', async () => {
     const kc = put(dir, 'kc.yaml', kubeconfig({ server: sb.url }));
-    const a = await runCli(['rollout', 'approve', 'demo', '--kubeconfig', kc, '--context', `$(touch ${marker()})`], { env: { HOME: dir, PATH: process.env.PATH } });
+    const a = await runCli(['rollout', 'approve', 'demo', '--kubeconfig', kc, '--context', `$(touch ${marker()})`], {
+      env: { HOME: dir, PATH: process.env.PATH },
+    });
     expectOneErrorLine(a, 1, /^error: context "\$\(touch .*pwned\)" not found in kubeconfig/);
-    const b = await runCli(['rollout', 'approve', 'demo', '--kubeconfig', `$(touch ${marker()})`], { env: { HOME: dir, PATH: process.env.PATH } });
+    const b = await runCli(['rollout', 'approve', 'demo', '--kubeconfig', `$(touch ${marker()})`], {
+      env: { HOME: dir, PATH: process.env.PATH },
+    });
     expectOneErrorLine(b, 1, /^error: kubeconfig file \$\(touch .*pwned\) does not exist/);
     expect(existsSync(marker())).toBe(false);
     expect(sb.requests).toEqual([]);
@@ -83,7 +93,11 @@ describe('hostile input', () => {
 process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: 'tok-literal-args-123456' } }));`,
     );
     const args = [`$(touch ${marker()})`, `; touch ${marker()}`, '$HOME', '*'];
-    const kc = put(dir, 'kc.yaml', kubeconfig({ server: sb.url, user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, args } } }));
+    const kc = put(
+      dir,
+      'kc.yaml',
+      kubeconfig({ server: sb.url, user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, args } } }),
+    );
     const r = await runCli(['rollout', 'status', 'demo', '--kubeconfig', kc], { env: { HOME: dir, PATH: process.env.PATH } });
     expect(r.code).toBe(0);
     expect(JSON.parse(readFileSync(seen, 'utf8'))).toEqual(args);
@@ -106,8 +120,11 @@ process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/
     expect(users.map((f) => path.relative(src, f))).toContain(path.join('kube', 'exec-credential.ts'));
     const offenders = users.filter((f) => {
       const text = readFileSync(f, 'utf8');
-      const imports = [...text.matchAll(/import\s*\{([^}]*)\}\s*from\s*['"](?:node:)?child_process['"]/g)].flatMap((m) => m[1]!.split(',').map((x) => x.trim().split(/\s+as\s+/)[0]));
-      const namespaceImport = /import\s+\*\s+as\s+\w+\s+from\s*['"](?:node:)?child_process['"]|import\s+\w+\s+from\s*['"](?:node:)?child_process['"]/.test(text);
+      const imports = [...text.matchAll(/import\s*\{([^}]*)\}\s*from\s*['"](?:node:)?child_process['"]/g)].flatMap((m) =>
+        m[1]!.split(',').map((x) => x.trim().split(/\s+as\s+/)[0]),
+      );
+      const namespaceImport =
+        /import\s+\*\s+as\s+\w+\s+from\s*['"](?:node:)?child_process['"]|import\s+\w+\s+from\s*['"](?:node:)?child_process['"]/.test(text);
       return namespaceImport || imports.some((n) => n !== 'execFile' && n !== 'spawn') || /shell\s*:\s*(true|['"])/.test(text);
     });
     expect(offenders.map((f) => path.relative(src, f))).toEqual([]);

@@ -3,11 +3,23 @@
 // exec plugin token); stdout + stderr of every run are searched for each secret and its base64.
 // The sandbox records the Authorization header it received, so the test proves the credentials
 // were really used (a run that never authenticated would prove nothing).
+
+import { clearExecCredentialCache } from '../../src/kube/exec-credential.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { generateTls, type SandboxTls } from '../../src/sandbox/tls.js';
-import { clearExecCredentialCache } from '../../src/kube/exec-credential.js';
-import { runCli, type CliResult } from '../helpers/cli.js';
-import { cleanup, clientCert, execPlugin, execStanza, haveOpenssl, kubeconfig, put, seedPaused, tempDir, tokenPluginBody } from '../corpus/helpers.js';
+import {
+  cleanup,
+  clientCert,
+  execPlugin,
+  execStanza,
+  haveOpenssl,
+  kubeconfig,
+  put,
+  seedPaused,
+  tempDir,
+  tokenPluginBody,
+} from '../corpus/helpers.js';
+import { type CliResult, runCli } from '../helpers/cli.js';
 
 const hasOpenssl = await haveOpenssl();
 if (!hasOpenssl) console.warn('test/security/secrets.test.ts: openssl not found on PATH; running over plain HTTP without a client key');
@@ -85,14 +97,19 @@ function expectNoSecret(runs: { argv: string[]; r: CliResult }[], secrets: strin
     expect([argv.join(' '), r.stderr]).not.toEqual([argv.join(' '), expect.stringMatching(/^\s+at /m)]);
     const output = r.stdout + r.stderr;
     for (const s of all) {
-      if (output.includes(s)) throw new Error(`\`${argv.join(' ')}\` printed a secret (${s.slice(0, 12)}…):\n${output.slice(Math.max(0, output.indexOf(s) - 200), output.indexOf(s) + 100)}`);
+      if (output.includes(s))
+        throw new Error(
+          `\`${argv.join(' ')}\` printed a secret (${s.slice(0, 12)}…):\n${output.slice(Math.max(0, output.indexOf(s) - 200), output.indexOf(s) + 100)}`,
+        );
     }
   }
   // Completion asked the server with the same credentials (it lists the rollouts).
   expect(runs.find((x) => x.argv[0] === '__complete')!.r.stdout).toMatch(/^demo$/m);
   // -v 10 really logged requests (with the header, masked), or this test would prove nothing.
   const logged = runs.map((x) => x.r.stderr).join('\n');
-  expect(logged).toMatch(/^GET https?:\/\/127\.0\.0\.1:\d+\/apis\/rollouts\.kruise\.io\/v1beta1\/namespaces\/default\/rollouts\/demo 200 OK in \d+ milliseconds$/m);
+  expect(logged).toMatch(
+    /^GET https?:\/\/127\.0\.0\.1:\d+\/apis\/rollouts\.kruise\.io\/v1beta1\/namespaces\/default\/rollouts\/demo 200 OK in \d+ milliseconds$/m,
+  );
   expect(logged).toContain('Response Body: {');
 }
 
@@ -131,11 +148,18 @@ describe('no credential appears in any output at -v 10', () => {
     const { cert, key } = await clientCert(dir);
     const keyBody = key.split('\n').filter((l) => l && !l.startsWith('-----'));
     const secrets = [key, ...keyBody];
-    const viaFile = put(dir, 'kc-file.yaml', kubeconfig({ cluster: cluster(), user: { 'client-certificate': 'corpus-user.crt', 'client-key': 'corpus-user.key' } }));
+    const viaFile = put(
+      dir,
+      'kc-file.yaml',
+      kubeconfig({ cluster: cluster(), user: { 'client-certificate': 'corpus-user.crt', 'client-key': 'corpus-user.key' } }),
+    );
     const viaData = put(
       dir,
       'kc-data.yaml',
-      kubeconfig({ cluster: cluster(), user: { 'client-certificate-data': Buffer.from(cert).toString('base64'), 'client-key-data': Buffer.from(key).toString('base64') } }),
+      kubeconfig({
+        cluster: cluster(),
+        user: { 'client-certificate-data': Buffer.from(cert).toString('base64'), 'client-key-data': Buffer.from(key).toString('base64') },
+      }),
     );
     expectNoSecret(await runAll(['--kubeconfig', viaFile]), secrets);
     expectNoSecret(await runAll(['--kubeconfig', viaData]), secrets);
@@ -145,8 +169,13 @@ describe('no credential appears in any output at -v 10', () => {
     const kc = put(dir, 'kc.yaml', kubeconfig({ cluster: cluster(), user: { username: USER, password: PASSWORD } }));
     const secrets = [TOKEN, PASSWORD, Buffer.from(`${USER}:${PASSWORD}`).toString('base64')].flatMap(spellings);
     for (let level = 0; level <= 10; level++) {
-      for (const flags of [['--server', sb.url, '--token', TOKEN, ...(tls ? ['--insecure-skip-tls-verify'] : [])], ['--kubeconfig', kc]]) {
-        const r = await runCli(['rollout', 'status', 'demo', ...flags, '-v', String(level)], { env: { HOME: dir, PATH: process.env.PATH } });
+      for (const flags of [
+        ['--server', sb.url, '--token', TOKEN, ...(tls ? ['--insecure-skip-tls-verify'] : [])],
+        ['--kubeconfig', kc],
+      ]) {
+        const r = await runCli(['rollout', 'status', 'demo', ...flags, '-v', String(level)], {
+          env: { HOME: dir, PATH: process.env.PATH },
+        });
         expect(r.code).toBe(0);
         for (const s of secrets) expect(r.stdout + r.stderr).not.toContain(s);
       }
@@ -155,7 +184,10 @@ describe('no credential appears in any output at -v 10', () => {
 
   it('a failing command with a token still prints no secret (errors are not logged raw)', async () => {
     sb.faults.failNext({ method: 'GET', status: 401, message: 'Unauthorized', times: 10 });
-    const r = await runCli(['rollout', 'approve', 'demo', '--server', sb.url, '--token', TOKEN, '-v', '10', ...(tls ? ['--insecure-skip-tls-verify'] : [])], { env: { HOME: dir, PATH: process.env.PATH } });
+    const r = await runCli(
+      ['rollout', 'approve', 'demo', '--server', sb.url, '--token', TOKEN, '-v', '10', ...(tls ? ['--insecure-skip-tls-verify'] : [])],
+      { env: { HOME: dir, PATH: process.env.PATH } },
+    );
     expect(r.code).toBe(1);
     for (const s of spellings(TOKEN)) expect(r.stdout + r.stderr).not.toContain(s);
   });

@@ -2,12 +2,12 @@
 // certificate by default (a CA from the kubeconfig), refuses an unknown one with a one-line hint,
 // and skips verification only with --insecure-skip-tls-verify.
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { generateTls, type SandboxTls } from '../../src/sandbox/tls.js';
-import { BIN, runCli } from '../helpers/cli.js';
 import { cleanup, expectOneErrorLine, haveOpenssl, kubeconfig, put, seedPaused, tempDir } from '../corpus/helpers.js';
+import { BIN, runCli } from '../helpers/cli.js';
 
 const hasOpenssl = await haveOpenssl();
 if (!hasOpenssl) console.warn('test/security/tls.test.ts: openssl not found on PATH; TLS tests skipped');
@@ -35,7 +35,8 @@ describeTls('TLS (sandbox with its own CA)', () => {
   afterEach(() => cleanup(dir));
 
   const env = () => ({ HOME: dir, PATH: process.env.PATH, NO_COLOR: '1' });
-  const withCa = (caPem: string) => put(dir, 'kc.yaml', kubeconfig({ cluster: { server: sb.url, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } }));
+  const withCa = (caPem: string) =>
+    put(dir, 'kc.yaml', kubeconfig({ cluster: { server: sb.url, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } }));
 
   it('serves https', () => {
     expect(sb.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
@@ -59,7 +60,11 @@ describeTls('TLS (sandbox with its own CA)', () => {
     ['a kubeconfig trusting another CA', () => ['--kubeconfig', withCa(other.caCert)]],
   ])('refuses an untrusted server by default: %s — one error line with the fix, nothing reaches the server', async (_what, flags) => {
     const r = await runCli(['rollout', 'approve', 'demo', ...flags()], { env: env() });
-    expectOneErrorLine(r, 1, /^error: cannot trust the server at https:\/\/127\.0\.0\.1:\d+: .*\(set certificate-authority in the kubeconfig, or pass --insecure-skip-tls-verify\)$/);
+    expectOneErrorLine(
+      r,
+      1,
+      /^error: cannot trust the server at https:\/\/127\.0\.0\.1:\d+: .*\(set certificate-authority in the kubeconfig, or pass --insecure-skip-tls-verify\)$/,
+    );
     expect(sb.requests).toEqual([]);
   });
 
@@ -75,13 +80,18 @@ describeTls('TLS (sandbox with its own CA)', () => {
   });
 
   it('--insecure-skip-tls-verify also overrides a kubeconfig CA that would not match', async () => {
-    const r = await runCli(['rollout', 'status', 'demo', '--kubeconfig', withCa(other.caCert), '--insecure-skip-tls-verify'], { env: env() });
+    const r = await runCli(['rollout', 'status', 'demo', '--kubeconfig', withCa(other.caCert), '--insecure-skip-tls-verify'], {
+      env: env(),
+    });
     expect(r.code).toBe(0);
   });
 
   it('`sandbox --tls` (the real binary) writes a kubeconfig with its CA, and the CLI verifies against it', async () => {
     const kcOut = path.join(dir, 'kc');
-    const child = spawn(process.execPath, [BIN, 'sandbox', '--tls', '--kubeconfig-out', kcOut, '--no-rollout-controller'], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'sandbox', '--tls', '--kubeconfig-out', kcOut, '--no-rollout-controller'], {
+      env: env(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -89,8 +99,12 @@ describeTls('TLS (sandbox with its own CA)', () => {
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     try {
       const until = Date.now() + 15000;
-      while (!out.includes('export KUBECONFIG=') && Date.now() < until && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
-      expect({ out, err }).toEqual({ out: `export KUBECONFIG=${kcOut}\n`, err: expect.stringMatching(/^sandbox API server listening on https:\/\/127\.0\.0\.1:\d+/) });
+      while (!out.includes('export KUBECONFIG=') && Date.now() < until && child.exitCode === null)
+        await new Promise((r) => setTimeout(r, 20));
+      expect({ out, err }).toEqual({
+        out: `export KUBECONFIG=${kcOut}\n`,
+        err: expect.stringMatching(/^sandbox API server listening on https:\/\/127\.0\.0\.1:\d+/),
+      });
       expect(existsSync(`${kcOut}.ca.crt`)).toBe(true);
       expect(readFileSync(kcOut, 'utf8')).toContain('certificate-authority-data');
       const r = await runCli(['rollout', 'status', 'nope'], { env: { ...env(), KUBECONFIG: kcOut } });

@@ -1,7 +1,7 @@
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { runCli } from '../helpers/cli.js';
 import { scenario } from '../fixtures/load.js';
 import { remove, seedScenario } from '../fixtures/seed.js';
+import { runCli } from '../helpers/cli.js';
 
 let sb: Sandbox;
 beforeEach(async () => {
@@ -98,7 +98,13 @@ describe('rollout status', () => {
     await seedScenario(sb.url, { rollout, workload });
     const r = await runCli(['rollout', 'status', 'rollouts-demo', '-o', 'json', '--server', sb.url]);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ phase: null, currentStepIndex: null, subStatus: null, done: false, currentRelease: false });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      phase: null,
+      currentStepIndex: null,
+      subStatus: null,
+      done: false,
+      currentRelease: false,
+    });
   });
 
   test('several rollouts: text blocks in order, -o json a List', async () => {

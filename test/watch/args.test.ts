@@ -1,7 +1,7 @@
-import { completeWatch, validateWatch, WatchError, type WatchFlags } from '../../src/cli/rollout-watch-options.js';
-import { completeStatus, validateStatus, StatusError, type StatusFlags } from '../../src/cli/rollout-status-options.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { FlagError } from '../../src/cli/flags.js';
+import { completeStatus, StatusError, type StatusFlags, validateStatus } from '../../src/cli/rollout-status-options.js';
+import { completeWatch, validateWatch, WatchError, type WatchFlags } from '../../src/cli/rollout-watch-options.js';
 
 const watchOptions = (args: string[], flags: WatchFlags) => {
   const o = completeWatch(args, flags);
@@ -17,7 +17,11 @@ const statusOptions = (args: string[], flags: StatusFlags) => {
 describe('completeWatch', () => {
   test.each([
     [['rollout/a'], {}, { names: ['a'], until: 'completed', output: 'text', timeoutMs: undefined, step: undefined, rolloutId: undefined }],
-    [['a', 'ro/b'], { until: 'paused', step: '2', timeout: '1m30s', output: 'json', rolloutId: 'r1' }, { names: ['a', 'b'], until: 'paused', step: 2, timeoutMs: 90_000, output: 'json', rolloutId: 'r1' }],
+    [
+      ['a', 'ro/b'],
+      { until: 'paused', step: '2', timeout: '1m30s', output: 'json', rolloutId: 'r1' },
+      { names: ['a', 'b'], until: 'paused', step: 2, timeoutMs: 90_000, output: 'json', rolloutId: 'r1' },
+    ],
     [['a'], { until: 'ready', step: '1', timeout: '0' }, { until: 'ready', step: 1, timeoutMs: undefined }],
   ])('%p %p', (args, flags, expected) => {
     expect(watchOptions(args, flags)).toMatchObject(expected);
@@ -45,7 +49,12 @@ describe('completeStatus', () => {
     expect(statusOptions(['a'], {}).watch).toBeUndefined();
   });
   test('-w is a watch until completed', () => {
-    expect(statusOptions(['a'], { watch: true, timeout: '1m', output: 'json' }).watch).toMatchObject({ names: ['a'], until: 'completed', timeoutMs: 60_000, output: 'json' });
+    expect(statusOptions(['a'], { watch: true, timeout: '1m', output: 'json' }).watch).toMatchObject({
+      names: ['a'],
+      until: 'completed',
+      timeoutMs: 60_000,
+      output: 'json',
+    });
   });
   test.each([
     [{ output: 'wide' }, FlagError.output('wide', ['json', 'yaml'])],

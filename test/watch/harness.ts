@@ -30,7 +30,11 @@ export function startWatch(sb: Sandbox, argv: string[], opts: { tty?: boolean; n
     code,
     stdout: out.text,
     stderr: err.text,
-    lines: () => out.text().split('\n').filter((l) => l !== ''),
+    lines: () =>
+      out
+        .text()
+        .split('\n')
+        .filter((l) => l !== ''),
     setNow: (iso) => (now = new Date(iso)),
     abort: () => ctl.abort(),
   };
@@ -58,7 +62,9 @@ export async function waitFor(predicate: () => boolean, what: string, ms = 5000)
 
 /** The watch requests the sandbox received so far (path and resourceVersion). */
 export function watchRequests(sb: Sandbox): { path: string; resourceVersion?: string; status: number }[] {
-  return sb.requests.filter((r) => r.query.watch === 'true').map((r) => ({ path: r.path, resourceVersion: r.query.resourceVersion, status: r.status }));
+  return sb.requests
+    .filter((r) => r.query.watch === 'true')
+    .map((r) => ({ path: r.path, resourceVersion: r.query.resourceVersion, status: r.status }));
 }
 
 /** Resolves once `n` watch requests (rollout + workload…) have reached the sandbox. */
@@ -74,7 +80,11 @@ export function watchesOpened(sb: Sandbox, n: number): Promise<void> {
 export function watchKind(query: Record<string, string>): 'list' | 'watch' | 'watch-list' {
   if (query.watch !== 'true') return 'list';
   if (query.sendInitialEvents === undefined) return 'watch';
-  const complete = query.sendInitialEvents === 'true' && query.resourceVersionMatch === 'NotOlderThan' && query.allowWatchBookmarks === 'true' && !query.resourceVersion;
+  const complete =
+    query.sendInitialEvents === 'true' &&
+    query.resourceVersionMatch === 'NotOlderThan' &&
+    query.allowWatchBookmarks === 'true' &&
+    !query.resourceVersion;
   if (!complete) throw new Error(`an incomplete watch list: ${JSON.stringify(query)}`);
   return 'watch-list';
 }

@@ -1,17 +1,17 @@
 import { Chalk } from 'chalk';
-import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import type { Deps } from '../../src/cli/deps.js';
 import { runWatch } from '../../src/cli/rollout-watch.js';
 import { completeWatch } from '../../src/cli/rollout-watch-options.js';
 import { clientFromGlobals } from '../../src/kube/from-flags.js';
-import type { Deps } from '../../src/cli/deps.js';
 import type { KubeObject } from '../../src/kube/types.js';
+import { HIDE_CURSOR, redrawFrame, SHOW_CURSOR } from '../../src/render/live.js';
+import { renderRolloutText } from '../../src/render/rollout-text.js';
 import type { Rollout } from '../../src/rollout/types.js';
 import { toRolloutView } from '../../src/rollout/view.js';
-import { renderRolloutText } from '../../src/render/rollout-text.js';
-import { HIDE_CURSOR, redrawFrame, SHOW_CURSOR } from '../../src/render/live.js';
-import { captureStream } from '../helpers/cli.js';
+import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { scenario } from '../fixtures/load.js';
 import { putStatus, read, seedScenario } from '../fixtures/seed.js';
+import { captureStream } from '../helpers/cli.js';
 import { FakeTimers } from './fake-timers.js';
 import { waitFor } from './harness.js';
 
@@ -90,7 +90,9 @@ describe('rollout watch on a TTY: live view', () => {
     expect(await code).toBe(0);
     const frame4 = await expectedFrame(rollout, workload!, clock.now, 'the release completed', 1);
     const fourth = redrawFrame(third.lines, frame4, 100);
-    expect(out.text()).toBe(`${HIDE_CURSOR}${first.bytes}${second.bytes}${third.bytes}${fourth.bytes}${SHOW_CURSOR}rollout/rollouts-demo is completed: the release completed\n`);
+    expect(out.text()).toBe(
+      `${HIDE_CURSOR}${first.bytes}${second.bytes}${third.bytes}${fourth.bytes}${SHOW_CURSOR}rollout/rollouts-demo is completed: the release completed\n`,
+    );
     client.close();
   });
 

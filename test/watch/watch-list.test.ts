@@ -3,17 +3,17 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Chalk } from 'chalk';
-import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { StatusError, statusFailure } from '../../src/sandbox/errors.js';
+import type { Deps } from '../../src/cli/deps.js';
 import { runWatch } from '../../src/cli/rollout-watch.js';
 import { completeWatch } from '../../src/cli/rollout-watch-options.js';
 import { WATCH_LIST_GRACE_MS } from '../../src/kube/follow.js';
 import { clientFromGlobals } from '../../src/kube/from-flags.js';
-import type { Deps } from '../../src/cli/deps.js';
 import type { KubeObject } from '../../src/kube/types.js';
-import { captureStream } from '../helpers/cli.js';
+import { StatusError, statusFailure } from '../../src/sandbox/errors.js';
+import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { scenario } from '../fixtures/load.js';
 import { create, putStatus, read, seedScenario, update } from '../fixtures/seed.js';
+import { captureStream } from '../helpers/cli.js';
 import { FakeTimers } from './fake-timers.js';
 import { startWatch, stopAll, waitFor, watchKind, watchRequests } from './harness.js';
 
@@ -31,7 +31,11 @@ function streamRequests(sb: Sandbox, from = 0): string[] {
 /** The guide's objects with a new release pending (the previous release's status): the watch waits. */
 async function seedWaiting(sb: Sandbox): Promise<{ rollout: KubeObject; workload: KubeObject; gen: number }> {
   const seeded = await seedScenario(sb.url, scenario('healthy-first-deploy'));
-  const workload = await update<KubeObject>(sb.url, seeded.workload!, (d) => void (d.spec.template.spec.containers[0].env[0].value = 'version-2'));
+  const workload = await update<KubeObject>(
+    sb.url,
+    seeded.workload!,
+    (d) => void (d.spec.template.spec.containers[0].env[0].value = 'version-2'),
+  );
   return { rollout: seeded.rollout, workload, gen: workload.metadata.generation! };
 }
 
@@ -92,7 +96,7 @@ describe('rollout watch against the sandbox (WatchList supported)', () => {
     expect(w.lines().at(-1)).toBe('2026-11-27T10:00:00Z rollout/rollouts-demo is completed: the release completed');
   });
 
-  test('a rollout that does not exist: the end bookmark alone says so — exit 1 with kubectl\'s NotFound, one request', async () => {
+  test("a rollout that does not exist: the end bookmark alone says so — exit 1 with kubectl's NotFound, one request", async () => {
     const before = sb.requests.length;
     const w = startWatch(sb, ['rollout', 'watch', 'nope']);
     expect(await w.code).toBe(1);
@@ -113,32 +117,40 @@ describe('rollout watch against the sandbox (WatchList supported)', () => {
   });
 
   test.each([
-    [422, 'ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled'],
+    [
+      422,
+      'ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled',
+    ],
     [400, 'unknown parameter sendInitialEvents'],
-  ])('a server that refuses the watch list with %i: list + watch from then on (also for the workload, after drops and 410)', async (code, message) => {
-    const { rollout, gen } = await seedWaiting(sb);
-    const refused = refuseWatchLists(sb, code, message);
-    const w = startWatch(sb, ['rollout', 'watch', 'rollouts-demo', '--timeout', '20s']);
-    await waitFor(() => w.lines().length === 1, 'the first line');
-    await waitFor(() => watchRequests(sb).filter((r) => r.status !== code).length === 2, 'both watches open');
-    const sequence = (path: string) =>
-      sb.requests.filter((r) => r.method === 'GET' && r.path === path).map((r) => `${watchKind(r.query)}${r.query.resourceVersion ? ' rv' : ''} ${r.status}`);
-    // Refused once, remembered for the client: the workload goes straight to list + watch.
-    expect(refused()).toBe(1);
-    expect(sequence(ROLLOUTS)).toEqual([`watch-list ${code}`, 'list 200', 'watch rv 0']);
-    expect(sequence(DEPLOYMENTS)).toEqual(['list 200', 'watch rv 0']);
+  ])(
+    'a server that refuses the watch list with %i: list + watch from then on (also for the workload, after drops and 410)',
+    async (code, message) => {
+      const { rollout, gen } = await seedWaiting(sb);
+      const refused = refuseWatchLists(sb, code, message);
+      const w = startWatch(sb, ['rollout', 'watch', 'rollouts-demo', '--timeout', '20s']);
+      await waitFor(() => w.lines().length === 1, 'the first line');
+      await waitFor(() => watchRequests(sb).filter((r) => r.status !== code).length === 2, 'both watches open');
+      const sequence = (path: string) =>
+        sb.requests
+          .filter((r) => r.method === 'GET' && r.path === path)
+          .map((r) => `${watchKind(r.query)}${r.query.resourceVersion ? ' rv' : ''} ${r.status}`);
+      // Refused once, remembered for the client: the workload goes straight to list + watch.
+      expect(refused()).toBe(1);
+      expect(sequence(ROLLOUTS)).toEqual([`watch-list ${code}`, 'list 200', 'watch rv 0']);
+      expect(sequence(DEPLOYMENTS)).toEqual(['list 200', 'watch rv 0']);
 
-    // A drop resumes from the resourceVersion; a 410 re-lists (no watch list is tried again).
-    sb.faults.failNext('GET', ROLLOUTS, 410);
-    sb.dropWatches();
-    await waitFor(() => sequence(ROLLOUTS).length === 6 && sequence(DEPLOYMENTS).length === 3, 'the resumed watches');
-    expect(sequence(ROLLOUTS).slice(3)).toEqual(['watch rv 410', 'list 200', 'watch rv 0']);
-    expect(sequence(DEPLOYMENTS).slice(2)).toEqual(['watch rv 0']);
-    await complete(sb, rollout, gen);
-    expect(await w.code).toBe(0);
-    expect(w.stderr()).toBe('');
-    expect(refused()).toBe(1);
-  });
+      // A drop resumes from the resourceVersion; a 410 re-lists (no watch list is tried again).
+      sb.faults.failNext('GET', ROLLOUTS, 410);
+      sb.dropWatches();
+      await waitFor(() => sequence(ROLLOUTS).length === 6 && sequence(DEPLOYMENTS).length === 3, 'the resumed watches');
+      expect(sequence(ROLLOUTS).slice(3)).toEqual(['watch rv 410', 'list 200', 'watch rv 0']);
+      expect(sequence(DEPLOYMENTS).slice(2)).toEqual(['watch rv 0']);
+      await complete(sb, rollout, gen);
+      expect(await w.code).toBe(0);
+      expect(w.stderr()).toBe('');
+      expect(refused()).toBe(1);
+    },
+  );
 
   test('403 on the watch list is RBAC, not a missing feature: reported, no fallback list', async () => {
     await seedWaiting(sb);
@@ -146,7 +158,9 @@ describe('rollout watch against the sandbox (WatchList supported)', () => {
     const before = sb.requests.length;
     const w = startWatch(sb, ['rollout', 'watch', 'rollouts-demo', '--timeout', '20s']);
     expect(await w.code).toBe(1);
-    expect(w.stderr()).toBe('Error from server (Forbidden): rollouts.rollouts.kruise.io is forbidden: User "ci" cannot watch resource "rollouts"\n');
+    expect(w.stderr()).toBe(
+      'Error from server (Forbidden): rollouts.rollouts.kruise.io is forbidden: User "ci" cannot watch resource "rollouts"\n',
+    );
     expect(streamRequests(sb, before)).toEqual(['rollouts watch-list']);
   });
 });
@@ -220,7 +234,9 @@ describe('rollout watch against a server that ignores the watch-list parameters'
     const stop = new AbortController();
     const client = await clientFromGlobals({ server: stub.url }, { ...deps, signal: stop.signal });
     const timers = new FakeTimers();
-    const code = runWatch(completeWatch([name], { output: 'json' }), client, deps, { timers, chalk: plain, live: false }, stop).finally(() => client.close());
+    const code = runWatch(completeWatch([name], { output: 'json' }), client, deps, { timers, chalk: plain, live: false }, stop).finally(
+      () => client.close(),
+    );
     running.push({ stop, code });
     return { out, err, timers, code };
   }
@@ -262,7 +278,7 @@ describe('rollout watch against a server that ignores the watch-list parameters'
     }
   });
 
-  test('a rollout that does not exist: after the grace, one list says so — exit 1 with kubectl\'s NotFound', async () => {
+  test("a rollout that does not exist: after the grace, one list says so — exit 1 with kubectl's NotFound", async () => {
     const stub = await ignoringServer({ rollouts: [], deployments: [] });
     try {
       const w = await start(stub, 'nope');

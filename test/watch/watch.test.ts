@@ -1,9 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import type { RolloutStatus } from '../../src/rollout/types.js';
+import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { podTemplateHash } from '../../src/workload/hash.js';
 import { scenario } from '../fixtures/load.js';
 import { create, putStatus, read, remove, seedScenario, update } from '../fixtures/seed.js';
@@ -22,9 +22,26 @@ const MANUAL = 'and you need manually confirm to enter the next step';
 const UPGRADE = 'and upgrade workload to new version';
 
 /** A v1beta1 status of the release at workload generation `gen`. */
-function status(gen: number, s: { phase?: string; step: number; state: string; updated: number; ready: number; message?: string; reason?: string; succeeded?: 'True' | 'False' }): RolloutStatus {
+function status(
+  gen: number,
+  s: {
+    phase?: string;
+    step: number;
+    state: string;
+    updated: number;
+    ready: number;
+    message?: string;
+    reason?: string;
+    succeeded?: 'True' | 'False';
+  },
+): RolloutStatus {
   const conditions: RolloutStatus['conditions'] = [
-    { type: 'Progressing', status: s.reason === 'Completed' ? 'False' : 'True', reason: s.reason ?? 'InRolling', message: 'Rollout is in Progressing' },
+    {
+      type: 'Progressing',
+      status: s.reason === 'Completed' ? 'False' : 'True',
+      reason: s.reason ?? 'InRolling',
+      message: 'Rollout is in Progressing',
+    },
   ];
   if (s.succeeded) conditions.push({ type: 'Succeeded', status: s.succeeded });
   return {
@@ -72,15 +89,47 @@ describe('rollout watch: non-TTY transcript', () => {
     await watchesOpened(sb, 2);
     await waitFor(() => w.lines().length === 1, 'the first line');
     const steps: [string, RolloutStatus][] = [
-      ['10:00:01', status(gen, { step: 1, state: 'BeforeStepUpgrade', updated: 0, ready: 0, reason: 'Initializing', message: 'Rollout is in Progressing' })],
+      [
+        '10:00:01',
+        status(gen, {
+          step: 1,
+          state: 'BeforeStepUpgrade',
+          updated: 0,
+          ready: 0,
+          reason: 'Initializing',
+          message: 'Rollout is in Progressing',
+        }),
+      ],
       ['10:00:02', status(gen, { step: 1, state: 'StepUpgrade', updated: 0, ready: 0 })],
       ['10:00:03', status(gen, { step: 1, state: 'StepUpgrade', updated: 1, ready: 0 })],
       ['10:00:04', status(gen, { step: 1, state: 'StepPaused', updated: 1, ready: 1 })],
       ['10:00:05', status(gen, { step: 2, state: 'StepUpgrade', updated: 5, ready: 1 })],
       ['10:00:06', status(gen, { step: 2, state: 'StepPaused', updated: 5, ready: 5 })],
       ['10:00:07', status(gen, { step: 3, state: 'StepUpgrade', updated: 10, ready: 10 })],
-      ['10:00:08', status(gen, { step: 3, state: 'Completed', updated: 10, ready: 10, reason: 'Finalising', message: 'Rollout has been completed and some closing work is being done' })],
-      ['10:00:09', status(gen, { phase: 'Healthy', step: 3, state: 'Completed', updated: 10, ready: 10, reason: 'Completed', succeeded: 'True', message: 'Rollout progressing has been completed' })],
+      [
+        '10:00:08',
+        status(gen, {
+          step: 3,
+          state: 'Completed',
+          updated: 10,
+          ready: 10,
+          reason: 'Finalising',
+          message: 'Rollout has been completed and some closing work is being done',
+        }),
+      ],
+      [
+        '10:00:09',
+        status(gen, {
+          phase: 'Healthy',
+          step: 3,
+          state: 'Completed',
+          updated: 10,
+          ready: 10,
+          reason: 'Completed',
+          succeeded: 'True',
+          message: 'Rollout progressing has been completed',
+        }),
+      ],
     ];
     for (const [i, [time, st]] of steps.entries()) {
       w.setNow(`2026-11-27T${time}Z`);
@@ -129,7 +178,19 @@ describe('rollout watch: non-TTY transcript', () => {
     await putStatus(sb.url, rollout, status(gen, { step: 1, state: 'StepPaused', updated: 1, ready: 1 }));
     expect(await w.code).toBe(0);
     const objects = w.lines().map((l) => JSON.parse(l));
-    expect(objects.map((o) => [o.time, o.kind, o.phase, o.currentStepIndex, o.currentStepState, o.batch.updated, o.currentRelease, o.waitingForApproval, o.done])).toEqual([
+    expect(
+      objects.map((o) => [
+        o.time,
+        o.kind,
+        o.phase,
+        o.currentStepIndex,
+        o.currentStepState,
+        o.batch.updated,
+        o.currentRelease,
+        o.waitingForApproval,
+        o.done,
+      ]),
+    ).toEqual([
       ['2026-11-27T10:00:00Z', 'RolloutStatusView', 'Healthy', 3, 'Completed', 0, false, false, false],
       ['2026-11-27T10:00:01Z', 'RolloutStatusView', 'Progressing', 1, 'StepUpgrade', 1, true, false, false],
       ['2026-11-27T10:00:02Z', 'RolloutStatusView', 'Progressing', 1, 'StepPaused', 1, true, true, false],
@@ -148,7 +209,20 @@ describe('rollout watch: non-TTY transcript', () => {
     await waitFor(() => w.lines().length === 2, 'two lines');
     expect(w.lines()[1]).toContain('[stale] — rollout is healthy');
     // Now the controller reports the new generation as completed.
-    await putStatus(sb.url, rollout, status(gen, { phase: 'Healthy', step: 3, state: 'Completed', updated: 10, ready: 10, reason: 'Completed', succeeded: 'True', message: 'done' }));
+    await putStatus(
+      sb.url,
+      rollout,
+      status(gen, {
+        phase: 'Healthy',
+        step: 3,
+        state: 'Completed',
+        updated: 10,
+        ready: 10,
+        reason: 'Completed',
+        succeeded: 'True',
+        message: 'done',
+      }),
+    );
     expect(await w.code).toBe(0);
     expect(w.lines()).toHaveLength(4);
   });
@@ -176,7 +250,16 @@ describe('rollout watch: cannot hold (exit 4)', () => {
     await putStatus(sb.url, rollout, status(gen, { step: 2, state: 'StepUpgrade', updated: 3, ready: 3 }));
     const w = startWatch(sb, ['rollout', 'watch', 'rollouts-demo']);
     await watchesOpened(sb, 2);
-    const cancelled = status(gen, { phase: 'Healthy', step: 2, state: 'StepPaused', updated: 3, ready: 3, reason: 'Completed', succeeded: 'False', message: 'Rollout progressing has been canceled' });
+    const cancelled = status(gen, {
+      phase: 'Healthy',
+      step: 2,
+      state: 'StepPaused',
+      updated: 3,
+      ready: 3,
+      reason: 'Completed',
+      succeeded: 'False',
+      message: 'Rollout progressing has been canceled',
+    });
     cancelled.conditions![0]!.message = 'Rollout progressing has been canceled';
     await putStatus(sb.url, rollout, cancelled);
     expect(await w.code).toBe(4);
@@ -191,7 +274,9 @@ describe('rollout watch: cannot hold (exit 4)', () => {
     await watchesOpened(sb, 2);
     await setVersion(workload, 'version-3');
     expect(await w.code).toBe(4);
-    expect(w.stderr()).toBe('error: rollout/rollouts-demo cannot be paused: superseded by a newer release (the workload template changed)\n');
+    expect(w.stderr()).toBe(
+      'error: rollout/rollouts-demo cannot be paused: superseded by a newer release (the workload template changed)\n',
+    );
 
     const before = watchRequests(sb).length;
     const d = startWatch(sb, ['rollout', 'watch', 'rollouts-demo']);
@@ -206,7 +291,13 @@ describe('rollout watch: cannot hold (exit 4)', () => {
     await remove(sb.url, rollout);
     expect(await gone.code).toBe(4);
     expect(gone.stderr()).toBe('error: rollout/rollouts-demo cannot be completed: the rollout was deleted\n');
-    expect(JSON.parse(gone.lines().at(-1)!)).toEqual({ time: '2026-11-27T10:00:00Z', kind: 'RolloutStatusView', apiVersion: 'kruise.cli/v1', name: 'rollouts-demo', deleted: true });
+    expect(JSON.parse(gone.lines().at(-1)!)).toEqual({
+      time: '2026-11-27T10:00:00Z',
+      kind: 'RolloutStatusView',
+      apiVersion: 'kruise.cli/v1',
+      name: 'rollouts-demo',
+      deleted: true,
+    });
   });
 });
 
@@ -223,7 +314,20 @@ describe('rollout watch: connections', () => {
     await sb.close();
     await new Promise((r) => setTimeout(r, 300)); // the watcher meets ECONNREFUSED meanwhile
     sb = await createSandbox({ port, podReadyDelayMs: 0, builtinControllers: false, dataDir });
-    await putStatus(sb.url, rollout, status(gen, { phase: 'Healthy', step: 3, state: 'Completed', updated: 10, ready: 10, reason: 'Completed', succeeded: 'True', message: 'done' }));
+    await putStatus(
+      sb.url,
+      rollout,
+      status(gen, {
+        phase: 'Healthy',
+        step: 3,
+        state: 'Completed',
+        updated: 10,
+        ready: 10,
+        reason: 'Completed',
+        succeeded: 'True',
+        message: 'done',
+      }),
+    );
     expect(await w.code).toBe(0);
     expect(w.stderr()).toBe('');
     expect(w.lines().at(-1)).toBe('2026-11-27T10:00:00Z rollout/rollouts-demo is completed: the release completed');
@@ -260,10 +364,18 @@ describe('rollout watch: connections', () => {
     sb.faults.failNext('GET', rollouts, 410);
     const before = sb.requests.length;
     sb.dropWatches();
-    await waitFor(() => sb.requests.slice(before).filter((r) => r.path === rollouts && r.query.watch === 'true').length === 2, 'a second rollout watch');
+    await waitFor(
+      () => sb.requests.slice(before).filter((r) => r.path === rollouts && r.query.watch === 'true').length === 2,
+      'a second rollout watch',
+    );
     // A streaming watch has no final status until it ends (0).
     // One request again: a new watch list, no separate list.
-    expect(sb.requests.slice(before).filter((r) => r.path === rollouts).map((r) => `${watchKind(r.query)} ${r.status}`)).toEqual(['watch 410', 'watch-list 0']);
+    expect(
+      sb.requests
+        .slice(before)
+        .filter((r) => r.path === rollouts)
+        .map((r) => `${watchKind(r.query)} ${r.status}`),
+    ).toEqual(['watch 410', 'watch-list 0']);
     await putStatus(sb.url, rollout, status(gen, { step: 1, state: 'StepPaused', updated: 1, ready: 1 }));
     expect(await w.code).toBe(0);
   });
@@ -288,8 +400,16 @@ describe('rollout watch: connections', () => {
     );
     const before = sb.requests.length;
     sb.dropWatches();
-    await waitFor(() => sb.requests.slice(before).filter((r) => r.path === rollouts && r.query.watch === 'true').length === 2, 'a second rollout watch');
-    expect(sb.requests.slice(before).filter((r) => r.path === rollouts).map((r) => watchKind(r.query))).toEqual(['watch', 'watch-list']);
+    await waitFor(
+      () => sb.requests.slice(before).filter((r) => r.path === rollouts && r.query.watch === 'true').length === 2,
+      'a second rollout watch',
+    );
+    expect(
+      sb.requests
+        .slice(before)
+        .filter((r) => r.path === rollouts)
+        .map((r) => watchKind(r.query)),
+    ).toEqual(['watch', 'watch-list']);
     await putStatus(sb.url, rollout, status(gen, { step: 1, state: 'StepPaused', updated: 1, ready: 1 }));
     expect(await w.code).toBe(0);
   });
@@ -324,7 +444,20 @@ describe('rollout status -w', () => {
     const gen = await setVersion(workload, 'version-2');
     const w = startWatch(sb, ['rollout', 'status', 'rollouts-demo', '-w', '--timeout', '20s']);
     await watchesOpened(sb, 2);
-    await putStatus(sb.url, rollout, status(gen, { phase: 'Healthy', step: 3, state: 'Completed', updated: 10, ready: 10, reason: 'Completed', succeeded: 'True', message: 'done' }));
+    await putStatus(
+      sb.url,
+      rollout,
+      status(gen, {
+        phase: 'Healthy',
+        step: 3,
+        state: 'Completed',
+        updated: 10,
+        ready: 10,
+        reason: 'Completed',
+        succeeded: 'True',
+        message: 'done',
+      }),
+    );
     expect(await w.code).toBe(0);
     expect(w.lines()).toEqual([
       '2026-11-27T10:00:00Z rollouts-demo Healthy step 3/3 Completed (planned 10, updated 0, ready 0) [stale] — workload deployment is completed',

@@ -1,5 +1,5 @@
-import { formatLabelSelector, matchesLabels, matchesSelector } from '../../src/workload/label-selector.js';
 import { parseLabelSelector } from '../../src/sandbox/selectors.js';
+import { formatLabelSelector, matchesLabels, matchesSelector } from '../../src/workload/label-selector.js';
 import type { LabelSelector } from '../../src/workload/types.js';
 
 const selector: LabelSelector = {

@@ -2,9 +2,9 @@
 // paused Deployments, revision bookkeeping and history cleanup, as kube-controller-manager does.
 // A partition-style Deployment driven by the Kruise rollout controller only gets its status.
 import { Label } from '../../rollout/types.js';
+import { findNewReplicaSet, isControlledBy, newReplicaSetFor, REVISION_ANNOTATION, revisionOf } from '../../workload/deployment.js';
 import { canonicalJson } from '../../workload/hash.js';
 import { scaledValue } from '../../workload/intstr.js';
-import { findNewReplicaSet, isControlledBy, newReplicaSetFor, REVISION_ANNOTATION, revisionOf } from '../../workload/deployment.js';
 import type { Deployment, ReplicaSet } from '../../workload/types.js';
 import type { ControllerAction, ControllerResult } from './types.js';
 
@@ -54,7 +54,8 @@ function resolveFenceposts(d: Deployment): { surge: number; unavailable: number 
 
 const specReplicas = (rs: ReplicaSet): number => rs.spec.replicas ?? 0;
 const byCreation = (a: ReplicaSet, b: ReplicaSet): number =>
-  String(a.metadata.creationTimestamp ?? '').localeCompare(String(b.metadata.creationTimestamp ?? '')) || String(a.metadata.name).localeCompare(String(b.metadata.name));
+  String(a.metadata.creationTimestamp ?? '').localeCompare(String(b.metadata.creationTimestamp ?? '')) ||
+  String(a.metadata.name).localeCompare(String(b.metadata.name));
 
 /**
  * One pass of the Deployment controller over the Deployment and the ReplicaSets it owns.
@@ -318,7 +319,10 @@ class Plan {
     const annotations = this.d.metadata.annotations ?? {};
     if (this.deploymentRevision !== undefined && annotations[REVISION_ANNOTATION] !== this.deploymentRevision) {
       // Metadata first: the status write follows on the next pass (one write per object per pass).
-      const updated: Deployment = { ...this.d, metadata: { ...this.d.metadata, annotations: { ...annotations, [REVISION_ANNOTATION]: this.deploymentRevision } } };
+      const updated: Deployment = {
+        ...this.d,
+        metadata: { ...this.d.metadata, annotations: { ...annotations, [REVISION_ANNOTATION]: this.deploymentRevision } },
+      };
       out.push({ op: 'update', resource: 'deployments', object: updated });
     } else {
       const live = this.rss.filter((rs) => !this.deleted.has(rs));
@@ -336,7 +340,12 @@ function statusAction(d: Deployment, rss: ReplicaSet[], newRS: ReplicaSet | unde
 }
 
 /** Kubernetes' calculateStatus plus the Available and Progressing conditions. */
-export function deploymentStatus(d: Deployment, rss: ReplicaSet[], newRS: ReplicaSet | undefined, now: Date): NonNullable<Deployment['status']> {
+export function deploymentStatus(
+  d: Deployment,
+  rss: ReplicaSet[],
+  newRS: ReplicaSet | undefined,
+  now: Date,
+): NonNullable<Deployment['status']> {
   const sum = (f: (rs: ReplicaSet) => number): number => rss.reduce((n, rs) => n + f(rs), 0);
   const replicas = sum((rs) => rs.status?.replicas ?? 0);
   const available = sum((rs) => rs.status?.availableReplicas ?? 0);
@@ -351,15 +360,38 @@ export function deploymentStatus(d: Deployment, rss: ReplicaSet[], newRS: Replic
     conditions,
     available >= minAvailable
       ? { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }
-      : { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' },
+      : {
+          type: 'Available',
+          status: 'False',
+          reason: 'MinimumReplicasUnavailable',
+          message: 'Deployment does not have minimum availability.',
+        },
     now,
   );
   const complete = newRS !== undefined && updated === desired && replicas === desired && available === desired && totalSpec === desired;
   let progressing: Omit<Condition, 'lastUpdateTime' | 'lastTransitionTime'>;
   if (d.spec.paused) progressing = { type: 'Progressing', status: 'Unknown', reason: 'DeploymentPaused', message: 'Deployment is paused' };
-  else if (complete) progressing = { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${newRS!.metadata.name}" has successfully progressed.` };
-  else if (newRS) progressing = { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${newRS.metadata.name}" is progressing.` };
-  else progressing = { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: `Deployment "${d.metadata.name}" is progressing.` };
+  else if (complete)
+    progressing = {
+      type: 'Progressing',
+      status: 'True',
+      reason: 'NewReplicaSetAvailable',
+      message: `ReplicaSet "${newRS!.metadata.name}" has successfully progressed.`,
+    };
+  else if (newRS)
+    progressing = {
+      type: 'Progressing',
+      status: 'True',
+      reason: 'ReplicaSetUpdated',
+      message: `ReplicaSet "${newRS.metadata.name}" is progressing.`,
+    };
+  else
+    progressing = {
+      type: 'Progressing',
+      status: 'True',
+      reason: 'ReplicaSetUpdated',
+      message: `Deployment "${d.metadata.name}" is progressing.`,
+    };
   conditions = setCondition(conditions, progressing, now);
 
   const status: NonNullable<Deployment['status']> = {

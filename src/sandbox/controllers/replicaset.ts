@@ -1,6 +1,7 @@
 // The sandbox's ReplicaSet controller: keeps spec.replicas pods and reports their readiness.
-import { canonicalJson } from '../../workload/hash.js';
+
 import { controllerRef, isControlledBy } from '../../workload/deployment.js';
+import { canonicalJson } from '../../workload/hash.js';
 import type { Pod, ReplicaSet } from '../../workload/types.js';
 import { isPodReady, podAvailability } from './pod.js';
 import type { ControllerAction, ControllerResult } from './types.js';

@@ -1,5 +1,5 @@
-import { validateRollout } from '../../../src/sandbox/admission.js';
 import type { Rollout } from '../../../src/rollout/types.js';
+import { validateRollout } from '../../../src/sandbox/admission.js';
 import { clone, loadExample } from './controllers-sim.js';
 
 const example = (file: string): Rollout => {
@@ -36,31 +36,119 @@ describe('validateRollout: accepted examples', () => {
 describe('validateRollout: create rules', () => {
   it.each<[string, () => Rollout, string]>([
     ['no strategy', edit(canary, (r) => (r.spec.strategy = {})), 'Canary and BlueGreen cannot both be empty'],
-    ['both strategies', edit(canary, (r) => (r.spec.strategy.blueGreen = blueGreen().spec.strategy!.blueGreen)), 'Canary and BlueGreen cannot both be set'],
+    [
+      'both strategies',
+      edit(canary, (r) => (r.spec.strategy.blueGreen = blueGreen().spec.strategy!.blueGreen)),
+      'Canary and BlueGreen cannot both be set',
+    ],
     ['no steps', edit(canary, (r) => (r.spec.strategy.canary.steps = [])), 'The number of Canary.Steps cannot be empty'],
     ['steps absent', edit(guide, (r) => delete r.spec.strategy.canary.steps), 'The number of Canary.Steps cannot be empty'],
     ['a step without replicas', edit(guide, (r) => delete r.spec.strategy.canary.steps[1].replicas), 'replicas cannot be empty'],
-    ['replicas 0', edit(guide, (r) => (r.spec.strategy.canary.steps[0].replicas = 0)), 'replicas must be positive number, or a percentage with "0%" < canaryReplicas <= "100%"'],
-    ['replicas -1', edit(guide, (r) => (r.spec.strategy.canary.steps[0].replicas = -1)), 'replicas must be positive number, or a percentage with "0%" < canaryReplicas <= "100%"'],
-    ['replicas "0%"', edit(guide, (r) => (r.spec.strategy.canary.steps[0].replicas = '0%')), 'replicas must be positive number, or a percentage with "0%" < canaryReplicas <= "100%"'],
-    ['replicas "101%"', edit(guide, (r) => (r.spec.strategy.canary.steps[2].replicas = '101%')), 'replicas must be positive number, or a percentage with "0%" < canaryReplicas <= "100%"'],
-    ['replicas "abc"', edit(guide, (r) => (r.spec.strategy.canary.steps[2].replicas = 'abc')), 'replicas must be positive number, or a percentage with "0%" < canaryReplicas <= "100%"'],
-    ['decreasing percentages', edit(guide, (r) => (r.spec.strategy.canary.steps[2].replicas = '40%')), 'Steps.CanaryReplicas must be a non decreasing sequence'],
-    ['decreasing integers', edit(guide, (r) => (r.spec.strategy.canary.steps = [{ replicas: 5 }, { replicas: 3 }])), 'Steps.CanaryReplicas must be a non decreasing sequence'],
-    ['canary traffic "0%"', edit(canary, (r) => (r.spec.strategy.canary.steps[0].traffic = '0%')), 'traffic must be percentage with "0%" < traffic <= "100%" in canary strategy'],
-    ['canary traffic "120%"', edit(canary, (r) => (r.spec.strategy.canary.steps[4].traffic = '120%')), 'traffic must be percentage with "0%" < traffic <= "100%" in canary strategy'],
-    ['canary traffic "20"', edit(canary, (r) => (r.spec.strategy.canary.steps[0].traffic = '20')), 'traffic must be percentage with "0%" < traffic <= "100%" in canary strategy'],
-    ['blue-green traffic "101%"', edit(blueGreen, (r) => (r.spec.strategy.blueGreen.steps[3].traffic = '101%')), 'traffic must be percentage with "0%" <= traffic <= "100%" in blueGreen strategy'],
-    ['partition with traffic above 50%', edit(partition, (r) => (r.spec.strategy.canary.steps[2].traffic = '60%')), 'For partition style rollout: step[x].replicas must not greater than partition-percent-limit if traffic specified'],
-    ['partition with matches above 50%', edit(partition, (r) => (r.spec.strategy.canary.steps[2].matches = [{ headers: [{ name: 'a', value: 'b' }] }])), 'For partition style rollout: step[x].replicas must not greater than partition-percent-limit if traffic specified'],
-    ['two traffic routings', edit(canary, (r) => r.spec.strategy.canary.trafficRoutings.push(clone(r.spec.strategy.canary.trafficRoutings[0]))), 'Rollout currently only support single TrafficRouting.'],
-    ['routing without service', edit(canary, (r) => (r.spec.strategy.canary.trafficRoutings[0].service = '')), 'TrafficRouting.Service cannot be empty'],
-    ['routing without target', edit(canary, (r) => delete r.spec.strategy.canary.trafficRoutings[0].ingress), 'TrafficRoutings are not set'],
-    ['ingress without name', edit(canary, (r) => (r.spec.strategy.canary.trafficRoutings[0].ingress.name = '')), 'TrafficRouting.Ingress.Ingress cannot be empty'],
-    ['gateway without route', edit(canary, (r) => (r.spec.strategy.canary.trafficRoutings[0] = { service: 's', gateway: {} })), 'TrafficRouting.Gateway must set the name of HTTPRoute or HTTPsRoute'],
-    ['negative grace period', edit(canary, (r) => (r.spec.strategy.canary.trafficRoutings[0].gracePeriodSeconds = -1)), 'TrafficRouting.GracePeriodSeconds cannot be negative'],
-    ['unsupported workload kind', edit(guide, (r) => (r.spec.workloadRef = { apiVersion: 'v1', kind: 'Pod', name: 'x' })), 'WorkloadRef kind is not supported'],
-    ['blue-green on a StatefulSet', edit(blueGreen, (r) => (r.spec.workloadRef = { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'x' })), 'WorkloadRef kind is not supported for bluegreen style'],
+    [
+      'replicas 0',
+      edit(guide, (r) => (r.spec.strategy.canary.steps[0].replicas = 0)),
+      'replicas must be positive number, or a percentage with "0%" < canaryReplicas <= "100%"',
+    ],
+    [
+      'replicas -1',
+      edit(guide, (r) => (r.spec.strategy.canary.steps[0].replicas = -1)),
+      'replicas must be positive number, or a percentage with "0%" < canaryReplicas <= "100%"',
+    ],
+    [
+      'replicas "0%"',
+      edit(guide, (r) => (r.spec.strategy.canary.steps[0].replicas = '0%')),
+      'replicas must be positive number, or a percentage with "0%" < canaryReplicas <= "100%"',
+    ],
+    [
+      'replicas "101%"',
+      edit(guide, (r) => (r.spec.strategy.canary.steps[2].replicas = '101%')),
+      'replicas must be positive number, or a percentage with "0%" < canaryReplicas <= "100%"',
+    ],
+    [
+      'replicas "abc"',
+      edit(guide, (r) => (r.spec.strategy.canary.steps[2].replicas = 'abc')),
+      'replicas must be positive number, or a percentage with "0%" < canaryReplicas <= "100%"',
+    ],
+    [
+      'decreasing percentages',
+      edit(guide, (r) => (r.spec.strategy.canary.steps[2].replicas = '40%')),
+      'Steps.CanaryReplicas must be a non decreasing sequence',
+    ],
+    [
+      'decreasing integers',
+      edit(guide, (r) => (r.spec.strategy.canary.steps = [{ replicas: 5 }, { replicas: 3 }])),
+      'Steps.CanaryReplicas must be a non decreasing sequence',
+    ],
+    [
+      'canary traffic "0%"',
+      edit(canary, (r) => (r.spec.strategy.canary.steps[0].traffic = '0%')),
+      'traffic must be percentage with "0%" < traffic <= "100%" in canary strategy',
+    ],
+    [
+      'canary traffic "120%"',
+      edit(canary, (r) => (r.spec.strategy.canary.steps[4].traffic = '120%')),
+      'traffic must be percentage with "0%" < traffic <= "100%" in canary strategy',
+    ],
+    [
+      'canary traffic "20"',
+      edit(canary, (r) => (r.spec.strategy.canary.steps[0].traffic = '20')),
+      'traffic must be percentage with "0%" < traffic <= "100%" in canary strategy',
+    ],
+    [
+      'blue-green traffic "101%"',
+      edit(blueGreen, (r) => (r.spec.strategy.blueGreen.steps[3].traffic = '101%')),
+      'traffic must be percentage with "0%" <= traffic <= "100%" in blueGreen strategy',
+    ],
+    [
+      'partition with traffic above 50%',
+      edit(partition, (r) => (r.spec.strategy.canary.steps[2].traffic = '60%')),
+      'For partition style rollout: step[x].replicas must not greater than partition-percent-limit if traffic specified',
+    ],
+    [
+      'partition with matches above 50%',
+      edit(partition, (r) => (r.spec.strategy.canary.steps[2].matches = [{ headers: [{ name: 'a', value: 'b' }] }])),
+      'For partition style rollout: step[x].replicas must not greater than partition-percent-limit if traffic specified',
+    ],
+    [
+      'two traffic routings',
+      edit(canary, (r) => r.spec.strategy.canary.trafficRoutings.push(clone(r.spec.strategy.canary.trafficRoutings[0]))),
+      'Rollout currently only support single TrafficRouting.',
+    ],
+    [
+      'routing without service',
+      edit(canary, (r) => (r.spec.strategy.canary.trafficRoutings[0].service = '')),
+      'TrafficRouting.Service cannot be empty',
+    ],
+    [
+      'routing without target',
+      edit(canary, (r) => delete r.spec.strategy.canary.trafficRoutings[0].ingress),
+      'TrafficRoutings are not set',
+    ],
+    [
+      'ingress without name',
+      edit(canary, (r) => (r.spec.strategy.canary.trafficRoutings[0].ingress.name = '')),
+      'TrafficRouting.Ingress.Ingress cannot be empty',
+    ],
+    [
+      'gateway without route',
+      edit(canary, (r) => (r.spec.strategy.canary.trafficRoutings[0] = { service: 's', gateway: {} })),
+      'TrafficRouting.Gateway must set the name of HTTPRoute or HTTPsRoute',
+    ],
+    [
+      'negative grace period',
+      edit(canary, (r) => (r.spec.strategy.canary.trafficRoutings[0].gracePeriodSeconds = -1)),
+      'TrafficRouting.GracePeriodSeconds cannot be negative',
+    ],
+    [
+      'unsupported workload kind',
+      edit(guide, (r) => (r.spec.workloadRef = { apiVersion: 'v1', kind: 'Pod', name: 'x' })),
+      'WorkloadRef kind is not supported',
+    ],
+    [
+      'blue-green on a StatefulSet',
+      edit(blueGreen, (r) => (r.spec.workloadRef = { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'x' })),
+      'WorkloadRef kind is not supported for bluegreen style',
+    ],
     ['no workloadRef', edit(guide, (r) => delete r.spec.workloadRef), 'WorkloadRef is required'],
   ])('%s', (_n, make, message) => {
     expect(validateRollout(make(), undefined, [])).toBe(message);
@@ -68,10 +156,16 @@ describe('validateRollout: create rules', () => {
 
   it.each<[string, () => Rollout]>([
     ['integers above 100', edit(guide, (r) => (r.spec.strategy.canary.steps = [{ replicas: 50 }, { replicas: 150 }]))],
-    ['mixed types are not compared', edit(guide, (r) => (r.spec.strategy.canary.steps = [{ replicas: 5 }, { replicas: '1%' }, { replicas: 3 }]))],
+    [
+      'mixed types are not compared',
+      edit(guide, (r) => (r.spec.strategy.canary.steps = [{ replicas: 5 }, { replicas: '1%' }, { replicas: 3 }])),
+    ],
     ['equal neighbours', edit(guide, (r) => (r.spec.strategy.canary.steps = [{ replicas: '50%' }, { replicas: '50%' }]))],
     ['blue-green traffic "0%"', blueGreen],
-    ['partition with traffic at 50%', edit(partition, (r) => (r.spec.strategy.canary.steps = [{ replicas: '50%', traffic: '10%' }, { replicas: '100%' }]))],
+    [
+      'partition with traffic at 50%',
+      edit(partition, (r) => (r.spec.strategy.canary.steps = [{ replicas: '50%', traffic: '10%' }, { replicas: '100%' }])),
+    ],
     ['canary style with traffic above 50%', canary],
   ])('accepts %s', (_n, make) => {
     expect(validateRollout(make(), undefined, [])).toBeUndefined();
@@ -80,7 +174,9 @@ describe('validateRollout: create rules', () => {
   it('one Rollout per workload in the namespace', () => {
     const other = guide();
     other.metadata.name = 'first';
-    expect(validateRollout(guide(), undefined, [other])).toBe('This rollout conflict with Rollout(default/first), one workload only have less than one Rollout');
+    expect(validateRollout(guide(), undefined, [other])).toBe(
+      'This rollout conflict with Rollout(default/first), one workload only have less than one Rollout',
+    );
     const elsewhere = edit(guide, (r) => (r.spec.workloadRef.name = 'other-app'))();
     elsewhere.metadata.name = 'first';
     expect(validateRollout(guide(), undefined, [elsewhere])).toBeUndefined();
@@ -94,7 +190,11 @@ describe('validateRollout: updates', () => {
 
   it.each<[string, (r: any) => void, string | undefined]>([
     ['workloadRef', (r) => (r.spec.workloadRef.name = 'other'), "Rollout 'ObjectRef' field is immutable"],
-    ['trafficRoutings', (r) => (r.spec.strategy.canary.trafficRoutings[0].ingress.name = 'other'), "Rollout 'Strategy.Canary|BlueGreen.TrafficRoutings' field is immutable"],
+    [
+      'trafficRoutings',
+      (r) => (r.spec.strategy.canary.trafficRoutings[0].ingress.name = 'other'),
+      "Rollout 'Strategy.Canary|BlueGreen.TrafficRoutings' field is immutable",
+    ],
     [
       'style',
       (r) => {
@@ -102,7 +202,8 @@ describe('validateRollout: updates', () => {
         // (partition style with traffic above 50% would be refused first)
         for (const s of r.spec.strategy.canary.steps) delete s.traffic;
       },
-      'Rollout style and enableExtraWorkloadForCanary are immutable'],
+      'Rollout style and enableExtraWorkloadForCanary are immutable',
+    ],
     ['number of steps', (r) => r.spec.strategy.canary.steps.pop(), 'Amount of Rollout steps are immutable'],
     ['step content', (r) => (r.spec.strategy.canary.steps[0].pause = { duration: 5 }), undefined],
     ['paused', (r) => (r.spec.strategy.paused = true), undefined],

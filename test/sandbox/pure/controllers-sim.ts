@@ -120,7 +120,8 @@ export class Sim {
       }
       if (r.requeueAfterMs !== undefined) requeue = Math.min(requeue ?? Infinity, r.requeueAfterMs);
     };
-    for (const d of [...this.deployments]) take(reconcileDeployment(clone(d), this.owned<ReplicaSet>('replicasets', d).map(clone), this.now));
+    for (const d of [...this.deployments])
+      take(reconcileDeployment(clone(d), this.owned<ReplicaSet>('replicasets', d).map(clone), this.now));
     for (const rs of [...this.replicaSets]) {
       const fresh = this.objects.replicasets.find((x) => x.metadata.uid === rs.metadata.uid) as ReplicaSet | undefined;
       if (fresh) take(reconcileReplicaSet(clone(fresh), this.owned<Pod>('pods', fresh).map(clone), this.now, () => this.suffix()));

@@ -1,6 +1,6 @@
 import type { KubeObject } from '../../../src/kube/types.js';
-import { rolloutFromStorage, rolloutToStorage, V1BETA1_STASH_ANNOTATION } from '../../../src/sandbox/convert.js';
 import type { Rollout } from '../../../src/rollout/types.js';
+import { rolloutFromStorage, rolloutToStorage, V1BETA1_STASH_ANNOTATION } from '../../../src/sandbox/convert.js';
 import { clone, loadExample } from './controllers-sim.js';
 
 const ALPHA = ['e2e_rollout_canary_base.yaml', 'rollouts-demo-object-dump-v1alpha1.yaml', 'docs_basic-usage_rollout_v1alpha1.yaml'];
@@ -49,7 +49,8 @@ describe('Rollout conversion', () => {
       expect(alpha.spec.objectRef.workloadRef).toEqual(beta.spec.workloadRef);
       // Go's omitempty: an explicit `enableExtraWorkloadForCanary: false` comes back absent (same meaning).
       const expected = clone(beta);
-      if (expected.spec.strategy.canary?.enableExtraWorkloadForCanary === false) delete expected.spec.strategy.canary.enableExtraWorkloadForCanary;
+      if (expected.spec.strategy.canary?.enableExtraWorkloadForCanary === false)
+        delete expected.spec.strategy.canary.enableExtraWorkloadForCanary;
       expect(rolloutToStorage(alpha)).toEqual(expected);
       expect(alpha.metadata.annotations?.[V1BETA1_STASH_ANNOTATION] === undefined).toBe(!beta.spec.strategy.blueGreen);
     }
@@ -79,7 +80,9 @@ describe('Rollout conversion', () => {
     const stored = rolloutToStorage(alpha) as any;
     expect(stored.spec.strategy.canary.enableExtraWorkloadForCanary ?? false).toBe(expected);
     expect(stored.metadata.annotations?.['rollouts.kruise.io/rolling-style']).toBeUndefined();
-    expect(rolloutFromStorage(stored, 'v1alpha1').metadata.annotations!['rollouts.kruise.io/rolling-style']).toBe(expected ? 'canary' : 'partition');
+    expect(rolloutFromStorage(stored, 'v1alpha1').metadata.annotations!['rollouts.kruise.io/rolling-style']).toBe(
+      expected ? 'canary' : 'partition',
+    );
   });
 
   it('trafficrouting annotation ⇄ trafficRoutingRef; rolloutID is dropped', () => {
@@ -112,7 +115,16 @@ describe('Rollout conversion', () => {
       phase: 'Progressing',
       currentStepIndex: 1,
       currentStepState: 'BeforeStepUpgrade',
-      canaryStatus: { currentStepIndex: 1, currentStepState: 'BeforeStepUpgrade', nextStepIndex: 2, canaryRevision: 'abc', podTemplateHash: '', finalisingStep: '', canaryReplicas: 0, canaryReadyReplicas: 0 },
+      canaryStatus: {
+        currentStepIndex: 1,
+        currentStepState: 'BeforeStepUpgrade',
+        nextStepIndex: 2,
+        canaryRevision: 'abc',
+        podTemplateHash: '',
+        finalisingStep: '',
+        canaryReplicas: 0,
+        canaryReadyReplicas: 0,
+      },
     };
     return beta!;
   };
@@ -132,7 +144,12 @@ describe('Rollout conversion', () => {
 
   it('blueGreen travels in an annotation of the v1alpha1 view and is restored', () => {
     const [beta] = rollouts('e2e_rollout_v1beta1_bluegreen_base.yaml') as Rollout[];
-    beta!.status = { phase: 'Progressing', currentStepIndex: 1, currentStepState: 'StepPaused', blueGreenStatus: { currentStepIndex: 1, currentStepState: 'StepPaused', updatedRevision: 'x' } };
+    beta!.status = {
+      phase: 'Progressing',
+      currentStepIndex: 1,
+      currentStepState: 'StepPaused',
+      blueGreenStatus: { currentStepIndex: 1, currentStepState: 'StepPaused', updatedRevision: 'x' },
+    };
     const down = rolloutFromStorage(beta!, 'v1alpha1');
     expect(down.spec.strategy.blueGreen).toBeUndefined();
     expect(down.status.blueGreenStatus).toBeUndefined();

@@ -1,10 +1,12 @@
-import { applyPatch } from '../../../src/sandbox/patch.js';
 import { reconcileDeployment } from '../../../src/sandbox/controllers/deployment.js';
+import { applyPatch } from '../../../src/sandbox/patch.js';
 import { newReplicaSetFor, REVISION_ANNOTATION } from '../../../src/workload/deployment.js';
 import type { Deployment, ReplicaSet } from '../../../src/workload/types.js';
 import { clone, envVersion, isReady, loadExample, Sim } from './controllers-sim.js';
 
-const USER_GUIDE_PATCH = JSON.parse('{"spec":{"template":{"spec":{"containers":[{"name":"busybox", "env":[{"name":"VERSION", "value":"version-2"}]}]}}}}');
+const USER_GUIDE_PATCH = JSON.parse(
+  '{"spec":{"template":{"spec":{"containers":[{"name":"busybox", "env":[{"name":"VERSION", "value":"version-2"}]}]}}}}',
+);
 
 function demo(sim: Sim, mutate: (d: Deployment) => void = () => {}): Deployment {
   const d = loadExample('docs_basic-usage_deployment_workload-demo.yaml')[0] as Deployment;
@@ -17,7 +19,10 @@ function demo(sim: Sim, mutate: (d: Deployment) => void = () => {}): Deployment 
 function upgrade(sim: Sim, version = 'version-2'): void {
   sim.edit('deployments', 'workload-demo', (d) => {
     // The user guide's exact body for version-2.
-    const body = version === 'version-2' ? USER_GUIDE_PATCH : { spec: { template: { spec: { containers: [{ name: 'busybox', env: [{ name: 'VERSION', value: version }] }] } } } };
+    const body =
+      version === 'version-2'
+        ? USER_GUIDE_PATCH
+        : { spec: { template: { spec: { containers: [{ name: 'busybox', env: [{ name: 'VERSION', value: version }] }] } } } };
     const patched = applyPatch(d, body, 'strategic', 'Deployment') as any;
     d.spec = patched.spec;
   });
@@ -50,10 +55,21 @@ describe('reconcileDeployment in a simulated cluster', () => {
     expect(rs.metadata.annotations?.[REVISION_ANNOTATION]).toBe('1');
     expect(sim.pods).toHaveLength(10);
     expect(sim.pods.every(isReady)).toBe(true);
-    expect(sim.pods.every((p) => p.metadata.name!.startsWith(`${rs.metadata.name}-`) && p.metadata.name!.length === rs.metadata.name!.length + 6)).toBe(true);
+    expect(
+      sim.pods.every(
+        (p) => p.metadata.name!.startsWith(`${rs.metadata.name}-`) && p.metadata.name!.length === rs.metadata.name!.length + 6,
+      ),
+    ).toBe(true);
     const d = dep();
     expect(d.metadata.annotations?.[REVISION_ANNOTATION]).toBe('1');
-    expect(d.status).toMatchObject({ observedGeneration: 1, replicas: 10, updatedReplicas: 10, readyReplicas: 10, availableReplicas: 10, unavailableReplicas: 0 });
+    expect(d.status).toMatchObject({
+      observedGeneration: 1,
+      replicas: 10,
+      updatedReplicas: 10,
+      readyReplicas: 10,
+      availableReplicas: 10,
+      unavailableReplicas: 0,
+    });
     const cond = Object.fromEntries(d.status!.conditions!.map((c) => [c.type, `${c.status}/${c.reason}`]));
     expect(cond).toEqual({ Available: 'True/MinimumReplicasAvailable', Progressing: 'True/NewReplicaSetAvailable' });
   });
@@ -253,7 +269,9 @@ describe('reconcileDeployment in a simulated cluster', () => {
     upgrade(sim, 'version-1');
     sim.settle();
     expect(sim.replicaSets).toHaveLength(2);
-    const byVersion = Object.fromEntries(sim.replicaSets.map((rs) => [envVersion(rs.spec.template), rs.metadata.annotations?.[REVISION_ANNOTATION]]));
+    const byVersion = Object.fromEntries(
+      sim.replicaSets.map((rs) => [envVersion(rs.spec.template), rs.metadata.annotations?.[REVISION_ANNOTATION]]),
+    );
     expect(byVersion).toEqual({ 'version-1': '3', 'version-2': '2' });
     expect(dep().metadata.annotations?.[REVISION_ANNOTATION]).toBe('3');
     expect(versions(sim)).toEqual({ 'version-1': 10 });
@@ -302,7 +320,11 @@ describe('reconcileDeployment plans', () => {
     const foreign: ReplicaSet = {
       apiVersion: 'apps/v1',
       kind: 'ReplicaSet',
-      metadata: { name: 'x', uid: 'x', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'other', uid: 'other', controller: true }] },
+      metadata: {
+        name: 'x',
+        uid: 'x',
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'other', uid: 'other', controller: true }],
+      },
       spec: { replicas: 3, selector: {}, template: base().spec.template },
     };
     const r = reconcileDeployment(base(), [foreign], new Date());

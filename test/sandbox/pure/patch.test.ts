@@ -18,7 +18,9 @@ describe('strategic merge patch', () => {
   it('applies the user guide command: only VERSION changes, image and command stay', () => {
     const before = workloadDemo();
     const frozen = JSON.stringify(before);
-    const body = JSON.parse('{"spec":{"template":{"spec":{"containers":[{"name":"busybox", "env":[{"name":"VERSION", "value":"version-2"}]}]}}}}');
+    const body = JSON.parse(
+      '{"spec":{"template":{"spec":{"containers":[{"name":"busybox", "env":[{"name":"VERSION", "value":"version-2"}]}]}}}}',
+    );
     const after = applyPatch(before, body, 'strategic', 'Deployment') as any;
     expect(JSON.stringify(before)).toBe(frozen); // inputs untouched
     const expected = workloadDemo();
@@ -50,7 +52,14 @@ describe('strategic merge patch', () => {
           spec: {
             '$setElementOrder/containers': [{ name: 'sidecar' }, { name: 'busybox' }],
             containers: [
-              { '$setElementOrder/env': [{ name: 'VERSION' }, { name: 'EXTRA' }], env: [{ name: 'EXTRA', value: 'x' }, { name: 'VERSION', value: 'version-2' }], name: 'busybox' },
+              {
+                '$setElementOrder/env': [{ name: 'VERSION' }, { name: 'EXTRA' }],
+                env: [
+                  { name: 'EXTRA', value: 'x' },
+                  { name: 'VERSION', value: 'version-2' },
+                ],
+                name: 'busybox',
+              },
             ],
           },
         },
@@ -75,37 +84,119 @@ describe('strategic merge patch', () => {
   const base = () => ({
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name: 'p', labels: { a: '1', b: '2' }, finalizers: ['f1', 'f2'], ownerReferences: [{ uid: 'u1', name: 'rs', kind: 'ReplicaSet', apiVersion: 'apps/v1' }] },
+    metadata: {
+      name: 'p',
+      labels: { a: '1', b: '2' },
+      finalizers: ['f1', 'f2'],
+      ownerReferences: [{ uid: 'u1', name: 'rs', kind: 'ReplicaSet', apiVersion: 'apps/v1' }],
+    },
     spec: {
       containers: [
-        { name: 'c', image: 'i', ports: [{ containerPort: 80, name: 'http' }], volumeMounts: [{ name: 'v', mountPath: '/data' }], env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] },
+        {
+          name: 'c',
+          image: 'i',
+          ports: [{ containerPort: 80, name: 'http' }],
+          volumeMounts: [{ name: 'v', mountPath: '/data' }],
+          env: [
+            { name: 'A', value: '1' },
+            { name: 'B', value: '2' },
+          ],
+        },
       ],
       volumes: [{ name: 'v', emptyDir: {} }],
       tolerations: [{ key: 't1' }],
       imagePullSecrets: [{ name: 's1' }],
     },
-    status: { conditions: [{ type: 'Ready', status: 'False' }, { type: 'PodScheduled', status: 'True' }] },
+    status: {
+      conditions: [
+        { type: 'Ready', status: 'False' },
+        { type: 'PodScheduled', status: 'True' },
+      ],
+    },
   });
 
   it.each<[string, unknown, (o: any) => unknown, unknown]>([
     ['null deletes a key', { metadata: { labels: { a: null } } }, (o) => o.metadata.labels, { b: '2' }],
-    ['env merged by name', { spec: { containers: [{ name: 'c', env: [{ name: 'C', value: '3' }] }] } }, (o) => o.spec.containers[0].env.map((e: any) => e.name), ['A', 'B', 'C']],
-    ['env $patch delete', { spec: { containers: [{ name: 'c', env: [{ name: 'A', $patch: 'delete' }] }] } }, (o) => o.spec.containers[0].env, [{ name: 'B', value: '2' }]],
-    ['ports merged by containerPort', { spec: { containers: [{ name: 'c', ports: [{ containerPort: 80, protocol: 'TCP' }, { containerPort: 443 }] }] } }, (o) => o.spec.containers[0].ports, [{ containerPort: 80, name: 'http', protocol: 'TCP' }, { containerPort: 443 }]],
-    ['volumeMounts merged by mountPath', { spec: { containers: [{ name: 'c', volumeMounts: [{ mountPath: '/data', readOnly: true }] }] } }, (o) => o.spec.containers[0].volumeMounts, [{ name: 'v', mountPath: '/data', readOnly: true }]],
-    ['volumes merged by name', { spec: { volumes: [{ name: 'w', emptyDir: {} }] } }, (o) => o.spec.volumes.map((v: any) => v.name), ['v', 'w']],
-    ['volume $retainKeys swaps the source', { spec: { volumes: [{ name: 'v', $retainKeys: ['name', 'configMap'], configMap: { name: 'cm' } }] } }, (o) => o.spec.volumes, [{ name: 'v', configMap: { name: 'cm' } }]],
-    ['imagePullSecrets merged by name', { spec: { imagePullSecrets: [{ name: 's2' }] } }, (o) => o.spec.imagePullSecrets, [{ name: 's1' }, { name: 's2' }]],
+    [
+      'env merged by name',
+      { spec: { containers: [{ name: 'c', env: [{ name: 'C', value: '3' }] }] } },
+      (o) => o.spec.containers[0].env.map((e: any) => e.name),
+      ['A', 'B', 'C'],
+    ],
+    [
+      'env $patch delete',
+      { spec: { containers: [{ name: 'c', env: [{ name: 'A', $patch: 'delete' }] }] } },
+      (o) => o.spec.containers[0].env,
+      [{ name: 'B', value: '2' }],
+    ],
+    [
+      'ports merged by containerPort',
+      { spec: { containers: [{ name: 'c', ports: [{ containerPort: 80, protocol: 'TCP' }, { containerPort: 443 }] }] } },
+      (o) => o.spec.containers[0].ports,
+      [{ containerPort: 80, name: 'http', protocol: 'TCP' }, { containerPort: 443 }],
+    ],
+    [
+      'volumeMounts merged by mountPath',
+      { spec: { containers: [{ name: 'c', volumeMounts: [{ mountPath: '/data', readOnly: true }] }] } },
+      (o) => o.spec.containers[0].volumeMounts,
+      [{ name: 'v', mountPath: '/data', readOnly: true }],
+    ],
+    [
+      'volumes merged by name',
+      { spec: { volumes: [{ name: 'w', emptyDir: {} }] } },
+      (o) => o.spec.volumes.map((v: any) => v.name),
+      ['v', 'w'],
+    ],
+    [
+      'volume $retainKeys swaps the source',
+      { spec: { volumes: [{ name: 'v', $retainKeys: ['name', 'configMap'], configMap: { name: 'cm' } }] } },
+      (o) => o.spec.volumes,
+      [{ name: 'v', configMap: { name: 'cm' } }],
+    ],
+    [
+      'imagePullSecrets merged by name',
+      { spec: { imagePullSecrets: [{ name: 's2' }] } },
+      (o) => o.spec.imagePullSecrets,
+      [{ name: 's1' }, { name: 's2' }],
+    ],
     ['tolerations replaced', { spec: { tolerations: [{ key: 't2' }] } }, (o) => o.spec.tolerations, [{ key: 't2' }]],
-    ['conditions merged by type', { status: { conditions: [{ type: 'Ready', status: 'True' }] } }, (o) => o.status.conditions, [{ type: 'Ready', status: 'True' }, { type: 'PodScheduled', status: 'True' }]],
-    ['ownerReferences merged by uid', { metadata: { ownerReferences: [{ uid: 'u2', name: 'x', kind: 'K', apiVersion: 'v1' }] } }, (o) => o.metadata.ownerReferences.map((r: any) => r.uid), ['u1', 'u2']],
+    [
+      'conditions merged by type',
+      { status: { conditions: [{ type: 'Ready', status: 'True' }] } },
+      (o) => o.status.conditions,
+      [
+        { type: 'Ready', status: 'True' },
+        { type: 'PodScheduled', status: 'True' },
+      ],
+    ],
+    [
+      'ownerReferences merged by uid',
+      { metadata: { ownerReferences: [{ uid: 'u2', name: 'x', kind: 'K', apiVersion: 'v1' }] } },
+      (o) => o.metadata.ownerReferences.map((r: any) => r.uid),
+      ['u1', 'u2'],
+    ],
     ['finalizers merged as a set', { metadata: { finalizers: ['f2', 'f3'] } }, (o) => o.metadata.finalizers, ['f1', 'f2', 'f3']],
     ['$deleteFromPrimitiveList', { metadata: { '$deleteFromPrimitiveList/finalizers': ['f1'] } }, (o) => o.metadata.finalizers, ['f2']],
-    ['containers $patch replace in the list', { spec: { containers: [{ name: 'n', image: 'x' }, { $patch: 'replace' }] } }, (o) => o.spec.containers, [{ name: 'n', image: 'x' }]],
+    [
+      'containers $patch replace in the list',
+      { spec: { containers: [{ name: 'n', image: 'x' }, { $patch: 'replace' }] } },
+      (o) => o.spec.containers,
+      [{ name: 'n', image: 'x' }],
+    ],
     ['map $patch replace', { metadata: { labels: { z: '9', $patch: 'replace' } } }, (o) => o.metadata.labels, { z: '9' }],
     ['map $patch delete', { metadata: { labels: { $patch: 'delete' } } }, (o) => 'labels' in o.metadata, false],
-    ['a new container is appended without directives', { spec: { containers: [{ name: 'd', image: 'j', env: [{ name: 'X', value: 'y' }], '$setElementOrder/env': [{ name: 'X' }] }] } }, (o) => o.spec.containers[1], { name: 'd', image: 'j', env: [{ name: 'X', value: 'y' }] }],
-    ['$setElementOrder alone reorders', { spec: { containers: [{ name: 'c', '$setElementOrder/env': [{ name: 'B' }, { name: 'A' }] }] } }, (o) => o.spec.containers[0].env.map((e: any) => e.name), ['B', 'A']],
+    [
+      'a new container is appended without directives',
+      { spec: { containers: [{ name: 'd', image: 'j', env: [{ name: 'X', value: 'y' }], '$setElementOrder/env': [{ name: 'X' }] }] } },
+      (o) => o.spec.containers[1],
+      { name: 'd', image: 'j', env: [{ name: 'X', value: 'y' }] },
+    ],
+    [
+      '$setElementOrder alone reorders',
+      { spec: { containers: [{ name: 'c', '$setElementOrder/env': [{ name: 'B' }, { name: 'A' }] }] } },
+      (o) => o.spec.containers[0].env.map((e: any) => e.name),
+      ['B', 'A'],
+    ],
   ])('%s', (_name, patch, pick, expected) => {
     const doc = base();
     const frozen = JSON.stringify(doc);

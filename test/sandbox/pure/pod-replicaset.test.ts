@@ -36,11 +36,18 @@ describe('reconcilePod', () => {
 
   it('a running pod has every condition True, IPs, startTime and ready containers', () => {
     const s = reconcilePod(pod(), at(1000), 1000).actions[0]!.object.status;
-    expect(s.conditions.map((c: any) => `${c.type}=${c.status}`)).toEqual(['PodScheduled=True', 'Initialized=True', 'ContainersReady=True', 'Ready=True']);
+    expect(s.conditions.map((c: any) => `${c.type}=${c.status}`)).toEqual([
+      'PodScheduled=True',
+      'Initialized=True',
+      'ContainersReady=True',
+      'Ready=True',
+    ]);
     expect(s.podIP).toMatch(/^10\.244\.\d+\.\d+$/);
     expect(s.hostIP).toBeTruthy();
     expect(s.startTime).toBe(T0);
-    expect(s.containerStatuses).toEqual([expect.objectContaining({ name: 'c', ready: true, started: true, state: { running: { startedAt: at(1000).toISOString() } } })]);
+    expect(s.containerStatuses).toEqual([
+      expect.objectContaining({ name: 'c', ready: true, started: true, state: { running: { startedAt: at(1000).toISOString() } } }),
+    ]);
   });
 
   it('a pending pod is not ready', () => {
@@ -73,7 +80,9 @@ const owned = (name: string, created: string, ready: boolean, readySince = creat
     ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-abc', uid: 'rsu', controller: true }],
   },
   spec: { containers: [] },
-  status: ready ? { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: readySince }] } : { phase: 'Pending' },
+  status: ready
+    ? { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: readySince }] }
+    : { phase: 'Pending' },
 });
 
 describe('reconcileReplicaSet', () => {
@@ -89,7 +98,9 @@ describe('reconcileReplicaSet', () => {
     const p = creates[0]!.object;
     expect(p.metadata.namespace).toBe('ns');
     expect(p.metadata.labels).toEqual({ app: 'web', 'pod-template-hash': 'abc' });
-    expect(p.metadata.ownerReferences).toEqual([{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-abc', uid: 'rsu', controller: true, blockOwnerDeletion: true }]);
+    expect(p.metadata.ownerReferences).toEqual([
+      { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-abc', uid: 'rsu', controller: true, blockOwnerDeletion: true },
+    ]);
     expect(p.metadata.uid).toBeUndefined();
     expect(p.metadata.resourceVersion).toBeUndefined();
     expect(p.spec).toEqual({ containers: [{ name: 'c', image: 'i' }] });
@@ -101,7 +112,11 @@ describe('reconcileReplicaSet', () => {
   });
 
   it('deletes surplus pods: not ready first, then the newest', () => {
-    const pods = [owned('old-ready', '2026-01-01T00:00:01Z', true), owned('new-ready', '2026-01-01T00:00:03Z', true), owned('pending', '2026-01-01T00:00:00Z', false)];
+    const pods = [
+      owned('old-ready', '2026-01-01T00:00:01Z', true),
+      owned('new-ready', '2026-01-01T00:00:03Z', true),
+      owned('pending', '2026-01-01T00:00:00Z', false),
+    ];
     const r = reconcileReplicaSet(rs(1), pods, at(10_000), suffixes());
     expect(r.actions.filter((a) => a.op === 'delete').map((a) => a.object.metadata.name)).toEqual(['pending', 'new-ready']);
   });
@@ -125,7 +140,13 @@ describe('reconcileReplicaSet', () => {
     const pods = [owned('a', T0, true), owned('b', T0, false)];
     const r = reconcileReplicaSet(rs(3), pods, at(10_000), suffixes());
     const st = r.actions.find((a) => a.op === 'updateStatus')!;
-    expect(st.object.status).toEqual({ replicas: 3, fullyLabeledReplicas: 3, readyReplicas: 1, availableReplicas: 1, observedGeneration: 2 });
+    expect(st.object.status).toEqual({
+      replicas: 3,
+      fullyLabeledReplicas: 3,
+      readyReplicas: 1,
+      availableReplicas: 1,
+      observedGeneration: 2,
+    });
     expect(st.object.metadata.resourceVersion).toBe('3');
     const settled = clone(rs(2));
     settled.status = { replicas: 2, fullyLabeledReplicas: 2, readyReplicas: 2, availableReplicas: 2, observedGeneration: 2 };
