@@ -179,13 +179,13 @@ export function planCompletion(root: CompletionCommand, words: string[]): Comple
   // The value of a flag: `-n <TAB>`, `--until=<TAB>` (cobra returns the bare value; the shell
   // scripts put the `--flag=` back where the shell needs it).
   const eq = cur.startsWith('--') && !literal ? cur.indexOf('=') : -1;
-  const valueOf = pending ?? (eq >= 0 ? findLong(cur.slice(0, eq)) : undefined);
-  if (valueOf) {
+  const valueFlag = pending ?? (eq >= 0 ? findLong(cur.slice(0, eq)) : undefined);
+  if (valueFlag) {
     const typed = eq >= 0 && !pending ? cur.slice(eq + 1) : cur;
-    if (valueOf.choices) return { candidates: valueOf.choices.filter((c) => c.startsWith(typed)), directive: Directive.noFileComp };
-    if (valueOf.long && FILE_FLAGS.has(valueOf.long)) return { candidates: [], directive: Directive.default };
-    if (valueOf.long && DIR_FLAGS.has(valueOf.long)) return { candidates: [], directive: Directive.filterDirs };
-    if (valueOf.long === '--namespace') {
+    if (valueFlag.choices) return { candidates: valueFlag.choices.filter((c) => c.startsWith(typed)), directive: Directive.noFileComp };
+    if (valueFlag.long && FILE_FLAGS.has(valueFlag.long)) return { candidates: [], directive: Directive.default };
+    if (valueFlag.long && DIR_FLAGS.has(valueFlag.long)) return { candidates: [], directive: Directive.filterDirs };
+    if (valueFlag.long === '--namespace') {
       return {
         candidates: [],
         directive: Directive.noFileComp,
@@ -252,7 +252,7 @@ export async function fetchCandidates(q: ServerQuery, globals: GlobalOptions, de
   const { isNotFound } = await import('../kube/errors.js');
   const quiet = { ...deps, io: { ...deps.io, err: { write: () => true } } };
   const client = await clientFromGlobals(completionGlobals(globals, q.flags), quiet);
-  let list;
+  let list: Awaited<ReturnType<typeof client.list>>;
   try {
     list =
       q.resource === 'namespaces'
@@ -265,7 +265,7 @@ export async function fetchCandidates(q: ServerQuery, globals: GlobalOptions, de
   }
   return list.items
     .map((o) => o.metadata.name ?? '')
-    .filter((n) => n && n.startsWith(q.partial) && !q.exclude.includes(n))
+    .filter((n) => n?.startsWith(q.partial) && !q.exclude.includes(n))
     .sort()
     .map((n) => `${q.typePrefix}${n}`);
 }
@@ -282,7 +282,7 @@ export async function runComplete(program: Command, words: string[], globals: Gl
   try {
     const plan = planCompletion(treeFromCommander(program), words);
     const candidates = plan.fetch ? [...plan.candidates, ...(await fetchCandidates(plan.fetch, globals, deps))] : plan.candidates;
-    deps.io.out.write(candidates.map((c) => `${c}\n`).join('') + `:${plan.directive}\n`);
+    deps.io.out.write(`${candidates.map((c) => `${c}\n`).join('')}:${plan.directive}\n`);
   } catch {
     // Completion must never print errors into the user's command line.
   }

@@ -42,7 +42,7 @@ export async function execCredential(
   const key = JSON.stringify([exec, opts.dir]);
   const now = opts.now ?? Date.now;
   const hit = cache.get(key);
-  if (hit) {
+  if (hit !== undefined) {
     const cred = await hit.catch(() => undefined);
     if (cred && (cred.expiresAt === undefined || cred.expiresAt > now())) return cred;
     cache.delete(key);

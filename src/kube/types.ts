@@ -33,9 +33,9 @@ export interface KubeObject {
   apiVersion: string;
   kind: string;
   metadata: ObjectMeta;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: every kind has its own spec; typed views narrow it (Rollout, Deployment)
   spec?: any;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: as spec
   status?: any;
   [field: string]: unknown;
 }

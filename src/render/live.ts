@@ -7,7 +7,7 @@ export const HIDE_CURSOR = `${ESC}?25l`;
 /** Shows the cursor again (always written on exit, also after Ctrl-C). */
 export const SHOW_CURSOR = `${ESC}?25h`;
 
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching terminal escape sequences is the point
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
 /** The printable width of a string (ANSI codes removed). */

@@ -65,7 +65,11 @@ function hasStep(view: RolloutView): boolean {
 
 function table(rows: string[][]): string[] {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  for (const row of rows) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, cell.length);
+    });
+  }
   return rows.map((row) =>
     row
       .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!)))
@@ -102,7 +106,7 @@ export function renderRolloutText(view: RolloutView, { chalk }: RenderOptions): 
       `planned: ${s.planned ?? '-'}`,
       `pause: ${pauseText(s)}`,
     ]);
-    table(rows).forEach((row, i) => out.push(view.steps[i]!.current ? chalk.green(`  ${row}`) : `  ${row}`));
+    for (const [i, row] of table(rows).entries()) out.push(view.steps[i]!.current ? chalk.green(`  ${row}`) : `  ${row}`);
   }
   const b = view.batch;
   out.push(line('Batch', `planned ${b.planned ?? '-'}, updated ${b.updated ?? '-'}, ready ${b.ready ?? '-'}`));

@@ -38,7 +38,7 @@ export function clockOn(host: HostTimers, now: () => number): Clock {
         }, step);
       };
       if (ms === Infinity) return () => undefined;
-      arm(ms > 0 ? ms : 0);
+      arm(Number.isNaN(ms) || ms < 0 ? 0 : ms);
       return () => {
         if (!live) return;
         live = false;

@@ -49,7 +49,10 @@ export class WorkQueue {
   /** Queues `key` in `ms`; of two pending delays for one key the earlier wins. */
   addAfter(key: string, ms: number): void {
     if (this.stopped) return;
-    if (!(ms > 0)) return this.add(key);
+    if (!(ms > 0)) {
+      this.add(key);
+      return;
+    }
     const at = this.clock.now() + ms;
     const pending = this.timers.get(key);
     if (pending && pending.at <= at) return;
@@ -84,7 +87,10 @@ export class WorkQueue {
   private pump(): void {
     const workers = this.opts.workers ?? 1;
     while (!this.stopped && this.running.size < workers && this.order.length > 0) {
-      if (this.ranSinceYield++ >= BURST) return this.schedulePump();
+      if (this.ranSinceYield++ >= BURST) {
+        this.schedulePump();
+        return;
+      }
       const key = this.order.shift()!;
       const p = this.run(key);
       this.inflight.add(p);

@@ -28,7 +28,7 @@ interface Stash {
   mirror?: { currentStepIndex?: number; currentStepState?: string };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: conversion moves fields between two schemas the CRD defines, not TypeScript
 type Json = any;
 
 function clone<T>(v: T): T {

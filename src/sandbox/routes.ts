@@ -200,7 +200,6 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, u
         if (isWatch(q)) {
           const timeout = Number(q.get('timeoutSeconds') ?? 0);
           serveWatch(
-            req,
             res,
             api,
             route,

@@ -1,5 +1,5 @@
 // Watch streams: one JSON event per line over a chunked response, pushed by store listeners.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { KubeObject } from '../kube/types.js';
 import type { SandboxApi, Target } from './api.js';
 import { badRequest, tooOld } from './errors.js';
@@ -77,7 +77,6 @@ export function translateEvent(e: StoreEvent, filter: ObjectFilter): StoreEvent[
 
 /** Serves one watch request until the client leaves, the timeout passes, or the stream is dropped. */
 export function serveWatch(
-  req: IncomingMessage,
   res: ServerResponse,
   api: SandboxApi,
   t: Target,
@@ -108,7 +107,10 @@ export function serveWatch(
     params.present && params.presentKey === undefined ? undefined : `${t.resource.group}/${t.version}\0${params.presentKey ?? ''}`;
   const sendLive = (type: string, e: StoreEvent): void => {
     if (ended) return;
-    if (shareKey === undefined) return send(type, convert(e.object));
+    if (shareKey === undefined) {
+      send(type, convert(e.object));
+      return;
+    }
     res.write(registry.line(e, `${type}\0${shareKey}`, () => lineOf(type, convert(e.object))));
   };
   const end = (): void => {

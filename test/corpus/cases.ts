@@ -267,7 +267,7 @@ const args: CorpusCase[] = inGroup('args', [
   },
   {
     name: '--server with another scheme',
-    argv: (e) => ['rollout', 'approve', 'demo', '--server', 'ftp://127.0.0.1:1'],
+    argv: () => ['rollout', 'approve', 'demo', '--server', 'ftp://127.0.0.1:1'],
     code: USAGE,
     error: /^error: --server "ftp:\/\/127\.0\.0\.1:1" must start with https:\/\/ or http:\/\/$/,
   },

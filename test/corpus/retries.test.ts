@@ -78,7 +78,7 @@ describe('retries (CLI against the sandbox)', () => {
     // n-th wait is base × 2^(n-1) × [0.5, 1]: at least 100, 200, 400 ms.
     const g = gaps('GET');
     expect(g).toHaveLength(DEFAULT_RETRY.attempts - 1);
-    g.forEach((ms, i) => expect(ms).toBeGreaterThanOrEqual(DEFAULT_RETRY.baseMs * 2 ** i * 0.5 - SLACK));
+    for (const [i, ms] of g.entries()) expect(ms).toBeGreaterThanOrEqual(DEFAULT_RETRY.baseMs * 2 ** i * 0.5 - SLACK);
   });
 
   it('503 twice, then an answer: the read succeeds and approve goes on', async () => {

@@ -23,7 +23,6 @@ const kubectls = [which('kubectl'), fileURLToPath(new URL('../../.cache/kubectl-
   (p): p is string => !!p && existsSync(p),
 );
 if (kubectls.length === 0) {
-  // eslint-disable-next-line no-console
   console.warn('plugin-lookup: no kubectl on PATH; skipping the plugin lookup test');
 }
 const maybe = kubectls.length ? describe : describe.skip;

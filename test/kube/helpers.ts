@@ -91,18 +91,30 @@ export function rolloutApi(objects: Map<string, Record<string, any>>) {
   let rv = 100;
   return (req: http.IncomingMessage, res: http.ServerResponse, body: string): void => {
     const m = /^\/apis\/rollouts\.kruise\.io\/v1beta1\/namespaces\/([^/]+)\/rollouts\/([^/?]+)(\/status)?/.exec(req.url ?? '');
-    if (!m) return json(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
+    if (!m) {
+      json(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
+      return;
+    }
     const name = decodeURIComponent(m[2]!);
     const cur = objects.get(name);
-    if (!cur) return json(res, 404, status(404, 'NotFound', `rollouts.rollouts.kruise.io "${name}" not found`, { name, kind: 'rollouts' }));
-    if (req.method === 'GET') return json(res, 200, cur);
+    if (!cur) {
+      json(res, 404, status(404, 'NotFound', `rollouts.rollouts.kruise.io "${name}" not found`, { name, kind: 'rollouts' }));
+      return;
+    }
+    if (req.method === 'GET') {
+      json(res, 200, cur);
+      return;
+    }
     if (req.method === 'PUT') {
       const next = JSON.parse(body);
-      if (next.metadata.resourceVersion !== cur.metadata.resourceVersion)
-        return json(res, 409, status(409, 'Conflict', 'the object has been modified'));
+      if (next.metadata.resourceVersion !== cur.metadata.resourceVersion) {
+        json(res, 409, status(409, 'Conflict', 'the object has been modified'));
+        return;
+      }
       next.metadata.resourceVersion = String(++rv);
       objects.set(name, next);
-      return json(res, 200, next);
+      json(res, 200, next);
+      return;
     }
     json(res, 405, status(405, 'MethodNotAllowed', 'no'));
   };

@@ -54,7 +54,7 @@ describe('createKubeClient', () => {
   });
 
   it('streams watch events line by line, including one split across chunks, and stops on abort', async () => {
-    const srv = await startServer((req, res) => {
+    const srv = await startServer((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       const e1 = JSON.stringify({ type: 'ADDED', object: ro('a', '1') });
       const e2 = JSON.stringify({ type: 'MODIFIED', object: ro('a', '2') });

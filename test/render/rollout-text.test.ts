@@ -10,7 +10,7 @@ import { example, scenario } from '../fixtures/load.js';
 const GOLDEN = fileURLToPath(new URL('./golden/', import.meta.url));
 const NOW = new Date('2026-11-27T10:00:00Z');
 const plain = new Chalk({ level: 0 });
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing terminal colour codes is the point
 const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
 
 type Case = { rollout: Rollout; workload: KubeObject | null };

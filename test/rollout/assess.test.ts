@@ -4,6 +4,7 @@ import { isCurrentRelease } from '../../src/rollout/release.js';
 import type { Rollout } from '../../src/rollout/types.js';
 import { example, scenario } from '../fixtures/load.js';
 
+// biome-ignore lint/suspicious/noConfusingVoidType: a mutator edits in place (returns nothing) or returns a replacement workload
 type Mutate = (ro: Rollout, wl: KubeObject | null) => KubeObject | null | void;
 function variant(name: string, mutate: Mutate = () => undefined): { ro: Rollout; wl: KubeObject | null } {
   const { rollout, workload } = scenario(name);

@@ -4,6 +4,7 @@ import { evaluateWatch, type WatchMemory, type WatchOptions } from '../../src/ro
 import { podTemplateHash } from '../../src/workload/hash.js';
 import { scenario } from '../fixtures/load.js';
 
+// biome-ignore lint/suspicious/noConfusingVoidType: a mutator edits in place (returns nothing) or returns a replacement workload
 type Mutate = (ro: Rollout, wl: KubeObject | null) => KubeObject | null | void;
 function variant(name: string, mutate: Mutate = () => undefined): { ro: Rollout; wl: KubeObject | null } {
   const { rollout, workload } = scenario(name);

@@ -88,7 +88,13 @@ describe('WorkQueue', () => {
   it('requeue after: the key comes back when the fake time reaches it, not before', async () => {
     const host = new FakeHost();
     const at: number[] = [];
-    const q = new WorkQueue({ clock: host.clock(), reconcile: () => (at.push(host.now), at.length === 1 ? 30_000 : undefined) });
+    const q = new WorkQueue({
+      clock: host.clock(),
+      reconcile: () => {
+        at.push(host.now);
+        return at.length === 1 ? 30_000 : undefined;
+      },
+    });
     q.add('paused');
     await step(host);
     expect(at).toEqual([1]);
@@ -157,7 +163,15 @@ describe('WorkQueue', () => {
     const gate = deferred();
     let runs = 0;
     let finished = false;
-    const q = new WorkQueue({ clock: host.clock(), reconcile: async () => (++runs, await gate.promise, (finished = true), 10) });
+    const q = new WorkQueue({
+      clock: host.clock(),
+      reconcile: async () => {
+        ++runs;
+        await gate.promise;
+        finished = true;
+        return 10;
+      },
+    });
     q.add('a');
     q.addAfter('b', 500);
     await step(host);

@@ -282,8 +282,21 @@ export function startWatch(kubeconfig: string, args: string[]): { started: Promi
   const started = new Promise<void>((r) => (signal = r));
   const done = main(['rollout', 'watch', ...args, '--kubeconfig', kubeconfig], {
     io: {
-      out: { write: (s: string) => ((out += s), signal(), true), isTTY: false },
-      err: { write: (s: string) => ((err += s), true), isTTY: false },
+      out: {
+        write: (s: string) => {
+          out += s;
+          signal();
+          return true;
+        },
+        isTTY: false,
+      },
+      err: {
+        write: (s: string) => {
+          err += s;
+          return true;
+        },
+        isTTY: false,
+      },
     },
     env: { HOME: '/nonexistent', PATH: process.env.PATH, NO_COLOR: '1' },
     now: () => new Date(),
