@@ -9,10 +9,10 @@ import { help } from './help-text.js';
 
 const SHELLS = ['bash', 'zsh', 'fish'] as const;
 /** A shell `completion` prints a script for. */
-export type Shell = (typeof SHELLS)[number];
+type Shell = (typeof SHELLS)[number];
 
 /** Validated `completion` options. */
-export interface CompletionOptions {
+interface CompletionOptions {
   shell: Shell;
 }
 
@@ -59,10 +59,10 @@ export function completeCompletion(args: string[]): CompletionOptions {
 export function validateCompletion(_o: CompletionOptions): void {}
 
 /** Cobra's ShellCompDirective bits (the subset we emit). */
-export const Directive = { default: 0, noSpace: 2, noFileComp: 4, filterDirs: 16 } as const;
+const Directive = { default: 0, noSpace: 2, noFileComp: 4, filterDirs: 16 } as const;
 
 /** An option as completion sees it. */
-export interface CompletionOption {
+interface CompletionOption {
   long?: string;
   short?: string;
   takesValue: boolean;
@@ -70,14 +70,14 @@ export interface CompletionOption {
 }
 
 /** A positional argument as completion sees it. */
-export interface CompletionArgument {
+interface CompletionArgument {
   name: string;
   variadic: boolean;
   choices?: string[];
 }
 
 /** One command of the tree, as plain data (taken from commander by treeFromCommander). */
-export interface CompletionCommand {
+interface CompletionCommand {
   name: string;
   aliases: string[];
   hidden: boolean;
@@ -246,7 +246,7 @@ export function completionGlobals(globals: GlobalOptions, flags: Record<string, 
 }
 
 /** Names from the server as candidates (rollouts of the query's namespace, or namespaces): filtered, sorted. */
-export async function fetchCandidates(q: ServerQuery, globals: GlobalOptions, deps: Deps): Promise<string[]> {
+async function fetchCandidates(q: ServerQuery, globals: GlobalOptions, deps: Deps): Promise<string[]> {
   const { clientFromGlobals } = await import('../kube/from-flags.js');
   const { Resources } = await import('../kube/resources.js');
   const { isNotFound } = await import('../kube/errors.js');
@@ -290,7 +290,7 @@ export async function runComplete(program: Command, words: string[], globals: Gl
 }
 
 /** The completion script for a shell; `cmd` is the executable name it completes. */
-export function completionScript(shell: Shell, cmd = 'kubectl-kruise'): string {
+function completionScript(shell: Shell, cmd = 'kubectl-kruise'): string {
   const fn = `_${cmd.replace(/[^A-Za-z0-9]/g, '_')}`;
   switch (shell) {
     case 'bash':

@@ -30,7 +30,7 @@ function allCommands(cmd: import('commander').Command): import('commander').Comm
 }
 
 /** The one place that turns an error into an `error: …` line and an exit code. */
-export function reportError(err: unknown, deps: Deps): number {
+function reportError(err: unknown, deps: Deps): number {
   if (err instanceof CommanderError) {
     // Commander already printed its message; help and version are not errors.
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') return ExitCode.ok;

@@ -24,7 +24,7 @@ export async function runApprove(o: ApproveOptions, deps: Deps): Promise<ExitCod
 }
 
 /** Approves each rollout; returns the exit code (failure if any was refused or failed). */
-export async function approveRollouts(o: ApproveOptions, client: KubeClient, deps: Deps): Promise<ExitCodeValue> {
+async function approveRollouts(o: ApproveOptions, client: KubeClient, deps: Deps): Promise<ExitCodeValue> {
   const ns = client.namespace;
   const printed = { printed: 0 };
   const failures = new ObjectFailures(deps.io.err);

@@ -9,7 +9,7 @@ import { CliError, ExitCode, type ExitCodeValue } from './errors.js';
 import { help } from './help-text.js';
 
 /** Validated `rollout demo` options. */
-export interface DemoOptions {
+interface DemoOptions {
   /** false with --no-color, passed on to every command the demo runs. */
   color: boolean;
 }

@@ -13,7 +13,7 @@ import { CliError, type ObjectFailures } from './errors.js';
 import type { MutationOutput } from './flags.js';
 
 /** A Rollout as read, with the API version it was read at (writes go to the same one). */
-export interface ReadRollout {
+interface ReadRollout {
   ro: Rollout;
   ref: ResourceRef;
 }
@@ -70,16 +70,16 @@ function checkedRollout(ro: unknown, ref: ResourceRef, ns: string, name: string)
 }
 
 /** What a planner decides for one Rollout as read. */
-export type MutationDecision = { kind: 'write'; object: Rollout } | { kind: 'noop'; reason: string } | { kind: 'refuse'; message: string };
+type MutationDecision = { kind: 'write'; object: Rollout } | { kind: 'noop'; reason: string } | { kind: 'refuse'; message: string };
 
 /** The outcome for one Rollout. */
-export type MutationResult =
+type MutationResult =
   | { kind: 'written'; object: Rollout; dryRun: boolean }
   | { kind: 'noop'; object: Rollout; reason: string }
   | { kind: 'refused'; message: string };
 
 /** Hooks for the update loop; `sleep`/`random` are injected so tests do not wait. */
-export interface MutateOptions extends RetryHooks {
+interface MutateOptions extends RetryHooks {
   subresource?: 'status';
   dryRun: boolean;
   /**

@@ -21,7 +21,7 @@ export async function runSetPaused(o: SetPausedOptions, deps: Deps): Promise<Exi
 }
 
 /** Pauses or resumes each rollout; returns the exit code (failure if any was refused or failed). */
-export async function setPausedRollouts(o: SetPausedOptions, client: KubeClient, deps: Deps): Promise<ExitCodeValue> {
+async function setPausedRollouts(o: SetPausedOptions, client: KubeClient, deps: Deps): Promise<ExitCodeValue> {
   const printed = { printed: 0 };
   const failures = new ObjectFailures(deps.io.err);
   await forEachRollout(o.names, failures, async (name) => {

@@ -45,7 +45,7 @@ function compact(names: string[]): string[] {
 }
 
 /** The JSON object of one pass (-o json prints one per line). */
-export function passJson(r: PassResult, dryRun: boolean): Record<string, unknown> {
+function passJson(r: PassResult, dryRun: boolean): Record<string, unknown> {
   const plan = r.plan;
   return {
     namespace: r.key.namespace,
@@ -78,7 +78,7 @@ export async function runReconcileOnce(o: ReconcileOnceOptions, deps: Deps): Pro
  * Runs one pass per selected rollout; returns the exit code (failure if any pass failed or was refused).
  * With --all/-A several rollouts are reconciled at once; the lines still come in list order.
  */
-export async function reconcileSelected(
+async function reconcileSelected(
   o: ReconcileOnceOptions,
   client: KubeClient,
   deps: Deps,

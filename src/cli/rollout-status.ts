@@ -13,7 +13,7 @@ import { getRollout } from './rollout-mutation.js';
 import type { StatusOptions } from './rollout-status-options.js';
 
 /** Reads one rollout and its workload (≤ 2 requests; a missing workload is shown as not found). */
-export async function readRolloutView(client: KubeClient, name: string, now: Date): Promise<RolloutView> {
+async function readRolloutView(client: KubeClient, name: string, now: Date): Promise<RolloutView> {
   const namespace = client.namespace;
   const { ro } = await getRollout(client, namespace, name);
   const ref = workloadRefOf(ro);
@@ -32,7 +32,7 @@ export async function readRolloutView(client: KubeClient, name: string, now: Dat
  * Prints the views as text, JSON (one object, or a List for several) or YAML. The text renderer
  * (chalk) and `yaml` are imported only for the format that needs them: start-up time of `-o json`.
  */
-export async function printViews(views: RolloutView[], output: StatusOptions['output'], deps: Deps, color: boolean): Promise<void> {
+async function printViews(views: RolloutView[], output: StatusOptions['output'], deps: Deps, color: boolean): Promise<void> {
   if (output === 'text') {
     const [{ chalkFor }, { renderRolloutText }] = await Promise.all([import('./color.js'), import('../render/rollout-text.js')]);
     const chalk = chalkFor({ color }, deps);

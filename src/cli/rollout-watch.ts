@@ -21,7 +21,7 @@ import { ExitCode, type ExitCodeValue, ObjectFailures } from './errors.js';
 import type { WatchOptions } from './rollout-watch-options.js';
 
 /** Everything runWatch needs besides the client and the deps. */
-export interface WatchRuntime {
+interface WatchRuntime {
   timers: Timers;
   chalk: ChalkInstance;
   /** Draw a live view in place (stdout is a TTY). */

@@ -19,7 +19,7 @@ export interface SandboxFlags {
 }
 
 /** Validated options of one `sandbox` run. */
-export interface SandboxRunOptions {
+interface SandboxRunOptions {
   port: number;
   kubeconfigOut: string;
   dataDir?: string;

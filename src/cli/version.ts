@@ -14,7 +14,7 @@ export interface VersionFlags {
 }
 
 /** Validated `version` options. */
-export interface VersionOptions {
+interface VersionOptions {
   output?: (typeof VERSION_OUTPUTS)[number];
 }
 
@@ -45,7 +45,7 @@ export function completeVersion(flags: VersionFlags): VersionOptions {
 export function validateVersion(_o: VersionOptions): void {}
 
 /** The package version from package.json (searched upwards from this module). */
-export function packageVersion(): string {
+function packageVersion(): string {
   for (const rel of ['../package.json', '../../package.json']) {
     try {
       const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
@@ -58,7 +58,7 @@ export function packageVersion(): string {
 }
 
 /** The version line, or the version as data like `kubectl version --client -o json|yaml`. */
-export function renderVersion(version: string, output: string | undefined): string {
+function renderVersion(version: string, output: string | undefined): string {
   if (output === 'json') return `${JSON.stringify({ version })}\n`;
   if (output === 'yaml') return `version: ${JSON.stringify(version)}\n`;
   return `kubectl-kruise version ${version}\n`;

@@ -3,7 +3,7 @@
 import type { StatusObject } from './types.js';
 
 /** Base of every error raised by src/kube: a one-line message and an exit code. */
-export class KubeError extends Error {
+class KubeError extends Error {
   constructor(
     message: string,
     readonly exitCode: number = 1,
@@ -89,7 +89,7 @@ export class ApiError extends KubeError {
 }
 
 /** What went wrong below the API: no answer, a dropped connection, or an unreadable answer. */
-export type TransportFailure = 'refused' | 'reset' | 'timeout' | 'invalid' | 'non-json' | 'tls' | 'dns' | 'aborted' | 'other';
+type TransportFailure = 'refused' | 'reset' | 'timeout' | 'invalid' | 'non-json' | 'tls' | 'dns' | 'aborted' | 'other';
 
 /** The request got no usable answer. `retryable` says whether repeating a read may help. */
 export class TransportError extends KubeError {
@@ -120,16 +120,6 @@ export function isNotFound(err: unknown): err is ApiError {
 /** 409 Conflict: a stale resourceVersion (or an AlreadyExists on create). */
 export function isConflict(err: unknown): err is ApiError {
   return err instanceof ApiError && err.code === 409 && err.reason !== 'AlreadyExists';
-}
-
-/** 409 AlreadyExists on create. */
-export function isAlreadyExists(err: unknown): err is ApiError {
-  return err instanceof ApiError && err.code === 409 && err.reason === 'AlreadyExists';
-}
-
-/** 403 Forbidden. */
-export function isForbidden(err: unknown): err is ApiError {
-  return err instanceof ApiError && err.code === 403;
 }
 
 /** 410 Gone / Expired: a watch or list from a resourceVersion the server no longer has. */

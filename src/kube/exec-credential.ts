@@ -16,7 +16,7 @@ export interface ExecConfig {
 }
 
 /** What a plugin gave us. */
-export interface ExecCredential {
+interface ExecCredential {
   token?: string;
   clientCertificateData?: string;
   clientKeyData?: string;

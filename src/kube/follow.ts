@@ -19,7 +19,7 @@ export const realTimers: Timers = {
 };
 
 /** Waits `ms`, or less when `signal` aborts. */
-export function sleep(timers: Timers, ms: number, signal: AbortSignal): Promise<void> {
+function sleep(timers: Timers, ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
     const done = () => {

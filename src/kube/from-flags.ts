@@ -6,20 +6,20 @@ import { type ConfigFlags, type LoadOptions, loadRestConfig } from './kubeconfig
 import { createRequestLogger } from './log.js';
 
 /** The parts of the CLI's GlobalOptions the connection needs (structurally compatible with it). */
-export interface KubeGlobals extends ConfigFlags {
+interface KubeGlobals extends ConfigFlags {
   /** -v / --v LEVEL. */
   v?: string;
 }
 
 /** The parts of the CLI's Deps the client uses (structurally compatible with it). */
-export interface KubeDeps {
+interface KubeDeps {
   io: { err: { write(chunk: string): unknown } };
   env: NodeJS.ProcessEnv;
   signal?: AbortSignal;
 }
 
 /** Parses `-v LEVEL` (a non-negative integer); a bad value is a usage error (exit 2). */
-export function parseVerbosity(v: string | undefined): number {
+function parseVerbosity(v: string | undefined): number {
   if (v === undefined || v === '') return 0;
   if (!/^\d+$/.test(v.trim())) throw new ConfigError(`invalid -v "${v}": use a log level such as 6 (requests) or 8 (bodies)`, 2);
   return Number(v.trim());

@@ -187,7 +187,7 @@ export async function loadRestConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv,
 }
 
 /** The kubeconfig files to read: --kubeconfig, else KUBECONFIG's list, else ~/.kube/config. */
-export function kubeconfigFiles(flags: ConfigFlags, env: NodeJS.ProcessEnv): { paths: string[]; explicit: boolean } {
+function kubeconfigFiles(flags: ConfigFlags, env: NodeJS.ProcessEnv): { paths: string[]; explicit: boolean } {
   if (flags.kubeconfig) return { paths: [flags.kubeconfig], explicit: true };
   if (env.KUBECONFIG) {
     const seen = new Set<string>();

@@ -8,7 +8,7 @@ import { batchReplicas, batchReplicasOrZero } from '../workload/partition.js';
 import type { Deployment, IntOrString, Pod, ReplicaSet } from '../workload/types.js';
 
 /** The JSON kept in the Deployment's `rollouts.kruise.io/deployment-strategy` annotation. */
-export interface DeploymentStrategyAnnotation {
+interface DeploymentStrategyAnnotation {
   rollingStyle?: string;
   rollingUpdate?: { maxSurge?: IntOrString; maxUnavailable?: IntOrString };
   paused?: boolean;
@@ -125,12 +125,12 @@ export function handBack(d: Deployment): void {
 }
 
 /** Whether a pod is Ready (condition Ready=True) and not being deleted. */
-export function isPodReady(p: Pod): boolean {
+function isPodReady(p: Pod): boolean {
   return !p.metadata.deletionTimestamp && (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
 /** The result of sizing one batch. */
-export interface BatchOutcome {
+interface BatchOutcome {
   /** Pods the new ReplicaSet should have now. */
   target: number;
   updated: number;

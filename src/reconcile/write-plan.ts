@@ -7,7 +7,7 @@ import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
 import type { Observed, PlannedWrite } from './types.js';
 
 /** The objects as a pass left them (edited copies of the observed ones). */
-export interface PassOutcome {
+interface PassOutcome {
   workload?: Deployment;
   replicaSets: ReplicaSet[];
   pods: Pod[];

@@ -4,7 +4,7 @@ import type { ChalkInstance } from 'chalk';
 import type { RolloutView } from '../rollout/view.js';
 
 /** Rendering options: colour is an injected Chalk (level 0 = plain text). */
-export interface RenderOptions {
+interface RenderOptions {
   chalk: ChalkInstance;
 }
 

@@ -15,13 +15,13 @@ export interface ApproveGuards {
 }
 
 /** Which step of which release a plan is about: a retry must approve the same one. */
-export interface ApproveTarget {
+interface ApproveTarget {
   stepIndex: number | undefined;
   rolloutId: string | undefined;
 }
 
 /** The decision: write this object, nothing to do (exit 0), or not allowed (exit 1). */
-export type ApprovePlan =
+type ApprovePlan =
   | { kind: 'write'; object: Rollout; target: ApproveTarget }
   | { kind: 'noop'; reason: string; target: ApproveTarget }
   | { kind: 'refuse'; message: string; target: ApproveTarget };

@@ -20,7 +20,7 @@ import {
 } from './types.js';
 
 /** How a step waits after its batch is ready: for approval, not at all, or N seconds. */
-export type StepPause = { kind: 'manual' } | { kind: 'none' } | { kind: 'timed'; seconds: number };
+type StepPause = { kind: 'manual' } | { kind: 'none' } | { kind: 'timed'; seconds: number };
 
 /** One step of the plan, with its batch size against the live replica count. */
 export interface AssessedStep {

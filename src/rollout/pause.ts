@@ -4,7 +4,7 @@ import { isV1alpha1 } from './approve.js';
 import type { Rollout } from './types.js';
 
 /** Write this object, or not allowed (exit 1, as upstream). */
-export type PausePlan = { kind: 'write'; object: Rollout } | { kind: 'refuse'; message: string };
+type PausePlan = { kind: 'write'; object: Rollout } | { kind: 'refuse'; message: string };
 
 /** Plans `pause`: set spec.strategy.paused; already paused is refused (`is already paused`). */
 export function planPause(ro: Rollout): PausePlan {

@@ -17,7 +17,6 @@ export const StepState = {
   StepReady: 'StepReady',
   Completed: 'Completed',
 } as const;
-export type StepStateName = (typeof StepState)[keyof typeof StepState];
 
 export const Phase = {
   Initial: 'Initial',
@@ -27,7 +26,6 @@ export const Phase = {
   Disabled: 'Disabled',
   Disabling: 'Disabling',
 } as const;
-export type PhaseName = (typeof Phase)[keyof typeof Phase];
 
 export const ConditionType = { Progressing: 'Progressing', Succeeded: 'Succeeded', Terminating: 'Terminating' } as const;
 

@@ -29,7 +29,7 @@ export interface WatchOptions {
 }
 
 /** The verdict: holds → exit 0, cannot-hold → exit 4, waiting → keep watching. */
-export interface WatchVerdict {
+interface WatchVerdict {
   verdict: 'holds' | 'waiting' | 'cannot-hold';
   reason: string;
   /** Pass back in as options.memory on the next evaluation. */

@@ -6,7 +6,7 @@ import type { IntOrString } from '../workload/types.js';
 import { rolloutToStorage } from './convert.js';
 
 /** Upstream's --partition-percent-limit default. */
-export const PARTITION_PERCENT_LIMIT = 50;
+const PARTITION_PERCENT_LIMIT = 50;
 
 // Group/kind pairs the Rollout may target (upstream knownWorkloadGVKs plus the native DaemonSet).
 const SUPPORTED_WORKLOADS = new Set([

@@ -3,7 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 
 /** Which requests a fault applies to. A string path matches when the URL path contains it. */
-export interface FaultMatch {
+interface FaultMatch {
   method?: string;
   path?: string | RegExp;
   /** How many matching requests it applies to (default 1). */
@@ -25,10 +25,10 @@ export interface TransportFault extends FaultMatch {
 }
 
 /** A hook run before a matching request is handled. */
-export type BeforeHook = (req: IncomingMessage) => void | Promise<void>;
+type BeforeHook = (req: IncomingMessage) => void | Promise<void>;
 
 /** What the server should do with a request. */
-export type FaultDecision = { kind: 'status'; fault: StatusFault } | { kind: 'transport'; fault: TransportFault } | undefined;
+type FaultDecision = { kind: 'status'; fault: StatusFault } | { kind: 'transport'; fault: TransportFault } | undefined;
 
 interface Armed<F> {
   fault: F;

@@ -20,7 +20,7 @@ export interface SandboxResource {
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
-export const SANDBOX_RESOURCES: readonly SandboxResource[] = [
+const SANDBOX_RESOURCES: readonly SandboxResource[] = [
   {
     plural: 'namespaces',
     group: '',

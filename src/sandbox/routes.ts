@@ -16,7 +16,7 @@ import { serveWatch, type WatchRegistry } from './watch.js';
 const MAX_BODY = 16 * 1024 * 1024;
 
 /** What routing needs besides the request. */
-export interface RouteContext {
+interface RouteContext {
   api: SandboxApi;
   watches: WatchRegistry;
   /** host:port for /api's serverAddressByClientCIDRs. */

@@ -20,7 +20,7 @@ export interface StoreEvent {
 }
 
 /** Receives every committed change, synchronously, in resourceVersion order. */
-export type StoreListener = (event: StoreEvent) => void;
+type StoreListener = (event: StoreEvent) => void;
 
 /** Deletion options (?propagationPolicy=, preconditions). */
 export interface DeleteOptions {
@@ -29,7 +29,7 @@ export interface DeleteOptions {
 }
 
 /** The result of asking for the changes after a resourceVersion. */
-export type HistoryAnswer = { events: StoreEvent[] } | { gone: true; oldest: number };
+type HistoryAnswer = { events: StoreEvent[] } | { gone: true; oldest: number };
 
 /** Kubernetes' random name suffix alphabet, n characters. */
 export function randomSuffix(n = 5): string {

@@ -7,7 +7,7 @@ import type { LabelSelector } from '../workload/types.js';
 import type { SandboxResource } from './resources.js';
 
 /** A column of a Table. */
-export interface TableColumn {
+interface TableColumn {
   name: string;
   type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
   format: string;

@@ -8,7 +8,7 @@ import { matchesFilter, type ObjectFilter } from './selectors.js';
 import type { StoreEvent } from './store.js';
 
 /** The query of a watch request. */
-export interface WatchParams {
+interface WatchParams {
   resourceVersion?: string;
   timeoutSeconds?: number;
   /** ?sendInitialEvents=true (watch-list): initial events, then a BOOKMARK marking their end. */
@@ -64,7 +64,7 @@ export class WatchRegistry {
 }
 
 /** What a store change looks like through a filter: ADDED/MODIFIED/DELETED or nothing. */
-export function translateEvent(e: StoreEvent, filter: ObjectFilter): StoreEvent['type'] | undefined {
+function translateEvent(e: StoreEvent, filter: ObjectFilter): StoreEvent['type'] | undefined {
   const now = matchesFilter(e.object, filter);
   if (e.type === 'ADDED') return now ? 'ADDED' : undefined;
   if (e.type === 'DELETED') return now ? 'DELETED' : undefined;

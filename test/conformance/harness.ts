@@ -16,7 +16,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
  * $KUBECTL_1_20 when set, else the script's output path under .cache/. Tests never fetch it
  * themselves, so finding tests needs no network.
  */
-export const KUBECTL_1_20 = process.env.KUBECTL_1_20 || join(ROOT, '.cache/kubectl-1.20/usr/bin/kubectl');
+const KUBECTL_1_20 = process.env.KUBECTL_1_20 || join(ROOT, '.cache/kubectl-1.20/usr/bin/kubectl');
 
 /** A kubectl binary that answered `version --client`. */
 export interface Kubectl {

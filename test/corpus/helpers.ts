@@ -22,10 +22,10 @@ export function mutations(requests: RequestRecord[]): string[] {
 }
 
 /** A kubectl-style failure line: `error: …` or `Error from server (Reason): …`. */
-export const ERROR_LINE = /^(error: \S|Error from server \([A-Za-z]+\): \S)/;
+const ERROR_LINE = /^(error: \S|Error from server \([A-Za-z]+\): \S)/;
 
 /** A JS stack frame as node prints it. */
-export const STACK_FRAME = /^\s+at /m;
+const STACK_FRAME = /^\s+at /m;
 
 /**
  * Checks the shape every failing case must have: the exit code, nothing on stdout, stderr exactly one
@@ -65,7 +65,7 @@ export function put(dir: string, name: string, text: string, mode?: number): str
 }
 
 /** The pieces of a kubeconfig, each optional so a case can drop or break one. */
-export interface KubeconfigParts {
+interface KubeconfigParts {
   server?: string;
   cluster?: Record<string, unknown>;
   user?: Record<string, unknown>;
@@ -161,13 +161,13 @@ export function seedRollout(sb: Sandbox, rollout: KubeObject, status?: unknown):
 }
 
 /** Puts the workload (Deployment) straight into the store. */
-export function seedWorkload(sb: Sandbox, workload: KubeObject): KubeObject {
+function seedWorkload(sb: Sandbox, workload: KubeObject): KubeObject {
   const { status: _drop, ...rest } = workload;
   return sb.store.create<KubeObject>('deployments', { ...rest, metadata: { ...rest.metadata, resourceVersion: undefined } });
 }
 
 /** The canary scenario paused at step 1, renamed; with its workload. */
-export function pausedScenario(name: string): { rollout: KubeObject; workload: KubeObject } {
+function pausedScenario(name: string): { rollout: KubeObject; workload: KubeObject } {
   const { rollout, workload } = scenario('canary-step-paused');
   rollout.metadata.name = name;
   (rollout.spec as { workloadRef: { name: string } }).workloadRef.name = `${name}-wl`;

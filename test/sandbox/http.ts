@@ -2,7 +2,7 @@
 import { request } from 'node:http';
 
 /** A response as the tests look at it. */
-export interface Answer<T = any> {
+interface Answer<T = any> {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
@@ -35,7 +35,7 @@ export async function call<T = any>(
 }
 
 /** An open watch: the events received so far, raw lines, and a way to wait for more. */
-export interface WatchStream {
+interface WatchStream {
   events: { type: string; object: any }[];
   lines: string[];
   headers: Record<string, string | string[] | undefined>;

@@ -61,7 +61,7 @@ export function rolloutWithSteps(steps: unknown[]): any {
 }
 
 /** Our CLI in-process against a kubeconfig, with the real clock unless one is given. */
-export function kruise(kubeconfig: string, args: string[], overrides: Partial<Deps> = {}): Promise<CliResult> {
+function kruise(kubeconfig: string, args: string[], overrides: Partial<Deps> = {}): Promise<CliResult> {
   return runCli([...args, '--kubeconfig', kubeconfig], { now: () => new Date(), ...overrides });
 }
 
@@ -79,7 +79,7 @@ export async function kubectlOk(env: KubectlEnv, args: string[]): Promise<string
 }
 
 /** VERSION of a pod's first container. */
-export function podVersion(p: Pod): string {
+function podVersion(p: Pod): string {
   const first = p.spec?.containers?.[0] as { env?: { name: string; value?: string }[] } | undefined;
   return first?.env?.find((e) => e.name === 'VERSION')?.value ?? '?';
 }

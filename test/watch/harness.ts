@@ -4,7 +4,7 @@ import type { Sandbox } from '../../src/sandbox/server.js';
 import { captureStream } from '../helpers/cli.js';
 
 /** A watch running in the background: its streams, exit code and a movable clock. */
-export interface RunningWatch {
+interface RunningWatch {
   code: Promise<number>;
   stdout: () => string;
   stderr: () => string;

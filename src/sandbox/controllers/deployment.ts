@@ -9,26 +9,26 @@ import type { Deployment, ReplicaSet } from '../../workload/types.js';
 import type { ControllerAction, ControllerResult } from './types.js';
 
 /** On each ReplicaSet: the Deployment's spec.replicas when it was last sized (detects scaling events). */
-export const DESIRED_REPLICAS_ANNOTATION = 'deployment.kubernetes.io/desired-replicas';
+const DESIRED_REPLICAS_ANNOTATION = 'deployment.kubernetes.io/desired-replicas';
 /** On each ReplicaSet: spec.replicas + maxSurge when it was last sized (the base of proportional scaling). */
-export const MAX_REPLICAS_ANNOTATION = 'deployment.kubernetes.io/max-replicas';
+const MAX_REPLICAS_ANNOTATION = 'deployment.kubernetes.io/max-replicas';
 const DEFAULT_REVISION_HISTORY_LIMIT = 10;
 
 type Condition = NonNullable<NonNullable<Deployment['status']>['conditions']>[number];
 
 /** Whether the Deployment is partition-style under the Kruise rollout controller (paused + label). */
-export function isControlledByRollout(d: Deployment): boolean {
+function isControlledByRollout(d: Deployment): boolean {
   return d.metadata.labels?.[Label.controlledByAdvancedDeployment] === 'true' && d.spec.paused === true;
 }
 
 /** The Deployment's maxSurge in pods (0 unless RollingUpdate), rounded up as Kubernetes does. */
-export function maxSurgeOf(d: Deployment): number {
+function maxSurgeOf(d: Deployment): number {
   if (!isRollingUpdate(d)) return 0;
   return resolveFenceposts(d).surge;
 }
 
 /** The Deployment's maxUnavailable in pods (0 unless RollingUpdate), rounded down as Kubernetes does. */
-export function maxUnavailableOf(d: Deployment): number {
+function maxUnavailableOf(d: Deployment): number {
   const replicas = desiredReplicas(d);
   if (!isRollingUpdate(d) || replicas === 0) return 0;
   return Math.min(resolveFenceposts(d).unavailable, replicas);
@@ -340,12 +340,7 @@ function statusAction(d: Deployment, rss: ReplicaSet[], newRS: ReplicaSet | unde
 }
 
 /** Kubernetes' calculateStatus plus the Available and Progressing conditions. */
-export function deploymentStatus(
-  d: Deployment,
-  rss: ReplicaSet[],
-  newRS: ReplicaSet | undefined,
-  now: Date,
-): NonNullable<Deployment['status']> {
+function deploymentStatus(d: Deployment, rss: ReplicaSet[], newRS: ReplicaSet | undefined, now: Date): NonNullable<Deployment['status']> {
   const sum = (f: (rs: ReplicaSet) => number): number => rss.reduce((n, rs) => n + f(rs), 0);
   const replicas = sum((rs) => rs.status?.replicas ?? 0);
   const available = sum((rs) => rs.status?.availableReplicas ?? 0);
