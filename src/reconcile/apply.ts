@@ -2,7 +2,7 @@
 // reconcile, and sends the planned writes — PUT with resourceVersion or POST, never PATCH. A 409
 // re-reads that rollout and plans again (src/kube/retry.ts, client-go's RetryOnConflict with DefaultBackoff).
 import type { KubeClient } from '../kube/client.js';
-import { ApiError } from '../kube/errors.js';
+import { isNotFound } from '../kube/errors.js';
 import { type ResourceRef, Resources } from '../kube/resources.js';
 import { type Backoff, DefaultBackoff, type RetryHooks, retryOnConflict } from '../kube/retry.js';
 import type { KubeObject } from '../kube/types.js';
@@ -25,12 +25,6 @@ const REF: Record<PlannedWrite['resource'], ResourceRef> = {
 interface RolloutKey {
   namespace: string;
   name: string;
-}
-
-function isNotFound(err: unknown): boolean {
-  return (
-    (err instanceof ApiError && err.code === 404) || (typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 404)
-  );
 }
 
 /** A label selector string for matchLabels (narrows LISTs; ownership is still checked by uid). */
