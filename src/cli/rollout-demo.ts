@@ -3,6 +3,7 @@
 // The commands run through the CLI it is given (main), not an import of it: main builds the
 // program that contains this command.
 import type { Command } from 'commander';
+import { commandClock, sleep } from '../runtime/clock.js';
 import { type CliRunner, type GlobalOptions, NO_GLOBALS } from './context.js';
 import type { Deps } from './deps.js';
 import { CliError, ExitCode, type ExitCodeValue } from './errors.js';
@@ -170,7 +171,7 @@ async function waitForReadyPods(server: string, want: number): Promise<void> {
       status?: { readyReplicas?: number; updatedReplicas?: number };
     };
     if ((d.status?.readyReplicas ?? 0) >= want) return;
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(commandClock, 50);
   }
   throw new CliError('demo: the Deployment did not become ready');
 }
@@ -179,7 +180,7 @@ async function waitForVersionCount(pods: () => Promise<Map<string, number>>, ver
   for (let i = 0; i < 600; i++) {
     const counts = await pods();
     if ((counts.get(version) ?? 0) >= want && [...counts.values()].reduce((a, b) => a + b, 0) === 10) return;
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(commandClock, 50);
   }
   throw new CliError(`demo: ${want} pods did not reach ${version}`);
 }

@@ -5,7 +5,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { KubeClient } from '../kube/client.js';
 import { ApiError } from '../kube/errors.js';
-import { followObject, realTimers, type Timers } from '../kube/follow.js';
+import { followObject } from '../kube/follow.js';
 import { Resources } from '../kube/resources.js';
 import { kubeTime } from '../kube/time.js';
 import type { KubeObject } from '../kube/types.js';
@@ -15,6 +15,7 @@ import { workloadRefOf, workloadResourceOf } from '../rollout/release.js';
 import type { Rollout } from '../rollout/types.js';
 import { type RolloutView, toRolloutView } from '../rollout/view.js';
 import { evaluateWatch, type WatchMemory } from '../rollout/watch-condition.js';
+import { type CancelTimer, type Clock, commandClock } from '../runtime/clock.js';
 import { chalkFor } from './color.js';
 import type { Deps } from './deps.js';
 import { ExitCode, type ExitCodeValue, ObjectFailures } from './errors.js';
@@ -22,7 +23,7 @@ import type { WatchOptions } from './rollout-watch-options.js';
 
 /** Everything runWatch needs besides the client and the deps. */
 interface WatchRuntime {
-  timers: Timers;
+  clock: Clock;
   chalk: ChalkInstance;
   /** Draw a live view in place (stdout is a TTY). */
   live: boolean;
@@ -80,8 +81,8 @@ function livePrinter(deps: Deps, o: WatchOptions, rt: WatchRuntime, start: Date)
   for (const name of o.names) state.set(name, { view: null, reason: 'connecting' });
   const frameMs = rt.frameMs ?? 100;
   let lastDraw = -Infinity;
-  let pending: unknown;
-  let ticker: unknown;
+  let pending: CancelTimer | undefined;
+  let ticker: CancelTimer;
   let finished = false;
 
   const frame = (): string => {
@@ -102,15 +103,15 @@ function livePrinter(deps: Deps, o: WatchOptions, rt: WatchRuntime, start: Date)
   const schedule = () => {
     if (finished || pending !== undefined) return;
     const wait = Math.max(0, Math.min(frameMs, lastDraw + frameMs - deps.now().getTime()));
-    pending = rt.timers.setTimeout(draw, wait);
+    pending = rt.clock.setTimer(wait, draw);
   };
   // The elapsed time moves on even without events.
   const tick = () => {
     if (finished) return;
     schedule();
-    ticker = rt.timers.setTimeout(tick, 1000);
+    ticker = rt.clock.setTimer(1000, tick);
   };
-  ticker = rt.timers.setTimeout(tick, 1000);
+  ticker = rt.clock.setTimer(1000, tick);
   return {
     update(name, view, reason) {
       state.set(name, { view, reason });
@@ -118,8 +119,8 @@ function livePrinter(deps: Deps, o: WatchOptions, rt: WatchRuntime, start: Date)
     },
     finish() {
       finished = true;
-      if (pending !== undefined) rt.timers.clearTimeout(pending);
-      rt.timers.clearTimeout(ticker);
+      pending?.();
+      ticker();
       region.draw(frame());
       region.end();
     },
@@ -139,7 +140,7 @@ export async function runWatch(
   const onInterrupt = () => stop.abort('interrupt');
   if (deps.signal?.aborted) return ExitCode.interrupted;
   deps.signal?.addEventListener('abort', onInterrupt, { once: true });
-  const deadline = o.timeoutMs !== undefined ? rt.timers.setTimeout(() => stop.abort('timeout'), o.timeoutMs) : undefined;
+  const deadline = o.timeoutMs !== undefined ? rt.clock.setTimer(o.timeoutMs, () => stop.abort('timeout')) : undefined;
   const printer = rt.live && o.output === 'text' ? livePrinter(deps, o, rt, start) : linePrinter(deps, o);
 
   const followOne = (name: string): Promise<Outcome> =>
@@ -205,7 +206,7 @@ export async function runWatch(
             evaluate();
           },
           ctl.signal,
-          rt.timers,
+          rt.clock,
           rt.backoff,
         ).catch((err) => {
           // A workload type the server does not serve: the workload is simply not there.
@@ -234,7 +235,7 @@ export async function runWatch(
           evaluate();
         },
         mine.signal,
-        rt.timers,
+        rt.clock,
         rt.backoff,
       ).catch(fatal);
     });
@@ -255,13 +256,13 @@ export async function runWatch(
     });
     return code;
   } finally {
-    if (deadline !== undefined) rt.timers.clearTimeout(deadline);
+    deadline?.();
     deps.signal?.removeEventListener('abort', onInterrupt);
     stop.abort('done');
   }
 }
 
-/** Runs `rollout watch` (and `status -w`): connects with the global flags and watches with the real timers. */
+/** Runs `rollout watch` (and `status -w`): connects with the global flags and watches on the process' clock. */
 export async function runWatchCommand(o: WatchOptions, deps: Deps): Promise<ExitCodeValue> {
   const stop = new AbortController();
   const { clientFromGlobals } = await import('../kube/from-flags.js');
@@ -270,7 +271,7 @@ export async function runWatchCommand(o: WatchOptions, deps: Deps): Promise<Exit
   const client = await clientFromGlobals(o.globals, { ...deps, signal });
   const live = Boolean(deps.io.out.isTTY) && o.output === 'text';
   try {
-    return await runWatch(o, client, deps, { timers: realTimers, chalk: chalkFor(o.globals, deps), live }, stop);
+    return await runWatch(o, client, deps, { clock: commandClock, chalk: chalkFor(o.globals, deps), live }, stop);
   } finally {
     stop.abort('done');
     client.close?.();

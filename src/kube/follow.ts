@@ -1,36 +1,12 @@
 // Keeping one named object in view through the watch API, as an informer would for a single
 // object: one request per stream, resume after drops, start again on 410 Gone. Talks only to the
-// KubeClient interface; timers are injected so tests drive backoff and grace periods.
+// KubeClient interface; the clock is injected so tests drive backoff and grace periods.
+
+import { type Clock, sleep } from '../runtime/clock.js';
 import type { KubeClient } from './client.js';
 import { ApiError, isGone, TransportError } from './errors.js';
 import type { ResourceRef } from './resources.js';
 import type { KubeObject, StatusObject } from './types.js';
-
-/** Timers behind an interface, so tests drive throttling and backoff without real waits. */
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-/** The process' timers. */
-export const realTimers: Timers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
-
-/** Waits `ms`, or less when `signal` aborts. */
-function sleep(timers: Timers, ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      timers.clearTimeout(handle);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const handle = timers.setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 function retryable(err: unknown): boolean {
   if (err instanceof TransportError)
@@ -69,7 +45,7 @@ function refusesWatchList(err: unknown): boolean {
  * Older servers: one that refuses the parameters (422/400) gets list + watch from then on, for
  * this client. One that ignores them streams a plain watch, whose synthetic ADDED event still
  * says the object exists, but no bookmark ever says that it does not: if neither an event nor the
- * end bookmark comes within WATCH_LIST_GRACE_MS (on the injected timers), one list settles it and
+ * end bookmark comes within WATCH_LIST_GRACE_MS (on the injected clock), one list settles it and
  * the stream already open goes on (it is not dropped; its events win over a list still in flight).
  *
  * Rejects on errors that retrying cannot fix (403, 404 of the resource type, bad TLS…), and on
@@ -82,7 +58,7 @@ export async function followObject(
   name: string,
   onObject: (obj: KubeObject | null, initial: boolean) => void,
   signal: AbortSignal,
-  timers: Timers,
+  clock: Clock,
   backoff = { initialMs: 100, maxMs: 2000 },
 ): Promise<void> {
   const fieldSelector = `metadata.name=${name}`;
@@ -95,7 +71,7 @@ export async function followObject(
   let goneInARow = 0;
   const afterGone = async () => {
     if (goneInARow++ === 0) return;
-    await sleep(timers, delay, signal);
+    await sleep(clock, delay, signal);
     delay = Math.min(delay * 2, backoff.maxMs);
   };
   const deliver = (obj: KubeObject | null) => {
@@ -123,11 +99,11 @@ export async function followObject(
       const settle = (obj: KubeObject | null) => {
         settled = true;
         reached = true;
-        timers.clearTimeout(grace);
+        grace?.();
         deliver(obj);
       };
       const grace = listing
-        ? timers.setTimeout(() => {
+        ? clock.setTimer(WATCH_LIST_GRACE_MS, () => {
             settling = client.list(ref, namespace, { fieldSelector }).then(
               (list) => {
                 if (settled || streamSignal.aborted) return; // the stream told first
@@ -139,7 +115,7 @@ export async function followObject(
                 round.abort();
               },
             );
-          }, WATCH_LIST_GRACE_MS)
+          })
         : undefined;
       const opts = listing
         ? { fieldSelector, sendInitialEvents: true, resourceVersionMatch: 'NotOlderThan', allowWatchBookmarks: true, signal: streamSignal }
@@ -175,7 +151,7 @@ export async function followObject(
         }
         throw err;
       } finally {
-        timers.clearTimeout(grace);
+        grace?.();
         round.abort();
         // A watch list that ended before it settled is started again, not resumed from a bookmark.
         if (gone || !settled) rv = undefined;
@@ -187,7 +163,7 @@ export async function followObject(
         continue;
       }
       // The stream ended (server timeout or a dropped connection): resume after a short pause.
-      await sleep(timers, delay, signal);
+      await sleep(clock, delay, signal);
       delay = Math.min(delay * 2, backoff.maxMs);
     } catch (err) {
       if (signal.aborted) return;
@@ -199,7 +175,7 @@ export async function followObject(
       // Never reached the server (the client already retried the first request): fail now, as
       // kubectl does, rather than wait silently; once connected, outages are ridden out.
       if (!retryable(err) || !reached) throw err;
-      await sleep(timers, delay, signal);
+      await sleep(clock, delay, signal);
       delay = Math.min(delay * 2, backoff.maxMs);
     }
   }

@@ -3,6 +3,7 @@
 import http from 'node:http';
 import { isIP } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
+import { commandClock, sleep } from '../runtime/clock.js';
 import type { KubeClient, ListOptions, WatchOptions } from './client.js';
 import { ApiError, ConfigError, genericStatus, TransportError } from './errors.js';
 import type { RestConfig } from './kubeconfig.js';
@@ -38,7 +39,7 @@ export interface ClientOptions {
   env?: NodeJS.ProcessEnv;
   userAgent?: string;
   retry?: Partial<RetryPolicy>;
-  /** Injected for tests; defaults to setTimeout / Math.random. */
+  /** Injected for tests; defaults to the process' clock (src/runtime/clock.ts) / Math.random. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
 }
@@ -97,7 +98,7 @@ class Client implements HttpKubeClient {
     this.isHttps = cfg.server.startsWith('https:');
     this.log = opts.logger ?? silentLogger();
     this.retry = { ...DEFAULT_RETRY, ...opts.retry };
-    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.sleep = opts.sleep ?? ((ms) => sleep(commandClock, ms));
     this.random = opts.random ?? Math.random;
     this.log.secret(cfg.token);
     this.log.secret(cfg.password);
@@ -375,17 +376,16 @@ class Client implements HttpKubeClient {
         req.destroy();
         reject(err);
       };
-      const timer =
+      const cancelTimer =
         this.cfg.timeoutMs > 0
-          ? setTimeout(
-              () => fail(new TransportError(`the server did not answer within ${this.cfg.timeoutText} (--request-timeout)`, 'timeout')),
-              this.cfg.timeoutMs,
+          ? commandClock.setTimer(this.cfg.timeoutMs, () =>
+              fail(new TransportError(`the server did not answer within ${this.cfg.timeoutText} (--request-timeout)`, 'timeout')),
             )
           : undefined;
       const onAbort = () => fail(abortError());
       signal?.addEventListener('abort', onAbort, { once: true });
       const cleanup = () => {
-        if (timer) clearTimeout(timer);
+        cancelTimer?.();
         signal?.removeEventListener('abort', onAbort);
       };
 

@@ -1,6 +1,8 @@
 // The one retry-on-conflict policy, for every writer (approve/pause/resume and the rollout
 // controller): client-go's retry.RetryOnConflict with its wait.Backoff, step for step. The wait and
 // the jitter draw are injected so tests count attempts and delays without sleeping.
+
+import { commandClock, sleep } from '../runtime/clock.js';
 import { isConflict } from './errors.js';
 
 /** client-go's wait.Backoff without Cap: `steps` attempts in all, waits of durationMs × factorⁿ plus up to jitter × that. */
@@ -23,7 +25,7 @@ export interface RetryHooks {
   random?: () => number;
 }
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const realSleep = (ms: number) => sleep(commandClock, ms);
 
 /**
  * Runs `attempt` (numbered from 1) until it returns or throws something other than a 409; a 409

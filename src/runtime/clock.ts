@@ -56,3 +56,32 @@ export const systemClock: Clock = clockOn(
   },
   () => Date.now(),
 );
+
+/**
+ * The process' clock for a command that waits: its timers keep the process alive, so a command
+ * between two retries, or waiting for its --timeout, is not ended by an empty event loop.
+ */
+export const commandClock: Clock = clockOn(
+  {
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+  },
+  () => Date.now(),
+);
+
+/** Waits `ms` on `clock`, or less when `signal` aborts. */
+export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) {
+      resolve();
+      return;
+    }
+    const done = () => {
+      cancel();
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const cancel = clock.setTimer(ms, done);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

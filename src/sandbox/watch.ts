@@ -1,6 +1,7 @@
 // Watch streams: one JSON event per line over a chunked response, pushed by store listeners.
 import type { ServerResponse } from 'node:http';
 import type { KubeObject } from '../kube/types.js';
+import { systemClock } from '../runtime/clock.js';
 import type { SandboxApi, Target } from './api.js';
 import { badRequest, tooOld } from './errors.js';
 import { apiVersionOf } from './resources.js';
@@ -118,7 +119,7 @@ export function serveWatch(
     ended = true;
     unsubscribe();
     unregister();
-    clearTimeout(timer);
+    cancelTimeout?.();
     res.end();
   };
 
@@ -153,6 +154,8 @@ export function serveWatch(
     if (type) sendLive(type, e);
   });
   const unregister = registry.add(end);
-  const timer = params.timeoutSeconds && params.timeoutSeconds > 0 ? setTimeout(end, params.timeoutSeconds * 1000) : undefined;
+  // On the one timer helper: a timeoutSeconds past 2^31 ms must not end the watch at once.
+  const cancelTimeout =
+    params.timeoutSeconds && params.timeoutSeconds > 0 ? systemClock.setTimer(params.timeoutSeconds * 1000, end) : undefined;
   res.on('close', end);
 }

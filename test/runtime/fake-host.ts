@@ -29,6 +29,11 @@ export class FakeHost implements HostTimers {
     return this.timers.length;
   }
 
+  /** Timers due within `ms` from now. */
+  dueWithin(ms: number): number {
+    return this.timers.filter((t) => t.at <= this.now + ms).length;
+  }
+
   /** Moves the time on by `ms`, firing each timer due on the way at its own time, in order. */
   advance(ms: number): void {
     const end = this.now + ms;

@@ -12,7 +12,7 @@ import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { scenario } from '../fixtures/load.js';
 import { putStatus, read, seedScenario } from '../fixtures/seed.js';
 import { captureStream } from '../helpers/cli.js';
-import { FakeTimers } from './fake-timers.js';
+import { FakeHost } from '../runtime/fake-host.js';
 import { waitFor } from './harness.js';
 
 let sb: Sandbox;
@@ -31,7 +31,7 @@ async function setup(clock: { now: Date }, signal?: AbortSignal) {
   const err = captureStream();
   const deps: Deps = { io: { out, err }, env: {}, now: () => clock.now, invokedAs: 'kubectl-kruise', signal };
   const client = await clientFromGlobals({ server: sb.url }, deps);
-  const timers = new FakeTimers();
+  const timers = new FakeHost();
   return { ...seeded, out, err, deps, client, timers };
 }
 
@@ -47,14 +47,19 @@ describe('rollout watch on a TTY: live view', () => {
     const start = new Date('2026-11-27T10:00:00Z');
     const clock = { now: start };
     const { rollout, workload, out, deps, client, timers } = await setup(clock);
-    const code = runWatch(completeWatch(['rollouts-demo'], {}), client, deps, { timers, chalk: plain, live: true, frameMs: 100 });
+    const code = runWatch(completeWatch(['rollouts-demo'], {}), client, deps, {
+      clock: timers.clock(),
+      chalk: plain,
+      live: true,
+      frameMs: 100,
+    });
 
     // The first state is drawn on the next timer turn, not before. (Waiting for "2 pending" alone
     // would race: each stream's watch-list grace timer is pending until its first event.)
-    await waitFor(() => timers.dueWithin(0) === 1, 'the first frame to be scheduled');
+    await waitFor(() => timers.dueWithin(1) === 1, 'the first frame to be scheduled');
     expect(timers.pending).toBe(2); // the frame + the elapsed ticker; the grace timers are cleared
     expect(out.text()).toBe('');
-    timers.advance(0);
+    timers.advance(1);
     const frame1 = await expectedFrame(rollout, workload!, start, 'the release is in progress', 0);
     const first = redrawFrame(0, frame1, 100);
     expect(out.text()).toBe(`${HIDE_CURSOR}${first.bytes}`);
@@ -100,9 +105,9 @@ describe('rollout watch on a TTY: live view', () => {
     const clock = { now: new Date('2026-11-27T10:00:00Z') };
     const ctl = new AbortController();
     const { out, err, deps, client, timers } = await setup(clock, ctl.signal);
-    const code = runWatch(completeWatch(['rollouts-demo'], {}), client, deps, { timers, chalk: plain, live: true });
-    await waitFor(() => timers.dueWithin(0) === 1, 'the first frame to be scheduled');
-    timers.advance(0);
+    const code = runWatch(completeWatch(['rollouts-demo'], {}), client, deps, { clock: timers.clock(), chalk: plain, live: true });
+    await waitFor(() => timers.dueWithin(1) === 1, 'the first frame to be scheduled');
+    timers.advance(1);
     ctl.abort();
     expect(await code).toBe(130);
     expect(out.text().startsWith(HIDE_CURSOR)).toBe(true);

@@ -14,7 +14,7 @@ import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { scenario } from '../fixtures/load.js';
 import { create, putStatus, read, seedScenario, update } from '../fixtures/seed.js';
 import { captureStream } from '../helpers/cli.js';
-import { FakeTimers } from './fake-timers.js';
+import { FakeHost } from '../runtime/fake-host.js';
 import { startWatch, stopAll, waitFor, watchKind, watchRequests } from './harness.js';
 
 const ROLLOUTS = '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts';
@@ -233,10 +233,14 @@ describe('rollout watch against a server that ignores the watch-list parameters'
     const deps: Deps = { io: { out, err }, env: {}, now: () => new Date('2026-11-27T10:00:00Z'), invokedAs: 'kubectl-kruise' };
     const stop = new AbortController();
     const client = await clientFromGlobals({ server: stub.url }, { ...deps, signal: stop.signal });
-    const timers = new FakeTimers();
-    const code = runWatch(completeWatch([name], { output: 'json' }), client, deps, { timers, chalk: plain, live: false }, stop).finally(
-      () => client.close(),
-    );
+    const timers = new FakeHost();
+    const code = runWatch(
+      completeWatch([name], { output: 'json' }),
+      client,
+      deps,
+      { clock: timers.clock(), chalk: plain, live: false },
+      stop,
+    ).finally(() => client.close());
     running.push({ stop, code });
     return { out, err, timers, code };
   }

@@ -1,0 +1,65 @@
+// Durations past 2^31 ms (about 24.8 days), where Node's setTimeout fires at once: `--timeout 600h`
+// ("practically forever"), `--request-timeout 9999h` and a watch's `timeoutSeconds` must wait, not
+// end at once. All of them run on the one timer helper (src/runtime/clock.ts), which chains timers.
+import { spawn } from 'node:child_process';
+import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import { scenario } from '../fixtures/load.js';
+import { create, putStatus } from '../fixtures/seed.js';
+import { BIN, runBinary } from '../helpers/cli.js';
+
+let sb: Sandbox;
+beforeAll(async () => {
+  sb = await createSandbox({ builtinControllers: false, podReadyDelayMs: 0 });
+  const { rollout } = scenario('canary-step-paused');
+  await create(sb.url, rollout);
+  await putStatus(sb.url, rollout, rollout.status);
+});
+afterAll(async () => {
+  await sb.close();
+});
+
+const env = { HOME: '/nonexistent', PATH: process.env.PATH, NO_COLOR: '1' };
+
+it('watch --timeout 600h keeps waiting, and Ctrl-C still ends it with 130', async () => {
+  const { rollout } = scenario('canary-step-paused');
+  const child = spawn(
+    process.execPath,
+    [BIN, 'rollout', 'watch', rollout.metadata.name!, '--until', 'completed', '--timeout', '600h', '--server', sb.url],
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const early = await Promise.race([exited, new Promise<'running'>((r) => setTimeout(() => r('running'), 1500))]);
+  expect(early).toBe('running');
+  child.kill('SIGINT');
+  expect(await exited).toBe(130);
+  expect(stderr).not.toMatch(/TimeoutOverflowWarning/);
+});
+
+it('--request-timeout 9999h is a long timeout, not an immediate one', async () => {
+  const { rollout } = scenario('canary-step-paused');
+  const r = await runBinary(['rollout', 'status', rollout.metadata.name!, '--request-timeout', '9999h', '--server', sb.url, '-o', 'json'], {
+    env,
+  });
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  expect(JSON.parse(r.stdout).name).toBe(rollout.metadata.name);
+});
+
+it("the sandbox's watch with timeoutSeconds=2147484 stays open", async () => {
+  const ctl = new AbortController();
+  const res = await fetch(`${sb.url}/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts?watch=true&timeoutSeconds=2147484`, {
+    signal: ctl.signal,
+  });
+  expect(res.status).toBe(200);
+  const reader = res.body!.getReader();
+  const first = await reader.read(); // the initial ADDED event
+  expect(first.done).toBe(false);
+  const next = await Promise.race([reader.read(), new Promise<'open'>((r) => setTimeout(() => r('open'), 500))]);
+  expect(next).toBe('open');
+  ctl.abort();
+});
