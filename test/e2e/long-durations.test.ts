@@ -63,3 +63,15 @@ it("the sandbox's watch with timeoutSeconds=2147484 stays open", async () => {
   expect(next).toBe('open');
   ctl.abort();
 });
+
+it('watch --timeout 0.0001ms is a timeout (exit 3), not "no timeout"', async () => {
+  const { rollout } = scenario('canary-step-paused');
+  const r = await runBinary(
+    ['rollout', 'watch', rollout.metadata.name!, '--until', 'completed', '--timeout', '0.0001ms', '--server', sb.url],
+    {
+      env,
+      timeoutMs: 10_000,
+    },
+  );
+  expect(r.code).toBe(3);
+});
