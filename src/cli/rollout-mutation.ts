@@ -43,9 +43,9 @@ export async function getRollout(client: KubeClient, ns: string, name: string, r
   }
 }
 
-/** A 200 that is not a Rollout (a proxy, a wrong --server) must never be planned on or written back. */
-function checkedRollout(ro: unknown, ref: ResourceRef, ns: string, name: string): Rollout {
-  const where = `GET ${resourcePath(ref, ns, name)}`;
+/** A 200 that is not a Rollout (a proxy, a wrong --server) must never be planned on, written back or reported as written. */
+function checkedRollout(ro: unknown, ref: ResourceRef, ns: string, name: string, method = 'GET'): Rollout {
+  const where = `${method} ${resourcePath(ref, ns, name)}`;
   if (!ro || typeof ro !== 'object' || Array.isArray(ro)) {
     throw new CliError(
       `the server answered ${where} with something that is not a Kubernetes object; check --server (is it a Kubernetes API server?)`,
@@ -105,6 +105,8 @@ export async function mutateRollout(
 ): Promise<MutationResult> {
   let { ro, ref } = await getRollout(client, ns, name);
   let uncertainRetries = 1;
+  /** The resourceVersion our unanswered write was based on: a re-read at another one may carry it. */
+  let uncertainFrom: string | undefined;
   try {
     return await retryOnConflict(
       DefaultRetry,
@@ -112,17 +114,26 @@ export async function mutateRollout(
         if (n > 1) ({ ro, ref } = await getRollout(client, ns, name, ref));
         let decision = n > 1 ? (o.replan ?? plan)(ro) : plan(ro);
         for (;;) {
-          if (decision.kind === 'refuse') return { kind: 'refused', message: decision.message };
+          if (decision.kind === 'refuse')
+            return { kind: 'refused', message: afterUncertainWrite(decision.message, uncertainFrom, ro, name) };
           if (decision.kind === 'noop') return { kind: 'noop', object: ro, reason: decision.reason };
           if (o.dryRun) return { kind: 'written', object: decision.object, dryRun: true };
           try {
-            const written = await client.update<Rollout>(ref, ns, decision.object, o.subresource ? { subresource: o.subresource } : {});
+            const answer = await client.update<Rollout>(ref, ns, decision.object, o.subresource ? { subresource: o.subresource } : {});
+            const written = checkedRollout(answer, ref, ns, name, 'PUT');
+            // The answer is the object as stored: it must show what was written.
+            if (o.landed && !o.landed(written)) {
+              throw new CliError(
+                `the server answered PUT ${resourcePath(ref, ns, name)}${o.subresource ? `/${o.subresource}` : ''} with a Rollout that does not show the change; it may not have been written: check with \`rollout status ${name}\``,
+              );
+            }
             return { kind: 'written', object: written, dryRun: false };
           } catch (err) {
             const uncertain =
               (err instanceof ApiError && err.code >= 500) ||
               (err instanceof TransportError && (err.failure === 'reset' || err.failure === 'non-json' || err.failure === 'invalid'));
             if (!uncertain || uncertainRetries-- <= 0) throw err;
+            uncertainFrom = ro.metadata.resourceVersion;
             ({ ro, ref } = await getRollout(client, ns, name, ref));
             if (o.landed?.(ro)) return { kind: 'written', object: ro, dryRun: false };
             decision = (o.replan ?? plan)(ro);
@@ -138,6 +149,16 @@ export async function mutateRollout(
       message: `gave up after ${DefaultRetry.steps} conflicting updates (the object keeps changing); nothing was written`,
     };
   }
+}
+
+/**
+ * A refusal after a write whose answer was an error: "nothing was written" holds only when the
+ * object is still at the version that write was based on. Otherwise the rollout changed since, and
+ * the change may be ours (a 500 whose write landed, then the controller moved on): say so.
+ */
+function afterUncertainWrite(message: string, uncertainFrom: string | undefined, fresh: Rollout, name: string): string {
+  if (uncertainFrom === undefined || fresh.metadata.resourceVersion === uncertainFrom) return message;
+  return `${message.replace(/; nothing was written$/, '')}; the earlier write was answered with an error and the rollout has changed since, so that write may have landed: check with \`rollout status ${name}\``;
 }
 
 /** Runs `each` for every name; an object's API answer (404, 403, 422…) is that object's failure, and the others still run. */
