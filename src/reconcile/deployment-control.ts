@@ -115,8 +115,11 @@ export function handBack(d: Deployment): void {
   delete labels[Label.stableRevision];
   for (const k of [Annotation.inProgressing, Annotation.deploymentStrategy, Annotation.deploymentExtraStatus, Annotation.controlInfo])
     delete annotations[k];
-  d.metadata.labels = labels;
-  d.metadata.annotations = annotations;
+  // A map we emptied goes away: the user never wrote `labels: {}`.
+  if (Object.keys(labels).length > 0) d.metadata.labels = labels;
+  else delete d.metadata.labels;
+  if (Object.keys(annotations).length > 0) d.metadata.annotations = annotations;
+  else delete d.metadata.annotations;
   d.spec.paused = false;
   d.spec.strategy = {
     type: 'RollingUpdate',

@@ -2,13 +2,14 @@
 // (docs/controller.md §9): kubectl does what the user does, our CLI approves, and a watcher on the
 // sandbox's change feed records the fewest ready pods after every committed change.
 import type { Sandbox } from '../../src/sandbox/server.js';
-import type { Pod } from '../../src/workload/types.js';
+import type { Deployment, Pod } from '../../src/workload/types.js';
 import { availableKubectls, type KubectlEnv, startKubectlEnv } from '../conformance/harness.js';
 import {
   deploymentOf,
   expectPods,
   firstKubectl,
   fixtureDir,
+  GUIDE_PATCH,
   guideSetUp,
   kruiseIn,
   kubectlOk,
@@ -146,5 +147,21 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('availability during a
     await expectPods(env.sb, { 'version-1': 3, 'version-2': 2 });
     await kubectlOk(env, ['scale', 'deployment', 'workload-demo', '--replicas=10']);
     await expectPods(env.sb, { 'version-1': 6, 'version-2': 4 });
+  });
+
+  test('a Deployment handed back after a release carries no empty labels map', async () => {
+    await guideSetUp(env);
+    expect(JSON.parse(await kubectlOk(env, ['get', 'deployment', 'workload-demo', '-o', 'json'])).metadata.labels).toBeUndefined();
+    await kubectlOk(env, ['patch', 'deployment', 'workload-demo', '-p', GUIDE_PATCH]);
+    const kruise = kruiseIn(env);
+    expect((await kruise('rollout', 'watch', 'rollouts-demo', '--until', 'paused', '--step', '1', '--timeout', '10s')).code).toBe(0);
+    expect((await kruise('rollout', 'approve', 'rollouts-demo', '--step', '1')).code).toBe(0);
+    expect((await kruise('rollout', 'watch', 'rollouts-demo', '--until', 'paused', '--step', '2', '--timeout', '10s')).code).toBe(0);
+    expect((await kruise('rollout', 'approve', 'rollouts-demo', '--step', '2')).code).toBe(0);
+    expect((await kruise('rollout', 'watch', 'rollouts-demo', '--until', 'completed', '--timeout', '10s')).code).toBe(0);
+    await until(env.sb, 'handed back', () => deploymentOf(env.sb).spec.paused !== true);
+    const d = JSON.parse(await kubectlOk(env, ['get', 'deployment', 'workload-demo', '-o', 'json'])) as Deployment;
+    expect(d.metadata.labels).toBeUndefined();
+    expect(Object.keys(d.metadata.annotations ?? {}).filter((k) => k.includes('kruise'))).toEqual([]);
   });
 });
