@@ -6,14 +6,15 @@
 // machine at the same time. Timed commands are interleaved (A B C, A B C, …) so that a noisy
 // neighbour slows every command alike; figures are medians.
 //
-// Flags: --quick (fewer runs, smaller sizes), --only=startup,requests,reconcile,watch,sandbox,
+// Flags: --quick (fewer runs, smaller sizes), --only=startup,requests,reconcile,watch,sandbox,availability,
 //        --json=FILE (also write the figures as JSON), -n N (runs per timed command).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { jsonClient, paths, resetPaused, seedPairs, seedPaused } from './lib/http.mjs';
+import { deployment, jsonClient, paths, resetPaused, rollout, seedPairs, seedPaused } from './lib/http.mjs';
 import { fanOut, loadGet, loadPut } from './lib/load.mjs';
 import { haveCpuTime, haveGnuTime, probe, procStatusKiB, runTimed } from './lib/proc.mjs';
 import { describeRequests, startCountingProxy, startSandbox, writeKubeconfig } from './lib/sandbox.mjs';
@@ -522,6 +523,122 @@ async function benchSandbox(ctx) {
   figures.sandbox = { get, put, fan };
 }
 
+/**
+ * (6) availability during a release: the guide's release (steps 1, 50%, 100%, approved with the
+ * CLI) of a Deployment with the default maxSurge/maxUnavailable (25%), on a sandbox running its
+ * rollout controller with pods that take 200 ms to become Ready. A watch on the pods records the
+ * fewest ready pods while each batch rolls (from its trigger until the step waits again).
+ */
+async function benchAvailability(_ctx) {
+  const sb = await startSandbox({ root: ROOT, dir: TMP, name: 'availability', extraArgs: ['--pod-ready-delay', '200ms'] });
+  const c = jsonClient(sb.url);
+  try {
+    for (const [replicas, floor] of [
+      [10, 8],
+      [1, 1],
+    ]) {
+      const lowest = await releaseLowestReady(c, sb, `avail-${replicas}`, replicas);
+      row(
+        '6 availability',
+        `${replicas} replica${replicas === 1 ? '' : 's'}, maxUnavailable 25%: fewest ready pods in batch 1 / 2 / 3`,
+        lowest.join(' / '),
+        `≥ ${floor}`,
+        lowest.length === 3 && lowest.every((n) => n >= floor),
+      );
+      (figures.availability ??= {})[replicas] = lowest;
+    }
+  } finally {
+    c.close();
+    await sb.stop();
+  }
+}
+
+/** Releases Deployment `name` in three batches; resolves the fewest ready pods seen in each. */
+async function releaseLowestReady(c, sb, name, replicas) {
+  const ns = 'default';
+  const dPath = `${paths.deployments(ns)}/${name}`;
+  const until = async (what, pred, ms = 30_000) => {
+    const start = performance.now();
+    while (performance.now() - start < ms) {
+      if (await pred()) return;
+      await sleep(20);
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  };
+  const getRollout = () => c.must('GET', paths.rollout(ns, name));
+  await c.must('POST', paths.deployments(ns), deployment(ns, name, { replicas }));
+  await until('the Deployment ready', async () => (await c.must('GET', dPath)).status?.readyReplicas === replicas);
+  await c.must('POST', paths.rollouts(ns), rollout(ns, name, name));
+  await until('the first deploy', async () => (await getRollout()).status?.phase === 'Healthy');
+
+  // Every pod event from now on, through one watch.
+  const list = await c.must('GET', `/api/v1/namespaces/${ns}/pods?labelSelector=app%3D${name}`);
+  const ready = new Map(list.items.map((p) => [p.metadata.name, isPodReady(p)]));
+  const readyCount = () => [...ready.values()].filter(Boolean).length;
+  const lowest = [];
+  let batch = -1;
+  const watch = await openWatch(
+    `${sb.url}/api/v1/namespaces/${ns}/pods?labelSelector=app%3D${name}&watch=1&resourceVersion=${list.metadata.resourceVersion}`,
+    (e) => {
+      if (e.type === 'DELETED') ready.delete(e.object.metadata.name);
+      else ready.set(e.object.metadata.name, isPodReady(e.object));
+      if (batch >= 0) lowest[batch] = Math.min(lowest[batch], readyCount());
+    },
+  );
+  const startBatch = (i) => {
+    batch = i;
+    lowest[i] = readyCount();
+  };
+  const approve = async (step) => {
+    const r = await runTimed(BIN, ['rollout', 'approve', name, '--step', String(step), '--kubeconfig', sb.kubeconfig], { env: ENV });
+    if (r.code !== 0) throw new Error(`approve step ${step}: ${r.stderr.trim()}`);
+  };
+  const pausedAt = async (step) => {
+    const s = (await getRollout()).status;
+    return s?.canaryStatus?.currentStepIndex === step && s.canaryStatus.currentStepState === 'StepPaused';
+  };
+  try {
+    startBatch(0);
+    const d = await c.must('GET', dPath);
+    d.spec.template.spec.containers[0].env = [{ name: 'VERSION', value: 'version-2' }];
+    await c.must('PUT', dPath, d);
+    await until('step 1 paused', () => pausedAt(1));
+    startBatch(1);
+    await approve(1);
+    await until('step 2 paused', () => pausedAt(2));
+    startBatch(2);
+    await approve(2);
+    await until('every pod updated and ready', async () => {
+      const s = await c.must('GET', dPath);
+      return (
+        (await getRollout()).status?.phase === 'Healthy' &&
+        s.status?.updatedReplicas === replicas &&
+        readyCount() === replicas &&
+        ready.size === replicas
+      );
+    });
+    return lowest;
+  } finally {
+    watch.close();
+  }
+}
+
+function isPodReady(p) {
+  return !p.metadata.deletionTimestamp && (p.status?.conditions ?? []).some((x) => x.type === 'Ready' && x.status === 'True');
+}
+
+/** A watch stream (NDJSON) calling onEvent for every event; resolves { close() } once connected. */
+function openWatch(url, onEvent) {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, (res) => {
+      if (res.statusCode !== 200) return reject(new Error(`watch ${url}: ${res.statusCode}`));
+      void ndjsonReader(res, onEvent);
+      resolve({ close: () => req.destroy() });
+    });
+    req.on('error', (err) => (err.code === 'ECONNRESET' ? undefined : reject(err)));
+  });
+}
+
 // ---- main ------------------------------------------------------------------------------------
 async function main() {
   const started = Date.now();
@@ -562,6 +679,13 @@ async function main() {
     await sb.stop();
   }
   if (want('reconcile')) await benchRecon(ctx);
+  if (want('availability')) {
+    try {
+      await benchAvailability(ctx);
+    } catch (err) {
+      row('6 availability', 'release with pods watched', `failed: ${err.message}`, '', false);
+    }
+  }
 
   const header = ['section', 'figure', 'measured', 'target', 'result'];
   process.stdout.write(

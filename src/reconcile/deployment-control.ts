@@ -3,8 +3,8 @@
 import type { Rollout } from '../rollout/types.js';
 import { Annotation, Label } from '../rollout/types.js';
 import { controllerRef, findNewReplicaSet, isControlledBy, newReplicaSetFor, revisionOf } from '../workload/deployment.js';
-import { podTemplateHash } from '../workload/hash.js';
 import { batchReplicas, batchReplicasOrZero } from '../workload/partition.js';
+import { DESIRED_REPLICAS_ANNOTATION, fenceposts, MAX_REPLICAS_ANNOTATION, rollPartition } from '../workload/partition-rolling.js';
 import type { Deployment, IntOrString, Pod, ReplicaSet } from '../workload/types.js';
 
 /** The JSON kept in the Deployment's `rollouts.kruise.io/deployment-strategy` annotation. */
@@ -115,8 +115,11 @@ export function handBack(d: Deployment): void {
   delete labels[Label.stableRevision];
   for (const k of [Annotation.inProgressing, Annotation.deploymentStrategy, Annotation.deploymentExtraStatus, Annotation.controlInfo])
     delete annotations[k];
-  d.metadata.labels = labels;
-  d.metadata.annotations = annotations;
+  // A map we emptied goes away: the user never wrote `labels: {}`.
+  if (Object.keys(labels).length > 0) d.metadata.labels = labels;
+  else delete d.metadata.labels;
+  if (Object.keys(annotations).length > 0) d.metadata.annotations = annotations;
+  else delete d.metadata.annotations;
   d.spec.paused = false;
   d.spec.strategy = {
     type: 'RollingUpdate',
@@ -131,7 +134,7 @@ function isPodReady(p: Pod): boolean {
 
 /** The result of sizing one batch. */
 interface BatchOutcome {
-  /** Pods the new ReplicaSet should have now. */
+  /** Pods the new ReplicaSet is to have in this batch (the partition's limit). */
   target: number;
   updated: number;
   updatedReady: number;
@@ -142,8 +145,21 @@ interface BatchOutcome {
 }
 
 /**
- * Sizes the batch: the new ReplicaSet to `limit(partition)` (never shrunk unless the Deployment was
- * rescaled), the old ones to replicas − target (newest keeps its pods longest), and labels the
+ * Whether a pod counts as available at `now`: Ready, not being deleted, and Ready for at least
+ * minReadySeconds (as the ReplicaSet controller computes availableReplicas).
+ */
+function isPodAvailable(p: Pod, minReadySeconds: number, now: Date): boolean {
+  if (!isPodReady(p)) return false;
+  if (minReadySeconds <= 0) return true;
+  const since = Date.parse((p.status?.conditions ?? []).find((c) => c.type === 'Ready')?.lastTransitionTime ?? '');
+  return !Number.isFinite(since) || since + minReadySeconds * 1000 <= now.getTime();
+}
+
+/**
+ * Rolls the batch one step the way Kruise's advanced Deployment controller does
+ * (src/workload/partition-rolling.ts): the new ReplicaSet grows within maxSurge up to the
+ * partition, the old ones shrink within maxUnavailable, a rescale is spread proportionally. Called
+ * on every pass, so the batch completes over several passes as pods become available. Labels the
  * new ReplicaSet's pods with the rollout-id and the 1-based batch. Edits rss/pods in place.
  */
 export function sizeBatch(
@@ -152,40 +168,36 @@ export function sizeBatch(
   pods: Pod[],
   partition: IntOrString,
   release: { rolloutId: string; batch: number },
+  now: Date,
 ): BatchOutcome {
   const replicas = d.spec.replicas ?? 1;
+  const saved = readStrategyAnnotation(d);
   const fresh = findNewReplicaSet(d, rss);
-  const olds = rss.filter((rs) => rs !== fresh);
-  const specTotal = rss.reduce((n, rs) => n + (rs.spec.replicas ?? 0), 0);
-  let target = batchReplicas(partition, replicas, 'partition');
-  // Like the advanced Deployment controller: the new ReplicaSet is never shrunk to the partition;
-  // only a change of spec.replicas (HPA) rescales it, by the percentage.
-  if (fresh && specTotal === replicas) target = Math.max(target, Math.min(fresh.spec.replicas ?? 0, replicas));
+  const minReadySeconds = d.spec.minReadySeconds ?? 0;
+  const roll = (newReplicaSet: ReplicaSet | undefined) =>
+    rollPartition({
+      deployment: d,
+      replicaSets: rss,
+      newReplicaSet,
+      partition,
+      rollingUpdate: saved?.rollingUpdate ?? DEFAULT_ROLLING_UPDATE,
+      paused: saved?.paused === true,
+      available: (rs) => pods.filter((p) => isControlledBy(p, rs) && isPodAvailable(p, minReadySeconds, now)).length,
+    });
+  const outcome = roll(fresh);
   let created: ReplicaSet | undefined;
-  if (fresh) {
-    if ((fresh.spec.replicas ?? 0) !== target) fresh.spec.replicas = target;
-  } else if (target > 0) {
+  if (outcome.createWith !== undefined) {
     const revision = rss.reduce((m, rs) => Math.max(m, revisionOf(rs)), 0) + 1;
-    created = newReplicaSetFor(d, target, revision);
+    created = newReplicaSetFor(d, outcome.createWith, revision);
+    const { surge } = fenceposts(saved?.rollingUpdate ?? DEFAULT_ROLLING_UPDATE, replicas);
+    created.metadata.annotations = {
+      ...created.metadata.annotations,
+      [DESIRED_REPLICAS_ANNOTATION]: String(replicas),
+      [MAX_REPLICAS_ANNOTATION]: String(replicas + surge),
+    };
     rss.push(created);
-  }
-  let budget = replicas - target;
-  const newestFirst = [...olds].sort(
-    (a, b) =>
-      revisionOf(b) - revisionOf(a) || String(b.metadata.creationTimestamp ?? '').localeCompare(String(a.metadata.creationTimestamp ?? '')),
-  );
-  for (const rs of newestFirst) {
-    const keep = Math.min(rs.spec.replicas ?? 0, budget);
-    budget -= keep;
-    if ((rs.spec.replicas ?? 0) !== keep) rs.spec.replicas = keep;
-  }
-  if (budget > 0 && newestFirst.length > 0) {
-    // Scaled up mid-release: the extra old pods go to the stable ReplicaSet, else the newest old one.
-    const stable = d.metadata.labels?.[Label.stableRevision];
-    const home =
-      newestFirst.find((rs) => rs.metadata.labels?.['pod-template-hash'] === stable || podTemplateHash(rs.spec.template) === stable) ??
-      newestFirst[0]!;
-    home.spec.replicas = (home.spec.replicas ?? 0) + budget;
+    // As upstream, the old ReplicaSets may give way in the same pass (within maxUnavailable).
+    roll(created);
   }
   const newPods = fresh ? pods.filter((p) => !p.metadata.deletionTimestamp && isControlledBy(p, fresh)) : [];
   for (const p of newPods) {
@@ -195,7 +207,7 @@ export function sizeBatch(
     }
   }
   return {
-    target,
+    target: batchReplicas(partition, replicas, 'partition'),
     updated: newPods.length,
     updatedReady: newPods.filter(isPodReady).length,
     labelled: newPods.filter((p) => p.metadata.labels?.[Label.rolloutId] === release.rolloutId).length,

@@ -532,7 +532,7 @@ class Pass {
     const replicas = this.replicas();
     const partition = raisePartition(workload, step.replicas ?? 0, replicas);
     const rolloutId = canary.observedRolloutID || canary.canaryRevision || '';
-    const batch = sizeBatch(workload, this.replicaSets, this.pods, partition, { rolloutId, batch: stepIndex });
+    const batch = sizeBatch(workload, this.replicaSets, this.pods, partition, { rolloutId, batch: stepIndex }, this.now);
     canary.canaryReplicas = batch.updated;
     canary.canaryReadyReplicas = batch.updatedReady;
     writeExtraStatus(workload, batch.updatedReady, batch.target);

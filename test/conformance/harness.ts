@@ -82,10 +82,17 @@ export interface KubectlEnv {
   close(): Promise<void>;
 }
 
-/** Starts a sandbox with the built-in and rollout controllers and a kubectl bound to it. */
-export async function startKubectlEnv(kubectl: Kubectl): Promise<KubectlEnv> {
+/**
+ * Starts a sandbox with the built-in and rollout controllers and a kubectl bound to it; pods turn
+ * Ready `podReadyDelayMs` (50 unless given) after they are created.
+ */
+export async function startKubectlEnv(kubectl: Kubectl, opts: { podReadyDelayMs?: number } = {}): Promise<KubectlEnv> {
   const home = mkdtempSync(join(tmpdir(), 'kk-conformance-'));
-  const sb = await createSandbox({ podReadyDelayMs: 50, controllers: [rolloutController()], workloadAdmission: { admitDeploymentUpdate } });
+  const sb = await createSandbox({
+    podReadyDelayMs: opts.podReadyDelayMs ?? 50,
+    controllers: [rolloutController()],
+    workloadAdmission: { admitDeploymentUpdate },
+  });
   const kubeconfig = join(home, 'kubeconfig');
   writeFileSync(kubeconfig, sandboxKubeconfig(sb.url));
   const env = { PATH: process.env.PATH, HOME: home };

@@ -85,18 +85,19 @@ describe('reconcileRollout: the guide (10 replicas, steps 1 / 50% / 100%)', () =
     w.approve();
     w.reconcile();
     expect(w.sub).toMatchObject({ currentStepIndex: 2, nextStepIndex: 3, currentStepState: 'StepUpgrade' });
-    expect(w.updated().total).toBe(5);
-    w.readyAll();
-    w.reconcile();
+    // New pods first, within maxSurge (3 of 10): 4 updated next to the 9 old ones.
+    expect(w.updated().total).toBe(4);
+    expect(w.pods).toHaveLength(13);
+    w.rollUntil(() => w.sub.currentStepState !== 'StepUpgrade');
     expect(w.sub.currentStepState).toBe('StepPaused');
+    expect(w.updated().total).toBe(5);
     expect(w.pods.filter((p) => p.metadata.labels?.[Label.batchId] === '2')).toHaveLength(4);
 
     w.approve();
     w.reconcile();
     expect(w.sub).toMatchObject({ currentStepIndex: 3, nextStepIndex: -1, currentStepState: 'StepUpgrade' });
-    expect(w.updated().total).toBe(10);
-    w.readyAll();
-    plan = w.reconcile();
+    expect(w.updated().total).toBe(8);
+    plan = w.rollUntil(() => w.sub.currentStepState !== 'StepUpgrade');
     expect(plan.transition).toEqual({ from: 'StepUpgrade', to: 'Healthy' });
     expect(w.status.phase).toBe('Healthy');
     expect(w.sub).toMatchObject({ currentStepIndex: 3, currentStepState: 'Completed', canaryReplicas: 10, canaryReadyReplicas: 10 });
@@ -126,7 +127,7 @@ describe('reconcileRollout: the guide (10 replicas, steps 1 / 50% / 100%)', () =
     w.settle();
     expect(w.sub.currentStepState).toBe('StepPaused');
     w.approve();
-    w.reconcile();
+    w.rollUntil(() => w.updated().total === 10);
     w.readyAll();
     const observed = w.observed();
     const plan = reconcileRollout(observed, T0);
@@ -153,7 +154,8 @@ describe('reconcileRollout: pauses', () => {
     const plan = w.reconcile();
     expect(plan.transition).toEqual({ from: 'StepUpgrade', to: 'StepUpgrade' });
     expect(w.sub).toMatchObject({ currentStepIndex: 2, currentStepState: 'StepUpgrade' });
-    expect(w.updated().total).toBe(5);
+    // Batch 2 has begun: new pods within maxSurge.
+    expect(w.updated().total).toBe(4);
   });
 
   it('pause {} waits for approval', () => {
@@ -412,7 +414,8 @@ describe('reconcileRollout: changes mid-release', () => {
     w.rollout.status!.canaryStatus!.nextStepIndex = 3;
     w.reconcile();
     expect(w.sub).toMatchObject({ currentStepIndex: 3, nextStepIndex: -1, currentStepState: 'StepUpgrade' });
-    expect(w.updated().total).toBe(10);
+    w.rollUntil(() => w.updated().total === 10);
+    expect(w.sub.currentStepState).toBe('StepUpgrade');
     // Jump back to step 1 before step 3 finishes: the 10 updated pods stay.
     w.rollout.status!.canaryStatus!.nextStepIndex = 1;
     w.readyAll();

@@ -239,6 +239,19 @@ export class World {
     return this.rollout.status?.conditions?.find((c) => c.type === type);
   }
 
+  /**
+   * Makes every pod ready and reconciles, until `done` holds (a batch rolls over several passes:
+   * surge, then old pods removed as new ones become available). Returns the last plan.
+   */
+  rollUntil(done: () => boolean, now: Date = T0, max = 20): ReconcilePlan {
+    for (let i = 0; i < max; i++) {
+      this.readyAll();
+      const plan = this.reconcile(now);
+      if (done()) return plan;
+    }
+    throw new Error('did not get there');
+  }
+
   /** Reconcile, make pods ready, reconcile again — until a pass changes nothing. */
   settle(now: Date = T0, max = 20): void {
     for (let i = 0; i < max; i++) {

@@ -80,8 +80,9 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('release variants with
     expect(c).toMatchObject({ currentStepIndex: 1, currentStepState: 'StepPaused' });
     expect(c.canaryRevision).not.toBe(v2Revision);
     // Batch 1 of the new release: one v3 pod. The v2 pods are not counted as updated; the old
-    // ReplicaSets are scaled down oldest first (v1), as the Deployment controllers do.
-    await expectPods(env.sb, { 'version-1': 4, 'version-2': 5, 'version-3': 1 });
+    // ReplicaSets are scaled down newest revision first (v2), as Kruise's advanced Deployment
+    // controller does.
+    await expectPods(env.sb, { 'version-1': 5, 'version-2': 4, 'version-3': 1 });
     expect(rolloutOf(env.sb).status!.phase).toBe('Progressing');
     expect((await kruise('rollout', 'approve', 'rollouts-demo', '--step', '1')).code).toBe(0);
     expect((await kruise('rollout', 'watch', 'rollouts-demo', '--until', 'paused', '--step', '2', '--timeout', '10s')).code).toBe(0);

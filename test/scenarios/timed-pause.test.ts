@@ -4,6 +4,7 @@
 
 import { admitDeploymentUpdate } from '../../src/reconcile/workload-admission.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import type { Pod, ReplicaSet } from '../../src/workload/types.js';
 import { runCli } from '../helpers/cli.js';
 import { expectPods, GUIDE_PATCH, loadExample, readyVersions, rolloutOf, rolloutWithSteps, send, until } from './helpers.js';
 
@@ -72,8 +73,12 @@ describe('pause.duration with reconcile-once and an injected clock', () => {
       expect((await once(after)).code).toBe(0);
       await until(
         sb,
-        'batch 2 ready',
-        () => rolloutOf(sb).status?.canaryStatus?.currentStepIndex !== 2 || readyVersions(sb)['version-2'] === 5,
+        'every ReplicaSet at its size with ready pods (a batch takes several passes)',
+        () =>
+          sb.store
+            .list<Pod>('pods', { namespace: 'default' })
+            .every((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) &&
+          sb.store.list<ReplicaSet>('replicasets', { namespace: 'default' }).every((rs) => rs.status?.replicas === rs.spec.replicas),
       );
     }
     expect(rolloutOf(sb).status).toMatchObject({
