@@ -91,6 +91,17 @@ const SANDBOX_RESOURCES: readonly SandboxResource[] = [
     verbs: ALL_VERBS,
   },
   {
+    // Served at its storage version only: the sandbox converts Rollouts, not BatchReleases.
+    plural: 'batchreleases',
+    group: 'rollouts.kruise.io',
+    versions: ['v1beta1'],
+    kind: 'BatchRelease',
+    singular: 'batchrelease',
+    namespaced: true,
+    subresources: ['status'],
+    verbs: ALL_VERBS,
+  },
+  {
     plural: 'customresourcedefinitions',
     group: 'apiextensions.k8s.io',
     versions: ['v1'],
