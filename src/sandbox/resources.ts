@@ -133,6 +133,12 @@ export function resourceByPlural(plural: string): SandboxResource {
   return r;
 }
 
+/** The resource of an owner reference's apiVersion and kind, if the sandbox serves it. */
+export function resourceByKind(apiVersion: string, kind: string): SandboxResource | undefined {
+  const group = apiVersion.includes('/') ? apiVersion.split('/')[0]! : '';
+  return SANDBOX_RESOURCES.find((r) => r.group === group && r.kind === kind);
+}
+
 /** The apiVersion string of group/version: `apps/v1`, `v1`. */
 export function apiVersionOf(group: string, version: string): string {
   return group === '' ? version : `${group}/${version}`;
