@@ -3,6 +3,7 @@
 
 import type { KubeClient } from '../kube/client.js';
 import { isNotFound } from '../kube/errors.js';
+import { Resources } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
 import { loadYaml } from '../kube/yaml.js';
 import { workloadRefOf, workloadResourceOf } from '../rollout/release.js';
@@ -12,7 +13,10 @@ import { ExitCode, type ExitCodeValue } from './errors.js';
 import { getRollout } from './rollout-mutation.js';
 import type { StatusOptions } from './rollout-status-options.js';
 
-/** Reads one rollout and its workload (≤ 2 requests; a missing workload is shown as not found). */
+/**
+ * Reads one rollout and its workload (≤ 2 requests; a missing workload is shown as not found), and
+ * while it is Progressing its BatchRelease (one more; none is shown when it does not exist).
+ */
 async function readRolloutView(client: KubeClient, name: string, now: Date): Promise<RolloutView> {
   const namespace = client.namespace;
   const { ro } = await getRollout(client, namespace, name);
@@ -25,7 +29,15 @@ async function readRolloutView(client: KubeClient, name: string, now: Date): Pro
       if (!isNotFound(err)) throw err;
     }
   }
-  return toRolloutView(ro, workload, now);
+  let batchRelease: KubeObject | null = null;
+  if (ro.status?.phase === 'Progressing') {
+    try {
+      batchRelease = await client.get(Resources.batchReleases, ro.metadata.namespace ?? namespace, ro.metadata.name!);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+  return toRolloutView(ro, workload, now, batchRelease);
 }
 
 /**

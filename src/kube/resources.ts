@@ -19,6 +19,7 @@ export const Resources = {
   pods: { group: '', version: 'v1', resource: 'pods', kind: 'Pod', namespaced: true },
   namespaces: { group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false },
   events: { group: '', version: 'v1', resource: 'events', kind: 'Event', namespaced: true },
+  batchReleases: { group: 'rollouts.kruise.io', version: 'v1beta1', resource: 'batchreleases', kind: 'BatchRelease', namespaced: true },
 } as const satisfies Record<string, ResourceRef>;
 
 /** The REST path of a collection or of one object (and optionally a subresource). */

@@ -2,7 +2,7 @@
 // reconcile, and sends the planned writes — PUT with resourceVersion or POST, never PATCH. A 409
 // re-reads that rollout and plans again (src/kube/retry.ts, client-go's RetryOnConflict with DefaultBackoff).
 import type { KubeClient } from '../kube/client.js';
-import { isNotFound } from '../kube/errors.js';
+import { ApiError, isNotFound } from '../kube/errors.js';
 import { type ResourceRef, Resources } from '../kube/resources.js';
 import { type Backoff, DefaultBackoff, type RetryHooks, retryOnConflict } from '../kube/retry.js';
 import type { KubeObject } from '../kube/types.js';
@@ -10,6 +10,7 @@ import { workloadRefOf } from '../rollout/release.js';
 import { Annotation, type Rollout } from '../rollout/types.js';
 import { canonicalJson } from '../workload/hash.js';
 import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
+import { type BatchRelease, fillControlInfoUid } from './batch-release.js';
 import { handBack } from './deployment-control.js';
 import { reconcileRollout } from './reconcile.js';
 import type { Observed, PlannedWrite, ReconcilePlan } from './types.js';
@@ -19,6 +20,7 @@ const REF: Record<PlannedWrite['resource'], ResourceRef> = {
   deployments: Resources.deployments,
   replicasets: Resources.replicaSets,
   pods: Resources.pods,
+  batchreleases: Resources.batchReleases,
 };
 
 /** Which rollout: its namespace and name. */
@@ -43,7 +45,11 @@ interface StateIndex {
   /** Positions in `pods`, ascending: a rollout's pods keep the order of the list. */
   podsByOwner: Map<string | undefined, number[]>;
   pods: Pod[];
+  /** BatchReleases by namespace and name (a Rollout's has the Rollout's name). */
+  batchReleases: Map<string, BatchRelease>;
 }
+
+const nsNameKey = (ns: string | undefined, name: string | undefined) => JSON.stringify([ns ?? null, name ?? null]);
 
 /** The uids of an object's controller references (normally one), each once. */
 function controllerUids(obj: KubeObject): Set<string | undefined> {
@@ -59,7 +65,7 @@ function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 }
 
 /** Indexes the listed objects once, so that joining each rollout costs its own objects, not all of them. */
-function indexState(deployments: Deployment[], rss: ReplicaSet[], pods: Pod[]): StateIndex {
+function indexState(deployments: Deployment[], rss: ReplicaSet[], pods: Pod[], brs: BatchRelease[] = []): StateIndex {
   const byName = new Map<string | undefined, Map<string | undefined, Deployment>>();
   for (const d of deployments) {
     let names = byName.get(d.metadata.namespace);
@@ -73,7 +79,9 @@ function indexState(deployments: Deployment[], rss: ReplicaSet[], pods: Pod[]): 
   pods.forEach((p, i) => {
     for (const uid of controllerUids(p)) pushTo(podsByOwner, uid, i);
   });
-  return { deployments: byName, replicaSetsByOwner, podsByOwner, pods };
+  const batchReleases = new Map<string, BatchRelease>();
+  for (const br of brs) batchReleases.set(nsNameKey(br.metadata.namespace, br.metadata.name), br);
+  return { deployments: byName, replicaSetsByOwner, podsByOwner, pods, batchReleases };
 }
 
 function join(ro: Rollout, idx: StateIndex): Observed {
@@ -86,10 +94,21 @@ function join(ro: Rollout, idx: StateIndex): Observed {
   const positions = new Set<number>();
   for (const rs of replicaSets) for (const i of idx.podsByOwner.get(rs.metadata.uid) ?? []) positions.add(i);
   const owned = [...positions].sort((a, b) => a - b).map((i) => idx.pods[i]!);
-  return { rollout: ro, workload, replicaSets: [...replicaSets], pods: owned };
+  const batchRelease = idx.batchReleases.get(nsNameKey(ns, ro.metadata.name));
+  return { rollout: ro, workload, replicaSets: [...replicaSets], pods: owned, ...(batchRelease ? { batchRelease } : {}) };
 }
 
-/** The observed state of one rollout: GET the Rollout and its Deployment, LIST its ReplicaSets and pods. */
+/** The BatchRelease named `name`, or undefined when there is none. */
+async function getBatchRelease(client: KubeClient, namespace: string, name: string): Promise<BatchRelease | undefined> {
+  try {
+    return await client.get<BatchRelease>(Resources.batchReleases, namespace, name);
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+/** The observed state of one rollout: GET the Rollout, its Deployment and its BatchRelease, LIST its ReplicaSets and pods. */
 export async function observe(client: KubeClient, rollout: RolloutKey | Rollout): Promise<Observed> {
   const key = 'metadata' in rollout ? { namespace: rollout.metadata.namespace ?? client.namespace, name: rollout.metadata.name! } : rollout;
   const ro = await client.get<Rollout>(Resources.rolloutsV1beta1, key.namespace, key.name);
@@ -102,41 +121,51 @@ export async function observe(client: KubeClient, rollout: RolloutKey | Rollout)
       if (!isNotFound(err)) throw err;
     }
   }
-  if (!d) return { rollout: ro, workload: undefined, replicaSets: [], pods: [] };
+  const batchRelease = await getBatchRelease(client, key.namespace, key.name);
+  if (!d) return { rollout: ro, workload: undefined, replicaSets: [], pods: [], ...(batchRelease ? { batchRelease } : {}) };
   const labelSelector = selectorString(d);
   const [rss, pods] = await Promise.all([
     client.list<ReplicaSet>(Resources.replicaSets, key.namespace, { labelSelector }),
     client.list<Pod>(Resources.pods, key.namespace, { labelSelector }),
   ]);
-  return join(ro, indexState([d], rss.items, pods.items));
+  return join(ro, indexState([d], rss.items, pods.items, batchRelease ? [batchRelease] : []));
 }
 
-/** Everything the controller reads, from exactly four LISTs. */
+/** Everything the controller reads, from exactly five LISTs. */
 export interface ClusterState {
   rollouts: Rollout[];
   deployments: Deployment[];
   replicaSets: ReplicaSet[];
   pods: Pod[];
+  /** Absent: none read (a BatchRelease is then planned as new, and its create conflicts if it exists). */
+  batchReleases?: BatchRelease[];
 }
 
-/** Four LIST requests (rollouts, deployments, replicasets, pods); namespace undefined = all. */
+/** Five LIST requests (rollouts, deployments, replicasets, pods, batchreleases); namespace undefined = all. */
 export async function listState(client: KubeClient, namespace: string | undefined): Promise<ClusterState> {
-  const [rollouts, deployments, replicaSets, pods] = await Promise.all([
+  const [rollouts, deployments, replicaSets, pods, batchReleases] = await Promise.all([
     client.list<Rollout>(Resources.rolloutsV1beta1, namespace),
     client.list<Deployment>(Resources.deployments, namespace),
     client.list<ReplicaSet>(Resources.replicaSets, namespace),
     client.list<Pod>(Resources.pods, namespace),
+    client.list<BatchRelease>(Resources.batchReleases, namespace),
   ]);
-  return { rollouts: rollouts.items, deployments: deployments.items, replicaSets: replicaSets.items, pods: pods.items };
+  return {
+    rollouts: rollouts.items,
+    deployments: deployments.items,
+    replicaSets: replicaSets.items,
+    pods: pods.items,
+    batchReleases: batchReleases.items,
+  };
 }
 
 /** The observed state of every rollout, joined in memory by workloadRef and ownerReferences. */
 export function joinState(state: ClusterState): Observed[] {
-  const idx = indexState(state.deployments, state.replicaSets, state.pods);
+  const idx = indexState(state.deployments, state.replicaSets, state.pods, state.batchReleases);
   return state.rollouts.map((ro) => join(ro, idx));
 }
 
-/** The observed state of every rollout in a namespace (undefined: all namespaces): four LISTs, no GET. */
+/** The observed state of every rollout in a namespace (undefined: all namespaces): five LISTs, no GET. */
 export async function observeAll(client: KubeClient, namespace: string | undefined): Promise<Observed[]> {
   return joinState(await listState(client, namespace));
 }
@@ -175,9 +204,10 @@ export function orphanHandBacks(state: ClusterState): PlannedWrite[] {
   return out;
 }
 
-/** `replicasets/NAME`, `rollouts/status`: how a write is named in the command's output. */
+/** `replicasets/NAME`, `rollouts/status`, `delete batchreleases/NAME`: how a write is named in the command's output. */
 function describeWrite(w: PlannedWrite): string {
   if (w.op === 'updateStatus') return `${w.resource}/status`;
+  if (w.op === 'delete') return `delete ${w.resource}/${w.object.metadata.name}`;
   return `${w.resource}/${w.object.metadata.name}`;
 }
 
@@ -185,15 +215,36 @@ function describeWrite(w: PlannedWrite): string {
 export async function applyWrites(client: KubeClient, writes: PlannedWrite[]): Promise<string[]> {
   const done: string[] = [];
   const latestRv = new Map<string, string | undefined>();
+  const createdUid = new Map<string, string | undefined>();
   for (const w of writes) {
     const obj: KubeObject = structuredClone(w.object);
     const ns = obj.metadata.namespace;
     const key = `${w.resource}/${ns}/${obj.metadata.name}`;
     // Only our own previous write's version is carried forward: anyone else's change still conflicts.
     if (latestRv.has(key)) obj.metadata.resourceVersion = latestRv.get(key);
+    // control-info names a BatchRelease created just before: its uid is known only now.
+    if (w.resource === 'deployments') fillControlInfoUid(obj, (name) => createdUid.get(`batchreleases/${ns}/${name}`));
+    if (w.op === 'delete') {
+      try {
+        await client.delete(REF[w.resource], ns, obj.metadata.name!);
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+      done.push(describeWrite(w));
+      continue;
+    }
     let written: KubeObject;
-    if (w.op === 'create') written = await client.create(REF[w.resource], ns, obj);
-    else written = await client.update(REF[w.resource], ns, obj, w.op === 'updateStatus' ? { subresource: 'status' } : undefined);
+    if (w.op === 'create') {
+      try {
+        written = await client.create(REF[w.resource], ns, obj);
+      } catch (err) {
+        // Another pass created it since we read: a conflict like any other (re-read, re-plan).
+        if (err instanceof ApiError && err.reason === 'AlreadyExists')
+          throw new ApiError({ ...err.status, reason: 'Conflict' }, err.request);
+        throw err;
+      }
+      createdUid.set(key, written?.metadata?.uid);
+    } else written = await client.update(REF[w.resource], ns, obj, w.op === 'updateStatus' ? { subresource: 'status' } : undefined);
     latestRv.set(key, written?.metadata?.resourceVersion);
     done.push(describeWrite(w));
   }

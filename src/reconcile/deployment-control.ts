@@ -1,5 +1,6 @@
 // Partition-style Deployment control (Kruise's BatchRelease + advanced Deployment controller),
 // as pure edits of in-memory copies: take control, size one batch, label pods, hand back.
+import type { OwnerReference } from '../kube/types.js';
 import type { Rollout } from '../rollout/types.js';
 import { Annotation, Label } from '../rollout/types.js';
 import { controllerRef, findNewReplicaSet, isControlledBy, newReplicaSetFor, revisionOf } from '../workload/deployment.js';
@@ -51,16 +52,20 @@ function isUnderControl(d: Deployment): boolean {
 
 /**
  * Takes the Deployment over for a release: paused, Recreate (the rollingUpdate saved in the
- * deployment-strategy annotation), controlled-by label, control-info, stable-revision, in-progressing.
+ * deployment-strategy annotation), controlled-by label, control-info (naming `controlInfo`, the
+ * BatchRelease, else the Rollout), stable-revision, in-progressing.
  */
-export function takeControl(d: Deployment, rollout: Rollout, stableRevision: string | undefined): void {
+export function takeControl(d: Deployment, rollout: Rollout, stableRevision: string | undefined, controlInfo?: OwnerReference): void {
   const labels = { ...(d.metadata.labels ?? {}) };
   const annotations = { ...(d.metadata.annotations ?? {}) };
   labels[Label.controlledByAdvancedDeployment] = 'true';
   if (!labels[Label.stableRevision] && stableRevision) labels[Label.stableRevision] = stableRevision;
   if (!annotations[Annotation.inProgressing])
     annotations[Annotation.inProgressing] = JSON.stringify({ rolloutName: rollout.metadata.name });
-  if (!annotations[Annotation.controlInfo]) annotations[Annotation.controlInfo] = JSON.stringify(controllerRef(rollout));
+  const wantedControlInfo = JSON.stringify(controlInfo ?? controllerRef(rollout));
+  // A control-info naming an earlier BatchRelease (or none yet: empty uid) is brought up to date.
+  if (!annotations[Annotation.controlInfo] || (controlInfo?.uid && annotations[Annotation.controlInfo] !== wantedControlInfo))
+    annotations[Annotation.controlInfo] = wantedControlInfo;
   d.metadata.labels = labels;
   d.metadata.annotations = annotations;
   const saved = readStrategyAnnotation(d);

@@ -34,6 +34,7 @@ import { podTemplateHash } from '../workload/hash.js';
 import { scaledValue } from '../workload/intstr.js';
 import { batchReplicasOrZero } from '../workload/partition.js';
 import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
+import { type BatchProgress, batchReleaseControlRef } from './batch-release.js';
 import {
   countUpdated,
   handBack,
@@ -91,6 +92,8 @@ class Pass {
   private priorStable?: string;
   /** A release starts at most once per pass (the trigger was read before the pass changed anything). */
   private releaseStarted = false;
+  /** The last batch this pass sized (the BatchRelease's status, docs/controller.md §12). */
+  private batch?: BatchProgress;
 
   constructor(
     private readonly observed: Observed,
@@ -122,6 +125,8 @@ class Pass {
       pods: this.pods,
       status: this.status,
       dropFinalizer: this.dropFinalizer,
+      batch: this.batch,
+      passTime: this.passTime,
     });
     const step = canary && this.status.phase === Phase.Progressing ? `step ${canary.currentStepIndex}/${this.steps.length} ` : '';
     const wait = this.requeueAfterMs !== undefined ? ` (requeue in ${Math.ceil(this.requeueAfterMs / 1000)}s)` : '';
@@ -528,7 +533,7 @@ class Pass {
   private runBatch(stepIndex: number, step: CanaryStep): boolean {
     const workload = this.workload!;
     const canary = this.canary!;
-    takeControl(workload, this.rollout, canary.stableRevision);
+    takeControl(workload, this.rollout, canary.stableRevision, batchReleaseControlRef(this.rollout, this.observed.batchRelease));
     const replicas = this.replicas();
     const partition = raisePartition(workload, step.replicas ?? 0, replicas);
     const rolloutId = canary.observedRolloutID || canary.canaryRevision || '';
@@ -544,6 +549,7 @@ class Pass {
       (batch.target === 0 || batch.updatedReady > 0) &&
       batch.labelled >= batch.target;
     canary.message = `BatchRelease is at state ${ready ? 'Ready' : 'Upgrading'}, rollout-id ${rolloutId}, step ${stepIndex}`;
+    this.batch = { stepIndex, rolloutId, updated: batch.updated, updatedReady: batch.updatedReady, ready };
     return ready;
   }
 

@@ -2,6 +2,7 @@
 import type { KubeObject } from '../kube/types.js';
 import type { Rollout, RolloutStatus } from '../rollout/types.js';
 import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
+import type { BatchRelease } from './batch-release.js';
 
 /** The state one pass reads: the Rollout, its workload, the workload's ReplicaSets and their pods. */
 export interface Observed {
@@ -11,14 +12,16 @@ export interface Observed {
   replicaSets: ReplicaSet[];
   /** Pods controlled by those ReplicaSets. */
   pods: Pod[];
+  /** The BatchRelease named after the Rollout, if any (docs/controller.md §12). */
+  batchRelease?: BatchRelease;
 }
 
 /** The resources a plan writes. */
-export type WriteResource = 'rollouts' | 'deployments' | 'replicasets' | 'pods';
+export type WriteResource = 'rollouts' | 'deployments' | 'replicasets' | 'pods' | 'batchreleases';
 
-/** One write: the full object as read plus the changes (metadata.resourceVersion kept; PUT, never PATCH). */
+/** One write: the full object as read plus the changes (metadata.resourceVersion kept; PUT, never PATCH), or a DELETE. */
 export interface PlannedWrite {
-  op: 'create' | 'update' | 'updateStatus';
+  op: 'create' | 'update' | 'updateStatus' | 'delete';
   resource: WriteResource;
   object: KubeObject;
 }
@@ -27,7 +30,7 @@ export interface PlannedWrite {
 export interface ReconcilePlan {
   /** The new Rollout status, when it changed. */
   status?: RolloutStatus;
-  /** In order: workload, ReplicaSets, pods, then the Rollout's status, then the Rollout itself (finalizer). */
+  /** In order (docs/controller.md §13): BatchRelease create/spec, workload, ReplicaSets, pods, BatchRelease status/delete, the Rollout's status, the Rollout itself (finalizer). */
   writes: PlannedWrite[];
   /** Run again after this long even if nothing changes (timed pauses). */
   requeueAfterMs?: number;

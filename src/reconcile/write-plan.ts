@@ -4,6 +4,7 @@ import { ROLLOUT_FINALIZER, type RolloutStatus } from '../rollout/types.js';
 import { findNewReplicaSet } from '../workload/deployment.js';
 import { canonicalJson } from '../workload/hash.js';
 import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
+import { type BatchProgress, planBatchRelease } from './batch-release.js';
 import type { Observed, PlannedWrite } from './types.js';
 
 /** The objects as a pass left them (edited copies of the observed ones). */
@@ -14,6 +15,10 @@ interface PassOutcome {
   status: RolloutStatus;
   /** Remove our finalizer from the Rollout (deletion handled). */
   dropFinalizer: boolean;
+  /** The batch the pass sized, if it did (the BatchRelease's status comes from it). */
+  batch?: BatchProgress;
+  /** metav1.Time of the pass. */
+  passTime?: string;
 }
 
 /** Whether a status differs from the one observed. */
@@ -22,13 +27,24 @@ export function statusChanged(observed: Observed, status: RolloutStatus): boolea
 }
 
 /**
- * The writes, in order: the workload, new ReplicaSets, the new ReplicaSet before the old ones
- * (never fewer pods than planned), pods, the Rollout's status, then the Rollout itself.
+ * The writes, in order: the BatchRelease's create or spec (upstream creates it before the workload
+ * is touched), the workload, new ReplicaSets, the new ReplicaSet before the old ones (never fewer
+ * pods than planned), pods, the BatchRelease's status or deletion, the Rollout's status, then the
+ * Rollout itself.
  */
 export function planWrites(observed: Observed, outcome: PassOutcome): PlannedWrite[] {
   const writes: PlannedWrite[] = [];
   const changed = (before: KubeObject | undefined, after: KubeObject) => !before || canonicalJson(before) !== canonicalJson(after);
   const { workload, replicaSets, pods, status } = outcome;
+  const batchRelease = planBatchRelease({
+    observed: observed.batchRelease,
+    rollout: observed.rollout,
+    status,
+    workload,
+    batch: outcome.batch,
+    passTime: outcome.passTime ?? '',
+  });
+  writes.push(...batchRelease.before);
   if (workload && changed(observed.workload, workload)) writes.push({ op: 'update', resource: 'deployments', object: workload });
   const observedAs = (rs: ReplicaSet) => observed.replicaSets.find((o) => o.metadata.name === rs.metadata.name);
   for (const rs of replicaSets) if (!observedAs(rs)) writes.push({ op: 'create', resource: 'replicasets', object: rs });
@@ -41,6 +57,7 @@ export function planWrites(observed: Observed, outcome: PassOutcome): PlannedWri
     const before = observed.pods.find((o) => o.metadata.name === pod.metadata.name);
     if (changed(before, pod)) writes.push({ op: 'update', resource: 'pods', object: pod });
   }
+  writes.push(...batchRelease.after);
   const rollout = observed.rollout;
   if (statusChanged(observed, status))
     writes.push({ op: 'updateStatus', resource: 'rollouts', object: { ...structuredClone(rollout), status } });

@@ -119,6 +119,11 @@ export function renderRolloutText(view: RolloutView, { chalk }: RenderOptions): 
       : '(not found)';
     out.push(line('Workload', `${w.kind}/${w.name} ${detail}`));
   }
+  const br = view.batchRelease;
+  if (br) {
+    const batch = br.currentBatch === null ? '-' : String(br.currentBatch + 1);
+    out.push(line('BatchRelease', `${br.name}, batch ${batch}/${br.batches} ${br.batchState ?? '-'} (${br.phase ?? '-'})`));
+  }
   out.push(line('Paused', view.paused ? 'yes' : 'no'));
   out.push(line('Disabled', view.disabled ? 'yes' : 'no'));
   if (view.conditions.length > 0) {

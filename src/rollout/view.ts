@@ -84,12 +84,44 @@ export interface RolloutView {
   waitingForApproval: boolean;
   currentRelease: boolean;
   cancelled: boolean;
+  /** The Rollout's BatchRelease, present only when there is one (a release in progress). */
+  batchRelease?: BatchReleaseView;
+}
+
+/** What `rollout status` shows of a BatchRelease (docs/controller.md §12). */
+export interface BatchReleaseView {
+  name: string;
+  phase: string | null;
+  /** 0-based, as in the BatchRelease's status. */
+  currentBatch: number | null;
+  batchState: string | null;
+  batches: number;
+}
+
+/** The view of a BatchRelease object as read from the server. */
+export function toBatchReleaseView(br: KubeObject): BatchReleaseView {
+  const o = br as KubeObject & {
+    spec?: { releasePlan?: { batches?: unknown[] } };
+    status?: { phase?: string; canaryStatus?: { currentBatch?: number; batchState?: string } };
+  };
+  return {
+    name: br.metadata?.name ?? '',
+    phase: orNull(o.status?.phase),
+    currentBatch: orNull(o.status?.canaryStatus?.currentBatch),
+    batchState: orNull(o.status?.canaryStatus?.batchState),
+    batches: Array.isArray(o.spec?.releasePlan?.batches) ? o.spec.releasePlan.batches.length : 0,
+  };
 }
 
 const orNull = <T>(v: T | undefined | null): T | null => (v === undefined || v === null ? null : v);
 
 /** Builds the view of a Rollout and its workload (null: not found) at time `now`. */
-export function toRolloutView(ro: Rollout, workload: KubeObject | null | undefined, now: Date): RolloutView {
+export function toRolloutView(
+  ro: Rollout,
+  workload: KubeObject | null | undefined,
+  now: Date,
+  batchRelease?: KubeObject | null,
+): RolloutView {
   const a = assessRollout(ro, workload);
   const ref = workloadRefOf(ro);
   const step = a.currentStepIndex !== undefined ? a.steps[a.currentStepIndex - 1] : undefined;
@@ -155,5 +187,6 @@ export function toRolloutView(ro: Rollout, workload: KubeObject | null | undefin
     waitingForApproval: a.waitingForApproval,
     currentRelease: a.currentRelease,
     cancelled: a.cancelled,
+    ...(batchRelease ? { batchRelease: toBatchReleaseView(batchRelease) } : {}),
   };
 }

@@ -8,7 +8,7 @@ import { validateRollout } from './admission.js';
 import { rolloutFromStorage, rolloutToStorage } from './convert.js';
 import { badRequest, notFound, StatusError, statusFailure } from './errors.js';
 import { applyPatch, PatchError, type PatchType } from './patch.js';
-import { apiVersionOf, type SandboxResource } from './resources.js';
+import { apiVersionOf, resourceByKind, type SandboxResource } from './resources.js';
 import type { ObjectFilter } from './selectors.js';
 import type { DeleteOptions, SandboxStore } from './store.js';
 import type { WorkloadAdmission } from './types.js';
@@ -77,7 +77,20 @@ export class SandboxApi {
     let stored = this.toStorage(r, defaulted);
     if (r.plural === 'rollouts') this.admitRollout(stored as Rollout, undefined);
     stored = this.store.create(r.plural, stored);
-    return this.toVersion(r, t.version, stored);
+    const created = this.toVersion(r, t.version, stored);
+    // The garbage collector deletes a dependent whose controller is already gone (a create that
+    // raced with its owner's deletion); the sandbox does it at once.
+    if (this.controllerGone(stored)) this.store.delete(r.plural, stored.metadata.namespace, stored.metadata.name!);
+    return created;
+  }
+
+  /** Whether the object's controller reference names an object (of a served kind) that no longer exists. */
+  private controllerGone(obj: KubeObject): boolean {
+    const ref = (obj.metadata.ownerReferences ?? []).find((o) => o.controller);
+    const owner = ref ? resourceByKind(ref.apiVersion, ref.kind) : undefined;
+    if (!ref || !owner) return false;
+    const cur = this.store.get(owner.plural, owner.namespaced ? obj.metadata.namespace : undefined, ref.name);
+    return !cur || cur.metadata.uid !== ref.uid;
   }
 
   /** PUT to an object, its status or its scale. */

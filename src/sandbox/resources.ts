@@ -91,6 +91,17 @@ const SANDBOX_RESOURCES: readonly SandboxResource[] = [
     verbs: ALL_VERBS,
   },
   {
+    // Served at its storage version only: the sandbox converts Rollouts, not BatchReleases.
+    plural: 'batchreleases',
+    group: 'rollouts.kruise.io',
+    versions: ['v1beta1'],
+    kind: 'BatchRelease',
+    singular: 'batchrelease',
+    namespaced: true,
+    subresources: ['status'],
+    verbs: ALL_VERBS,
+  },
+  {
     plural: 'customresourcedefinitions',
     group: 'apiextensions.k8s.io',
     versions: ['v1'],
@@ -120,6 +131,12 @@ export function resourceByPlural(plural: string): SandboxResource {
   const r = BY_PLURAL.get(plural);
   if (!r) throw new Error(`unknown sandbox resource ${plural}`);
   return r;
+}
+
+/** The resource of an owner reference's apiVersion and kind, if the sandbox serves it. */
+export function resourceByKind(apiVersion: string, kind: string): SandboxResource | undefined {
+  const group = apiVersion.includes('/') ? apiVersion.split('/')[0]! : '';
+  return SANDBOX_RESOURCES.find((r) => r.group === group && r.kind === kind);
 }
 
 /** The apiVersion string of group/version: `apps/v1`, `v1`. */

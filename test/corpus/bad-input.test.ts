@@ -57,7 +57,11 @@ describe('bad-input corpus', () => {
       expectOneErrorLine(r, c.code, c.error);
 
       if (c.code === 2) expect(sb.requests).toEqual([]); // usage: nothing was sent
-      const writes = mutations(sb.requests);
+      // A release's BatchRelease is created before the workload is touched (as upstream's
+      // runBatchRelease); a pass that then fails leaves it for the next pass to find and update.
+      const isBatchReleaseCreate = (q: { method: string; path: string }) => q.method === 'POST' && q.path.endsWith('/batchreleases');
+      const writes = mutations(sb.requests.filter((q) => !isBatchReleaseCreate(q)));
+      expect(sb.requests.filter(isBatchReleaseCreate).length).toBeLessThanOrEqual(1);
       if (c.maxPuts === undefined) expect(writes).toEqual([]);
       else {
         expect(writes.every((w) => w.startsWith('PUT '))).toBe(true);
@@ -66,7 +70,9 @@ describe('bad-input corpus', () => {
       }
       c.requests?.(sb);
       // Whatever happened, the stored object was not changed behind the user's back.
-      expect(sb.requests.filter((q) => MUTATING.has(q.method) && q.status >= 200 && q.status < 300)).toEqual([]);
+      expect(sb.requests.filter((q) => MUTATING.has(q.method) && !isBatchReleaseCreate(q) && q.status >= 200 && q.status < 300)).toEqual(
+        [],
+      );
     } finally {
       cleanup(dir);
     }

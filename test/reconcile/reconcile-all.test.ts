@@ -1,5 +1,5 @@
 // `reconcile-once -A` reconciles several rollouts at once: the passes overlap on the wire, yet the
-// output lines come in list order and the requests are the same four LISTs plus the needed writes.
+// output lines come in list order and the requests are the five LISTs plus the needed writes.
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { runCli } from '../helpers/cli.js';
 
@@ -74,10 +74,10 @@ test('the first rollout answered last: the passes overlapped, and the lines stil
     Array.from({ length: N }, (_, i) => `ro-${i} true rollouts/status`),
   );
 
-  // The request count is unchanged: one status write per rollout and the four LISTs.
+  // One status write per rollout and the five LISTs (rollouts, deployments, replicasets, pods, batchreleases).
   const puts = sb.requests.filter((q) => q.method === 'PUT').map((q) => q.path.split('/')[7]);
   expect(puts.sort()).toEqual(Array.from({ length: N }, (_, i) => `ro-${i}`));
-  expect(sb.requests.filter((q) => q.method === 'GET').length).toBe(4);
+  expect(sb.requests.filter((q) => q.method === 'GET').length).toBe(5);
   expect(sb.requests.filter((q) => q.method !== 'GET' && q.method !== 'PUT')).toEqual([]);
 });
 
@@ -99,5 +99,5 @@ test('text output keeps list order too, and a second pass writes nothing', async
       .split('\n')
       .map((l) => l.split(':')[0]),
   ).toEqual(Array.from({ length: N }, (_, i) => `default/ro-${i}`));
-  expect(sb.requests.map((q) => q.method)).toEqual(['GET', 'GET', 'GET', 'GET']);
+  expect(sb.requests.map((q) => q.method)).toEqual(['GET', 'GET', 'GET', 'GET', 'GET']);
 });

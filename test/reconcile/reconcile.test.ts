@@ -38,10 +38,13 @@ describe('reconcileRollout: the guide (10 replicas, steps 1 / 50% / 100%)', () =
 
     let plan = w.reconcile();
     expect(plan.transition).toEqual({ from: 'Healthy', to: 'StepUpgrade' });
+    // The BatchRelease is created before the workload is touched, its status written after (§12, §13).
     expect(plan.writes.map((x) => `${x.op} ${x.resource}`)).toEqual([
+      'create batchreleases',
       'update deployments',
       'create replicasets',
       'update replicasets',
+      'updateStatus batchreleases',
       'updateStatus rollouts',
     ]);
     expect(w.status.phase).toBe('Progressing');
@@ -57,7 +60,9 @@ describe('reconcileRollout: the guide (10 replicas, steps 1 / 50% / 100%)', () =
       rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' },
       partition: 1,
     });
-    expect(JSON.parse(d.metadata.annotations![Annotation.controlInfo]!)).toMatchObject({ kind: 'Rollout', name: 'rollouts-demo' });
+    // control-info names the BatchRelease (upstream's BuildReleaseControlInfo); the uid is filled in
+    // by the applier from the create that precedes this write, which the pure plan cannot know.
+    expect(JSON.parse(d.metadata.annotations![Annotation.controlInfo]!)).toMatchObject({ kind: 'BatchRelease', name: 'rollouts-demo' });
     expect(w.updated()).toEqual({ total: 1, ready: 0 });
     expect(w.rss.reduce((n, rs) => n + (rs.spec.replicas ?? 0), 0)).toBe(10);
 
@@ -132,7 +137,9 @@ describe('reconcileRollout: the guide (10 replicas, steps 1 / 50% / 100%)', () =
     const observed = w.observed();
     const plan = reconcileRollout(observed, T0);
     expect(plan.status?.phase).toBe('Healthy');
-    expect([...new Set(plan.writes.map((x) => x.resource))]).toEqual(['deployments', 'pods', 'rollouts']);
+    // The hand-back, then the BatchRelease deleted (upstream's ReleaseWorkloadControl step).
+    expect([...new Set(plan.writes.map((x) => x.resource))]).toEqual(['deployments', 'pods', 'batchreleases', 'rollouts']);
+    expect(plan.writes.find((x) => x.resource === 'batchreleases')?.op).toBe('delete');
   });
 });
 
@@ -476,10 +483,15 @@ describe('reconcileRollout: changes mid-release', () => {
     w.settle();
     w.rollout.metadata.deletionTimestamp = '2026-11-27T10:05:00Z';
     const plan = reconcileRollout(w.observed(), T0);
-    expect(plan.writes.map((x) => `${x.op} ${x.resource}`)).toEqual(['update deployments', 'updateStatus rollouts', 'update rollouts']);
+    expect(plan.writes.map((x) => `${x.op} ${x.resource}`)).toEqual([
+      'update deployments',
+      'delete batchreleases',
+      'updateStatus rollouts',
+      'update rollouts',
+    ]);
     expect(plan.status?.phase).toBe('Terminating');
     expect(plan.writes[0]!.object.spec.paused).toBe(false);
-    expect(plan.writes[2]!.object.metadata.finalizers).toEqual([]);
+    expect(plan.writes[3]!.object.metadata.finalizers).toEqual([]);
   });
 
   it('Workload Not Found', () => {

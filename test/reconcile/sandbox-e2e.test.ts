@@ -107,12 +107,12 @@ describe('reconcile-once on the sandbox: the guide', () => {
     r = await once('rollout/rollouts-demo');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /^rollouts-demo: step 1\/3 Healthy -> StepUpgrade \(writes: deployments\/workload-demo, replicasets\/workload-demo-\w+, replicasets\/workload-demo-\w+, rollouts\/status\)\n$/,
+      /^rollouts-demo: step 1\/3 Healthy -> StepUpgrade \(writes: batchreleases\/rollouts-demo, deployments\/workload-demo, replicasets\/workload-demo-\w+, replicasets\/workload-demo-\w+, batchreleases\/status, rollouts\/status\)\n$/,
     );
     await until(sb, '1 ready v2 pod', () => podsOf(sb, 'version-2').ready === 1);
     r = await once('rollouts-demo');
     expect(r.stdout).toMatch(
-      /^rollouts-demo: step 1\/3 StepUpgrade -> StepPaused \(writes: deployments\/workload-demo, pods\/workload-demo-\S+, rollouts\/status\)\n$/,
+      /^rollouts-demo: step 1\/3 StepUpgrade -> StepPaused \(writes: deployments\/workload-demo, pods\/workload-demo-\S+, batchreleases\/status, rollouts\/status\)\n$/,
     );
     expect(rollout(sb).status).toMatchObject({ phase: 'Progressing', currentStepIndex: 1, currentStepState: 'StepPaused' });
     expect(podsOf(sb, 'version-2').total).toBe(1);
@@ -364,7 +364,7 @@ describe('the sandbox rollout controller loop', () => {
 });
 
 describe('observe / observeAll', () => {
-  it('observeAll is four LISTs joined in memory; observe reads one rollout', async () => {
+  it('observeAll is five LISTs joined in memory; observe reads one rollout', async () => {
     const sb = await createSandbox({ port: 0, podReadyDelayMs: 0, workloadAdmission: { admitDeploymentUpdate } });
     try {
       await setUp(sb);
@@ -380,6 +380,7 @@ describe('observe / observeAll', () => {
         'GET /api/v1/namespaces/default/pods',
         'GET /apis/apps/v1/namespaces/default/deployments',
         'GET /apis/apps/v1/namespaces/default/replicasets',
+        'GET /apis/rollouts.kruise.io/v1beta1/namespaces/default/batchreleases',
         'GET /apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts',
       ]);
       expect(all).toHaveLength(1);

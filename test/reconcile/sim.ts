@@ -2,6 +2,7 @@
 // plays the ReplicaSet controller (pods appear not ready), the native Deployment controller
 // (only when unpaused), and the workload admission on user edits. Readiness is set by hand.
 import type { KubeObject } from '../../src/kube/types.js';
+import type { BatchRelease } from '../../src/reconcile/batch-release.js';
 import { reconcileRollout } from '../../src/reconcile/reconcile.js';
 import type { ReconcilePlan } from '../../src/reconcile/types.js';
 import { admitDeploymentUpdate } from '../../src/reconcile/workload-admission.js';
@@ -23,6 +24,7 @@ export class World {
   deployment: Deployment;
   rss: ReplicaSet[] = [];
   pods: Pod[] = [];
+  batchRelease?: BatchRelease;
   private rv = 1;
   private uid = 1;
   private podSeq = 1;
@@ -56,6 +58,7 @@ export class World {
       workload: structuredClone(d),
       replicaSets: structuredClone(rss),
       pods: structuredClone(this.pods.filter((p) => rss.some((rs) => isControlledBy(p, rs)))),
+      ...(this.batchRelease ? { batchRelease: structuredClone(this.batchRelease) } : {}),
     };
   }
 
@@ -69,6 +72,7 @@ export class World {
   }
 
   apply(plan: ReconcilePlan): void {
+    let brWritten = false;
     for (const w of plan.writes) {
       const o = structuredClone(w.object);
       if (w.resource === 'rollouts') {
@@ -77,6 +81,9 @@ export class World {
         if (w.op === 'updateStatus') this.rollout = { ...this.rollout, status: o.status };
         else this.rollout = { ...(o as Rollout), status: this.rollout.status };
         this.rollout.metadata.resourceVersion = String(++this.rv);
+      } else if (w.resource === 'batchreleases') {
+        this.applyBatchRelease(w.op, o as BatchRelease, brWritten);
+        brWritten = true;
       } else if (w.resource === 'deployments') {
         if (o.metadata.resourceVersion !== this.deployment.metadata.resourceVersion) throw new Error('conflict on deployment');
         this.setDeployment(o as Deployment);
@@ -99,6 +106,33 @@ export class World {
       }
     }
     this.native();
+  }
+
+  /** The API server's rules for a BatchRelease: create stamps, a spec change is a new generation, /status keeps the spec. */
+  private applyBatchRelease(op: string, o: BatchRelease, again: boolean): void {
+    const cur = this.batchRelease;
+    if (op === 'create') {
+      if (cur) throw new Error('already exists');
+      this.stamp(o);
+      o.metadata.generation = 1;
+      delete o.status;
+      this.batchRelease = o;
+      return;
+    }
+    if (!cur) throw new Error('batchrelease not found');
+    if (op === 'delete') {
+      this.batchRelease = undefined;
+      return;
+    }
+    // A second write in one plan carries the version of the first, as the applier does.
+    if (again) o.metadata.resourceVersion = cur.metadata.resourceVersion;
+    if (cur.metadata.resourceVersion !== o.metadata.resourceVersion) throw new Error('conflict on batchrelease');
+    if (op === 'updateStatus') this.batchRelease = { ...cur, status: o.status };
+    else {
+      const generation = canonicalJson(o.spec) !== canonicalJson(cur.spec) ? (cur.metadata.generation ?? 1) + 1 : cur.metadata.generation;
+      this.batchRelease = { ...o, status: cur.status, metadata: { ...o.metadata, generation } };
+    }
+    this.batchRelease.metadata.resourceVersion = String(++this.rv);
   }
 
   private setDeployment(next: Deployment): void {

@@ -39,12 +39,17 @@ describe('discovery', () => {
       pods: 'po',
       events: 'ev',
     });
-    for (const v of ['v1beta1', 'v1alpha1']) {
-      expect((await call(sb.url, 'GET', `/apis/rollouts.kruise.io/${v}`)).body.resources.map((r: any) => r.name)).toEqual([
-        'rollouts',
-        'rollouts/status',
-      ]);
-    }
+    // BatchReleases at their storage version only.
+    expect((await call(sb.url, 'GET', '/apis/rollouts.kruise.io/v1beta1')).body.resources.map((r: any) => r.name)).toEqual([
+      'rollouts',
+      'rollouts/status',
+      'batchreleases',
+      'batchreleases/status',
+    ]);
+    expect((await call(sb.url, 'GET', '/apis/rollouts.kruise.io/v1alpha1')).body.resources.map((r: any) => r.name)).toEqual([
+      'rollouts',
+      'rollouts/status',
+    ]);
     expect((await call(sb.url, 'GET', '/apis/apiextensions.k8s.io/v1')).status).toBe(200);
   });
 

@@ -18,7 +18,7 @@ const requestsDuring = async <T>(fn: () => Promise<T>): Promise<[T, string[]]> =
 };
 
 describe('rollout status', () => {
-  test('prints the view with exactly two requests (GET rollout, GET workload)', async () => {
+  test('prints the view with exactly three requests while Progressing (GET rollout, workload, BatchRelease)', async () => {
     await seedScenario(sb.url, scenario('canary-step-paused'));
     const [r, requests] = await requestsDuring(() => runCli(['rollout', 'status', 'rollout/rollouts-demo', '--server', sb.url]));
     expect(r.stderr).toBe('');
@@ -48,9 +48,11 @@ describe('rollout status', () => {
         '',
       ].join('\n'),
     );
+    // The seeded release has no BatchRelease (404): none is shown.
     expect(requests).toEqual([
       'GET /apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts/rollouts-demo',
       'GET /apis/apps/v1/namespaces/default/deployments/workload-demo',
+      'GET /apis/rollouts.kruise.io/v1beta1/namespaces/default/batchreleases/rollouts-demo',
     ]);
   });
 
