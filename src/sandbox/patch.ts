@@ -28,9 +28,12 @@ const STRATEGIC_KINDS = new Set([
   'Namespace',
   'Event',
   'Service',
+  'Endpoints',
   'ConfigMap',
   'Secret',
   'Scale',
+  'Ingress',
+  'IngressClass',
   'CustomResourceDefinition',
 ]);
 

@@ -1,5 +1,6 @@
 // Real kubectl (the one on PATH, and 1.20 when scripts/fetch-kubectl-1.20.sh has fetched it) against the sandbox:
-// apply, get, get -w, the guide's patch, merge patch, status patch, scale, wait, delete.
+// apply, get, get -w, the guide's patch, merge patch, status patch, scale, wait, delete; Services,
+// Ingresses, ConfigMaps and Secrets.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { examplePath } from '../fixtures/load.js';
@@ -7,8 +8,22 @@ import { call, eventually } from '../sandbox/http.js';
 import { availableKubectls, clientVersion, type KubectlEnv, skippedKubectls, startKubectlEnv } from './harness.js';
 
 const kubectls = availableKubectls();
+/** An address in the Service range 10.96.0.0/12. */
+const CLUSTER_IP = /^10\.(9[6-9]|10\d|11[01])\.\d{1,3}\.\d{1,3}$/;
 const DEPLOYMENT_YAML = examplePath('docs_basic-usage_deployment_workload-demo.yaml');
 const ROLLOUT_YAML = examplePath('docs_basic-usage_rollout_v1beta1.yaml');
+const SERVICE_YAML = examplePath('e2e_service.yaml');
+const INGRESS_YAML = examplePath('e2e_nginx_ingress.yaml');
+const CONFIG_YAML = `apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings}
+data: {mode: fast, level: "3"}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: token}
+stringData: {token: s3cret}
+`;
 const GUIDE_PATCH = '{"spec":{"template":{"spec":{"containers":[{"name":"busybox", "env":[{"name":"VERSION", "value":"version-2"}]}]}}}}';
 const PLAIN = `apiVersion: apps/v1
 kind: Deployment
@@ -205,5 +220,52 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('%s', (label, kubectl)
     const out = await env.run(['apply', '--server-side', '--validate=false', '-f', DEPLOYMENT_YAML]);
     expect(out.code).not.toBe(0);
     expect(out.stderr).toContain('server-side apply is not supported by this sandbox');
+  });
+
+  test('apply the reference Service and Ingress; get svc,ing,cm,secret prints the columns a cluster prints', async () => {
+    expect(await env.run(['apply', '-f', SERVICE_YAML])).toMatchObject({ code: 0, stdout: 'service/echoserver created\n' });
+    expect(await env.run(['apply', '-f', INGRESS_YAML])).toMatchObject({
+      code: 0,
+      stdout: 'ingress.networking.k8s.io/echoserver created\n',
+    });
+    writeFileSync(join(env.home, 'config.yaml'), CONFIG_YAML);
+    expect(await env.run(['apply', '-f', join(env.home, 'config.yaml')])).toMatchObject({
+      code: 0,
+      stdout: 'configmap/settings created\nsecret/token created\n',
+    });
+    expect((await env.run(['apply', '-f', SERVICE_YAML])).stdout).toBe('service/echoserver unchanged\n');
+    const svc = (await call(env.sb.url, 'GET', '/api/v1/namespaces/default/services/echoserver')).body;
+    expect(svc.spec).toMatchObject({
+      type: 'ClusterIP',
+      ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 8080 }],
+      selector: { app: 'echoserver' },
+      sessionAffinity: 'None',
+    });
+    expect(svc.spec.clusterIP).toMatch(CLUSTER_IP);
+    expect(svc.spec.clusterIPs).toEqual([svc.spec.clusterIP]);
+    const secret = (await call(env.sb.url, 'GET', '/api/v1/namespaces/default/secrets/token')).body;
+    expect(secret).toMatchObject({ type: 'Opaque', data: { token: Buffer.from('s3cret').toString('base64') } });
+    expect(secret.stringData).toBeUndefined();
+
+    const out = await env.run(['get', 'svc,ing,cm,secret']);
+    expect(out.code).toBe(0);
+    const lines = out.stdout.split('\n');
+    const row = (prefix: string) => lines.find((l) => l.startsWith(prefix)) ?? '';
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE$/),
+        expect.stringMatching(/^NAME\s+CLASS\s+HOSTS\s+ADDRESS\s+PORTS\s+AGE$/),
+        expect.stringMatching(/^NAME\s+DATA\s+AGE$/),
+        expect.stringMatching(/^NAME\s+TYPE\s+DATA\s+AGE$/),
+      ]),
+    );
+    expect(row('service/echoserver')).toMatch(
+      new RegExp(`^service/echoserver\\s+ClusterIP\\s+${svc.spec.clusterIP}\\s+<none>\\s+80/TCP\\s+\\d+s$`),
+    );
+    expect(row('ingress.networking.k8s.io/echoserver')).toMatch(
+      /^ingress.networking.k8s.io\/echoserver\s+<none>\s+echoserver.example.com\s+80\s+\d+s$/,
+    );
+    expect(row('configmap/settings')).toMatch(/^configmap\/settings\s+2\s+\d+s$/);
+    expect(row('secret/token')).toMatch(/^secret\/token\s+Opaque\s+1\s+\d+s$/);
   });
 });
