@@ -32,7 +32,8 @@ export function defaultService(obj: KubeObject): KubeObject {
   spec.type ??= 'ClusterIP';
   spec.sessionAffinity ??= 'None';
   if (Array.isArray(spec.ports)) {
-    spec.ports = spec.ports.map((p) => ({ ...p, protocol: p.protocol ?? 'TCP', targetPort: p.targetPort ?? p.port }));
+    // An unset targetPort is 0 or "" to the API server (protobuf clients send the zero value).
+    spec.ports = spec.ports.map((p) => ({ ...p, protocol: p.protocol || 'TCP', targetPort: p.targetPort || p.port }));
   }
   if (spec.type !== 'ExternalName') {
     spec.internalTrafficPolicy ??= 'Cluster';

@@ -205,6 +205,9 @@ function defaultPodTemplate(template: Record<string, unknown>): Record<string, u
       if (!c || typeof c !== 'object' || Array.isArray(c)) return c;
       const container = { ...(c as Record<string, unknown>) };
       container.resources ??= {};
+      if (Array.isArray(container.ports)) {
+        container.ports = container.ports.map((p) => (p && typeof p === 'object' && !Array.isArray(p) ? { protocol: 'TCP', ...p } : p));
+      }
       container.terminationMessagePath ??= '/dev/termination-log';
       container.terminationMessagePolicy ??= 'File';
       if (typeof container.image === 'string') container.imagePullPolicy ??= pullPolicyFor(container.image);

@@ -1,5 +1,6 @@
 // Real kubectl (the one on PATH, and 1.20 when scripts/fetch-kubectl-1.20.sh has fetched it) against the sandbox:
-// apply, get, get -w, the guide's patch, merge patch, status patch, scale, wait, delete; Services,
+// apply, get, get -w, the guide's patch, merge patch, status patch, scale, wait, delete; the
+// imperative create/run/expose commands (kubectl ≥ 1.30 sends those bodies as protobuf); Services,
 // Ingresses, ConfigMaps and Secrets.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -220,6 +221,44 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('%s', (label, kubectl)
     const out = await env.run(['apply', '--server-side', '--validate=false', '-f', DEPLOYMENT_YAML]);
     expect(out.code).not.toBe(0);
     expect(out.stderr).toContain('server-side apply is not supported by this sandbox');
+  });
+
+  test('create namespace, create deployment, run and expose leave the objects a cluster would have', async () => {
+    expect(await env.run(['create', 'namespace', 'imperative'])).toMatchObject({ code: 0, stdout: 'namespace/imperative created\n' });
+    expect(
+      await env.run(['create', 'deployment', 'web', '--image=nginx:1.27', '--port=8080', '--replicas=2', '-n', 'imperative']),
+    ).toMatchObject({
+      code: 0,
+      stdout: 'deployment.apps/web created\n',
+    });
+    expect(await env.run(['run', 'one', '--image=busybox:1', '-n', 'imperative'])).toMatchObject({ code: 0, stdout: 'pod/one created\n' });
+    expect(await env.run(['expose', 'deployment', 'web', '--port', '80', '-n', 'imperative'])).toMatchObject({
+      code: 0,
+      stdout: 'service/web exposed\n',
+    });
+    expect((await call(env.sb.url, 'GET', '/api/v1/namespaces/imperative')).body.status).toEqual({ phase: 'Active' });
+    const d = (await call(env.sb.url, 'GET', '/apis/apps/v1/namespaces/imperative/deployments/web')).body;
+    expect(d.spec).toMatchObject({
+      replicas: 2,
+      selector: { matchLabels: { app: 'web' } },
+      template: { metadata: { labels: { app: 'web' } } },
+    });
+    expect(d.spec.template.spec.containers).toEqual([
+      expect.objectContaining({ name: 'nginx', image: 'nginx:1.27', ports: [{ containerPort: 8080, protocol: 'TCP' }] }),
+    ]);
+    await eventually(
+      async () => (await call(env.sb.url, 'GET', '/apis/apps/v1/namespaces/imperative/deployments/web')).body.status?.readyReplicas === 2,
+    );
+    const pod = (await call(env.sb.url, 'GET', '/api/v1/namespaces/imperative/pods/one')).body;
+    expect(pod.spec.containers).toEqual([expect.objectContaining({ name: 'one', image: 'busybox:1' })]);
+    const svc = (await call(env.sb.url, 'GET', '/api/v1/namespaces/imperative/services/web')).body;
+    expect(svc.spec).toMatchObject({
+      type: 'ClusterIP',
+      selector: { app: 'web' },
+      ports: [{ port: 80, protocol: 'TCP', targetPort: 80 }],
+      sessionAffinity: 'None',
+    });
+    expect(svc.spec.clusterIP).toMatch(CLUSTER_IP);
   });
 
   test('apply the reference Service and Ingress; get svc,ing,cm,secret prints the columns a cluster prints', async () => {
