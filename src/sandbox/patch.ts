@@ -29,6 +29,7 @@ const STRATEGIC_KINDS = new Set([
   'Event',
   'Service',
   'Endpoints',
+  'EndpointSlice',
   'ConfigMap',
   'Secret',
   'Scale',

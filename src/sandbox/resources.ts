@@ -144,6 +144,16 @@ const SANDBOX_RESOURCES: readonly SandboxResource[] = [
     initialStatus: { loadBalancer: {} },
   },
   {
+    plural: 'endpointslices',
+    group: 'discovery.k8s.io',
+    versions: ['v1'],
+    kind: 'EndpointSlice',
+    singular: 'endpointslice',
+    namespaced: true,
+    subresources: [],
+    verbs: ALL_VERBS,
+  },
+  {
     plural: 'ingressclasses',
     group: 'networking.k8s.io',
     versions: ['v1'],

@@ -115,7 +115,12 @@ function endpointsText(o: KubeObject): string {
     const ports = subset.ports?.length ? subset.ports : [{}];
     for (const a of subset.addresses ?? []) for (const p of ports) all.push(p.port === undefined ? a.ip : `${a.ip}:${p.port}`);
   }
-  if (!all.length) return '<none>';
+  return firstThree(all, '<none>');
+}
+
+/** kubectl's way with long lists: three items, then "+ N more...". */
+function firstThree(all: string[], none: string): string {
+  if (!all.length) return none;
   return all.length > 3 ? `${all.slice(0, 3).join(',')} + ${all.length - 3} more...` : all.join(',');
 }
 
@@ -242,6 +247,22 @@ const BUILTIN: Record<string, { columns: TableColumn[]; cells: (o: KubeObject, n
   Secret: {
     columns: [NAME, col('Type'), col('Data', 'integer'), col('Age')],
     cells: (o, now) => [o.metadata.name, o.type ?? 'Opaque', countOf(o.data), age(o, now)],
+  },
+  EndpointSlice: {
+    columns: [NAME, col('AddressType'), col('Ports'), col('Endpoints'), col('Age')],
+    cells: (o, now) => [
+      o.metadata.name,
+      o.addressType ?? '',
+      firstThree(
+        ((o.ports ?? []) as PortLike[]).map((p) => String(p.port ?? '')),
+        '<unset>',
+      ),
+      firstThree(
+        ((o.endpoints ?? []) as { addresses?: string[] }[]).flatMap((e) => e.addresses ?? []),
+        '<unset>',
+      ),
+      age(o, now),
+    ],
   },
   Ingress: {
     columns: [NAME, col('Class'), col('Hosts'), col('Address'), col('Ports'), col('Age')],

@@ -305,6 +305,11 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('%s', (label, kubectl)
       /^ingress.networking.k8s.io\/echoserver\s+<none>\s+echoserver.example.com\s+80\s+\d+s$/,
     );
     expect(row('configmap/settings')).toMatch(/^configmap\/settings\s+2\s+\d+s$/);
+    // describe looks the backend's endpoints up: kubectl 1.32 lists EndpointSlices (none: no
+    // controller writes them); 1.20 GETs the Endpoints object, which is not found for the same reason.
+    const described = await env.run(['describe', 'ingress', 'echoserver']);
+    expect(described.code).toBe(0);
+    expect(described.stdout).toMatch(modern ? /\/apis\/echo\s+echoserver:80 \(<none>\)/ : /\/apis\/echo\s+echoserver:80 \(/);
     expect(row('secret/token')).toMatch(/^secret\/token\s+Opaque\s+1\s+\d+s$/);
   });
 });

@@ -1,4 +1,4 @@
-// Services, Endpoints, ConfigMaps, Secrets, Ingresses and IngressClasses are stored objects: served
+// Services, Endpoints, EndpointSlices, ConfigMaps, Secrets, Ingresses and IngressClasses are stored objects: served
 // in discovery, with CRUD, selectors, watch, patch, /status and the registry's Service allocations.
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { call, openWatch } from './http.js';
@@ -33,6 +33,8 @@ test('discovery lists each kind with its scope, short names and verbs', async ()
   expect(pick(net, 'ingresses')).toMatchObject({ kind: 'Ingress', namespaced: true, shortNames: ['ing'] });
   expect(pick(net, 'ingresses/status')).toBeDefined();
   expect(pick(net, 'ingressclasses')).toMatchObject({ kind: 'IngressClass', namespaced: false });
+  const slices = (await call(sb.url, 'GET', '/apis/discovery.k8s.io/v1')).body.resources;
+  expect(pick(slices, 'endpointslices')).toMatchObject({ kind: 'EndpointSlice', namespaced: true });
 });
 
 test('a Service gets its defaults and a cluster IP, kept on update and refused when changed', async () => {
@@ -152,6 +154,18 @@ test('Endpoints, ConfigMaps, Secrets, Ingresses and IngressClasses round-trip an
   expect(await cells('/api/v1/namespaces/default/secrets')).toEqual([['s', 'kubernetes.io/tls', 2]]);
   expect(await cells('/apis/networking.k8s.io/v1/namespaces/default/ingresses')).toEqual([['web', 'nginx', 'a.example,*', '', '80, 443']]);
   expect(await cells('/apis/networking.k8s.io/v1/ingressclasses')).toEqual([['nginx', 'k8s.io/ingress-nginx', '<none>']]);
+  const slice = await call(sb.url, 'POST', '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices', {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { name: 'web-abc', labels: { 'kubernetes.io/service-name': 'web' } },
+    addressType: 'IPv4',
+    ports: [{ port: 8080 }],
+    endpoints: ['1', '2', '3', '4'].map((i) => ({ addresses: [`10.244.0.${i}`] })),
+  });
+  expect(slice.status).toBe(201);
+  expect(
+    await cells('/apis/discovery.k8s.io/v1/namespaces/default/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dweb'),
+  ).toEqual([['web-abc', 'IPv4', '8080', '10.244.0.1,10.244.0.2,10.244.0.3 + 1 more...']]);
   expect((await call(sb.url, 'DELETE', '/api/v1/namespaces/default/endpoints/web')).status).toBe(200);
   expect((await call(sb.url, 'GET', '/api/v1/namespaces/default/endpoints/web')).status).toBe(404);
 });
