@@ -261,6 +261,33 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('%s', (label, kubectl)
     expect(svc.spec.clusterIP).toMatch(CLUSTER_IP);
   });
 
+  test('create configmap, secret, service and ingress store what they say', async () => {
+    const ns = ['-n', 'imperative'];
+    for (const args of [
+      ['create', 'configmap', 'cfg', '--from-literal=mode=fast'],
+      ['create', 'secret', 'generic', 'pw', '--from-literal=password=hunter2'],
+      ['create', 'service', 'nodeport', 'np', '--tcp=80:8080'],
+      ['create', 'ingress', 'front', '--rule=web.example/shop=np:80'],
+    ]) {
+      expect(await env.run([...args, ...ns])).toMatchObject({ code: 0 });
+    }
+    const get = async (path: string) => (await call(env.sb.url, 'GET', `${path}`)).body;
+    expect((await get('/api/v1/namespaces/imperative/configmaps/cfg')).data).toEqual({ mode: 'fast' });
+    expect(await get('/api/v1/namespaces/imperative/secrets/pw')).toMatchObject({
+      type: 'Opaque',
+      data: { password: Buffer.from('hunter2').toString('base64') },
+    });
+    const np = (await get('/api/v1/namespaces/imperative/services/np')).spec;
+    expect(np).toMatchObject({ type: 'NodePort', selector: { app: 'np' }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] });
+    expect(np.ports[0].nodePort).toBeGreaterThanOrEqual(30000);
+    expect((await get('/apis/networking.k8s.io/v1/namespaces/imperative/ingresses/front')).spec.rules).toEqual([
+      {
+        host: 'web.example',
+        http: { paths: [{ path: '/shop', pathType: 'Exact', backend: { service: { name: 'np', port: { number: 80 } } } }] },
+      },
+    ]);
+  });
+
   test('apply the reference Service and Ingress; get svc,ing,cm,secret prints the columns a cluster prints', async () => {
     expect(await env.run(['apply', '-f', SERVICE_YAML])).toMatchObject({ code: 0, stdout: 'service/echoserver created\n' });
     expect(await env.run(['apply', '-f', INGRESS_YAML])).toMatchObject({
