@@ -10,6 +10,7 @@ import { badRequest, notFound, StatusError, statusFailure } from './errors.js';
 import { applyPatch, PatchError, type PatchType } from './patch.js';
 import { apiVersionOf, resourceByKind, type SandboxResource } from './resources.js';
 import type { ObjectFilter } from './selectors.js';
+import { allocatedBy, allocateService } from './service.js';
 import type { DeleteOptions, SandboxStore } from './store.js';
 import type { WorkloadAdmission } from './types.js';
 import { applyDefaults, checkBody, type RequestTarget, validateObject } from './validation.js';
@@ -73,7 +74,7 @@ export class SandboxApi {
     const r = t.resource;
     const obj = checkBody(body, { ...t, name: undefined });
     validateObject(obj, r);
-    const defaulted = applyDefaults(obj, r);
+    const defaulted = this.allocate(r, applyDefaults(obj, r), undefined);
     let stored = this.toStorage(r, defaulted);
     if (r.plural === 'rollouts') this.admitRollout(stored as Rollout, undefined);
     stored = this.store.create(r.plural, stored);
@@ -127,9 +128,17 @@ export class SandboxApi {
       return this.toVersion(r, t.version, stored);
     }
     const old = this.current(t);
+    next = this.allocate(r, next, old);
     if (r.plural === 'rollouts') this.admitRollout(next as Rollout, old as Rollout);
     if (r.plural === 'deployments') next = this.admitDeployment(old as Deployment, next as Deployment);
     return this.toVersion(r, t.version, this.store.update(r.plural, next));
+  }
+
+  /** What the Service registry allocates from the cluster's ranges (other kinds: unchanged). */
+  private allocate(r: SandboxResource, obj: KubeObject, old: KubeObject | undefined): KubeObject {
+    if (r.plural !== 'services') return obj;
+    const services = this.store.list('services', {});
+    return allocateService(r, obj, old, allocatedBy(services, old?.metadata));
   }
 
   /** Runs the workload admission (if any) on a Deployment update, as Kruise's webhook does. */

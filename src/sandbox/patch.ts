@@ -28,9 +28,13 @@ const STRATEGIC_KINDS = new Set([
   'Namespace',
   'Event',
   'Service',
+  'Endpoints',
+  'EndpointSlice',
   'ConfigMap',
   'Secret',
   'Scale',
+  'Ingress',
+  'IngressClass',
   'CustomResourceDefinition',
 ]);
 

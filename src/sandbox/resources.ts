@@ -16,6 +16,8 @@ export interface SandboxResource {
   /** Subresources served: status, scale. */
   subresources: ('status' | 'scale')[];
   verbs: string[];
+  /** The status a create stores, whatever the client sent (none: the client's, or none when status is a subresource). */
+  initialStatus?: Record<string, unknown>;
 }
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -31,6 +33,7 @@ const SANDBOX_RESOURCES: readonly SandboxResource[] = [
     shortNames: ['ns'],
     subresources: ['status'],
     verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+    initialStatus: { phase: 'Active' },
   },
   {
     plural: 'pods',
@@ -42,6 +45,53 @@ const SANDBOX_RESOURCES: readonly SandboxResource[] = [
     shortNames: ['po'],
     categories: ['all'],
     subresources: ['status'],
+    verbs: ALL_VERBS,
+    initialStatus: { phase: 'Pending' },
+  },
+  // Stored objects only: no controller allocates load balancers or fills Endpoints.
+  {
+    plural: 'services',
+    group: '',
+    versions: ['v1'],
+    kind: 'Service',
+    singular: 'service',
+    namespaced: true,
+    shortNames: ['svc'],
+    categories: ['all'],
+    subresources: ['status'],
+    verbs: ALL_VERBS,
+    initialStatus: { loadBalancer: {} },
+  },
+  {
+    plural: 'endpoints',
+    group: '',
+    versions: ['v1'],
+    kind: 'Endpoints',
+    singular: 'endpoints',
+    namespaced: true,
+    shortNames: ['ep'],
+    subresources: [],
+    verbs: ALL_VERBS,
+  },
+  {
+    plural: 'configmaps',
+    group: '',
+    versions: ['v1'],
+    kind: 'ConfigMap',
+    singular: 'configmap',
+    namespaced: true,
+    shortNames: ['cm'],
+    subresources: [],
+    verbs: ALL_VERBS,
+  },
+  {
+    plural: 'secrets',
+    group: '',
+    versions: ['v1'],
+    kind: 'Secret',
+    singular: 'secret',
+    namespaced: true,
+    subresources: [],
     verbs: ALL_VERBS,
   },
   {
@@ -66,6 +116,7 @@ const SANDBOX_RESOURCES: readonly SandboxResource[] = [
     categories: ['all'],
     subresources: ['status', 'scale'],
     verbs: ALL_VERBS,
+    initialStatus: {},
   },
   {
     plural: 'replicasets',
@@ -77,6 +128,39 @@ const SANDBOX_RESOURCES: readonly SandboxResource[] = [
     shortNames: ['rs'],
     categories: ['all'],
     subresources: ['status', 'scale'],
+    verbs: ALL_VERBS,
+    initialStatus: {},
+  },
+  {
+    plural: 'ingresses',
+    group: 'networking.k8s.io',
+    versions: ['v1'],
+    kind: 'Ingress',
+    singular: 'ingress',
+    namespaced: true,
+    shortNames: ['ing'],
+    subresources: ['status'],
+    verbs: ALL_VERBS,
+    initialStatus: { loadBalancer: {} },
+  },
+  {
+    plural: 'endpointslices',
+    group: 'discovery.k8s.io',
+    versions: ['v1'],
+    kind: 'EndpointSlice',
+    singular: 'endpointslice',
+    namespaced: true,
+    subresources: [],
+    verbs: ALL_VERBS,
+  },
+  {
+    plural: 'ingressclasses',
+    group: 'networking.k8s.io',
+    versions: ['v1'],
+    kind: 'IngressClass',
+    singular: 'ingressclass',
+    namespaced: false,
+    subresources: [],
     verbs: ALL_VERBS,
   },
   {

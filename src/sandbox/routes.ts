@@ -7,6 +7,7 @@ import type { SandboxApi, Target } from './api.js';
 import { badRequest, methodNotAllowed, routeNotFound, StatusError, statusFailure } from './errors.js';
 import { OPENAPI_V2_PROTOBUF, openApiV2Json, openApiV2Protobuf } from './openapi.js';
 import type { PatchType } from './patch.js';
+import { decodeProtobufObject, isProtobuf, PROTOBUF_MEDIA_TYPE, ProtobufError } from './protobuf.js';
 import { apiGroupDoc, apiGroupListDoc, apiResourceListDoc, apiVersionsDoc, findResource, versionDoc } from './resources.js';
 import { type ObjectFilter, parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.js';
 import type { DeleteOptions } from './store.js';
@@ -32,7 +33,7 @@ export function sendJson(res: ServerResponse, code: number, body: unknown): void
 }
 
 /** Reads the whole body (bounded). */
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -45,7 +46,7 @@ function readBody(req: IncomingMessage): Promise<string> {
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -54,9 +55,30 @@ function mediaType(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
-/** Decodes a JSON or YAML body (400 on malformed input). */
-function decodeBody(text: string, contentType: string | undefined): unknown {
+/** The answer a real API server gives for a body in a format it does not decode for the resource. */
+function unsupportedMediaType(detail: string): StatusError {
+  return new StatusError(
+    statusFailure(
+      415,
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, ${PROTOBUF_MEDIA_TYPE} (${detail})`,
+      'UnsupportedMediaType',
+    ),
+  );
+}
+
+/** Decodes a JSON, YAML or (built-in kinds) protobuf body (400 on malformed input, 415 on what protobuf cannot carry here). */
+function decodeBody(body: Buffer, contentType: string | undefined): unknown {
   const type = mediaType(contentType);
+  if (isProtobuf(type)) {
+    try {
+      return decodeProtobufObject(body);
+    } catch (err) {
+      if (!(err instanceof ProtobufError)) throw err;
+      if (err.unsupported) throw unsupportedMediaType(err.message);
+      throw badRequest(`couldn't decode the protobuf body: ${err.message}`);
+    }
+  }
+  const text = body.toString('utf8');
   if (text.trim() === '') throw badRequest('the request body is empty: an object is required');
   if (type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml' || type === 'application/apply-patch+yaml') {
     try {
@@ -229,8 +251,8 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, u
         );
       }
       case 'DELETE': {
-        const text = await readBody(req);
-        const body = text.trim() ? decodeBody(text, req.headers['content-type']) : undefined;
+        const raw = await readBody(req);
+        const body = raw.toString('utf8').trim() ? decodeBody(raw, req.headers['content-type']) : undefined;
         return sendJson(
           res,
           200,
@@ -285,8 +307,8 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, u
     }
     case 'DELETE': {
       if (route.subresource) throw methodNotAllowed(method);
-      const text = await readBody(req);
-      const body = text.trim() ? decodeBody(text, req.headers['content-type']) : undefined;
+      const raw = await readBody(req);
+      const body = raw.toString('utf8').trim() ? decodeBody(raw, req.headers['content-type']) : undefined;
       return sendJson(
         res,
         200,

@@ -42,19 +42,11 @@ function keyOf(namespace: string | undefined, name: string): string {
   return namespace ? `${namespace}/${name}` : name;
 }
 
-/** Resources whose create drops the client's status (their status is a subresource). */
+/** The status a create stores: the resource's initial one, else none when status is a subresource. */
 function initialStatus(resource: string, obj: KubeObject): unknown {
-  switch (resource) {
-    case 'deployments':
-    case 'replicasets':
-      return {};
-    case 'pods':
-      return { phase: 'Pending' };
-    case 'namespaces':
-      return { phase: 'Active' };
-    default:
-      return resourceByPlural(resource).subresources.includes('status') ? undefined : obj.status;
-  }
+  const r = resourceByPlural(resource);
+  if (r.initialStatus) return structuredClone(r.initialStatus);
+  return r.subresources.includes('status') ? undefined : obj.status;
 }
 
 /** The in-memory object store. Stored objects are never mutated: treat what you read as read-only. */

@@ -80,6 +80,63 @@ function podReady(pod: KubeObject): string {
   return `${ready}/${total}`;
 }
 
+interface PortLike {
+  port?: number;
+  nodePort?: number;
+  protocol?: string;
+  name?: string;
+}
+
+/** kubectl's PORT(S): 80/TCP, 80:30080/TCP, joined by commas. */
+function servicePorts(ports: PortLike[] | undefined): string {
+  if (!ports?.length) return '<none>';
+  return ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`).join(',');
+}
+
+function loadBalancerAddresses(o: KubeObject): string[] {
+  return ((o.status?.loadBalancer?.ingress ?? []) as { ip?: string; hostname?: string }[])
+    .map((i) => i.ip || i.hostname || '')
+    .filter(Boolean);
+}
+
+/** kubectl's EXTERNAL-IP: external IPs and load-balancer addresses, <pending> while a LoadBalancer has none. */
+function serviceExternalIP(o: KubeObject): string {
+  const spec = (o.spec ?? {}) as { type?: string; externalIPs?: string[]; externalName?: string };
+  const ips = [...(spec.externalIPs ?? []), ...(spec.type === 'LoadBalancer' ? loadBalancerAddresses(o) : [])];
+  if (spec.type === 'ExternalName') return spec.externalName ?? '<none>';
+  if (ips.length) return ips.join(',');
+  return spec.type === 'LoadBalancer' ? '<pending>' : '<none>';
+}
+
+/** kubectl's ENDPOINTS: up to three ip:port, then "+ N more...". */
+function endpointsText(o: KubeObject): string {
+  const all: string[] = [];
+  for (const subset of (o.subsets ?? []) as { addresses?: { ip: string }[]; ports?: PortLike[] }[]) {
+    const ports = subset.ports?.length ? subset.ports : [{}];
+    for (const a of subset.addresses ?? []) for (const p of ports) all.push(p.port === undefined ? a.ip : `${a.ip}:${p.port}`);
+  }
+  return firstThree(all, '<none>');
+}
+
+/** kubectl's way with long lists: three items, then "+ N more...". */
+function firstThree(all: string[], none: string): string {
+  if (!all.length) return none;
+  return all.length > 3 ? `${all.slice(0, 3).join(',')} + ${all.length - 3} more...` : all.join(',');
+}
+
+interface IngressRule {
+  host?: string;
+}
+
+/** kubectl's Ingress HOSTS: the rules' hosts (* for a rule without one). */
+function ingressHosts(o: KubeObject): string {
+  const rules = (o.spec?.rules ?? []) as IngressRule[];
+  return rules.length ? rules.map((r) => r.host || '*').join(',') : '*';
+}
+
+const countOf = (...maps: unknown[]): number =>
+  maps.reduce<number>((n, m) => n + (m && typeof m === 'object' ? Object.keys(m).length : 0), 0);
+
 /** Columns and cells of the built-in kinds. */
 const BUILTIN: Record<string, { columns: TableColumn[]; cells: (o: KubeObject, now: Date) => unknown[] }> = {
   Deployment: {
@@ -162,6 +219,71 @@ const BUILTIN: Record<string, { columns: TableColumn[]; cells: (o: KubeObject, n
         `${String(involved.kind ?? '').toLowerCase()}/${involved.name ?? ''}`,
         o.message ?? '',
         o.metadata.name,
+      ];
+    },
+  },
+  Service: {
+    columns: [NAME, col('Type'), col('Cluster-IP'), col('External-IP'), col('Port(s)'), col('Age'), col('Selector', 'string', 1)],
+    cells: (o, now) => [
+      o.metadata.name,
+      o.spec?.type ?? 'ClusterIP',
+      o.spec?.clusterIP || '<none>',
+      serviceExternalIP(o),
+      servicePorts(o.spec?.ports),
+      age(o, now),
+      Object.entries((o.spec?.selector ?? {}) as Record<string, string>)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',') || '<none>',
+    ],
+  },
+  Endpoints: {
+    columns: [NAME, col('Endpoints'), col('Age')],
+    cells: (o, now) => [o.metadata.name, endpointsText(o), age(o, now)],
+  },
+  ConfigMap: {
+    columns: [NAME, col('Data', 'integer'), col('Age')],
+    cells: (o, now) => [o.metadata.name, countOf(o.data, o.binaryData), age(o, now)],
+  },
+  Secret: {
+    columns: [NAME, col('Type'), col('Data', 'integer'), col('Age')],
+    cells: (o, now) => [o.metadata.name, o.type ?? 'Opaque', countOf(o.data), age(o, now)],
+  },
+  EndpointSlice: {
+    columns: [NAME, col('AddressType'), col('Ports'), col('Endpoints'), col('Age')],
+    cells: (o, now) => [
+      o.metadata.name,
+      o.addressType ?? '',
+      firstThree(
+        ((o.ports ?? []) as PortLike[]).map((p) => String(p.port ?? '')),
+        '<unset>',
+      ),
+      firstThree(
+        ((o.endpoints ?? []) as { addresses?: string[] }[]).flatMap((e) => e.addresses ?? []),
+        '<unset>',
+      ),
+      age(o, now),
+    ],
+  },
+  Ingress: {
+    columns: [NAME, col('Class'), col('Hosts'), col('Address'), col('Ports'), col('Age')],
+    cells: (o, now) => [
+      o.metadata.name,
+      o.spec?.ingressClassName ?? '<none>',
+      ingressHosts(o),
+      loadBalancerAddresses(o).join(','),
+      (o.spec?.tls ?? []).length ? '80, 443' : '80',
+      age(o, now),
+    ],
+  },
+  IngressClass: {
+    columns: [NAME, col('Controller'), col('Parameters'), col('Age')],
+    cells: (o, now) => {
+      const p = o.spec?.parameters as { kind?: string; name?: string; apiGroup?: string } | undefined;
+      return [
+        o.metadata.name,
+        o.spec?.controller ?? '',
+        p ? `${p.kind}${p.apiGroup ? `.${p.apiGroup}` : ''}/${p.name}` : '<none>',
+        age(o, now),
       ];
     },
   },

@@ -5,6 +5,7 @@ import { matchesSelector } from '../workload/label-selector.js';
 import type { LabelSelector } from '../workload/types.js';
 import { badRequest, invalid } from './errors.js';
 import { apiVersionOf, type SandboxResource } from './resources.js';
+import { defaultSecret, defaultService } from './service.js';
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
@@ -158,9 +159,21 @@ function validateWorkload(obj: KubeObject, r: SandboxResource, name: string): vo
   }
 }
 
-/** Server-side defaults the controllers rely on (replicas 1, RollingUpdate 25%/25%, ...). Returns a new object. */
+/** The server-side defaults of each kind that has them. */
+const DEFAULTERS: Record<string, (obj: KubeObject, r: SandboxResource) => KubeObject> = {
+  Deployment: defaultWorkload,
+  ReplicaSet: defaultWorkload,
+  Service: defaultService,
+  Secret: defaultSecret,
+};
+
+/** Server-side defaults clients read back (replicas 1, RollingUpdate 25%/25%, Service type ClusterIP, ...). Returns a new object. */
 export function applyDefaults(obj: KubeObject, r: SandboxResource): KubeObject {
-  if (r.kind !== 'Deployment' && r.kind !== 'ReplicaSet') return obj;
+  const defaulter = DEFAULTERS[r.kind];
+  return defaulter ? defaulter(obj, r) : obj;
+}
+
+function defaultWorkload(obj: KubeObject, r: SandboxResource): KubeObject {
   const spec = { ...(obj.spec as Record<string, unknown>) };
   if (spec.replicas === undefined || spec.replicas === null) spec.replicas = 1;
   if (r.kind === 'Deployment') {
@@ -192,6 +205,9 @@ function defaultPodTemplate(template: Record<string, unknown>): Record<string, u
       if (!c || typeof c !== 'object' || Array.isArray(c)) return c;
       const container = { ...(c as Record<string, unknown>) };
       container.resources ??= {};
+      if (Array.isArray(container.ports)) {
+        container.ports = container.ports.map((p) => (p && typeof p === 'object' && !Array.isArray(p) ? { protocol: 'TCP', ...p } : p));
+      }
       container.terminationMessagePath ??= '/dev/termination-log';
       container.terminationMessagePolicy ??= 'File';
       if (typeof container.image === 'string') container.imagePullPolicy ??= pullPolicyFor(container.image);

@@ -37,6 +37,9 @@ describe('discovery', () => {
     expect(Object.fromEntries(core.resources.filter((r: any) => r.shortNames).map((r: any) => [r.name, r.shortNames[0]]))).toEqual({
       namespaces: 'ns',
       pods: 'po',
+      services: 'svc',
+      endpoints: 'ep',
+      configmaps: 'cm',
       events: 'ev',
     });
     // BatchReleases at their storage version only.

@@ -1,6 +1,7 @@
 // The sandbox's Deployment controller: native rolling update / recreate, proportional scaling of
 // paused Deployments, revision bookkeeping and history cleanup, as kube-controller-manager does.
 // A partition-style Deployment driven by the Kruise rollout controller only gets its status.
+import { kubeTime } from '../../kube/time.js';
 import { Label } from '../../rollout/types.js';
 import { findNewReplicaSet, isControlledBy, newReplicaSetFor, REVISION_ANNOTATION, revisionOf } from '../../workload/deployment.js';
 import { canonicalJson } from '../../workload/hash.js';
@@ -407,7 +408,7 @@ function deploymentStatus(d: Deployment, rss: ReplicaSet[], newRS: ReplicaSet | 
 function setCondition(conditions: Condition[], cond: Omit<Condition, 'lastUpdateTime' | 'lastTransitionTime'>, now: Date): Condition[] {
   const existing = conditions.find((c) => c.type === cond.type);
   if (existing && existing.status === cond.status && existing.reason === cond.reason) return conditions;
-  const t = now.toISOString();
+  const t = kubeTime(now);
   const next: Condition = {
     ...cond,
     lastUpdateTime: t,

@@ -1,5 +1,6 @@
 // The sandbox's pod lifecycle: there is no kubelet, so a pod becomes Running and Ready a fixed
 // delay after its creation.
+import { kubeTime } from '../../kube/time.js';
 import type { Pod } from '../../workload/types.js';
 import type { ControllerResult } from './types.js';
 
@@ -14,7 +15,7 @@ export function reconcilePod(pod: Pod, now: Date, readyDelayMs: number): Control
   const created = Date.parse(pod.metadata.creationTimestamp ?? '');
   // No creation time (the store always sets one): treat the pod as old enough rather than stall it.
   const elapsed = Number.isFinite(created) ? now.getTime() - created : Number.POSITIVE_INFINITY;
-  const startTime = Number.isFinite(created) ? new Date(created).toISOString() : now.toISOString();
+  const startTime = Number.isFinite(created) ? kubeTime(new Date(created)) : kubeTime(now);
   if (elapsed >= readyDelayMs) {
     return { actions: [{ op: 'updateStatus', resource: 'pods', object: { ...pod, status: runningStatus(pod, now, startTime) } }] };
   }
@@ -31,7 +32,7 @@ function containerNames(pod: Pod): { name: string; image?: string }[] {
 }
 
 function pendingStatus(pod: Pod, now: Date, startTime: string): NonNullable<Pod['status']> {
-  const t = now.toISOString();
+  const t = kubeTime(now);
   const conditions: { type: string; status: string; lastTransitionTime: string; reason?: string }[] = [
     { type: 'PodScheduled', status: 'True', lastTransitionTime: t },
     { type: 'Initialized', status: 'True', lastTransitionTime: t },
@@ -58,7 +59,7 @@ function pendingStatus(pod: Pod, now: Date, startTime: string): NonNullable<Pod[
 }
 
 function runningStatus(pod: Pod, now: Date, startTime: string): NonNullable<Pod['status']> {
-  const t = now.toISOString();
+  const t = kubeTime(now);
   const podIP = podIPFor(pod.metadata.uid ?? `${pod.metadata.namespace}/${pod.metadata.name}`);
   return {
     ...(pod.status ?? {}),

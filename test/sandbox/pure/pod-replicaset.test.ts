@@ -3,7 +3,7 @@ import { reconcileReplicaSet } from '../../../src/sandbox/controllers/replicaset
 import type { Pod, ReplicaSet } from '../../../src/workload/types.js';
 import { clone } from './controllers-sim.js';
 
-const T0 = '2026-01-01T00:00:00.000Z';
+const T0 = '2026-01-01T00:00:00Z'; // metav1.Time: what the store writes
 const at = (ms: number): Date => new Date(Date.parse(T0) + ms);
 
 const pod = (over: Partial<Pod['metadata']> = {}, status?: Pod['status']): Pod => ({
@@ -46,7 +46,7 @@ describe('reconcilePod', () => {
     expect(s.hostIP).toBeTruthy();
     expect(s.startTime).toBe(T0);
     expect(s.containerStatuses).toEqual([
-      expect.objectContaining({ name: 'c', ready: true, started: true, state: { running: { startedAt: at(1000).toISOString() } } }),
+      expect.objectContaining({ name: 'c', ready: true, started: true, state: { running: { startedAt: '2026-01-01T00:00:01Z' } } }),
     ]);
   });
 
