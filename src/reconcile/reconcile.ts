@@ -44,8 +44,8 @@ import {
   takeControl,
   writeExtraStatus,
 } from './deployment-control.js';
-import { StatusMessage, stepMessage } from './messages.js';
-import { refusalOf } from './refusal.js';
+import { RefusedCondition, refusedMessage, StatusMessage, stepMessage } from './messages.js';
+import { ROLLS_NATIVELY, refusalOf } from './refusal.js';
 import { computeRolloutHash } from './rollout-hash.js';
 import type { Observed, ReconcilePlan } from './types.js';
 import { planWrites, statusChanged } from './write-plan.js';
@@ -69,8 +69,55 @@ const MAX_TRANSITIONS = 64;
 export function reconcileRollout(observed: Observed, now: Date): ReconcilePlan {
   const from = stateLabel(observed.rollout.status);
   const refused = refusalOf(observed.rollout);
-  if (refused) return { writes: [], refused, transition: { from, to: from }, summary: `refused: ${refused}` };
+  if (refused) return refusalPlan(observed, refused, now, from);
   return new Pass(observed, now).run(from);
+}
+
+/**
+ * A refused Rollout: nothing is written to its workload; the reason goes on its status (message
+ * and a Supported=False condition) unless the status itself is malformed (docs/controller.md §1).
+ */
+function refusalPlan(observed: Observed, refused: string, now: Date, from: string): ReconcilePlan {
+  const plan: ReconcilePlan = { writes: [], refused, transition: { from, to: from }, summary: `refused: ${refused}` };
+  if (!refused.endsWith(ROLLS_NATIVELY)) return plan;
+  const rollout = observed.rollout;
+  const status = structuredClone(rollout.status ?? {}) as RolloutStatus;
+  status.observedGeneration = rollout.metadata.generation ?? status.observedGeneration;
+  if (!status.phase) status.phase = Phase.Initial;
+  status.message = refusedMessage(refused);
+  setCondition(status, kubeTime(now), RefusedCondition.type, 'False', RefusedCondition.reason, status.message);
+  if (!statusChanged(observed, status)) return plan;
+  plan.status = status;
+  plan.writes = [{ op: 'updateStatus', resource: 'rollouts', object: { ...structuredClone(rollout), status } }];
+  return plan;
+}
+
+/**
+ * Sets a condition as upstream's SetRolloutCondition does: the same status and reason is no
+ * change (times and message kept); otherwise lastTransitionTime moves only when the status changes.
+ */
+function setCondition(
+  status: RolloutStatus,
+  time: string,
+  type: string,
+  conditionStatus: RolloutCondition['status'],
+  reason: string,
+  message: string,
+): void {
+  const conditions = (status.conditions ??= []);
+  const i = conditions.findIndex((c) => c.type === type);
+  const existing = i >= 0 ? conditions[i] : undefined;
+  if (existing && existing.status === conditionStatus && existing.reason === reason) return;
+  const next: RolloutCondition = {
+    type,
+    status: conditionStatus,
+    lastUpdateTime: time,
+    lastTransitionTime: existing && existing.status === conditionStatus ? (existing.lastTransitionTime ?? time) : time,
+    reason,
+    message,
+  };
+  if (i >= 0) conditions[i] = next;
+  else conditions.push(next);
 }
 
 type Next = 'continue' | 'stop';
@@ -140,6 +187,11 @@ class Pass {
     const status = this.status;
     const rollout = this.rollout;
     status.observedGeneration = rollout.metadata.generation ?? status.observedGeneration;
+    // No longer refused (the style was changed to one that is supported).
+    if (status.conditions?.some((c) => c.type === RefusedCondition.type)) {
+      status.conditions = status.conditions.filter((c) => c.type !== RefusedCondition.type);
+      if (status.conditions.length === 0) delete status.conditions;
+    }
     if (rollout.metadata.deletionTimestamp) {
       this.terminate();
       return;
@@ -572,20 +624,6 @@ class Pass {
   // ---- helpers ----
 
   private setCondition(type: string, status: RolloutCondition['status'], reason: string, message: string): void {
-    const conditions = (this.status.conditions ??= []);
-    const i = conditions.findIndex((c) => c.type === type);
-    const existing = i >= 0 ? conditions[i] : undefined;
-    // As upstream's SetRolloutCondition: the same status and reason is no change.
-    if (existing && existing.status === status && existing.reason === reason) return;
-    const next: RolloutCondition = {
-      type,
-      status,
-      lastUpdateTime: this.passTime,
-      lastTransitionTime: existing && existing.status === status ? (existing.lastTransitionTime ?? this.passTime) : this.passTime,
-      reason,
-      message,
-    };
-    if (i >= 0) conditions[i] = next;
-    else conditions.push(next);
+    setCondition(this.status, this.passTime, type, status, reason, message);
   }
 }

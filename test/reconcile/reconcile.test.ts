@@ -1,3 +1,4 @@
+import { kubeTime } from '../../src/kube/time.js';
 import { orphanHandBacks } from '../../src/reconcile/apply.js';
 import { stepMessage } from '../../src/reconcile/messages.js';
 import { reconcileRollout } from '../../src/reconcile/reconcile.js';
@@ -487,7 +488,7 @@ describe('reconcileRollout: changes mid-release', () => {
   });
 });
 
-describe('reconcileRollout: refused styles write nothing', () => {
+describe('reconcileRollout: refused styles write only the refusal on the status', () => {
   it.each([
     [
       'traffic routing',
@@ -509,9 +510,23 @@ describe('reconcileRollout: refused styles write nothing', () => {
   ])('%s', (_name, change, message) => {
     const w = new World({ rollout: change as any });
     const plan = reconcileRollout(w.observed(), T0);
-    expect(plan.writes).toEqual([]);
+    expect(plan.writes.map((x) => `${x.op} ${x.resource}`)).toEqual(['updateStatus rollouts']);
     expect(plan.refused).toMatch(message);
-    expect(plan.refused).toMatch(/nothing was written/);
+    expect(plan.refused).toMatch(/; its workload rolls natively$/);
+    expect(plan.status?.message).toBe(`Rollout is not handled: ${plan.refused}`);
+    expect(plan.status?.conditions).toEqual([
+      {
+        type: 'Supported',
+        status: 'False',
+        reason: 'Unsupported',
+        message: plan.status?.message,
+        lastUpdateTime: kubeTime(T0),
+        lastTransitionTime: kubeTime(T0),
+      },
+    ]);
+    // Once written, the same refusal writes nothing more.
+    const again = reconcileRollout({ ...w.observed(), rollout: { ...w.observed().rollout, status: plan.status } }, T0);
+    expect(again.writes).toEqual([]);
   });
 });
 

@@ -169,7 +169,7 @@ describe('reconcile-once on the sandbox: the guide', () => {
     expect(rollout(sb).status?.phase).toBe('Healthy');
   });
 
-  it('--all over the namespace; a refused rollout exits 1 and writes nothing', async () => {
+  it('--all over the namespace; a refused rollout exits 1 and writes only the refusal on its status', async () => {
     await setUp(sb);
     const other = load('docs_basic-usage_rollout_v1beta1.yaml');
     other.metadata.name = 'with-traffic';
@@ -180,8 +180,13 @@ describe('reconcile-once on the sandbox: the guide', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('rollouts-demo: Initial -> Healthy (writes: rollouts/status)\n');
     expect(r.stdout).not.toContain('with-traffic');
-    expect(r.stderr).toBe('error: with-traffic: traffic routing is not supported by the embedded controller yet; nothing was written\n');
-    expect(sb.store.get<Rollout>('rollouts', 'default', 'with-traffic')!.status?.phase).toBeUndefined();
+    expect(r.stderr).toBe(
+      'error: with-traffic: traffic routing is not supported by the embedded controller yet; its workload rolls natively\n',
+    );
+    expect(sb.store.get<Rollout>('rollouts', 'default', 'with-traffic')!.status).toMatchObject({
+      phase: 'Initial',
+      message: 'Rollout is not handled: traffic routing is not supported by the embedded controller yet; its workload rolls natively',
+    });
   });
 
   it('usage: no rollout and no --all is exit 2 with nothing sent; a missing rollout is exit 1', async () => {
