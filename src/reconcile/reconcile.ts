@@ -12,7 +12,7 @@
 // - A finished step sequence goes Completed → Finalising → (hand back) → Healthy in one pass:
 //   handing back is a single Deployment write, with nothing to wait for.
 // - The rollout hash is kept in status.canaryStatus.rolloutHash only (the Rollout's main
-//   resource is never written, except to drop our finalizer on deletion).
+//   resource is never written, except to add our finalizer and drop it on deletion).
 import { kubeTime } from '../kube/time.js';
 import { workloadRolloutId } from '../rollout/release.js';
 import {
@@ -48,7 +48,7 @@ import { RefusedCondition, refusedMessage, StatusMessage, stepMessage } from './
 import { ROLLS_NATIVELY, refusalOf } from './refusal.js';
 import { computeRolloutHash } from './rollout-hash.js';
 import type { Observed, ReconcilePlan } from './types.js';
-import { planWrites, statusChanged } from './write-plan.js';
+import { finalizerWrite, planWrites, statusChanged } from './write-plan.js';
 
 /** NextBatchIndex: -1 on (or past) the last step, else i + 1. */
 function nextBatchIndex(stepIndex: number, stepCount: number): number {
@@ -79,16 +79,23 @@ export function reconcileRollout(observed: Observed, now: Date): ReconcilePlan {
  */
 function refusalPlan(observed: Observed, refused: string, now: Date, from: string): ReconcilePlan {
   const plan: ReconcilePlan = { writes: [], refused, transition: { from, to: from }, summary: `refused: ${refused}` };
-  if (!refused.endsWith(ROLLS_NATIVELY)) return plan;
   const rollout = observed.rollout;
+  // Handled once, refused since (edited while Healthy): a deletion must not wait on us forever.
+  const releaseFinalizer = Boolean(rollout.metadata.deletionTimestamp) && (rollout.metadata.finalizers ?? []).includes(ROLLOUT_FINALIZER);
+  if (!refused.endsWith(ROLLS_NATIVELY)) {
+    if (releaseFinalizer) plan.writes = [finalizerWrite(rollout, 'drop')];
+    return plan;
+  }
   const status = structuredClone(rollout.status ?? {}) as RolloutStatus;
   status.observedGeneration = rollout.metadata.generation ?? status.observedGeneration;
   if (!status.phase) status.phase = Phase.Initial;
   status.message = refusedMessage(refused);
   setCondition(status, kubeTime(now), RefusedCondition.type, 'False', RefusedCondition.reason, status.message);
-  if (!statusChanged(observed, status)) return plan;
-  plan.status = status;
-  plan.writes = [{ op: 'updateStatus', resource: 'rollouts', object: { ...structuredClone(rollout), status } }];
+  if (statusChanged(observed, status)) {
+    plan.status = status;
+    plan.writes.push({ op: 'updateStatus', resource: 'rollouts', object: { ...structuredClone(rollout), status } });
+  }
+  if (releaseFinalizer) plan.writes.push(finalizerWrite(rollout, 'drop'));
   return plan;
 }
 
@@ -133,7 +140,8 @@ class Pass {
   /** `now` as metav1.Time: what this pass writes into lastUpdateTime and lastTransitionTime. */
   private readonly passTime: string;
   private requeueAfterMs?: number;
-  private dropFinalizer = false;
+  /** Our finalizer: put on the Rollout on its first pass, removed once a deletion is handled (as upstream's handleFinalizer). */
+  private finalizer?: 'add' | 'drop';
   /** The stable revision to use when the next release is initialised. */
   private priorStable?: string;
   /** A release starts at most once per pass (the trigger was read before the pass changed anything). */
@@ -168,7 +176,7 @@ class Pass {
       replicaSets: this.replicaSets,
       pods: this.pods,
       status: this.status,
-      dropFinalizer: this.dropFinalizer,
+      finalizer: this.finalizer,
     });
     const step = canary && this.status.phase === Phase.Progressing ? `step ${canary.currentStepIndex}/${this.steps.length} ` : '';
     const wait = this.requeueAfterMs !== undefined ? ` (requeue in ${Math.ceil(this.requeueAfterMs / 1000)}s)` : '';
@@ -192,6 +200,7 @@ class Pass {
       status.conditions = status.conditions.filter((c) => c.type !== RefusedCondition.type);
       if (status.conditions.length === 0) delete status.conditions;
     }
+    if (!rollout.metadata.deletionTimestamp && !(rollout.metadata.finalizers ?? []).includes(ROLLOUT_FINALIZER)) this.finalizer = 'add';
     if (rollout.metadata.deletionTimestamp) {
       this.terminate();
       return;
@@ -618,7 +627,7 @@ class Pass {
     }
     if (this.workload) handBack(this.workload);
     this.setCondition(ConditionType.Terminating, 'False', 'Completed', StatusMessage.terminating);
-    if ((this.rollout.metadata.finalizers ?? []).includes(ROLLOUT_FINALIZER)) this.dropFinalizer = true;
+    if ((this.rollout.metadata.finalizers ?? []).includes(ROLLOUT_FINALIZER)) this.finalizer = 'drop';
   }
 
   // ---- helpers ----

@@ -10,7 +10,9 @@ describe('reconcileRollout: the guide (10 replicas, steps 1 / 50% / 100%)', () =
     const w = new World();
     const plan = w.reconcile();
     expect(plan.transition).toEqual({ from: 'Initial', to: 'Healthy' });
-    expect(plan.writes.map((x) => `${x.op} ${x.resource}`)).toEqual(['updateStatus rollouts']);
+    // The status, then upstream's finalizer on the Rollout.
+    expect(plan.writes.map((x) => `${x.op} ${x.resource}`)).toEqual(['updateStatus rollouts', 'update rollouts']);
+    expect(plan.writes[1]!.object.metadata.finalizers).toEqual(['rollouts.kruise.io/rollout']);
     expect(w.status.phase).toBe('Healthy');
     expect(w.status.message).toBe('workload deployment is completed');
     expect(w.sub).toMatchObject({

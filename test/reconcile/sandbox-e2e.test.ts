@@ -75,7 +75,7 @@ describe('reconcile-once on the sandbox: the guide', () => {
     await setUp(sb);
     let r = await once('rollouts-demo');
     expect(r).toMatchObject({ code: 0, stderr: '' });
-    expect(r.stdout).toBe('rollouts-demo: Initial -> Healthy (writes: rollouts/status)\n');
+    expect(r.stdout).toBe('rollouts-demo: Initial -> Healthy (writes: rollouts/status, rollouts/rollouts-demo)\n');
     expect(rollout(sb).status).toMatchObject({ phase: 'Healthy', message: 'workload deployment is completed' });
 
     await send(
@@ -155,7 +155,10 @@ describe('reconcile-once on the sandbox: the guide', () => {
       from: 'Initial',
       to: 'Healthy',
       dryRun: true,
-      writes: [{ op: 'updateStatus', resource: 'rollouts', name: 'rollouts-demo' }],
+      writes: [
+        { op: 'updateStatus', resource: 'rollouts', name: 'rollouts-demo' },
+        { op: 'update', resource: 'rollouts', name: 'rollouts-demo' },
+      ],
     });
     expect(rollout(sb).metadata.resourceVersion).toBe(before);
   });
@@ -178,7 +181,7 @@ describe('reconcile-once on the sandbox: the guide', () => {
     await send(sb.url, 'POST', '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts', other);
     const r = await once('--all');
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('rollouts-demo: Initial -> Healthy (writes: rollouts/status)\n');
+    expect(r.stdout).toContain('rollouts-demo: Initial -> Healthy (writes: rollouts/status, rollouts/rollouts-demo)\n');
     expect(r.stdout).not.toContain('with-traffic');
     expect(r.stderr).toBe(
       'error: with-traffic: traffic routing is not supported by the embedded controller yet; its workload rolls natively\n',

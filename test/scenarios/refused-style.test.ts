@@ -2,57 +2,11 @@
 // capture its Deployment: `kubectl set image` rolls it natively, the refusal is written on the
 // Rollout, logged by `kubectl-kruise sandbox`, shown by `rollout status`, and `reconcile-once`
 // exits 1 with one error line and no Deployment write.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.js';
-import { availableKubectls } from '../conformance/harness.js';
-import { captureStream, runCli } from '../helpers/cli.js';
-import { DEPLOYMENT_YAML, fixtureDir, loadExample } from './helpers.js';
-
-const kubectl = availableKubectls()[0]!;
-
-/** `kubectl-kruise sandbox` in this process, its stderr captured; `stop` ends it as Ctrl-C would. */
-async function startSandboxCommand(
-  dir: string,
-  extra: string[] = [],
-): Promise<{ kubeconfig: string; log: () => string; stop: () => Promise<void> }> {
-  const kubeconfig = join(dir, 'kubeconfig');
-  const err = captureStream();
-  const abort = new AbortController();
-  const done = main(['sandbox', '--port', '0', '--kubeconfig-out', kubeconfig, '--pod-ready-delay', '20ms', ...extra], {
-    io: { out: captureStream(), err },
-    env: { HOME: dir, PATH: process.env.PATH, NO_COLOR: '1' },
-    now: () => new Date(),
-    signal: abort.signal,
-  });
-  for (let i = 0; i < 200 && !existsSync(kubeconfig); i++) await new Promise((r) => setTimeout(r, 10));
-  return {
-    kubeconfig,
-    log: () => err.text(),
-    stop: async () => {
-      abort.abort();
-      await done;
-    },
-  };
-}
-
-function run(kubeconfig: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return import('node:child_process').then(
-    ({ execFile }) =>
-      new Promise((resolve) => {
-        execFile(kubectl.path, ['--kubeconfig', kubeconfig, ...args], { timeout: 30000 }, (e, stdout, stderr) => {
-          resolve({ code: e ? Number((e as { code?: unknown }).code ?? 1) || 1 : 0, stdout, stderr });
-        });
-      }),
-  );
-}
-
-async function ok(kubeconfig: string, args: string[]): Promise<string> {
-  const r = await run(kubeconfig, args);
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
+import { runCli } from '../helpers/cli.js';
+import { DEPLOYMENT_YAML, fixtureDir, loadExample, ok, startSandboxCommand } from './helpers.js';
 
 /** The upstream e2e Rollouts, pointed at the guide's Deployment. */
 function refusedRollouts(): [string, any, RegExp][] {
