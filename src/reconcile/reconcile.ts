@@ -257,10 +257,10 @@ class Pass {
         return 'stop';
       case Phase.Disabled:
         if (!this.rollout.spec.disabled) {
+          // As upstream: the sub-status is kept (the step the last release stood at); the next
+          // release re-creates it when it starts.
           status.phase = Phase.Healthy;
           status.message = StatusMessage.healthy;
-          // Whatever happened while disabled was not ours: start from the workload as it is now.
-          delete status.canaryStatus;
           return 'continue';
         }
         return 'stop';
@@ -615,7 +615,7 @@ class Pass {
     const status = this.status;
     status.phase = Phase.Disabled;
     status.message = StatusMessage.disabled;
-    delete status.canaryStatus;
+    // The sub-status stays, as upstream's reconcileRolloutDisabling leaves it.
   }
 
   private terminate(): void {
