@@ -30,7 +30,7 @@ import {
   type StepStatus,
 } from '../rollout/types.js';
 import { findNewReplicaSet } from '../workload/deployment.js';
-import { podTemplateHash } from '../workload/hash.js';
+import { POD_TEMPLATE_HASH_LABEL, podTemplateHash } from '../workload/hash.js';
 import { scaledValue } from '../workload/intstr.js';
 import { batchReplicasOrZero } from '../workload/partition.js';
 import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
@@ -100,9 +100,20 @@ function refusalPlan(observed: Observed, refused: string, now: Date, from: strin
 }
 
 /**
- * Sets a condition as upstream's SetRolloutCondition does: the same status and reason is no
- * change (times and message kept); otherwise lastTransitionTime moves only when the status changes.
+ * Upstream's SetRolloutCondition (pkg/util/condition.go): the same status, reason and message is
+ * no change; otherwise lastTransitionTime is kept while the status is unchanged, and the condition
+ * moves to the end of the list.
  */
+function putCondition(status: RolloutStatus, next: RolloutCondition): void {
+  const conditions = status.conditions ?? [];
+  const existing = conditions.find((c) => c.type === next.type);
+  if (existing && existing.status === next.status && existing.reason === next.reason && existing.message === next.message) return;
+  const put = { ...next };
+  if (existing && existing.status === next.status) put.lastTransitionTime = existing.lastTransitionTime;
+  status.conditions = [...conditions.filter((c) => c.type !== next.type), put];
+}
+
+/** A new condition at `time` (upstream's NewRolloutCondition), set as SetRolloutCondition does. */
 function setCondition(
   status: RolloutStatus,
   time: string,
@@ -111,20 +122,31 @@ function setCondition(
   reason: string,
   message: string,
 ): void {
-  const conditions = (status.conditions ??= []);
-  const i = conditions.findIndex((c) => c.type === type);
-  const existing = i >= 0 ? conditions[i] : undefined;
-  if (existing && existing.status === conditionStatus && existing.reason === reason) return;
-  const next: RolloutCondition = {
-    type,
-    status: conditionStatus,
-    lastUpdateTime: time,
-    lastTransitionTime: existing && existing.status === conditionStatus ? (existing.lastTransitionTime ?? time) : time,
-    reason,
-    message,
-  };
-  if (i >= 0) conditions[i] = next;
-  else conditions.push(next);
+  putCondition(status, { type, status: conditionStatus, lastUpdateTime: time, lastTransitionTime: time, reason, message });
+}
+
+/**
+ * A transition of an existing condition (upstream's progressingStateTransition and
+ * setRolloutSucceededCondition): a copy of it with the new status and reason, and the new message
+ * unless that is empty; its times are the copy's (the release start), so they do not move.
+ * Without one, a new condition at `time`. Returns the condition's message.
+ */
+function transitionCondition(
+  status: RolloutStatus,
+  time: string,
+  type: string,
+  conditionStatus: RolloutCondition['status'],
+  reason: string,
+  message: string,
+): string {
+  const existing = status.conditions?.find((c) => c.type === type);
+  if (!existing) {
+    setCondition(status, time, type, conditionStatus, reason, message);
+    return message;
+  }
+  const next: RolloutCondition = { ...existing, status: conditionStatus, reason, message: message || existing.message };
+  putCondition(status, next);
+  return next.message ?? '';
 }
 
 type Next = 'continue' | 'stop';
@@ -317,30 +339,35 @@ class Pass {
     status.conditions = (status.conditions ?? []).filter((c) => c.type !== ConditionType.Succeeded);
   }
 
+  /**
+   * As upstream's calculateRolloutStatus for a first deploy: stableRevision is the pod-template-hash
+   * of the Deployment's current ReplicaSet, podTemplateHash is empty and the replica counts are 0
+   * (only a release counts pods).
+   */
   private firstDeploy(hash: string): void {
     const workload = this.workload!;
-    const counts = countUpdated(workload, this.replicaSets, this.pods);
+    const current = findNewReplicaSet(workload, this.replicaSets);
     this.status.canaryStatus = {
       observedWorkloadGeneration: workload.metadata.generation,
       observedRolloutID: workloadRolloutId(workload) ?? hash,
       rolloutHash: computeRolloutHash(this.rollout.spec.strategy?.canary),
-      stableRevision: hash,
-      podTemplateHash: hash,
+      stableRevision: current?.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] || hash,
+      podTemplateHash: '',
       currentStepIndex: this.steps.length,
       nextStepIndex: -1,
       finalisingStep: '',
       currentStepState: StepState.Completed,
       canaryRevision: hash,
-      canaryReplicas: counts.updated,
-      canaryReadyReplicas: counts.updatedReady,
+      canaryReplicas: 0,
+      canaryReadyReplicas: 0,
     };
     this.status.message = StatusMessage.firstDeploy;
   }
 
-  /** Keeps canaryReplicas/canaryReadyReplicas equal to what is observed, in any phase. */
+  /** Keeps canaryReplicas/canaryReadyReplicas equal to what is observed during a release (upstream counts only then). */
   private refreshObserved(hash: string): void {
     const canary = this.canary;
-    if (!canary || !this.workload || canary.canaryRevision !== hash) return;
+    if (!canary || !this.workload || canary.canaryRevision !== hash || this.status.phase !== Phase.Progressing) return;
     const counts = countUpdated(this.workload, this.replicaSets, this.pods);
     canary.canaryReplicas = counts.updated;
     canary.canaryReadyReplicas = counts.updatedReady;
@@ -354,27 +381,25 @@ class Pass {
     switch (progressingCondition?.reason) {
       case ProgressingReason.Initializing:
         this.initialize(hash);
-        this.setCondition(ConditionType.Progressing, 'True', ProgressingReason.InRolling, StatusMessage.progressing);
-        status.message = StatusMessage.progressing;
+        this.progressTo('True', ProgressingReason.InRolling, StatusMessage.progressing);
         return 'continue';
       case ProgressingReason.InRolling:
         return this.inRolling(hash);
       case ProgressingReason.Paused:
         if (this.rollout.spec.strategy?.paused) return 'stop';
-        this.setCondition(ConditionType.Progressing, 'True', ProgressingReason.InRolling, StatusMessage.progressing);
-        status.message = StatusMessage.progressing;
-        return 'continue';
+        // As upstream: an empty message keeps "Rollout has been paused…" until the next
+        // transition, and this pass ends here.
+        this.progressTo('True', ProgressingReason.InRolling, '');
+        return 'stop';
       case ProgressingReason.Finalising:
         handBack(this.workload!);
-        this.setCondition(ConditionType.Progressing, 'False', ProgressingReason.Completed, StatusMessage.completed);
-        this.setCondition(ConditionType.Succeeded, 'True', '', '');
-        status.message = StatusMessage.completed;
+        this.progressTo('False', ProgressingReason.Completed, StatusMessage.completed);
+        this.succeeded('True');
         return 'continue';
       case ProgressingReason.Cancelling:
         handBack(this.workload!);
-        this.setCondition(ConditionType.Progressing, 'False', ProgressingReason.Completed, StatusMessage.canceled);
-        this.setCondition(ConditionType.Succeeded, 'False', '', '');
-        status.message = StatusMessage.canceled;
+        this.progressTo('False', ProgressingReason.Completed, StatusMessage.canceled);
+        this.succeeded('False');
         return 'continue';
       case ProgressingReason.Completed:
         status.phase = Phase.Healthy;
@@ -419,21 +444,19 @@ class Pass {
     const status = this.status;
     const canary = this.canary;
     if (!canary) {
-      this.setCondition(ConditionType.Progressing, 'True', ProgressingReason.Initializing, StatusMessage.progressing);
+      this.progressTo('True', ProgressingReason.Initializing, StatusMessage.progressing);
       return 'continue';
     }
     const stable = canary.stableRevision;
     // 1. Rolled back to the stable revision: cancel at once (a Deployment never rolls back in batches).
     if (stable && hash === stable && hash !== canary.canaryRevision) {
       canary.canaryRevision = hash;
-      this.setCondition(ConditionType.Progressing, 'True', ProgressingReason.Cancelling, StatusMessage.rollback);
-      status.message = StatusMessage.rollback;
+      this.progressTo('True', ProgressingReason.Cancelling, StatusMessage.rollback);
       return 'continue';
     }
     // 2. Paused by the user.
     if (this.rollout.spec.strategy?.paused) {
-      this.setCondition(ConditionType.Progressing, 'True', ProgressingReason.Paused, StatusMessage.paused);
-      status.message = StatusMessage.paused;
+      this.progressTo('True', ProgressingReason.Paused, StatusMessage.paused);
       return 'stop';
     }
     // 4. Continuous release: a newer template mid-release restarts from step 1 (stable stays).
@@ -441,8 +464,7 @@ class Pass {
       this.priorStable = stable;
       resetPartition(this.workload!);
       delete status.canaryStatus;
-      this.setCondition(ConditionType.Progressing, 'True', ProgressingReason.Initializing, StatusMessage.continuous);
-      status.message = StatusMessage.continuous;
+      this.progressTo('True', ProgressingReason.Initializing, StatusMessage.continuous);
       return 'continue';
     }
     // 5. Steps edited mid-release.
@@ -452,8 +474,7 @@ class Pass {
       return 'continue';
     }
     if (canary.currentStepState === StepState.Completed) {
-      this.setCondition(ConditionType.Progressing, 'True', ProgressingReason.Finalising, StatusMessage.finalising);
-      status.message = StatusMessage.finalising;
+      this.progressTo('True', ProgressingReason.Finalising, StatusMessage.finalising);
       return 'continue';
     }
     const stepCount = this.steps.length;
@@ -626,13 +647,24 @@ class Pass {
       status.message = StatusMessage.terminating;
     }
     if (this.workload) handBack(this.workload);
-    this.setCondition(ConditionType.Terminating, 'False', 'Completed', StatusMessage.terminating);
+    transitionCondition(this.status, this.passTime, ConditionType.Terminating, 'False', 'Completed', '');
     if ((this.rollout.metadata.finalizers ?? []).includes(ROLLOUT_FINALIZER)) this.finalizer = 'drop';
   }
 
   // ---- helpers ----
 
+  /** A new condition (upstream's NewRolloutCondition + SetRolloutCondition). */
   private setCondition(type: string, status: RolloutCondition['status'], reason: string, message: string): void {
     setCondition(this.status, this.passTime, type, status, reason, message);
+  }
+
+  /** The Progressing condition moves on, as upstream's progressingStateTransition: status.message follows it. */
+  private progressTo(status: RolloutCondition['status'], reason: string, message: string): void {
+    this.status.message = transitionCondition(this.status, this.passTime, ConditionType.Progressing, status, reason, message);
+  }
+
+  /** Succeeded=True|False, as upstream's setRolloutSucceededCondition. */
+  private succeeded(status: RolloutCondition['status']): void {
+    transitionCondition(this.status, this.passTime, ConditionType.Succeeded, status, '', '');
   }
 }

@@ -19,8 +19,10 @@ describe('reconcileRollout: the guide (10 replicas, steps 1 / 50% / 100%)', () =
       currentStepIndex: 3,
       nextStepIndex: -1,
       currentStepState: 'Completed',
-      canaryReplicas: 10,
-      canaryReadyReplicas: 10,
+      // As upstream: no pods counted, no podTemplateHash outside a release.
+      canaryReplicas: 0,
+      canaryReadyReplicas: 0,
+      podTemplateHash: '',
     });
     expect(w.sub.stableRevision).toBe(w.sub.canaryRevision);
     expect(w.sub.observedRolloutID).toBe(w.sub.canaryRevision);
@@ -393,7 +395,7 @@ describe('reconcileRollout: changes mid-release', () => {
     w.editRollout((r) => (r.spec.disabled = false));
     w.settle();
     expect(w.status.phase).toBe('Healthy');
-    expect(w.sub).toMatchObject({ currentStepState: 'Completed', canaryReplicas: 10 });
+    expect(w.sub).toMatchObject({ currentStepState: 'Completed', canaryReplicas: 0 });
     expect(w.sub.canaryRevision).toBe(w.sub.stableRevision);
     expect(w.deployment.spec.paused).toBeFalsy();
   });

@@ -42,8 +42,9 @@ test('disable at step 2, re-enable: Disabled then Healthy with the step kept; th
     currentStepState: 'StepPaused',
     canaryRevision: atStep2.canaryRevision,
     stableRevision: atStep2.stableRevision,
-    canaryReplicas: 10,
-    canaryReadyReplicas: 10,
+    // Pods are counted only during a release (upstream): the counts of step 2 stay.
+    canaryReplicas: atStep2.canaryReplicas,
+    canaryReadyReplicas: atStep2.canaryReadyReplicas,
   });
 
   // The next release starts from step 1 as usual.
