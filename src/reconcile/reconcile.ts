@@ -29,7 +29,7 @@ import {
   StepState,
   type StepStatus,
 } from '../rollout/types.js';
-import { findNewReplicaSet } from '../workload/deployment.js';
+import { findNewReplicaSet, isControlledBy } from '../workload/deployment.js';
 import { POD_TEMPLATE_HASH_LABEL, podTemplateHash } from '../workload/hash.js';
 import { scaledValue } from '../workload/intstr.js';
 import { batchReplicasOrZero } from '../workload/partition.js';
@@ -487,13 +487,40 @@ class Pass {
     return this.workload!.spec.replicas ?? 1;
   }
 
+  /**
+   * The pods the steps up to the current one released under the previous plan: the live pods of
+   * the new ReplicaSet labelled with this release's rollout-id and a rollout-batch-id at most the
+   * current step (upstream reads the BatchRelease's batch for the current step; the partition is
+   * no measure, as it is never lowered when a user jumps back). Undefined when no pod is labelled.
+   */
+  private previousPlanBatch(): number | undefined {
+    const canary = this.canary!;
+    const fresh = findNewReplicaSet(this.workload!, this.replicaSets);
+    if (!fresh) return undefined;
+    const rolloutId = canary.observedRolloutID || canary.canaryRevision || '';
+    const current = canary.currentStepIndex ?? 1;
+    let labelled = 0;
+    let released = 0;
+    for (const pod of this.pods) {
+      if (pod.metadata.deletionTimestamp || !isControlledBy(pod, fresh)) continue;
+      const labels = pod.metadata.labels ?? {};
+      if (labels[Label.rolloutId] !== rolloutId) continue;
+      labelled++;
+      const batch = Number(labels[Label.batchId]);
+      if (Number.isInteger(batch) && batch <= current) released++;
+    }
+    return labelled > 0 ? released : undefined;
+  }
+
   /** docs/controller.md §10: re-target to the first step whose batch is at least the current one. */
   private recalculateCanaryStep(planHash: string): void {
     const canary = this.canary!;
     const stepCount = this.steps.length;
     const replicas = this.replicas();
     const partition = readStrategyAnnotation(this.workload!)?.partition;
-    const currentBatch = partition !== undefined ? batchReplicasOrZero(partition, replicas, 'plain') : (canary.canaryReplicas ?? 0);
+    const currentBatch =
+      this.previousPlanBatch() ??
+      (partition !== undefined ? batchReplicasOrZero(partition, replicas, 'plain') : (canary.canaryReplicas ?? 0));
     const currentOffset = (canary.currentStepIndex ?? 1) - 1;
     const order = [
       ...(currentOffset >= 0 && currentOffset < stepCount ? [currentOffset] : []),
