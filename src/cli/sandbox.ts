@@ -88,7 +88,7 @@ export async function runSandbox(o: SandboxRunOptions, deps: Deps): Promise<Exit
     port: o.port,
     dataDir: o.dataDir,
     podReadyDelayMs: o.podReadyDelayMs,
-    controllers: o.rolloutController ? [rolloutController()] : [],
+    controllers: o.rolloutController ? [rolloutController({ log: (line) => deps.io.err.write(`${line}\n`) })] : [],
     workloadAdmission: { admitDeploymentUpdate },
     tls: tls ? { key: tls.key, cert: tls.cert } : undefined,
     now: deps.now,

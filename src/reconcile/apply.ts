@@ -290,7 +290,8 @@ export async function reconcileOnce(
         // After a conflict the observed state is stale: read it again, then plan again.
         const state = n === 1 && observed ? observed : await observe(client, key);
         plan = reconcileRollout(state, now());
-        if (plan.refused || opts.dryRun) return { key, plan, written, attempts: n };
+        // A refused plan writes at most the Rollout's status (the refusal), never the workload.
+        if (opts.dryRun) return { key, plan, written, attempts: n };
         written.push(...(await applyWrites(client, plan.writes)));
         return { key, plan, written, attempts: n };
       },

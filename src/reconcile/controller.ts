@@ -41,6 +41,8 @@ export interface RolloutControllerOptions {
   debounceMs?: number;
   /** Called with each failed pass (its key is retried in 1 s). */
   onError?: (key: string, err: unknown) => void;
+  /** Lines worth a log: a Rollout refused (once per reason). */
+  log?: (line: string) => void;
 }
 
 /** A running loop. */
@@ -97,6 +99,8 @@ export function startRolloutController(opts: RolloutControllerOptions): RunningC
   const { feed, client } = opts;
   const debounceMs = opts.debounceMs ?? 20;
 
+  // The reason each refused Rollout was last logged with: one line per refusal, not one per pass.
+  const refusals = new Map<string, string>();
   const reconcile = async (key: string): Promise<number | undefined> => {
     const [kind, ns, name] = key.split('/') as [string, string, string | undefined];
     if (kind === 'orphans') {
@@ -107,6 +111,10 @@ export function startRolloutController(opts: RolloutControllerOptions): RunningC
       return undefined;
     }
     const result = await reconcileOnce(client, { namespace: ns, name: name! }, opts.now);
+    const refused = result.plan?.refused;
+    if (refused && refusals.get(key) !== refused) opts.log?.(`rollout-controller: ${ns}/${name} refused: ${refused}`);
+    if (refused) refusals.set(key, refused);
+    else refusals.delete(key);
     if (result.error !== undefined) {
       // Gone before it could be read: nothing to do until it comes back.
       if (result.plan === undefined && (result.error as { code?: unknown }).code === 404) return undefined;

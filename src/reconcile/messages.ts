@@ -19,6 +19,14 @@ export const StatusMessage = {
   terminating: 'Rollout is in terminating',
 } as const;
 
+/** The status message of a Rollout the controller refuses (docs/controller.md §1); not upstream's (it has no refusals). */
+export function refusedMessage(reason: string): string {
+  return `Rollout is not handled: ${reason}`;
+}
+
+/** The condition that carries a refusal: `Supported=False`, reason `Unsupported` (docs/controller.md §1). */
+export const RefusedCondition = { type: 'Supported', reason: 'Unsupported' } as const;
+
 /** `Rollout is in step(i/n), and upgrade workload to new version` and its siblings (docs/controller.md §7). */
 export function stepMessage(kind: 'upgrade' | 'manual' | 'wait', stepIndex: number, stepCount: number, seconds = 0): string {
   const head = `Rollout is in step(${stepIndex}/${stepCount}), and `;

@@ -3,8 +3,9 @@
 //
 // Level-based: everything is derived from what was observed. One pass advances the machine as
 // far as it can without waiting for the world (pods becoming ready, a timed pause elapsing, a
-// user's approval), then stops. Deliberate differences from upstream, each because the embedded
-// controller has no BatchRelease and no traffic routing (docs/controller.md §15):
+// user's approval), then stops. Deliberate differences from upstream, each because one pass here
+// does the work of upstream's Rollout and BatchRelease controllers, and there is no traffic
+// routing (docs/controller.md §15):
 // - Initializing → InRolling at once: upstream waits 3 s for traffic-routing initialisation,
 //   which does not exist here (a Rollout with trafficRoutings is refused).
 // - The workload's status.observedGeneration is not awaited: batch progress is read from the
@@ -12,7 +13,7 @@
 // - A finished step sequence goes Completed → Finalising → (hand back) → Healthy in one pass:
 //   handing back is a single Deployment write, with nothing to wait for.
 // - The rollout hash is kept in status.canaryStatus.rolloutHash only (the Rollout's main
-//   resource is never written, except to drop our finalizer on deletion).
+//   resource is never written, except to add our finalizer and drop it on deletion).
 import { kubeTime } from '../kube/time.js';
 import { workloadRolloutId } from '../rollout/release.js';
 import {
@@ -29,8 +30,8 @@ import {
   StepState,
   type StepStatus,
 } from '../rollout/types.js';
-import { findNewReplicaSet } from '../workload/deployment.js';
-import { podTemplateHash } from '../workload/hash.js';
+import { findNewReplicaSet, isControlledBy } from '../workload/deployment.js';
+import { POD_TEMPLATE_HASH_LABEL, podTemplateHash } from '../workload/hash.js';
 import { scaledValue } from '../workload/intstr.js';
 import { batchReplicasOrZero } from '../workload/partition.js';
 import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
@@ -45,11 +46,11 @@ import {
   takeControl,
   writeExtraStatus,
 } from './deployment-control.js';
-import { StatusMessage, stepMessage } from './messages.js';
-import { refusalOf } from './refusal.js';
+import { RefusedCondition, refusedMessage, StatusMessage, stepMessage } from './messages.js';
+import { ROLLS_NATIVELY, refusalOf } from './refusal.js';
 import { computeRolloutHash } from './rollout-hash.js';
 import type { Observed, ReconcilePlan } from './types.js';
-import { planWrites, statusChanged } from './write-plan.js';
+import { finalizerWrite, planWrites, statusChanged } from './write-plan.js';
 
 /** NextBatchIndex: -1 on (or past) the last step, else i + 1. */
 function nextBatchIndex(stepIndex: number, stepCount: number): number {
@@ -70,8 +71,84 @@ const MAX_TRANSITIONS = 64;
 export function reconcileRollout(observed: Observed, now: Date): ReconcilePlan {
   const from = stateLabel(observed.rollout.status);
   const refused = refusalOf(observed.rollout);
-  if (refused) return { writes: [], refused, transition: { from, to: from }, summary: `refused: ${refused}` };
+  if (refused) return refusalPlan(observed, refused, now, from);
   return new Pass(observed, now).run(from);
+}
+
+/**
+ * A refused Rollout: nothing is written to its workload; the reason goes on its status (message
+ * and a Supported=False condition) unless the status itself is malformed (docs/controller.md §1).
+ */
+function refusalPlan(observed: Observed, refused: string, now: Date, from: string): ReconcilePlan {
+  const plan: ReconcilePlan = { writes: [], refused, transition: { from, to: from }, summary: `refused: ${refused}` };
+  const rollout = observed.rollout;
+  // Handled once, refused since (edited while Healthy): a deletion must not wait on us forever.
+  const releaseFinalizer = Boolean(rollout.metadata.deletionTimestamp) && (rollout.metadata.finalizers ?? []).includes(ROLLOUT_FINALIZER);
+  if (!refused.endsWith(ROLLS_NATIVELY)) {
+    if (releaseFinalizer) plan.writes = [finalizerWrite(rollout, 'drop')];
+    return plan;
+  }
+  const status = structuredClone(rollout.status ?? {}) as RolloutStatus;
+  status.observedGeneration = rollout.metadata.generation ?? status.observedGeneration;
+  if (!status.phase) status.phase = Phase.Initial;
+  status.message = refusedMessage(refused);
+  setCondition(status, kubeTime(now), RefusedCondition.type, 'False', RefusedCondition.reason, status.message);
+  if (statusChanged(observed, status)) {
+    plan.status = status;
+    plan.writes.push({ op: 'updateStatus', resource: 'rollouts', object: { ...structuredClone(rollout), status } });
+  }
+  if (releaseFinalizer) plan.writes.push(finalizerWrite(rollout, 'drop'));
+  return plan;
+}
+
+/**
+ * Upstream's SetRolloutCondition (pkg/util/condition.go): the same status, reason and message is
+ * no change; otherwise lastTransitionTime is kept while the status is unchanged, and the condition
+ * moves to the end of the list.
+ */
+function putCondition(status: RolloutStatus, next: RolloutCondition): void {
+  const conditions = status.conditions ?? [];
+  const existing = conditions.find((c) => c.type === next.type);
+  if (existing && existing.status === next.status && existing.reason === next.reason && existing.message === next.message) return;
+  const put = { ...next };
+  if (existing && existing.status === next.status) put.lastTransitionTime = existing.lastTransitionTime;
+  status.conditions = [...conditions.filter((c) => c.type !== next.type), put];
+}
+
+/** A new condition at `time` (upstream's NewRolloutCondition), set as SetRolloutCondition does. */
+function setCondition(
+  status: RolloutStatus,
+  time: string,
+  type: string,
+  conditionStatus: RolloutCondition['status'],
+  reason: string,
+  message: string,
+): void {
+  putCondition(status, { type, status: conditionStatus, lastUpdateTime: time, lastTransitionTime: time, reason, message });
+}
+
+/**
+ * A transition of an existing condition (upstream's progressingStateTransition and
+ * setRolloutSucceededCondition): a copy of it with the new status and reason, and the new message
+ * unless that is empty; its times are the copy's (the release start), so they do not move.
+ * Without one, a new condition at `time`. Returns the condition's message.
+ */
+function transitionCondition(
+  status: RolloutStatus,
+  time: string,
+  type: string,
+  conditionStatus: RolloutCondition['status'],
+  reason: string,
+  message: string,
+): string {
+  const existing = status.conditions?.find((c) => c.type === type);
+  if (!existing) {
+    setCondition(status, time, type, conditionStatus, reason, message);
+    return message;
+  }
+  const next: RolloutCondition = { ...existing, status: conditionStatus, reason, message: message || existing.message };
+  putCondition(status, next);
+  return next.message ?? '';
 }
 
 type Next = 'continue' | 'stop';
@@ -87,7 +164,8 @@ class Pass {
   /** `now` as metav1.Time: what this pass writes into lastUpdateTime and lastTransitionTime. */
   private readonly passTime: string;
   private requeueAfterMs?: number;
-  private dropFinalizer = false;
+  /** Our finalizer: put on the Rollout on its first pass, removed once a deletion is handled (as upstream's handleFinalizer). */
+  private finalizer?: 'add' | 'drop';
   /** The stable revision to use when the next release is initialised. */
   private priorStable?: string;
   /** A release starts at most once per pass (the trigger was read before the pass changed anything). */
@@ -124,7 +202,7 @@ class Pass {
       replicaSets: this.replicaSets,
       pods: this.pods,
       status: this.status,
-      dropFinalizer: this.dropFinalizer,
+      finalizer: this.finalizer,
       batch: this.batch,
       passTime: this.passTime,
     });
@@ -145,6 +223,12 @@ class Pass {
     const status = this.status;
     const rollout = this.rollout;
     status.observedGeneration = rollout.metadata.generation ?? status.observedGeneration;
+    // No longer refused (the style was changed to one that is supported).
+    if (status.conditions?.some((c) => c.type === RefusedCondition.type)) {
+      status.conditions = status.conditions.filter((c) => c.type !== RefusedCondition.type);
+      if (status.conditions.length === 0) delete status.conditions;
+    }
+    if (!rollout.metadata.deletionTimestamp && !(rollout.metadata.finalizers ?? []).includes(ROLLOUT_FINALIZER)) this.finalizer = 'add';
     if (rollout.metadata.deletionTimestamp) {
       this.terminate();
       return;
@@ -201,10 +285,10 @@ class Pass {
         return 'stop';
       case Phase.Disabled:
         if (!this.rollout.spec.disabled) {
+          // As upstream: the sub-status is kept (the step the last release stood at); the next
+          // release re-creates it when it starts.
           status.phase = Phase.Healthy;
           status.message = StatusMessage.healthy;
-          // Whatever happened while disabled was not ours: start from the workload as it is now.
-          delete status.canaryStatus;
           return 'continue';
         }
         return 'stop';
@@ -261,30 +345,35 @@ class Pass {
     status.conditions = (status.conditions ?? []).filter((c) => c.type !== ConditionType.Succeeded);
   }
 
+  /**
+   * As upstream's calculateRolloutStatus for a first deploy: stableRevision is the pod-template-hash
+   * of the Deployment's current ReplicaSet, podTemplateHash is empty and the replica counts are 0
+   * (only a release counts pods).
+   */
   private firstDeploy(hash: string): void {
     const workload = this.workload!;
-    const counts = countUpdated(workload, this.replicaSets, this.pods);
+    const current = findNewReplicaSet(workload, this.replicaSets);
     this.status.canaryStatus = {
       observedWorkloadGeneration: workload.metadata.generation,
       observedRolloutID: workloadRolloutId(workload) ?? hash,
       rolloutHash: computeRolloutHash(this.rollout.spec.strategy?.canary),
-      stableRevision: hash,
-      podTemplateHash: hash,
+      stableRevision: current?.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] || hash,
+      podTemplateHash: '',
       currentStepIndex: this.steps.length,
       nextStepIndex: -1,
       finalisingStep: '',
       currentStepState: StepState.Completed,
       canaryRevision: hash,
-      canaryReplicas: counts.updated,
-      canaryReadyReplicas: counts.updatedReady,
+      canaryReplicas: 0,
+      canaryReadyReplicas: 0,
     };
     this.status.message = StatusMessage.firstDeploy;
   }
 
-  /** Keeps canaryReplicas/canaryReadyReplicas equal to what is observed, in any phase. */
+  /** Keeps canaryReplicas/canaryReadyReplicas equal to what is observed during a release (upstream counts only then). */
   private refreshObserved(hash: string): void {
     const canary = this.canary;
-    if (!canary || !this.workload || canary.canaryRevision !== hash) return;
+    if (!canary || !this.workload || canary.canaryRevision !== hash || this.status.phase !== Phase.Progressing) return;
     const counts = countUpdated(this.workload, this.replicaSets, this.pods);
     canary.canaryReplicas = counts.updated;
     canary.canaryReadyReplicas = counts.updatedReady;
@@ -298,27 +387,25 @@ class Pass {
     switch (progressingCondition?.reason) {
       case ProgressingReason.Initializing:
         this.initialize(hash);
-        this.setCondition(ConditionType.Progressing, 'True', ProgressingReason.InRolling, StatusMessage.progressing);
-        status.message = StatusMessage.progressing;
+        this.progressTo('True', ProgressingReason.InRolling, StatusMessage.progressing);
         return 'continue';
       case ProgressingReason.InRolling:
         return this.inRolling(hash);
       case ProgressingReason.Paused:
         if (this.rollout.spec.strategy?.paused) return 'stop';
-        this.setCondition(ConditionType.Progressing, 'True', ProgressingReason.InRolling, StatusMessage.progressing);
-        status.message = StatusMessage.progressing;
-        return 'continue';
+        // As upstream: an empty message keeps "Rollout has been paused…" until the next
+        // transition, and this pass ends here.
+        this.progressTo('True', ProgressingReason.InRolling, '');
+        return 'stop';
       case ProgressingReason.Finalising:
         handBack(this.workload!);
-        this.setCondition(ConditionType.Progressing, 'False', ProgressingReason.Completed, StatusMessage.completed);
-        this.setCondition(ConditionType.Succeeded, 'True', '', '');
-        status.message = StatusMessage.completed;
+        this.progressTo('False', ProgressingReason.Completed, StatusMessage.completed);
+        this.succeeded('True');
         return 'continue';
       case ProgressingReason.Cancelling:
         handBack(this.workload!);
-        this.setCondition(ConditionType.Progressing, 'False', ProgressingReason.Completed, StatusMessage.canceled);
-        this.setCondition(ConditionType.Succeeded, 'False', '', '');
-        status.message = StatusMessage.canceled;
+        this.progressTo('False', ProgressingReason.Completed, StatusMessage.canceled);
+        this.succeeded('False');
         return 'continue';
       case ProgressingReason.Completed:
         status.phase = Phase.Healthy;
@@ -363,21 +450,19 @@ class Pass {
     const status = this.status;
     const canary = this.canary;
     if (!canary) {
-      this.setCondition(ConditionType.Progressing, 'True', ProgressingReason.Initializing, StatusMessage.progressing);
+      this.progressTo('True', ProgressingReason.Initializing, StatusMessage.progressing);
       return 'continue';
     }
     const stable = canary.stableRevision;
     // 1. Rolled back to the stable revision: cancel at once (a Deployment never rolls back in batches).
     if (stable && hash === stable && hash !== canary.canaryRevision) {
       canary.canaryRevision = hash;
-      this.setCondition(ConditionType.Progressing, 'True', ProgressingReason.Cancelling, StatusMessage.rollback);
-      status.message = StatusMessage.rollback;
+      this.progressTo('True', ProgressingReason.Cancelling, StatusMessage.rollback);
       return 'continue';
     }
     // 2. Paused by the user.
     if (this.rollout.spec.strategy?.paused) {
-      this.setCondition(ConditionType.Progressing, 'True', ProgressingReason.Paused, StatusMessage.paused);
-      status.message = StatusMessage.paused;
+      this.progressTo('True', ProgressingReason.Paused, StatusMessage.paused);
       return 'stop';
     }
     // 4. Continuous release: a newer template mid-release restarts from step 1 (stable stays).
@@ -385,8 +470,7 @@ class Pass {
       this.priorStable = stable;
       resetPartition(this.workload!);
       delete status.canaryStatus;
-      this.setCondition(ConditionType.Progressing, 'True', ProgressingReason.Initializing, StatusMessage.continuous);
-      status.message = StatusMessage.continuous;
+      this.progressTo('True', ProgressingReason.Initializing, StatusMessage.continuous);
       return 'continue';
     }
     // 5. Steps edited mid-release.
@@ -396,8 +480,7 @@ class Pass {
       return 'continue';
     }
     if (canary.currentStepState === StepState.Completed) {
-      this.setCondition(ConditionType.Progressing, 'True', ProgressingReason.Finalising, StatusMessage.finalising);
-      status.message = StatusMessage.finalising;
+      this.progressTo('True', ProgressingReason.Finalising, StatusMessage.finalising);
       return 'continue';
     }
     const stepCount = this.steps.length;
@@ -410,13 +493,40 @@ class Pass {
     return this.workload!.spec.replicas ?? 1;
   }
 
+  /**
+   * The pods the steps up to the current one released under the previous plan: the live pods of
+   * the new ReplicaSet labelled with this release's rollout-id and a rollout-batch-id at most the
+   * current step (upstream reads the BatchRelease's batch for the current step; the partition is
+   * no measure, as it is never lowered when a user jumps back). Undefined when no pod is labelled.
+   */
+  private previousPlanBatch(): number | undefined {
+    const canary = this.canary!;
+    const fresh = findNewReplicaSet(this.workload!, this.replicaSets);
+    if (!fresh) return undefined;
+    const rolloutId = canary.observedRolloutID || canary.canaryRevision || '';
+    const current = canary.currentStepIndex ?? 1;
+    let labelled = 0;
+    let released = 0;
+    for (const pod of this.pods) {
+      if (pod.metadata.deletionTimestamp || !isControlledBy(pod, fresh)) continue;
+      const labels = pod.metadata.labels ?? {};
+      if (labels[Label.rolloutId] !== rolloutId) continue;
+      labelled++;
+      const batch = Number(labels[Label.batchId]);
+      if (Number.isInteger(batch) && batch <= current) released++;
+    }
+    return labelled > 0 ? released : undefined;
+  }
+
   /** docs/controller.md §10: re-target to the first step whose batch is at least the current one. */
   private recalculateCanaryStep(planHash: string): void {
     const canary = this.canary!;
     const stepCount = this.steps.length;
     const replicas = this.replicas();
     const partition = readStrategyAnnotation(this.workload!)?.partition;
-    const currentBatch = partition !== undefined ? batchReplicasOrZero(partition, replicas, 'plain') : (canary.canaryReplicas ?? 0);
+    const currentBatch =
+      this.previousPlanBatch() ??
+      (partition !== undefined ? batchReplicasOrZero(partition, replicas, 'plain') : (canary.canaryReplicas ?? 0));
     const currentOffset = (canary.currentStepIndex ?? 1) - 1;
     const order = [
       ...(currentOffset >= 0 && currentOffset < stepCount ? [currentOffset] : []),
@@ -560,7 +670,7 @@ class Pass {
     const status = this.status;
     status.phase = Phase.Disabled;
     status.message = StatusMessage.disabled;
-    delete status.canaryStatus;
+    // The sub-status stays, as upstream's reconcileRolloutDisabling leaves it.
   }
 
   private terminate(): void {
@@ -571,27 +681,24 @@ class Pass {
       status.message = StatusMessage.terminating;
     }
     if (this.workload) handBack(this.workload);
-    this.setCondition(ConditionType.Terminating, 'False', 'Completed', StatusMessage.terminating);
-    if ((this.rollout.metadata.finalizers ?? []).includes(ROLLOUT_FINALIZER)) this.dropFinalizer = true;
+    transitionCondition(this.status, this.passTime, ConditionType.Terminating, 'False', 'Completed', '');
+    if ((this.rollout.metadata.finalizers ?? []).includes(ROLLOUT_FINALIZER)) this.finalizer = 'drop';
   }
 
   // ---- helpers ----
 
+  /** A new condition (upstream's NewRolloutCondition + SetRolloutCondition). */
   private setCondition(type: string, status: RolloutCondition['status'], reason: string, message: string): void {
-    const conditions = (this.status.conditions ??= []);
-    const i = conditions.findIndex((c) => c.type === type);
-    const existing = i >= 0 ? conditions[i] : undefined;
-    // As upstream's SetRolloutCondition: the same status and reason is no change.
-    if (existing && existing.status === status && existing.reason === reason) return;
-    const next: RolloutCondition = {
-      type,
-      status,
-      lastUpdateTime: this.passTime,
-      lastTransitionTime: existing && existing.status === status ? (existing.lastTransitionTime ?? this.passTime) : this.passTime,
-      reason,
-      message,
-    };
-    if (i >= 0) conditions[i] = next;
-    else conditions.push(next);
+    setCondition(this.status, this.passTime, type, status, reason, message);
+  }
+
+  /** The Progressing condition moves on, as upstream's progressingStateTransition: status.message follows it. */
+  private progressTo(status: RolloutCondition['status'], reason: string, message: string): void {
+    this.status.message = transitionCondition(this.status, this.passTime, ConditionType.Progressing, status, reason, message);
+  }
+
+  /** Succeeded=True|False, as upstream's setRolloutSucceededCondition. */
+  private succeeded(status: RolloutCondition['status']): void {
+    transitionCondition(this.status, this.passTime, ConditionType.Succeeded, status, '', '');
   }
 }

@@ -1,10 +1,13 @@
-// What the embedded controller refuses to handle (docs/controller.md §1): it writes nothing for
-// such a Rollout rather than half-handle it.
+// What the embedded controller refuses to handle (docs/controller.md §1): it never touches the
+// workload of such a Rollout rather than half-handle it; workload admission lets the workload roll
+// natively, and the refusal is written on the Rollout's status (unless the status itself is malformed).
 import { workloadRefOf } from '../rollout/release.js';
 import type { Rollout } from '../rollout/types.js';
 import { scaledValue } from '../workload/intstr.js';
 
 const NOTHING_WRITTEN = '; nothing was written';
+/** The ending of a refusal whose reason is written on the Rollout (the style or steps are not supported). */
+export const ROLLS_NATIVELY = '; its workload rolls natively';
 
 /** Why the embedded controller will not handle this Rollout (nothing is written), if it will not. */
 export function refusalOf(rollout: Rollout): string | undefined {
@@ -31,30 +34,30 @@ function malformedPart(rollout: Rollout): string | undefined {
 
 function unsupportedStyle(rollout: Rollout): string | undefined {
   const strategy = rollout.spec?.strategy;
-  if (strategy?.blueGreen) return `blue-green rollouts are not supported by the embedded controller yet${NOTHING_WRITTEN}`;
+  if (strategy?.blueGreen) return `blue-green rollouts are not supported by the embedded controller yet${ROLLS_NATIVELY}`;
   const canary = strategy?.canary;
-  if (!canary) return `the rollout has no canary strategy${NOTHING_WRITTEN}`;
+  if (!canary) return `the rollout has no canary strategy${ROLLS_NATIVELY}`;
   if ((canary.trafficRoutings?.length ?? 0) > 0 || canary.trafficRoutingRef)
-    return `traffic routing is not supported by the embedded controller yet${NOTHING_WRITTEN}`;
+    return `traffic routing is not supported by the embedded controller yet${ROLLS_NATIVELY}`;
   if (canary.enableExtraWorkloadForCanary)
-    return `canary style (enableExtraWorkloadForCanary: true) is not supported by the embedded controller yet; only partition style is${NOTHING_WRITTEN}`;
+    return `canary style (enableExtraWorkloadForCanary: true) is not supported by the embedded controller yet; only partition style is${ROLLS_NATIVELY}`;
   const ref = workloadRefOf(rollout);
-  if (!ref) return `the rollout has no workloadRef${NOTHING_WRITTEN}`;
+  if (!ref) return `the rollout has no workloadRef${ROLLS_NATIVELY}`;
   if (ref.kind !== 'Deployment' || !/^apps\//.test(ref.apiVersion ?? ''))
-    return `workload ${ref.apiVersion}/${ref.kind} is not supported by the embedded controller yet; only apps/v1 Deployment is${NOTHING_WRITTEN}`;
+    return `workload ${ref.apiVersion}/${ref.kind} is not supported by the embedded controller yet; only apps/v1 Deployment is${ROLLS_NATIVELY}`;
   return undefined;
 }
 
 function unusableSteps(rollout: Rollout): string | undefined {
   const canary = rollout.spec.strategy!.canary!;
-  if ((canary.steps?.length ?? 0) === 0) return `the rollout has no canary steps${NOTHING_WRITTEN}`;
+  if ((canary.steps?.length ?? 0) === 0) return `the rollout has no canary steps${ROLLS_NATIVELY}`;
   for (const [i, step] of canary.steps!.entries()) {
     if (!isIntOrPercent(step.replicas))
-      return `steps[${i}].replicas ${JSON.stringify(step.replicas ?? null)} is not a number or a percentage${NOTHING_WRITTEN}`;
+      return `steps[${i}].replicas ${JSON.stringify(step.replicas ?? null)} is not a number or a percentage${ROLLS_NATIVELY}`;
   }
   const threshold = canary.failureThreshold;
   if (threshold !== undefined && threshold !== null && !isIntOrPercent(threshold)) {
-    return `failureThreshold ${JSON.stringify(threshold)} is not a number or a percentage${NOTHING_WRITTEN}`;
+    return `failureThreshold ${JSON.stringify(threshold)} is not a number or a percentage${ROLLS_NATIVELY}`;
   }
   return undefined;
 }

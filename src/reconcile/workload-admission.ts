@@ -8,10 +8,15 @@ import { POD_TEMPLATE_HASH_LABEL, podTemplateHash, sameTemplate } from '../workl
 import { matchesSelector } from '../workload/label-selector.js';
 import type { Deployment, ReplicaSet } from '../workload/types.js';
 import { readStrategyAnnotation } from './deployment-control.js';
+import { refusalOf } from './refusal.js';
 
-/** The Rollout (not disabled, with a strategy) whose workloadRef names this Deployment, if any. */
+/**
+ * The Rollout (not disabled, with a strategy) whose workloadRef names this Deployment, if any.
+ * A Rollout the controller refuses (docs/controller.md §1) does not count: its Deployment rolls
+ * natively rather than being paused for a release nothing would carry out.
+ */
 function rolloutForDeployment(d: Deployment, rollouts: Rollout[]): Rollout | undefined {
-  return rollouts.find((ro) => {
+  const found = rollouts.find((ro) => {
     const ref = workloadRefOf(ro);
     const strategy = ro.spec?.strategy;
     return (
@@ -23,6 +28,7 @@ function rolloutForDeployment(d: Deployment, rollouts: Rollout[]): Rollout | und
       Boolean(strategy?.canary || strategy?.blueGreen)
     );
   });
+  return found && !refusalOf(found) ? found : undefined;
 }
 
 /**

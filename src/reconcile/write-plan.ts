@@ -13,8 +13,8 @@ interface PassOutcome {
   replicaSets: ReplicaSet[];
   pods: Pod[];
   status: RolloutStatus;
-  /** Remove our finalizer from the Rollout (deletion handled). */
-  dropFinalizer: boolean;
+  /** Put our finalizer on the Rollout (first pass), or remove it (deletion handled). */
+  finalizer?: 'add' | 'drop';
   /** The batch the pass sized, if it did (the BatchRelease's status comes from it). */
   batch?: BatchProgress;
   /** metav1.Time of the pass. */
@@ -61,10 +61,14 @@ export function planWrites(observed: Observed, outcome: PassOutcome): PlannedWri
   const rollout = observed.rollout;
   if (statusChanged(observed, status))
     writes.push({ op: 'updateStatus', resource: 'rollouts', object: { ...structuredClone(rollout), status } });
-  if (outcome.dropFinalizer) {
-    const withoutFinalizer = structuredClone(rollout);
-    withoutFinalizer.metadata.finalizers = (withoutFinalizer.metadata.finalizers ?? []).filter((f) => f !== ROLLOUT_FINALIZER);
-    writes.push({ op: 'update', resource: 'rollouts', object: withoutFinalizer });
-  }
+  if (outcome.finalizer) writes.push(finalizerWrite(rollout, outcome.finalizer));
   return writes;
+}
+
+/** The update of the Rollout's main resource that adds or removes our finalizer (docs/controller.md §11). */
+export function finalizerWrite(rollout: KubeObject, change: 'add' | 'drop'): PlannedWrite {
+  const next = structuredClone(rollout);
+  const others = (next.metadata.finalizers ?? []).filter((f) => f !== ROLLOUT_FINALIZER);
+  next.metadata.finalizers = change === 'add' ? [...others, ROLLOUT_FINALIZER] : others;
+  return { op: 'update', resource: 'rollouts', object: next };
 }

@@ -16,7 +16,7 @@ function storeFeed(store: SandboxStore): ChangeFeed {
 }
 
 /** The embedded Kruise Rollout controller, started and stopped by the sandbox. */
-export function rolloutController(opts: Pick<RolloutControllerOptions, 'debounceMs' | 'onError'> = {}): SandboxController {
+export function rolloutController(opts: Pick<RolloutControllerOptions, 'debounceMs' | 'onError' | 'log'> = {}): SandboxController {
   let running: RunningController | undefined;
   let close = () => {};
   return {

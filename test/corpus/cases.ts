@@ -33,6 +33,8 @@ export interface CorpusCase {
   error: RegExp;
   /** A write the user asked for, refused or failing: at most this many PUTs (and no other mutation). */
   maxPuts?: number;
+  /** The command writes the Rollout's status on purpose (reconcile-once records a refusal there): one successful PUT to it is allowed. */
+  statusWrite?: boolean;
   /** Extra checks on the request log. */
   requests?: (sb: Sandbox) => void;
   /** The product is wrong in an area still being written: reported, run as it.todo until fixed. */
@@ -1070,6 +1072,9 @@ const objects: CorpusCase[] = inGroup('object', [
     setup: paused((r) => delete r.spec.strategy.canary.steps),
     argv: ro('reconcile-once', 'demo'),
     code: FAIL,
+    // The refusal is written on the Rollout's status (one PUT), never on the workload.
+    maxPuts: 1,
+    statusWrite: true,
     error: /^error: .*no canary steps/,
   },
   {
@@ -1084,6 +1089,9 @@ const objects: CorpusCase[] = inGroup('object', [
     setup: paused((r) => (r.spec.strategy.canary.trafficRoutings = [{ service: 'demo', ingress: { name: 'demo' } }])),
     argv: ro('reconcile-once', 'demo'),
     code: FAIL,
+    // The refusal is written on the Rollout's status (one PUT), never on the workload.
+    maxPuts: 1,
+    statusWrite: true,
     error: /^error: .*traffic routing/,
   },
 ]);

@@ -1,3 +1,4 @@
+import { kubeTime } from '../../src/kube/time.js';
 import { orphanHandBacks } from '../../src/reconcile/apply.js';
 import { stepMessage } from '../../src/reconcile/messages.js';
 import { reconcileRollout } from '../../src/reconcile/reconcile.js';
@@ -9,15 +10,19 @@ describe('reconcileRollout: the guide (10 replicas, steps 1 / 50% / 100%)', () =
     const w = new World();
     const plan = w.reconcile();
     expect(plan.transition).toEqual({ from: 'Initial', to: 'Healthy' });
-    expect(plan.writes.map((x) => `${x.op} ${x.resource}`)).toEqual(['updateStatus rollouts']);
+    // The status, then upstream's finalizer on the Rollout.
+    expect(plan.writes.map((x) => `${x.op} ${x.resource}`)).toEqual(['updateStatus rollouts', 'update rollouts']);
+    expect(plan.writes[1]!.object.metadata.finalizers).toEqual(['rollouts.kruise.io/rollout']);
     expect(w.status.phase).toBe('Healthy');
     expect(w.status.message).toBe('workload deployment is completed');
     expect(w.sub).toMatchObject({
       currentStepIndex: 3,
       nextStepIndex: -1,
       currentStepState: 'Completed',
-      canaryReplicas: 10,
-      canaryReadyReplicas: 10,
+      // As upstream: no pods counted, no podTemplateHash outside a release.
+      canaryReplicas: 0,
+      canaryReadyReplicas: 0,
+      podTemplateHash: '',
     });
     expect(w.sub.stableRevision).toBe(w.sub.canaryRevision);
     expect(w.sub.observedRolloutID).toBe(w.sub.canaryRevision);
@@ -399,7 +404,7 @@ describe('reconcileRollout: changes mid-release', () => {
     w.editRollout((r) => (r.spec.disabled = false));
     w.settle();
     expect(w.status.phase).toBe('Healthy');
-    expect(w.sub).toMatchObject({ currentStepState: 'Completed', canaryReplicas: 10 });
+    expect(w.sub).toMatchObject({ currentStepState: 'Completed', canaryReplicas: 0 });
     expect(w.sub.canaryRevision).toBe(w.sub.stableRevision);
     expect(w.deployment.spec.paused).toBeFalsy();
   });
@@ -502,7 +507,7 @@ describe('reconcileRollout: changes mid-release', () => {
   });
 });
 
-describe('reconcileRollout: refused styles write nothing', () => {
+describe('reconcileRollout: refused styles write only the refusal on the status', () => {
   it.each([
     [
       'traffic routing',
@@ -524,9 +529,23 @@ describe('reconcileRollout: refused styles write nothing', () => {
   ])('%s', (_name, change, message) => {
     const w = new World({ rollout: change as any });
     const plan = reconcileRollout(w.observed(), T0);
-    expect(plan.writes).toEqual([]);
+    expect(plan.writes.map((x) => `${x.op} ${x.resource}`)).toEqual(['updateStatus rollouts']);
     expect(plan.refused).toMatch(message);
-    expect(plan.refused).toMatch(/nothing was written/);
+    expect(plan.refused).toMatch(/; its workload rolls natively$/);
+    expect(plan.status?.message).toBe(`Rollout is not handled: ${plan.refused}`);
+    expect(plan.status?.conditions).toEqual([
+      {
+        type: 'Supported',
+        status: 'False',
+        reason: 'Unsupported',
+        message: plan.status?.message,
+        lastUpdateTime: kubeTime(T0),
+        lastTransitionTime: kubeTime(T0),
+      },
+    ]);
+    // Once written, the same refusal writes nothing more.
+    const again = reconcileRollout({ ...w.observed(), rollout: { ...w.observed().rollout, status: plan.status } }, T0);
+    expect(again.writes).toEqual([]);
   });
 });
 

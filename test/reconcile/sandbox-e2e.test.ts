@@ -91,7 +91,7 @@ describe('reconcile-once on the sandbox: the guide', () => {
     await setUp(sb);
     let r = await once('rollouts-demo');
     expect(r).toMatchObject({ code: 0, stderr: '' });
-    expect(r.stdout).toBe('rollouts-demo: Initial -> Healthy (writes: rollouts/status)\n');
+    expect(r.stdout).toBe('rollouts-demo: Initial -> Healthy (writes: rollouts/status, rollouts/rollouts-demo)\n');
     expect(rollout(sb).status).toMatchObject({ phase: 'Healthy', message: 'workload deployment is completed' });
 
     await send(
@@ -171,7 +171,10 @@ describe('reconcile-once on the sandbox: the guide', () => {
       from: 'Initial',
       to: 'Healthy',
       dryRun: true,
-      writes: [{ op: 'updateStatus', resource: 'rollouts', name: 'rollouts-demo' }],
+      writes: [
+        { op: 'updateStatus', resource: 'rollouts', name: 'rollouts-demo' },
+        { op: 'update', resource: 'rollouts', name: 'rollouts-demo' },
+      ],
     });
     expect(rollout(sb).metadata.resourceVersion).toBe(before);
   });
@@ -185,7 +188,7 @@ describe('reconcile-once on the sandbox: the guide', () => {
     expect(rollout(sb).status?.phase).toBe('Healthy');
   });
 
-  it('--all over the namespace; a refused rollout exits 1 and writes nothing', async () => {
+  it('--all over the namespace; a refused rollout exits 1 and writes only the refusal on its status', async () => {
     await setUp(sb);
     const other = load('docs_basic-usage_rollout_v1beta1.yaml');
     other.metadata.name = 'with-traffic';
@@ -194,10 +197,15 @@ describe('reconcile-once on the sandbox: the guide', () => {
     await send(sb.url, 'POST', '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts', other);
     const r = await once('--all');
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('rollouts-demo: Initial -> Healthy (writes: rollouts/status)\n');
+    expect(r.stdout).toContain('rollouts-demo: Initial -> Healthy (writes: rollouts/status, rollouts/rollouts-demo)\n');
     expect(r.stdout).not.toContain('with-traffic');
-    expect(r.stderr).toBe('error: with-traffic: traffic routing is not supported by the embedded controller yet; nothing was written\n');
-    expect(sb.store.get<Rollout>('rollouts', 'default', 'with-traffic')!.status?.phase).toBeUndefined();
+    expect(r.stderr).toBe(
+      'error: with-traffic: traffic routing is not supported by the embedded controller yet; its workload rolls natively\n',
+    );
+    expect(sb.store.get<Rollout>('rollouts', 'default', 'with-traffic')!.status).toMatchObject({
+      phase: 'Initial',
+      message: 'Rollout is not handled: traffic routing is not supported by the embedded controller yet; its workload rolls natively',
+    });
   });
 
   it('usage: no rollout and no --all is exit 2 with nothing sent; a missing rollout is exit 1', async () => {

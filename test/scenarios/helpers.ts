@@ -1,7 +1,8 @@
 // Shared pieces of the issue-4 scenario tests: the guide's objects and commands, our CLI bound to a
 // sandbox's kubeconfig, pod counts by VERSION over HTTP, bounded waits on the sandbox store, and a
 // recorder of every status the Rollout goes through (with the invariants a release must keep).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -10,9 +11,9 @@ import { main } from '../../src/cli/main.js';
 import type { Rollout } from '../../src/rollout/types.js';
 import type { Sandbox } from '../../src/sandbox/server.js';
 import type { Deployment, Pod } from '../../src/workload/types.js';
-import type { Kubectl, KubectlEnv } from '../conformance/harness.js';
+import { availableKubectls, type Kubectl, type KubectlEnv } from '../conformance/harness.js';
 import { example, examplePath } from '../fixtures/load.js';
-import { type CliResult, runCli } from '../helpers/cli.js';
+import { type CliResult, captureStream, runCli } from '../helpers/cli.js';
 
 /** The guide's Deployment, as a file for `kubectl apply -f`. */
 export const DEPLOYMENT_YAML = examplePath('docs_basic-usage_deployment_workload-demo.yaml');
@@ -305,4 +306,49 @@ export function startWatch(kubeconfig: string, args: string[]): { started: Promi
     return { code, stdout: out, stderr: err };
   });
   return { started, done };
+}
+
+/** The first kubectl available, for scenarios that run it against a `kubectl-kruise sandbox` of their own. */
+let firstAvailable: Kubectl | undefined;
+const kubectlPath = () => (firstAvailable ??= availableKubectls()[0]!).path;
+
+/** `kubectl-kruise sandbox` in this process, its stderr captured; `stop` ends it as Ctrl-C would. */
+export async function startSandboxCommand(
+  dir: string,
+  extra: string[] = [],
+): Promise<{ kubeconfig: string; log: () => string; stop: () => Promise<void> }> {
+  const kubeconfig = join(dir, 'kubeconfig');
+  const err = captureStream();
+  const abort = new AbortController();
+  const done = main(['sandbox', '--port', '0', '--kubeconfig-out', kubeconfig, '--pod-ready-delay', '20ms', ...extra], {
+    io: { out: captureStream(), err },
+    env: { HOME: dir, PATH: process.env.PATH, NO_COLOR: '1' },
+    now: () => new Date(),
+    signal: abort.signal,
+  });
+  for (let i = 0; i < 200 && !existsSync(kubeconfig); i++) await new Promise((r) => setTimeout(r, 10));
+  return {
+    kubeconfig,
+    log: () => err.text(),
+    stop: async () => {
+      abort.abort();
+      await done;
+    },
+  };
+}
+
+/** kubectl against a kubeconfig. */
+export function runKubectl(kubeconfig: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(kubectlPath(), ['--kubeconfig', kubeconfig, ...args], { timeout: 30000 }, (e, stdout, stderr) => {
+      resolve({ code: e ? Number((e as { code?: unknown }).code ?? 1) || 1 : 0, stdout, stderr });
+    });
+  });
+}
+
+/** kubectl against a kubeconfig; throws with its stderr unless it exits 0. */
+export async function ok(kubeconfig: string, args: string[]): Promise<string> {
+  const r = await runKubectl(kubeconfig, args);
+  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
 }

@@ -65,7 +65,10 @@ describe('races: two reconcile-once loops and an approve loop over full releases
         '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts',
         loadExample('docs_basic-usage_rollout_v1beta1.yaml'),
       );
-      expect(await reconcile()).toMatchObject({ code: 0, stdout: 'rollouts-demo: Initial -> Healthy (writes: rollouts/status)\n' });
+      expect(await reconcile()).toMatchObject({
+        code: 0,
+        stdout: 'rollouts-demo: Initial -> Healthy (writes: rollouts/status, rollouts/rollouts-demo)\n',
+      });
       const recorder = recordStatuses(sb);
 
       try {

@@ -66,7 +66,11 @@ beforeEach(() => {
   dir = tempDir('kk-secrets-');
   authSeen = [];
   clearExecCredentialCache();
-  for (const r of sb.store.list('rollouts')) sb.store.delete('rollouts', r.metadata.namespace, r.metadata.name!);
+  // A fresh Rollout for each case; reconcile-once put its finalizer on the last one, so drop that first.
+  for (const r of sb.store.list('rollouts')) {
+    if (r.metadata.finalizers?.length) sb.store.update('rollouts', { ...r, metadata: { ...r.metadata, finalizers: [] } });
+    sb.store.delete('rollouts', r.metadata.namespace, r.metadata.name!);
+  }
   seedPaused(sb, 'demo');
 });
 afterEach(() => cleanup(dir));
