@@ -70,8 +70,10 @@ test('kubectl delete mid-release, then reconcile-once: Terminating, Deployment h
     const once = await runCli(['rollout', 'reconcile-once', 'rollouts-demo', '--kubeconfig', kc], { now: () => new Date() });
     expect(once).toMatchObject({ code: 0, stderr: '' });
     expect(once.stdout).toMatch(
-      /^rollouts-demo: .*-> Terminating \(writes: deployments\/workload-demo, rollouts\/status, rollouts\/rollouts-demo\)\n$/,
+      /^rollouts-demo: .*-> Terminating \(writes: deployments\/workload-demo, delete batchreleases\/rollouts-demo, rollouts\/status, rollouts\/rollouts-demo\)\n$/,
     );
+    const batchRelease = await runKubectl(kc, ['get', 'batchrelease', 'rollouts-demo', '-o', 'json']);
+    expect(batchRelease.stderr).toMatch(/NotFound/);
 
     const gone = await runKubectl(kc, ['get', 'rollout', 'rollouts-demo', '-o', 'json']);
     expect(gone.code).not.toBe(0);
