@@ -1,11 +1,11 @@
 // Where the API server is and how to authenticate, resolved by kubectl's rules:
 // --kubeconfig, else KUBECONFIG (merged, first file wins), else ~/.kube/config, else in-cluster;
 // then --context, -n, --server, --token, --insecure-skip-tls-verify, --request-timeout on top.
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDuration } from './duration.js';
 import { ConfigError } from './errors.js';
 import type { ExecConfig } from './exec-credential.js';
+import { FileTooLargeError, readCapped } from './read-capped.js';
 import { parseSimpleYaml } from './simple-yaml.js';
 import { loadYaml } from './yaml.js';
 
@@ -203,13 +203,14 @@ async function loadMerged(paths: string[], explicit: boolean): Promise<MergedCon
   for (const file of paths) {
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = (await readCapped(file, MAX_KUBECONFIG_BYTES)).toString('utf8');
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       // kubectl ignores missing files in KUBECONFIG and a missing ~/.kube/config, not an explicit --kubeconfig.
       if (code === 'ENOENT' && !explicit) continue;
       if (code === 'ENOENT') throw new ConfigError(`kubeconfig file ${file} does not exist (check --kubeconfig)`);
-      throw new ConfigError(`cannot read kubeconfig ${file}: ${(err as Error).message}`);
+      const why = err instanceof FileTooLargeError ? `it is ${err.message}; is it a kubeconfig?` : (err as Error).message;
+      throw new ConfigError(`cannot read kubeconfig ${file}: ${why}`);
     }
     merged.files.push(file);
     if (text.trim() === '') continue;
@@ -266,7 +267,7 @@ async function inCluster(
   let namespace = flags.namespace;
   if (!namespace) {
     try {
-      namespace = (await readFile(path.join(saDir, 'namespace'), 'utf8')).trim();
+      namespace = (await readCapped(path.join(saDir, 'namespace'), MAX_CREDENTIAL_FILE_BYTES)).toString('utf8').trim();
     } catch {
       namespace = undefined;
     }
@@ -295,12 +296,24 @@ async function dataOrFile(obj: Record<string, unknown>, field: string, from: Nam
   return readBytes(path.resolve(from.dir, file), `${who} ${field}`);
 }
 
+/** Kubeconfig files: far larger than any real one (kubectl's own are kilobytes). */
+const MAX_KUBECONFIG_BYTES = 16 << 20;
+/** Tokens, certificates and keys: a CA bundle of every public root is under 1 MiB. */
+const MAX_CREDENTIAL_FILE_BYTES = 4 << 20;
+
 async function readBytes(file: string, what: string, hint = 'fix the path in the kubeconfig'): Promise<Buffer> {
   try {
-    return await readFile(file);
+    return await readCapped(file, MAX_CREDENTIAL_FILE_BYTES);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : err instanceof FileTooLargeError
+            ? `it is ${err.message}`
+            : (err as Error).message;
     throw new ConfigError(`cannot read ${what} ${file}: ${why}; ${hint}`);
   }
 }

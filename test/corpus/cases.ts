@@ -460,6 +460,27 @@ const kubeconfigs: CorpusCase[] = inGroup('kubeconfig', [
     error: /^error: cannot read user "u" tokenFile \S+token\.txt: no such file; fix the path in the kubeconfig$/,
   },
   {
+    name: 'tokenFile: /dev/zero (an endless file) is refused at a size cap, not read into memory',
+    setup: (e) => void kc(e, 'kc.yaml', kubeconfig({ server: e.sb.url, user: { tokenFile: '/dev/zero' } })),
+    argv: withKc('status', 'kc.yaml'),
+    code: FAIL,
+    error: /^error: cannot read user "u" tokenFile \/dev\/zero: it is larger than 4 MiB; fix the path in the kubeconfig$/,
+  },
+  {
+    name: 'client-certificate: /dev/zero is refused at a size cap',
+    setup: (e) =>
+      void kc(e, 'kc.yaml', kubeconfig({ server: e.sb.url, user: { 'client-certificate': '/dev/zero', 'client-key': '/dev/zero' } })),
+    argv: withKc('approve', 'kc.yaml'),
+    code: FAIL,
+    error: /^error: cannot read user "u" client-certificate \/dev\/zero: it is larger than 4 MiB; fix the path in the kubeconfig$/,
+  },
+  {
+    name: '--kubeconfig /dev/zero is refused at a size cap',
+    argv: () => ['rollout', 'status', 'demo', '--kubeconfig', '/dev/zero'],
+    code: FAIL,
+    error: /^error: cannot read kubeconfig \/dev\/zero: it is larger than 16 MiB; is it a kubeconfig\?$/,
+  },
+  {
     name: 'auth-provider (unsupported)',
     setup: (e) => void kc(e, 'kc.yaml', kubeconfig({ server: e.sb.url, user: { 'auth-provider': { name: 'gcp' } } })),
     argv: withKc('approve', 'kc.yaml'),
