@@ -1,4 +1,5 @@
 // Typed errors; exactly one place (main) turns them into exit codes and `error: …` lines.
+import { maskUrlCredentials } from '../kube/log.js';
 
 /** The documented exit codes (README, `--help`). */
 export const ExitCode = {
@@ -32,7 +33,8 @@ export class UsageError extends CliError {
 
 /** An `error: …` line (kubectl style, one line); a server's `Error from server (…)` keeps its own prefix. */
 export function errorLine(message: string): string {
-  const oneLine = message.replace(/\s*\n\s*/g, ' ').trim();
+  // A server URL with a password in it must not reach a terminal or a CI log.
+  const oneLine = maskUrlCredentials(message.replace(/\s*\n\s*/g, ' ').trim());
   return /^error: /i.test(oneLine) || /^Error from server/.test(oneLine) ? oneLine : `error: ${oneLine}`;
 }
 

@@ -15,6 +15,11 @@ export interface RequestLogger {
 const SECRET_FIELDS =
   /("(?:token|password|access-token|id-token|refresh-token|client-key-data|clientKeyData|client-certificate-data|clientCertificateData)"\s*:\s*)"[^"]*"/g;
 
+/** Credentials in a URL's userinfo (`https://user:pass@host`) replaced by `<masked>`. */
+export function maskUrlCredentials(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, '$1<masked>@');
+}
+
 /** A logger writing to `write`, active at `level` ≥ 1 (6: one line per request, 7: headers, 8: bodies). */
 export function createRequestLogger(level: number, write: (s: string) => void): RequestLogger {
   const secrets = new Set<string>();
@@ -23,6 +28,7 @@ export function createRequestLogger(level: number, write: (s: string) => void): 
       rest ? `${head}${scheme} <masked>` : `${head}<masked>`,
     );
     out = out.replace(SECRET_FIELDS, '$1"<masked>"');
+    out = maskUrlCredentials(out);
     // Longest first, so a secret containing another is masked whole.
     for (const s of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(s).join('<masked>');
     return out;

@@ -196,3 +196,23 @@ describe('no credential appears in any output at -v 10', () => {
     for (const s of spellings(TOKEN)) expect(r.stdout + r.stderr).not.toContain(s);
   });
 });
+
+describe('a password in the server URL (https://user:pass@host)', () => {
+  const withUserinfo = (url: string) => url.replace('://', `://${USER}:${encodeURIComponent(PASSWORD)}@`);
+  const env = () => ({ env: { HOME: dir, PATH: process.env.PATH, NO_COLOR: '1' } });
+
+  it('is masked in the -v request log and in error lines', async () => {
+    const flags = tls ? ['--insecure-skip-tls-verify'] : [];
+    const runs = [
+      await runCli(['rollout', 'status', 'demo', '--server', withUserinfo(sb.url), ...flags, '-v', '10'], env()),
+      await runCli(['rollout', 'approve', 'demo', '--server', withUserinfo('http://127.0.0.1:1'), '-v', '6'], env()),
+    ];
+    for (const r of runs) {
+      const output = r.stdout + r.stderr;
+      for (const s of [PASSWORD, encodeURIComponent(PASSWORD), `${USER}:`]) expect(output).not.toContain(s);
+      expect(output).toMatch(/:\/\/<masked>@127\.0\.0\.1:\d+/);
+    }
+    expect(runs[1]!.code).toBe(1);
+    expect(runs[1]!.stderr).toMatch(/^error: .*<masked>@127\.0\.0\.1:1/m);
+  });
+});
