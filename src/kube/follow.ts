@@ -15,6 +15,25 @@ function retryable(err: unknown): boolean {
   return false;
 }
 
+/**
+ * The Status of a watch's ERROR event. One without a numeric code (not a Status a real API server
+ * sends) is reported as it came, never as "HTTP undefined", and not retried: waiting again would
+ * hide it.
+ */
+function watchErrorStatus(status: StatusObject | undefined): StatusObject {
+  if (typeof status?.code === 'number') return status;
+  const message = typeof status?.message === 'string' && status.message ? status.message : 'no message';
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    reason: 'Unknown',
+    code: 0,
+    message: `the server ended the watch with an error event that has no status code: ${message}`,
+  };
+}
+
 /** How long a watch list may stay silent before one list settles whether the object exists (see followObject). */
 export const WATCH_LIST_GRACE_MS = 1000;
 
@@ -124,12 +143,12 @@ export async function followObject(
         for await (const ev of client.watch(ref, namespace, opts)) {
           reached = true;
           if (ev.type === 'ERROR') {
-            const status = ev.object as unknown as StatusObject;
-            if (status.code === 410) {
+            const status = ev.object as unknown as StatusObject | undefined;
+            if (status?.code === 410) {
               gone = true; // too old: the server no longer has our version, start again
               break;
             }
-            throw new ApiError(status);
+            throw new ApiError(watchErrorStatus(status));
           }
           if (ev.object?.metadata?.resourceVersion) rv = ev.object.metadata.resourceVersion;
           if (ev.type === 'BOOKMARK') {
