@@ -214,16 +214,17 @@ async function loadMerged(paths: string[], explicit: boolean): Promise<MergedCon
     }
     merged.files.push(file);
     if (text.trim() === '') continue;
-    // Fast path: the plain block YAML tools write, without loading `yaml` (start-up time).
-    let doc: unknown = parseSimpleYaml(text);
-    if (doc === undefined) {
-      const { parse } = await loadYaml();
-      try {
-        doc = parse(text);
-      } catch (err) {
-        const first = String((err as Error).message).split('\n')[0];
-        throw new ConfigError(`kubeconfig ${file} is not valid YAML: ${first}; fix or regenerate it`);
-      }
+    let doc: unknown;
+    try {
+      // Fast path: the plain block YAML tools write, without loading `yaml` (start-up time).
+      doc = parseSimpleYaml(text);
+      if (doc === undefined) doc = (await loadYaml()).parse(text);
+    } catch (err) {
+      // A document nested thousands deep exhausts the parser's stack: not a kubeconfig any tool wrote.
+      if (err instanceof RangeError || /Maximum call stack size exceeded/.test(String((err as Error).message)))
+        throw new ConfigError(`kubeconfig ${file} nests too deeply to be a kubeconfig; fix or regenerate it`);
+      const first = String((err as Error).message).split('\n')[0];
+      throw new ConfigError(`kubeconfig ${file} is not valid YAML: ${first}; fix or regenerate it`);
     }
     if (doc === null || doc === undefined) continue;
     if (typeof doc !== 'object' || Array.isArray(doc))

@@ -325,6 +325,31 @@ const kubeconfigs: CorpusCase[] = inGroup('kubeconfig', [
     error: /^error: kubeconfig \S+bad\.yaml is not valid YAML: .*; fix or regenerate it$/,
   },
   {
+    name: 'a kubeconfig mapping nested 3,000 deep (block style)',
+    setup: (e) =>
+      void kc(
+        e,
+        'deep.yaml',
+        [
+          'apiVersion: v1',
+          'kind: Config',
+          'x:',
+          ...Array.from({ length: 3000 }, (_, i) => `${'  '.repeat(i + 1)}a:`),
+          `${'  '.repeat(3001)}b: 1`,
+        ].join('\n'),
+      ),
+    argv: withKc('status', 'deep.yaml'),
+    code: FAIL,
+    error: /^error: kubeconfig \S+deep\.yaml nests too deeply to be a kubeconfig; fix or regenerate it$/,
+  },
+  {
+    name: 'a kubeconfig mapping nested 3,000 deep (flow style)',
+    setup: (e) => void kc(e, 'deep.yaml', `apiVersion: v1\nkind: Config\nx: ${'{a: '.repeat(3000)}1${'}'.repeat(3000)}\n`),
+    argv: withKc('approve', 'deep.yaml'),
+    code: FAIL,
+    error: /^error: kubeconfig \S+deep\.yaml nests too deeply to be a kubeconfig; fix or regenerate it$/,
+  },
+  {
     name: 'truncated JSON kubeconfig',
     setup: (e) => void kc(e, 'cut.json', '{"apiVersion": "v1", "clusters": [{"name": "c", "cluster": {"server": "http'),
     argv: withKc('status', 'cut.json'),
