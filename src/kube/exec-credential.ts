@@ -2,6 +2,7 @@
 // v1beta1): run the plugin without a shell, read a token or a client certificate from stdout.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { commandClock } from '../runtime/clock.js';
 import { ConfigError } from './errors.js';
 
 /** users[].user.exec as in a kubeconfig. */
@@ -53,6 +54,13 @@ export async function execCredential(
   return running;
 }
 
+/** How long a plugin has to exit after SIGTERM before SIGKILL. */
+const KILL_GRACE_MS = 2000;
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
 async function runPlugin(
   exec: ExecConfig,
   opts: { dir: string; user: string; env: NodeJS.ProcessEnv; server?: string; timeoutMs?: number },
@@ -72,27 +80,39 @@ async function runPlugin(
   const env: NodeJS.ProcessEnv = { ...opts.env, KUBERNETES_EXEC_INFO: JSON.stringify(info) };
   for (const e of exec.env ?? []) if (e && typeof e.name === 'string') env[e.name] = String(e.value ?? '');
 
+  const timeoutMs = opts.timeoutMs ?? 60_000;
   const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => {
+    // Our own deadline, not execFile's: a plugin that ignores SIGTERM gets SIGKILL after a grace
+    // period, and whatever it printed by then is never parsed as its answer.
+    let timedOut = false;
+    let cancelKill: (() => void) | undefined;
     // execFile, never a shell: arguments from a kubeconfig are not shell-interpreted.
-    execFile(
-      command,
-      exec.args ?? [],
-      { env, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 4 << 20, windowsHide: true },
-      (err, out, errOut) => {
-        if (!err) return resolve({ stdout: String(out) });
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') {
-          const hint = exec.installHint
-            ? ` ${exec.installHint.trim().split('\n')[0]}`
-            : ' (install it or fix users[].user.exec.command in the kubeconfig)';
-          return reject(new ConfigError(`exec plugin "${name}" for user "${opts.user}" was not found${hint}`));
-        }
-        const firstLine = String(errOut).trim().split('\n').pop() ?? '';
-        const how =
-          typeof code === 'number' ? `exited with code ${code}` : err.killed ? 'was killed (timeout?)' : String(err.message).split('\n')[0];
-        reject(new ConfigError(`exec plugin "${name}" for user "${opts.user}" failed: it ${how}${firstLine ? `: ${firstLine}` : ''}`));
-      },
-    );
+    const child = execFile(command, exec.args ?? [], { env, maxBuffer: 4 << 20, windowsHide: true }, (err, out, errOut) => {
+      cancelDeadline();
+      cancelKill?.();
+      if (timedOut) {
+        return reject(
+          new ConfigError(`exec plugin "${name}" for user "${opts.user}" timed out after ${formatSeconds(timeoutMs)} and was stopped`),
+        );
+      }
+      if (!err) return resolve({ stdout: String(out) });
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') {
+        const hint = exec.installHint
+          ? ` ${exec.installHint.trim().split('\n')[0]}`
+          : ' (install it or fix users[].user.exec.command in the kubeconfig)';
+        return reject(new ConfigError(`exec plugin "${name}" for user "${opts.user}" was not found${hint}`));
+      }
+      const firstLine = String(errOut).trim().split('\n').pop() ?? '';
+      const how =
+        typeof code === 'number' ? `exited with code ${code}` : err.killed ? 'was killed (timeout?)' : String(err.message).split('\n')[0];
+      reject(new ConfigError(`exec plugin "${name}" for user "${opts.user}" failed: it ${how}${firstLine ? `: ${firstLine}` : ''}`));
+    });
+    const cancelDeadline = commandClock.setTimer(timeoutMs, () => {
+      timedOut = true;
+      child.kill('SIGTERM');
+      cancelKill = commandClock.setTimer(KILL_GRACE_MS, () => child.kill('SIGKILL'));
+    });
   });
 
   let parsed: unknown;
