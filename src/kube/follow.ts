@@ -34,6 +34,9 @@ function watchErrorStatus(status: StatusObject | undefined): StatusObject {
   };
 }
 
+/** A watch stream that stayed up this long was healthy: the reconnect backoff starts over. */
+const HEALTHY_STREAM_MS = 10_000;
+
 /** How long a watch list may stay silent before one list settles whether the object exists (see followObject). */
 export const WATCH_LIST_GRACE_MS = 1000;
 
@@ -100,6 +103,7 @@ export async function followObject(
   };
   while (!signal.aborted) {
     let gone = false;
+    const roundStarted = clock.now();
     try {
       if (rv === undefined && noWatchList.has(client)) {
         const list = await client.list(ref, namespace, { fieldSelector });
@@ -155,7 +159,6 @@ export async function followObject(
             if (!settled && ev.object?.metadata?.annotations?.[INITIAL_EVENTS_END] === 'true') settle(null);
             continue;
           }
-          delay = backoff.initialMs;
           goneInARow = 0;
           const obj = ev.type === 'DELETED' ? null : ev.object;
           if (settled) onObject(obj, false);
@@ -181,7 +184,10 @@ export async function followObject(
         await afterGone();
         continue;
       }
-      // The stream ended (server timeout or a dropped connection): resume after a short pause.
+      // The stream ended (server timeout or a dropped connection): resume after a pause. The pause
+      // starts short again only after a stream that stayed up: a server that sends an event and
+      // closes, again and again, is backed off like one that fails (client-go's reflector does too).
+      if (clock.now() - roundStarted >= HEALTHY_STREAM_MS) delay = backoff.initialMs;
       await sleep(clock, delay, signal);
       delay = Math.min(delay * 2, backoff.maxMs);
     } catch (err) {
