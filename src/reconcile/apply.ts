@@ -21,6 +21,7 @@ const REF: Record<PlannedWrite['resource'], ResourceRef> = {
   replicasets: Resources.replicaSets,
   pods: Resources.pods,
   batchreleases: Resources.batchReleases,
+  events: Resources.events,
 };
 
 /** Which rollout: its namespace and name. */
@@ -234,6 +235,16 @@ export async function applyWrites(client: KubeClient, writes: PlannedWrite[]): P
       continue;
     }
     let written: KubeObject;
+    if (w.resource === 'events') {
+      // Best effort, as client-go's event recorder: a lost event never fails or repeats the pass.
+      try {
+        await client.create(REF.events, ns, obj);
+        done.push(describeWrite(w));
+      } catch {
+        // dropped
+      }
+      continue;
+    }
     if (w.op === 'create') {
       try {
         written = await client.create(REF[w.resource], ns, obj);
@@ -244,7 +255,15 @@ export async function applyWrites(client: KubeClient, writes: PlannedWrite[]): P
         throw err;
       }
       createdUid.set(key, written?.metadata?.uid);
-    } else written = await client.update(REF[w.resource], ns, obj, w.op === 'updateStatus' ? { subresource: 'status' } : undefined);
+    } else {
+      try {
+        written = await client.update(REF[w.resource], ns, obj, w.op === 'updateStatus' ? { subresource: 'status' } : undefined);
+      } catch (err) {
+        // A pod deleted since it was read (an old ReplicaSet shrank) needs no label any more.
+        if (w.resource === 'pods' && isNotFound(err)) continue;
+        throw err;
+      }
+    }
     latestRv.set(key, written?.metadata?.resourceVersion);
     done.push(describeWrite(w));
   }

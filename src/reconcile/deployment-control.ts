@@ -3,7 +3,15 @@
 import type { OwnerReference } from '../kube/types.js';
 import type { Rollout } from '../rollout/types.js';
 import { Annotation, Label } from '../rollout/types.js';
-import { controllerRef, findNewReplicaSet, isControlledBy, newReplicaSetFor, revisionOf } from '../workload/deployment.js';
+import {
+  controllerRef,
+  findNewReplicaSet,
+  isControlledBy,
+  newReplicaSetFor,
+  REVISION_ANNOTATION,
+  revisionOf,
+} from '../workload/deployment.js';
+import { POD_TEMPLATE_HASH_LABEL, podTemplateHash } from '../workload/hash.js';
 import { batchReplicas, batchReplicasOrZero } from '../workload/partition.js';
 import { DESIRED_REPLICAS_ANNOTATION, fenceposts, MAX_REPLICAS_ANNOTATION, rollPartition } from '../workload/partition-rolling.js';
 import type { Deployment, IntOrString, Pod, ReplicaSet } from '../workload/types.js';
@@ -17,6 +25,9 @@ interface DeploymentStrategyAnnotation {
   partition?: IntOrString;
   [k: string]: unknown;
 }
+
+/** The pod label upstream's label patcher writes (apps/v1 ControllerRevisionHashLabelKey). */
+const CONTROLLER_REVISION_HASH_LABEL = 'controller-revision-hash';
 
 const DEFAULT_ROLLING_UPDATE = { maxSurge: '25%', maxUnavailable: '25%' };
 
@@ -32,8 +43,36 @@ export function readStrategyAnnotation(d: Deployment): DeploymentStrategyAnnotat
   }
 }
 
-function writeStrategyAnnotation(d: Deployment, s: DeploymentStrategyAnnotation): void {
-  d.metadata.annotations = { ...(d.metadata.annotations ?? {}), [Annotation.deploymentStrategy]: JSON.stringify(s) };
+/** Whether an int-or-percent budget is zero (absent counts as not set, so not zero). */
+const isZero = (v: IntOrString | undefined): boolean => v !== undefined && v !== null && Number.parseInt(String(v), 10) === 0;
+
+/**
+ * The annotation's text exactly as upstream writes it: Go's json.Marshal of DeploymentStrategy
+ * (api/v1alpha1/deployment_types.go), fields in declaration order — `rollingStyle` and
+ * `rollingUpdate` {`maxUnavailable`, `maxSurge`} omitted when empty, `paused` only when true,
+ * `partition` always (a struct is never empty to omitempty) — after SetDefaultDeploymentStrategy's
+ * "both budgets 0 → maxSurge 0, maxUnavailable 1". Unknown fields are dropped, as Go's round trip does.
+ * The one serialiser: the controller (docs/controller.md §12) and workload admission (§5) use it.
+ */
+export function strategyAnnotationText(s: DeploymentStrategyAnnotation): string {
+  const out: Record<string, unknown> = {};
+  if (s.rollingStyle) out.rollingStyle = s.rollingStyle;
+  let ru = s.rollingUpdate;
+  if (s.rollingStyle === 'Partition' && ru && isZero(ru.maxSurge) && isZero(ru.maxUnavailable)) ru = { maxSurge: 0, maxUnavailable: 1 };
+  if (ru) {
+    const rollingUpdate: Record<string, unknown> = {};
+    if (ru.maxUnavailable !== undefined && ru.maxUnavailable !== null) rollingUpdate.maxUnavailable = ru.maxUnavailable;
+    if (ru.maxSurge !== undefined && ru.maxSurge !== null) rollingUpdate.maxSurge = ru.maxSurge;
+    out.rollingUpdate = rollingUpdate;
+  }
+  if (s.paused === true) out.paused = true;
+  out.partition = s.partition ?? 0;
+  return JSON.stringify(out);
+}
+
+/** Stores the deployment-strategy annotation (its text from strategyAnnotationText). */
+export function writeStrategyAnnotation(d: Deployment, s: DeploymentStrategyAnnotation): void {
+  d.metadata.annotations = { ...(d.metadata.annotations ?? {}), [Annotation.deploymentStrategy]: strategyAnnotationText(s) };
 }
 
 /** Whether the Deployment carries any mark of rollout control. */
@@ -204,6 +243,8 @@ export function sizeBatch(
     // As upstream, the old ReplicaSets may give way in the same pass (within maxUnavailable).
     roll(created);
   }
+  syncRevision(d, created ?? fresh, rss);
+  labelRevisionHash(rss, pods);
   const newPods = fresh ? pods.filter((p) => !p.metadata.deletionTimestamp && isControlledBy(p, fresh)) : [];
   for (const p of newPods) {
     const labels = p.metadata.labels ?? {};
@@ -218,6 +259,38 @@ export function sizeBatch(
     labelled: newPods.filter((p) => p.metadata.labels?.[Label.rolloutId] === release.rolloutId).length,
     created,
   };
+}
+
+/**
+ * The revision bookkeeping of upstream's advanced Deployment controller (pkg/controller/deployment/sync.go
+ * getNewReplicaSet): the new ReplicaSet's revision is raised to max(old) + 1 when below it, and the
+ * Deployment's `deployment.kubernetes.io/revision` follows the new ReplicaSet's, so `kubectl
+ * rollout history` and the annotation agree during a release (docs/controller.md §12).
+ */
+function syncRevision(d: Deployment, newReplicaSet: ReplicaSet | undefined, rss: ReplicaSet[]): void {
+  if (!newReplicaSet) return;
+  const next = rss.reduce((m, rs) => (rs === newReplicaSet ? m : Math.max(m, revisionOf(rs))), 0) + 1;
+  if (revisionOf(newReplicaSet) < next)
+    newReplicaSet.metadata.annotations = { ...(newReplicaSet.metadata.annotations ?? {}), [REVISION_ANNOTATION]: String(next) };
+  const revision = newReplicaSet.metadata.annotations?.[REVISION_ANNOTATION];
+  if (revision && d.metadata.annotations?.[REVISION_ANNOTATION] !== revision)
+    d.metadata.annotations = { ...(d.metadata.annotations ?? {}), [REVISION_ANNOTATION]: revision };
+}
+
+/**
+ * Upstream's label patcher (pkg/controller/batchrelease/labelpatch/patcher.go) gives every live pod
+ * of the workload without one a `controller-revision-hash` label: the hash of its ReplicaSet's
+ * template. Here it is the ReplicaSet's `pod-template-hash`, the value the cluster's Deployment
+ * controller computed from that same template (our own hash only when the ReplicaSet has none).
+ */
+function labelRevisionHash(rss: ReplicaSet[], pods: Pod[]): void {
+  for (const p of pods) {
+    if (p.metadata.deletionTimestamp || p.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL]) continue;
+    const rs = rss.find((r) => isControlledBy(p, r));
+    if (!rs) continue;
+    const hash = rs.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] || podTemplateHash(rs.spec.template);
+    p.metadata.labels = { ...(p.metadata.labels ?? {}), [CONTROLLER_REVISION_HASH_LABEL]: hash };
+  }
 }
 
 /** Updated / updated-ready pods of the Deployment's current template (observed, nothing changed). */

@@ -12,8 +12,8 @@
 //   ReplicaSets and pods themselves, never from the Deployment's status.
 // - A finished step sequence goes Completed → Finalising → (hand back) → Healthy in one pass:
 //   handing back is a single Deployment write, with nothing to wait for.
-// - The rollout hash is kept in status.canaryStatus.rolloutHash only (the Rollout's main
-//   resource is never written, except to add our finalizer and drop it on deletion).
+// - The Rollout's main resource is written only for its metadata: our finalizer and the
+//   rollouts.kruise.io/hash annotation, in one update (write-plan.ts rolloutWrite).
 import { kubeTime } from '../kube/time.js';
 import { workloadRolloutId } from '../rollout/release.js';
 import {
@@ -46,6 +46,7 @@ import {
   takeControl,
   writeExtraStatus,
 } from './deployment-control.js';
+import { type RolloutEvent, RolloutEvents } from './events.js';
 import { RefusedCondition, refusedMessage, StatusMessage, stepMessage } from './messages.js';
 import { ROLLS_NATIVELY, refusalOf } from './refusal.js';
 import { computeRolloutHash } from './rollout-hash.js';
@@ -172,6 +173,8 @@ class Pass {
   private releaseStarted = false;
   /** The last batch this pass sized (the BatchRelease's status, docs/controller.md §12). */
   private batch?: BatchProgress;
+  /** Events recorded on the Rollout, as upstream's recorder (docs/controller.md §13). */
+  private readonly events: RolloutEvent[] = [];
 
   constructor(
     private readonly observed: Observed,
@@ -205,6 +208,8 @@ class Pass {
       finalizer: this.finalizer,
       batch: this.batch,
       passTime: this.passTime,
+      events: this.events,
+      now: this.now,
     });
     const step = canary && this.status.phase === Phase.Progressing ? `step ${canary.currentStepIndex}/${this.steps.length} ` : '';
     const wait = this.requeueAfterMs !== undefined ? ` (requeue in ${Math.ceil(this.requeueAfterMs / 1000)}s)` : '';
@@ -457,6 +462,7 @@ class Pass {
     // 1. Rolled back to the stable revision: cancel at once (a Deployment never rolls back in batches).
     if (stable && hash === stable && hash !== canary.canaryRevision) {
       canary.canaryRevision = hash;
+      this.events.push(RolloutEvents.rolledBack);
       this.progressTo('True', ProgressingReason.Cancelling, StatusMessage.rollback);
       return 'continue';
     }
@@ -467,6 +473,7 @@ class Pass {
     }
     // 4. Continuous release: a newer template mid-release restarts from step 1 (stable stays).
     if (canary.canaryRevision && hash !== canary.canaryRevision) {
+      this.events.push(RolloutEvents.continuousRelease);
       this.priorStable = stable;
       resetPartition(this.workload!);
       delete status.canaryStatus;
@@ -581,6 +588,7 @@ class Pass {
       case StepState.StepUpgrade: {
         status.message = stepMessage('upgrade', stepIndex, stepCount);
         if (!this.runBatch(stepIndex, step)) return 'stop';
+        this.events.push(RolloutEvents.stepUpgraded(stepIndex));
         canary.podTemplateHash = hash;
         canary.currentStepState =
           batchReplicasOrZero(step.replicas, this.replicas(), 'plain') >= this.replicas()

@@ -17,7 +17,7 @@ export interface Observed {
 }
 
 /** The resources a plan writes. */
-export type WriteResource = 'rollouts' | 'deployments' | 'replicasets' | 'pods' | 'batchreleases';
+export type WriteResource = 'rollouts' | 'deployments' | 'replicasets' | 'pods' | 'batchreleases' | 'events';
 
 /** One write: the full object as read plus the changes (metadata.resourceVersion kept; PUT, never PATCH), or a DELETE. */
 export interface PlannedWrite {
@@ -30,7 +30,7 @@ export interface PlannedWrite {
 export interface ReconcilePlan {
   /** The new Rollout status, when it changed. */
   status?: RolloutStatus;
-  /** In order (docs/controller.md §13): BatchRelease create/spec, workload, ReplicaSets, pods, BatchRelease status/delete, the Rollout's status, the Rollout itself (finalizer). */
+  /** In order (docs/controller.md §13): BatchRelease create/spec, workload, ReplicaSets, pods, BatchRelease status/delete, the Rollout's status, the Rollout itself (finalizer, hash annotation), Events. */
   writes: PlannedWrite[];
   /** Run again after this long even if nothing changes (timed pauses). */
   requeueAfterMs?: number;

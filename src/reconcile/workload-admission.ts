@@ -7,7 +7,7 @@ import { isControlledBy } from '../workload/deployment.js';
 import { POD_TEMPLATE_HASH_LABEL, podTemplateHash, sameTemplate } from '../workload/hash.js';
 import { matchesSelector } from '../workload/label-selector.js';
 import type { Deployment, ReplicaSet } from '../workload/types.js';
-import { readStrategyAnnotation } from './deployment-control.js';
+import { readStrategyAnnotation, writeStrategyAnnotation } from './deployment-control.js';
 import { refusalOf } from './refusal.js';
 
 /**
@@ -54,10 +54,7 @@ export function admitDeploymentUpdate(
       const submitted = out.spec.strategy?.rollingUpdate;
       if (submitted) {
         const saved = readStrategyAnnotation(out) ?? { rollingStyle: 'Partition', paused: false, partition: 0 };
-        out.metadata.annotations = {
-          ...out.metadata.annotations,
-          [Annotation.deploymentStrategy]: JSON.stringify({ ...saved, rollingUpdate: submitted }),
-        };
+        writeStrategyAnnotation(out, { ...saved, rollingUpdate: submitted });
       }
       out.spec.strategy = { type: 'Recreate' };
     }

@@ -1,11 +1,16 @@
 // The writes of a pass: what it changed against what it observed (docs/controller.md §13).
 import type { KubeObject } from '../kube/types.js';
-import { ROLLOUT_FINALIZER, type RolloutStatus } from '../rollout/types.js';
+import { Annotation, Label, ROLLOUT_FINALIZER, type Rollout, type RolloutStatus } from '../rollout/types.js';
 import { findNewReplicaSet } from '../workload/deployment.js';
 import { canonicalJson } from '../workload/hash.js';
 import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
 import { type BatchProgress, planBatchRelease } from './batch-release.js';
+import { eventWrites, type RolloutEvent } from './events.js';
+import { computeRolloutHash } from './rollout-hash.js';
 import type { Observed, PlannedWrite } from './types.js';
+
+/** Upstream's DeploymentType, the value of the workload-type label on a Deployment. */
+const WORKLOAD_TYPE_DEPLOYMENT = 'deployment';
 
 /** The objects as a pass left them (edited copies of the observed ones). */
 interface PassOutcome {
@@ -19,6 +24,10 @@ interface PassOutcome {
   batch?: BatchProgress;
   /** metav1.Time of the pass. */
   passTime?: string;
+  /** Events the pass records on the Rollout, in order (docs/controller.md §13). */
+  events?: RolloutEvent[];
+  /** The time of the pass (names the events). */
+  now?: Date;
 }
 
 /** Whether a status differs from the one observed. */
@@ -35,7 +44,8 @@ export function statusChanged(observed: Observed, status: RolloutStatus): boolea
 export function planWrites(observed: Observed, outcome: PassOutcome): PlannedWrite[] {
   const writes: PlannedWrite[] = [];
   const changed = (before: KubeObject | undefined, after: KubeObject) => !before || canonicalJson(before) !== canonicalJson(after);
-  const { workload, replicaSets, pods, status } = outcome;
+  const { replicaSets, pods, status } = outcome;
+  const workload = outcome.workload ? withWorkloadType(outcome.workload) : undefined;
   const batchRelease = planBatchRelease({
     observed: observed.batchRelease,
     rollout: observed.rollout,
@@ -61,14 +71,53 @@ export function planWrites(observed: Observed, outcome: PassOutcome): PlannedWri
   const rollout = observed.rollout;
   if (statusChanged(observed, status))
     writes.push({ op: 'updateStatus', resource: 'rollouts', object: { ...structuredClone(rollout), status } });
-  if (outcome.finalizer) writes.push(finalizerWrite(rollout, outcome.finalizer));
+  const metadata = rolloutWrite(rollout, {
+    finalizer: outcome.finalizer,
+    hash: computeRolloutHash((rollout as Rollout).spec?.strategy?.canary),
+  });
+  if (metadata) writes.push(metadata);
+  writes.push(...eventWrites(rollout, outcome.events ?? [], outcome.now));
   return writes;
+}
+
+/**
+ * The workload with upstream's `rollouts.kruise.io/workload-type: deployment` label
+ * (patchWorkloadRolloutWebhookLabel, pkg/controller/rollout/rollout_status.go, on every reconcile
+ * of a Rollout it handles; never removed). A copy when it lacks it.
+ */
+function withWorkloadType(d: Deployment): Deployment {
+  if (d.metadata.labels?.[Label.workloadType] === WORKLOAD_TYPE_DEPLOYMENT) return d;
+  const next = structuredClone(d);
+  next.metadata.labels = { ...(next.metadata.labels ?? {}), [Label.workloadType]: WORKLOAD_TYPE_DEPLOYMENT };
+  return next;
+}
+
+/** What a pass changes in the Rollout's main resource (metadata only; the spec is the user's). */
+interface RolloutMetadataChange {
+  /** Put our finalizer on (first pass), or remove it (deletion handled). */
+  finalizer?: 'add' | 'drop';
+  /** The plan hash for the `rollouts.kruise.io/hash` annotation (upstream's calculateRolloutHash). */
+  hash?: string;
+}
+
+/**
+ * The one update of the Rollout's main resource a pass may make (docs/controller.md §2, §11, §13):
+ * our finalizer added or removed, and the `rollouts.kruise.io/hash` annotation brought up to date.
+ * Undefined when nothing changes.
+ */
+export function rolloutWrite(rollout: KubeObject, change: RolloutMetadataChange): PlannedWrite | undefined {
+  const next = structuredClone(rollout);
+  if (change.finalizer) {
+    const others = (next.metadata.finalizers ?? []).filter((f) => f !== ROLLOUT_FINALIZER);
+    next.metadata.finalizers = change.finalizer === 'add' ? [...others, ROLLOUT_FINALIZER] : others;
+  }
+  if (change.hash && next.metadata.annotations?.[Annotation.hash] !== change.hash)
+    next.metadata.annotations = { ...(next.metadata.annotations ?? {}), [Annotation.hash]: change.hash };
+  if (canonicalJson(next.metadata) === canonicalJson(rollout.metadata)) return undefined;
+  return { op: 'update', resource: 'rollouts', object: next };
 }
 
 /** The update of the Rollout's main resource that adds or removes our finalizer (docs/controller.md §11). */
 export function finalizerWrite(rollout: KubeObject, change: 'add' | 'drop'): PlannedWrite {
-  const next = structuredClone(rollout);
-  const others = (next.metadata.finalizers ?? []).filter((f) => f !== ROLLOUT_FINALIZER);
-  next.metadata.finalizers = change === 'add' ? [...others, ROLLOUT_FINALIZER] : others;
-  return { op: 'update', resource: 'rollouts', object: next };
+  return rolloutWrite(rollout, { finalizer: change }) ?? { op: 'update', resource: 'rollouts', object: structuredClone(rollout) };
 }

@@ -71,13 +71,16 @@ test('the first rollout answered last: the passes overlapped, and the lines stil
     .split('\n')
     .map((l) => JSON.parse(l));
   expect(lines.map((l) => `${l.name} ${l.ok} ${l.writes.join(',')}`)).toEqual(
-    Array.from({ length: N }, (_, i) => `ro-${i} true rollouts/status,rollouts/ro-${i}`),
+    Array.from({ length: N }, (_, i) => `ro-${i} true deployments/app-${i},rollouts/status,rollouts/ro-${i}`),
   );
 
   // The requests: per rollout a status write and the finalizer put on, and the five LISTs
   // (rollouts, deployments, replicasets, pods, batchreleases).
   const puts = sb.requests.filter((q) => q.method === 'PUT').map((q) => q.path.split('/').slice(7).join('/'));
-  expect(puts.sort()).toEqual(Array.from({ length: N }, (_, i) => [`ro-${i}`, `ro-${i}/status`]).flat());
+  expect(puts.sort()).toEqual([
+    ...Array.from({ length: N }, (_, i) => `app-${i}`),
+    ...Array.from({ length: N }, (_, i) => [`ro-${i}`, `ro-${i}/status`]).flat(),
+  ]);
   expect(sb.requests.filter((q) => q.method === 'GET').length).toBe(5);
   expect(sb.requests.filter((q) => q.method !== 'GET' && q.method !== 'PUT')).toEqual([]);
 });

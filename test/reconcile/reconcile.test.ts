@@ -10,9 +10,12 @@ describe('reconcileRollout: the guide (10 replicas, steps 1 / 50% / 100%)', () =
     const w = new World();
     const plan = w.reconcile();
     expect(plan.transition).toEqual({ from: 'Initial', to: 'Healthy' });
-    // The status, then upstream's finalizer on the Rollout.
-    expect(plan.writes.map((x) => `${x.op} ${x.resource}`)).toEqual(['updateStatus rollouts', 'update rollouts']);
-    expect(plan.writes[1]!.object.metadata.finalizers).toEqual(['rollouts.kruise.io/rollout']);
+    // Upstream's workload-type label on the Deployment, the status, then one update of the Rollout
+    // itself: upstream's finalizer and the plan hash annotation.
+    expect(plan.writes.map((x) => `${x.op} ${x.resource}`)).toEqual(['update deployments', 'updateStatus rollouts', 'update rollouts']);
+    expect(plan.writes[0]!.object.metadata.labels?.['rollouts.kruise.io/workload-type']).toBe('deployment');
+    expect(plan.writes[2]!.object.metadata.finalizers).toEqual(['rollouts.kruise.io/rollout']);
+    expect(plan.writes[2]!.object.metadata.annotations?.['rollouts.kruise.io/hash']).toBe(w.sub.rolloutHash);
     expect(w.status.phase).toBe('Healthy');
     expect(w.status.message).toBe('workload deployment is completed');
     expect(w.sub).toMatchObject({
@@ -49,6 +52,8 @@ describe('reconcileRollout: the guide (10 replicas, steps 1 / 50% / 100%)', () =
       'update deployments',
       'create replicasets',
       'update replicasets',
+      // controller-revision-hash on each of the 10 pods (upstream's label patcher).
+      ...Array.from({ length: 10 }, () => 'update pods'),
       'updateStatus batchreleases',
       'updateStatus rollouts',
     ]);
@@ -143,7 +148,10 @@ describe('reconcileRollout: the guide (10 replicas, steps 1 / 50% / 100%)', () =
     const plan = reconcileRollout(observed, T0);
     expect(plan.status?.phase).toBe('Healthy');
     // The hand-back, then the BatchRelease deleted (upstream's ReleaseWorkloadControl step).
-    expect([...new Set(plan.writes.map((x) => x.resource))]).toEqual(['deployments', 'pods', 'batchreleases', 'rollouts']);
+    expect([...new Set(plan.writes.map((x) => x.resource))]).toEqual(['deployments', 'pods', 'batchreleases', 'rollouts', 'events']);
+    expect(plan.writes.filter((x) => x.resource === 'events').map((x) => x.object.message)).toEqual([
+      'upgrade step(2) canary pods with new versions done',
+    ]);
     expect(plan.writes.find((x) => x.resource === 'batchreleases')?.op).toBe('delete');
   });
 });

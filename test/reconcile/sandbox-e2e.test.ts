@@ -91,7 +91,9 @@ describe('reconcile-once on the sandbox: the guide', () => {
     await setUp(sb);
     let r = await once('rollouts-demo');
     expect(r).toMatchObject({ code: 0, stderr: '' });
-    expect(r.stdout).toBe('rollouts-demo: Initial -> Healthy (writes: rollouts/status, rollouts/rollouts-demo)\n');
+    expect(r.stdout).toBe(
+      'rollouts-demo: Initial -> Healthy (writes: deployments/workload-demo, rollouts/status, rollouts/rollouts-demo)\n',
+    );
     expect(rollout(sb).status).toMatchObject({ phase: 'Healthy', message: 'workload deployment is completed' });
 
     await send(
@@ -107,12 +109,12 @@ describe('reconcile-once on the sandbox: the guide', () => {
     r = await once('rollout/rollouts-demo');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /^rollouts-demo: step 1\/3 Healthy -> StepUpgrade \(writes: batchreleases\/rollouts-demo, deployments\/workload-demo, replicasets\/workload-demo-\w+, replicasets\/workload-demo-\w+, batchreleases\/status, rollouts\/status\)\n$/,
+      /^rollouts-demo: step 1\/3 Healthy -> StepUpgrade \(writes: batchreleases\/rollouts-demo, deployments\/workload-demo, replicasets\/workload-demo-\w+, replicasets\/workload-demo-\w+, pods ×9, batchreleases\/status, rollouts\/status\)\n$/,
     );
     await until(sb, '1 ready v2 pod', () => podsOf(sb, 'version-2').ready === 1);
     r = await once('rollouts-demo');
     expect(r.stdout).toMatch(
-      /^rollouts-demo: step 1\/3 StepUpgrade -> StepPaused \(writes: deployments\/workload-demo, pods\/workload-demo-\S+, batchreleases\/status, rollouts\/status\)\n$/,
+      /^rollouts-demo: step 1\/3 StepUpgrade -> StepPaused \(writes: deployments\/workload-demo, pods\/workload-demo-\S+, batchreleases\/status, rollouts\/status, events\/rollouts-demo\.[0-9a-f]+\)\n$/,
     );
     expect(rollout(sb).status).toMatchObject({ phase: 'Progressing', currentStepIndex: 1, currentStepState: 'StepPaused' });
     expect(podsOf(sb, 'version-2').total).toBe(1);
@@ -172,6 +174,7 @@ describe('reconcile-once on the sandbox: the guide', () => {
       to: 'Healthy',
       dryRun: true,
       writes: [
+        { op: 'update', resource: 'deployments', name: 'workload-demo' },
         { op: 'updateStatus', resource: 'rollouts', name: 'rollouts-demo' },
         { op: 'update', resource: 'rollouts', name: 'rollouts-demo' },
       ],
@@ -197,7 +200,9 @@ describe('reconcile-once on the sandbox: the guide', () => {
     await send(sb.url, 'POST', '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts', other);
     const r = await once('--all');
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('rollouts-demo: Initial -> Healthy (writes: rollouts/status, rollouts/rollouts-demo)\n');
+    expect(r.stdout).toContain(
+      'rollouts-demo: Initial -> Healthy (writes: deployments/workload-demo, rollouts/status, rollouts/rollouts-demo)\n',
+    );
     expect(r.stdout).not.toContain('with-traffic');
     expect(r.stderr).toBe(
       'error: with-traffic: traffic routing is not supported by the embedded controller yet; its workload rolls natively\n',

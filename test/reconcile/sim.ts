@@ -25,6 +25,8 @@ export class World {
   rss: ReplicaSet[] = [];
   pods: Pod[] = [];
   batchRelease?: BatchRelease;
+  /** Events the passes created (core v1, on the Rollout). */
+  events: KubeObject[] = [];
   private rv = 1;
   private uid = 1;
   private podSeq = 1;
@@ -81,6 +83,8 @@ export class World {
         if (w.op === 'updateStatus') this.rollout = { ...this.rollout, status: o.status };
         else this.rollout = { ...(o as Rollout), status: this.rollout.status };
         this.rollout.metadata.resourceVersion = String(++this.rv);
+      } else if (w.resource === 'events') {
+        this.events.push(o);
       } else if (w.resource === 'batchreleases') {
         this.applyBatchRelease(w.op, o as BatchRelease, brWritten);
         brWritten = true;

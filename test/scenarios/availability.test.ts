@@ -151,7 +151,9 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('availability during a
 
   test('a Deployment handed back after a release carries no empty labels map', async () => {
     await guideSetUp(env);
-    expect(JSON.parse(await kubectlOk(env, ['get', 'deployment', 'workload-demo', '-o', 'json'])).metadata.labels).toBeUndefined();
+    // The only label: upstream's workload-type, put on by the controller and never removed.
+    const upstreamLabel = { 'rollouts.kruise.io/workload-type': 'deployment' };
+    expect(JSON.parse(await kubectlOk(env, ['get', 'deployment', 'workload-demo', '-o', 'json'])).metadata.labels).toEqual(upstreamLabel);
     await kubectlOk(env, ['patch', 'deployment', 'workload-demo', '-p', GUIDE_PATCH]);
     const kruise = kruiseIn(env);
     expect((await kruise('rollout', 'watch', 'rollouts-demo', '--until', 'paused', '--step', '1', '--timeout', '10s')).code).toBe(0);
@@ -161,7 +163,7 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('availability during a
     expect((await kruise('rollout', 'watch', 'rollouts-demo', '--until', 'completed', '--timeout', '10s')).code).toBe(0);
     await until(env.sb, 'handed back', () => deploymentOf(env.sb).spec.paused !== true);
     const d = JSON.parse(await kubectlOk(env, ['get', 'deployment', 'workload-demo', '-o', 'json'])) as Deployment;
-    expect(d.metadata.labels).toBeUndefined();
+    expect(d.metadata.labels).toEqual(upstreamLabel);
     expect(Object.keys(d.metadata.annotations ?? {}).filter((k) => k.includes('kruise'))).toEqual([]);
   });
 });

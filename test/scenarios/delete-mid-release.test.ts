@@ -82,7 +82,10 @@ test('kubectl delete mid-release, then reconcile-once: Terminating, Deployment h
     expect(d.spec.paused).toBeFalsy();
     expect(d.spec.strategy.type).toBe('RollingUpdate');
     expect(Object.keys(d.metadata.annotations ?? {}).filter((k) => k.includes('rollouts.kruise.io'))).toEqual([]);
-    expect(Object.keys(d.metadata.labels ?? {}).filter((k) => k.includes('rollouts.kruise.io'))).toEqual([]);
+    // Only upstream's workload-type label stays (it is never removed).
+    expect(Object.keys(d.metadata.labels ?? {}).filter((k) => k.includes('rollouts.kruise.io'))).toEqual([
+      'rollouts.kruise.io/workload-type',
+    ]);
     await ok(kc, ['rollout', 'status', 'deployment/workload-demo', '--timeout=10s']);
 
     for (let i = 0; i < 100 && !seen.includes('Terminating'); i++) await new Promise((r) => setTimeout(r, 20));
