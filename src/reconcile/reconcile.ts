@@ -30,8 +30,8 @@ import {
   StepState,
   type StepStatus,
 } from '../rollout/types.js';
-import { findNewReplicaSet, isControlledBy } from '../workload/deployment.js';
-import { POD_TEMPLATE_HASH_LABEL, podTemplateHash } from '../workload/hash.js';
+import { findNewReplicaSet, isControlledBy, templateRevision } from '../workload/deployment.js';
+import { POD_TEMPLATE_HASH_LABEL } from '../workload/hash.js';
 import { scaledValue } from '../workload/intstr.js';
 import { batchReplicasOrZero } from '../workload/partition.js';
 import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
@@ -254,7 +254,8 @@ class Pass {
       }
       return;
     }
-    const hash = podTemplateHash(workload.spec.template);
+    // The template's revision as the cluster names it (never a hash recomputed here, §7).
+    const hash = templateRevision(workload, this.replicaSets, this.canary?.canaryRevision);
     const wantsRelease = this.wantsNewRelease(hash);
     const canary = this.canary;
     if (canary && canary.canaryRevision === hash) {
@@ -443,7 +444,7 @@ class Pass {
     const oldest = [...live].sort((a, b) =>
       String(a.metadata.creationTimestamp ?? '').localeCompare(String(b.metadata.creationTimestamp ?? '')),
     )[0];
-    return oldest ? (oldest.metadata.labels?.['pod-template-hash'] ?? podTemplateHash(oldest.spec.template)) : undefined;
+    return oldest?.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] || undefined;
   }
 
   private inRolling(hash: string): Next {

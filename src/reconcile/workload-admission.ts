@@ -4,7 +4,7 @@
 import { workloadRefOf } from '../rollout/release.js';
 import { Annotation, Label, type Rollout } from '../rollout/types.js';
 import { isControlledBy } from '../workload/deployment.js';
-import { POD_TEMPLATE_HASH_LABEL, podTemplateHash, sameTemplate } from '../workload/hash.js';
+import { POD_TEMPLATE_HASH_LABEL, sameTemplate } from '../workload/hash.js';
 import { matchesSelector } from '../workload/label-selector.js';
 import type { Deployment, ReplicaSet } from '../workload/types.js';
 import { readStrategyAnnotation } from './deployment-control.js';
@@ -76,10 +76,11 @@ export function admitDeploymentUpdate(
   );
   if (owned.length === 0) return newD;
   const stableRs = owned.find((rs) => sameTemplate(rs.spec.template, oldD.spec.template));
-  const stable = stableRs?.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] ?? podTemplateHash(oldD.spec.template);
+  // As upstream: the label is the stable ReplicaSet's pod-template-hash, or absent without one.
+  const stable = stableRs?.metadata.labels?.[POD_TEMPLATE_HASH_LABEL];
 
   out.spec.paused = true;
-  out.metadata.labels = { ...(out.metadata.labels ?? {}), [Label.stableRevision]: stable };
+  if (stable) out.metadata.labels = { ...(out.metadata.labels ?? {}), [Label.stableRevision]: stable };
   out.metadata.annotations = {
     ...(out.metadata.annotations ?? {}),
     [Annotation.inProgressing]: JSON.stringify({ rolloutName: rollout.metadata.name }),
