@@ -15,7 +15,6 @@
 // - The rollout hash is kept in status.canaryStatus.rolloutHash only (the Rollout's main
 //   resource is never written, except to add our finalizer and drop it on deletion).
 import { kubeTime } from '../kube/time.js';
-import { workloadRolloutId } from '../rollout/release.js';
 import {
   Annotation,
   type CanaryStep,
@@ -259,7 +258,7 @@ class Pass {
     const wantsRelease = this.wantsNewRelease(hash);
     const canary = this.canary;
     if (canary && canary.canaryRevision === hash) {
-      canary.observedRolloutID = workloadRolloutId(workload) ?? hash;
+      canary.observedRolloutID = this.rolloutId(hash);
       canary.observedWorkloadGeneration = workload.metadata.generation;
     }
     for (let i = 0; i < MAX_TRANSITIONS; i++) {
@@ -319,8 +318,13 @@ class Pass {
     }
     const canary = this.canary;
     if (!canary?.canaryRevision) return false;
-    const rolloutId = workloadRolloutId(workload);
+    // The release id is the rollout-id label (upstream's getRolloutID reads the label only).
+    const rolloutId = workload.metadata.labels?.[Label.rolloutId];
     if (rolloutId && rolloutId !== canary.observedRolloutID && canary.canaryRevision === hash) return (workload.spec.replicas ?? 1) > 0;
+    // With a rollout-id annotation, only a change of it starts a release (upstream's webhook,
+    // isEffectiveDeploymentRevisionChange): a template change alone rolls natively. Admission
+    // sees that change; a pass cannot, so it leaves such a Deployment to admission.
+    if (workload.metadata.annotations?.[Annotation.rolloutId]) return false;
     if (canary.canaryRevision !== hash) {
       // Without admission (a real cluster without Kruise's webhook, or a change made while
       // disabled) the native controller may already have rolled the new template out: then there
@@ -356,7 +360,7 @@ class Pass {
     const current = findNewReplicaSet(workload, this.replicaSets);
     this.status.canaryStatus = {
       observedWorkloadGeneration: workload.metadata.generation,
-      observedRolloutID: workloadRolloutId(workload) ?? hash,
+      observedRolloutID: this.rolloutId(hash),
       rolloutHash: computeRolloutHash(this.rollout.spec.strategy?.canary),
       stableRevision: current?.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] || hash,
       podTemplateHash: '',
@@ -423,7 +427,7 @@ class Pass {
       workload.metadata.labels?.[Label.stableRevision] || this.priorStable || this.canary?.stableRevision || this.oldestRevision() || hash;
     this.status.canaryStatus = {
       observedWorkloadGeneration: workload.metadata.generation,
-      observedRolloutID: workloadRolloutId(workload) ?? hash,
+      observedRolloutID: this.rolloutId(hash),
       rolloutHash: computeRolloutHash(this.rollout.spec.strategy?.canary),
       stableRevision: stable,
       podTemplateHash: hash,
@@ -458,6 +462,9 @@ class Pass {
     // 1. Rolled back to the stable revision: cancel at once (a Deployment never rolls back in batches).
     if (stable && hash === stable && hash !== canary.canaryRevision) {
       canary.canaryRevision = hash;
+      // Upstream refreshes it from getRolloutID while the workload is still in progressing:
+      // `rollback-<revision>` without a rollout-id label (§7).
+      canary.observedRolloutID = this.rolloutId(hash);
       this.progressTo('True', ProgressingReason.Cancelling, StatusMessage.rollback);
       return 'continue';
     }
@@ -648,7 +655,14 @@ class Pass {
     const replicas = this.replicas();
     const partition = raisePartition(workload, step.replicas ?? 0, replicas);
     const rolloutId = canary.observedRolloutID || canary.canaryRevision || '';
-    const batch = sizeBatch(workload, this.replicaSets, this.pods, partition, { rolloutId, batch: stepIndex }, this.now);
+    const batch = sizeBatch(
+      workload,
+      this.replicaSets,
+      this.pods,
+      partition,
+      { rolloutId, batch: stepIndex, batches: this.steps.map((s) => s.replicas) },
+      this.now,
+    );
     canary.canaryReplicas = batch.updated;
     canary.canaryReadyReplicas = batch.updatedReady;
     writeExtraStatus(workload, batch.updatedReady, batch.target);
@@ -687,6 +701,21 @@ class Pass {
   }
 
   // ---- helpers ----
+
+  /**
+   * Upstream's getRolloutID (rollout_status.go): the workload's rollout-id label, else the
+   * template's revision, prefixed `rollback-` while the workload is in a release whose stable
+   * revision is the template's (a rollback, upstream's IsInRollback for a partition-style
+   * Deployment). The annotation is the webhook's input only (§5).
+   */
+  private rolloutId(revision: string): string {
+    const workload = this.workload!;
+    const label = workload.metadata.labels?.[Label.rolloutId];
+    if (label) return label;
+    const inRollback =
+      Boolean(workload.metadata.annotations?.[Annotation.inProgressing]) && workload.metadata.labels?.[Label.stableRevision] === revision;
+    return inRollback ? `rollback-${revision}` : revision;
+  }
 
   /** A new condition (upstream's NewRolloutCondition + SetRolloutCondition). */
   private setCondition(type: string, status: RolloutCondition['status'], reason: string, message: string): void {

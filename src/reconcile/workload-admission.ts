@@ -32,8 +32,21 @@ function rolloutForDeployment(d: Deployment, rollouts: Rollout[]): Rollout | und
 }
 
 /**
- * Admits a Deployment update as Kruise's workload webhook does: a template change (ignoring the
- * pod-template-hash) or a rollout-id annotation change, with replicas > 0, existing ReplicaSets
+ * Upstream's isEffectiveDeploymentRevisionChange (workload_update_handler.go), on the rollout-id
+ * ANNOTATION: a non-empty one that is unchanged means no release, even when the template changed
+ * (the Deployment rolls natively); without one, only a template change (ignoring the
+ * pod-template-hash) is; a new non-empty one is, with or without a template change.
+ */
+function isEffectiveRevisionChange(oldD: Deployment, newD: Deployment): boolean {
+  const newId = newD.metadata.annotations?.[Annotation.rolloutId] ?? '';
+  if (newId !== '' && newId === (oldD.metadata.annotations?.[Annotation.rolloutId] ?? '')) return false;
+  if (newId === '' && sameTemplate(oldD.spec.template, newD.spec.template)) return false;
+  return true;
+}
+
+/**
+ * Admits a Deployment update as Kruise's workload webhook does: an effective revision change
+ * (isEffectiveRevisionChange), with replicas > 0, existing ReplicaSets
  * and a Rollout attached, starts a release (paused, stable-revision label, in-progressing
  * annotation); while in progress the Deployment stays paused with strategy Recreate, and a
  * submitted rollingUpdate is moved into the deployment-strategy annotation. Returns the object to store.
@@ -64,11 +77,8 @@ export function admitDeploymentUpdate(
     return out;
   }
 
-  const templateChanged = !sameTemplate(oldD.spec.template, newD.spec.template);
-  const newId = newD.metadata.annotations?.[Annotation.rolloutId];
-  const idChanged = Boolean(newId) && newId !== oldD.metadata.annotations?.[Annotation.rolloutId];
-  if (!templateChanged && !idChanged) return newD;
   if ((newD.spec.replicas ?? 1) <= 0) return newD;
+  if (!isEffectiveRevisionChange(oldD, newD)) return newD;
   const owned = ctx.replicaSets.filter(
     (rs) =>
       (oldD.metadata.uid ? isControlledBy(rs, oldD) : false) ||
