@@ -211,7 +211,7 @@ export function sizeBatch(
   rss: ReplicaSet[],
   pods: Pod[],
   partition: IntOrString,
-  release: { rolloutId: string; batch: number },
+  release: PodBatchRelease,
   now: Date,
 ): BatchOutcome {
   const replicas = d.spec.replicas ?? 1;
@@ -246,12 +246,7 @@ export function sizeBatch(
   syncRevision(d, created ?? fresh, rss);
   labelRevisionHash(rss, pods);
   const newPods = fresh ? pods.filter((p) => !p.metadata.deletionTimestamp && isControlledBy(p, fresh)) : [];
-  for (const p of newPods) {
-    const labels = p.metadata.labels ?? {};
-    if (labels[Label.rolloutId] !== release.rolloutId) {
-      p.metadata.labels = { ...labels, [Label.rolloutId]: release.rolloutId, [Label.batchId]: String(release.batch) };
-    }
-  }
+  labelPodBatches(newPods, release, replicas, batchReplicas(partition, replicas, 'partition'));
   return {
     target: batchReplicas(partition, replicas, 'partition'),
     updated: newPods.length,
@@ -290,6 +285,50 @@ function labelRevisionHash(rss: ReplicaSet[], pods: Pod[]): void {
     if (!rs) continue;
     const hash = rs.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] || podTemplateHash(rs.spec.template);
     p.metadata.labels = { ...(p.metadata.labels ?? {}), [CONTROLLER_REVISION_HASH_LABEL]: hash };
+  }
+}
+
+/** The release whose batches pods are labelled with. */
+export interface PodBatchRelease {
+  rolloutId: string;
+  /** The current step, 1-based. */
+  batch: number;
+  /** Every step's replicas, in order (the BatchRelease's release plan). */
+  batches: (IntOrString | undefined)[];
+}
+
+/**
+ * Upstream's label patcher (pkg/controller/batchrelease/labelpatch/patcher.go): each batch up to
+ * the current one gets as many pods labelled `rollout-id` / `rollout-batch-id` as it adds to the
+ * plan (its replicas scaled up, minus the previous batch's); pods already labelled with this
+ * release and a valid batch count against theirs; the rest (new pods, or every pod of a release
+ * that only changed the rollout-id) are labelled from the current batch down, the last by name
+ * first. So a rollout-id-only release labels its pods batch by batch. `target`: the pods the
+ * partition in force allows, which the current batch labels at least. Edits pods in place.
+ */
+export function labelPodBatches(newPods: Pod[], release: PodBatchRelease, replicas: number, target = 0): void {
+  if (!release.rolloutId) return;
+  const current = Math.min(Math.max(release.batch, 1), release.batches.length);
+  const planned = release.batches.map((value, i) => (i < current ? batchReplicasOrZero(value ?? 0, replicas, 'plain') : 0));
+  // After a jump back the partition in force (never lowered) is larger than the step's batch:
+  // the current batch labels up to it, so the batch can be ready (§10).
+  if (current >= 1) planned[current - 1] = Math.max(planned[current - 1]!, target);
+  for (let i = current - 1; i > 0; i--) planned[i] = planned[i]! - planned[i - 1]!;
+  const unpatched: Pod[] = [];
+  for (const p of [...newPods].sort((a, b) => String(a.metadata.name).localeCompare(String(b.metadata.name)))) {
+    const labels = p.metadata.labels ?? {};
+    const batch = Number(labels[Label.batchId]);
+    if (labels[Label.rolloutId] !== release.rolloutId || !Number.isInteger(batch) || batch < 1 || batch > planned.length) {
+      unpatched.push(p);
+      continue;
+    }
+    planned[batch - 1] = planned[batch - 1]! - 1;
+  }
+  for (let i = planned.length - 1; i >= 0; i--) {
+    for (; planned[i]! > 0 && unpatched.length > 0; planned[i] = planned[i]! - 1) {
+      const p = unpatched.pop()!;
+      p.metadata.labels = { ...(p.metadata.labels ?? {}), [Label.rolloutId]: release.rolloutId, [Label.batchId]: String(i + 1) };
+    }
   }
 }
 

@@ -15,7 +15,6 @@
 // - The Rollout's main resource is written only for its metadata: our finalizer and the
 //   rollouts.kruise.io/hash annotation, in one update (write-plan.ts rolloutWrite).
 import { kubeTime } from '../kube/time.js';
-import { workloadRolloutId } from '../rollout/release.js';
 import {
   Annotation,
   type CanaryStep,
@@ -30,8 +29,8 @@ import {
   StepState,
   type StepStatus,
 } from '../rollout/types.js';
-import { findNewReplicaSet, isControlledBy } from '../workload/deployment.js';
-import { POD_TEMPLATE_HASH_LABEL, podTemplateHash } from '../workload/hash.js';
+import { findNewReplicaSet, isControlledBy, templateRevision } from '../workload/deployment.js';
+import { POD_TEMPLATE_HASH_LABEL } from '../workload/hash.js';
 import { scaledValue } from '../workload/intstr.js';
 import { batchReplicasOrZero } from '../workload/partition.js';
 import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
@@ -259,11 +258,12 @@ class Pass {
       }
       return;
     }
-    const hash = podTemplateHash(workload.spec.template);
+    // The template's revision as the cluster names it (never a hash recomputed here, §7).
+    const hash = templateRevision(workload, this.replicaSets, this.canary?.canaryRevision);
     const wantsRelease = this.wantsNewRelease(hash);
     const canary = this.canary;
     if (canary && canary.canaryRevision === hash) {
-      canary.observedRolloutID = workloadRolloutId(workload) ?? hash;
+      canary.observedRolloutID = this.rolloutId(hash);
       canary.observedWorkloadGeneration = workload.metadata.generation;
     }
     for (let i = 0; i < MAX_TRANSITIONS; i++) {
@@ -323,8 +323,13 @@ class Pass {
     }
     const canary = this.canary;
     if (!canary?.canaryRevision) return false;
-    const rolloutId = workloadRolloutId(workload);
+    // The release id is the rollout-id label (upstream's getRolloutID reads the label only).
+    const rolloutId = workload.metadata.labels?.[Label.rolloutId];
     if (rolloutId && rolloutId !== canary.observedRolloutID && canary.canaryRevision === hash) return (workload.spec.replicas ?? 1) > 0;
+    // With a rollout-id annotation, only a change of it starts a release (upstream's webhook,
+    // isEffectiveDeploymentRevisionChange): a template change alone rolls natively. Admission
+    // sees that change; a pass cannot, so it leaves such a Deployment to admission.
+    if (workload.metadata.annotations?.[Annotation.rolloutId]) return false;
     if (canary.canaryRevision !== hash) {
       // Without admission (a real cluster without Kruise's webhook, or a change made while
       // disabled) the native controller may already have rolled the new template out: then there
@@ -360,7 +365,7 @@ class Pass {
     const current = findNewReplicaSet(workload, this.replicaSets);
     this.status.canaryStatus = {
       observedWorkloadGeneration: workload.metadata.generation,
-      observedRolloutID: workloadRolloutId(workload) ?? hash,
+      observedRolloutID: this.rolloutId(hash),
       rolloutHash: computeRolloutHash(this.rollout.spec.strategy?.canary),
       stableRevision: current?.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] || hash,
       podTemplateHash: '',
@@ -427,7 +432,7 @@ class Pass {
       workload.metadata.labels?.[Label.stableRevision] || this.priorStable || this.canary?.stableRevision || this.oldestRevision() || hash;
     this.status.canaryStatus = {
       observedWorkloadGeneration: workload.metadata.generation,
-      observedRolloutID: workloadRolloutId(workload) ?? hash,
+      observedRolloutID: this.rolloutId(hash),
       rolloutHash: computeRolloutHash(this.rollout.spec.strategy?.canary),
       stableRevision: stable,
       podTemplateHash: hash,
@@ -448,7 +453,7 @@ class Pass {
     const oldest = [...live].sort((a, b) =>
       String(a.metadata.creationTimestamp ?? '').localeCompare(String(b.metadata.creationTimestamp ?? '')),
     )[0];
-    return oldest ? (oldest.metadata.labels?.['pod-template-hash'] ?? podTemplateHash(oldest.spec.template)) : undefined;
+    return oldest?.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] || undefined;
   }
 
   private inRolling(hash: string): Next {
@@ -463,6 +468,9 @@ class Pass {
     if (stable && hash === stable && hash !== canary.canaryRevision) {
       canary.canaryRevision = hash;
       this.events.push(RolloutEvents.rolledBack);
+      // Upstream refreshes it from getRolloutID while the workload is still in progressing:
+      // `rollback-<revision>` without a rollout-id label (§7).
+      canary.observedRolloutID = this.rolloutId(hash);
       this.progressTo('True', ProgressingReason.Cancelling, StatusMessage.rollback);
       return 'continue';
     }
@@ -655,7 +663,14 @@ class Pass {
     const replicas = this.replicas();
     const partition = raisePartition(workload, step.replicas ?? 0, replicas);
     const rolloutId = canary.observedRolloutID || canary.canaryRevision || '';
-    const batch = sizeBatch(workload, this.replicaSets, this.pods, partition, { rolloutId, batch: stepIndex }, this.now);
+    const batch = sizeBatch(
+      workload,
+      this.replicaSets,
+      this.pods,
+      partition,
+      { rolloutId, batch: stepIndex, batches: this.steps.map((s) => s.replicas) },
+      this.now,
+    );
     canary.canaryReplicas = batch.updated;
     canary.canaryReadyReplicas = batch.updatedReady;
     writeExtraStatus(workload, batch.updatedReady, batch.target);
@@ -694,6 +709,21 @@ class Pass {
   }
 
   // ---- helpers ----
+
+  /**
+   * Upstream's getRolloutID (rollout_status.go): the workload's rollout-id label, else the
+   * template's revision, prefixed `rollback-` while the workload is in a release whose stable
+   * revision is the template's (a rollback, upstream's IsInRollback for a partition-style
+   * Deployment). The annotation is the webhook's input only (§5).
+   */
+  private rolloutId(revision: string): string {
+    const workload = this.workload!;
+    const label = workload.metadata.labels?.[Label.rolloutId];
+    if (label) return label;
+    const inRollback =
+      Boolean(workload.metadata.annotations?.[Annotation.inProgressing]) && workload.metadata.labels?.[Label.stableRevision] === revision;
+    return inRollback ? `rollback-${revision}` : revision;
+  }
 
   /** A new condition (upstream's NewRolloutCondition + SetRolloutCondition). */
   private setCondition(type: string, status: RolloutCondition['status'], reason: string, message: string): void {

@@ -4,7 +4,7 @@
 import { workloadRefOf } from '../rollout/release.js';
 import { Annotation, Label, type Rollout } from '../rollout/types.js';
 import { isControlledBy } from '../workload/deployment.js';
-import { POD_TEMPLATE_HASH_LABEL, podTemplateHash, sameTemplate } from '../workload/hash.js';
+import { POD_TEMPLATE_HASH_LABEL, sameTemplate } from '../workload/hash.js';
 import { matchesSelector } from '../workload/label-selector.js';
 import type { Deployment, ReplicaSet } from '../workload/types.js';
 import { readStrategyAnnotation, writeStrategyAnnotation } from './deployment-control.js';
@@ -32,8 +32,21 @@ function rolloutForDeployment(d: Deployment, rollouts: Rollout[]): Rollout | und
 }
 
 /**
- * Admits a Deployment update as Kruise's workload webhook does: a template change (ignoring the
- * pod-template-hash) or a rollout-id annotation change, with replicas > 0, existing ReplicaSets
+ * Upstream's isEffectiveDeploymentRevisionChange (workload_update_handler.go), on the rollout-id
+ * ANNOTATION: a non-empty one that is unchanged means no release, even when the template changed
+ * (the Deployment rolls natively); without one, only a template change (ignoring the
+ * pod-template-hash) is; a new non-empty one is, with or without a template change.
+ */
+function isEffectiveRevisionChange(oldD: Deployment, newD: Deployment): boolean {
+  const newId = newD.metadata.annotations?.[Annotation.rolloutId] ?? '';
+  if (newId !== '' && newId === (oldD.metadata.annotations?.[Annotation.rolloutId] ?? '')) return false;
+  if (newId === '' && sameTemplate(oldD.spec.template, newD.spec.template)) return false;
+  return true;
+}
+
+/**
+ * Admits a Deployment update as Kruise's workload webhook does: an effective revision change
+ * (isEffectiveRevisionChange), with replicas > 0, existing ReplicaSets
  * and a Rollout attached, starts a release (paused, stable-revision label, in-progressing
  * annotation); while in progress the Deployment stays paused with strategy Recreate, and a
  * submitted rollingUpdate is moved into the deployment-strategy annotation. Returns the object to store.
@@ -61,11 +74,8 @@ export function admitDeploymentUpdate(
     return out;
   }
 
-  const templateChanged = !sameTemplate(oldD.spec.template, newD.spec.template);
-  const newId = newD.metadata.annotations?.[Annotation.rolloutId];
-  const idChanged = Boolean(newId) && newId !== oldD.metadata.annotations?.[Annotation.rolloutId];
-  if (!templateChanged && !idChanged) return newD;
   if ((newD.spec.replicas ?? 1) <= 0) return newD;
+  if (!isEffectiveRevisionChange(oldD, newD)) return newD;
   const owned = ctx.replicaSets.filter(
     (rs) =>
       (oldD.metadata.uid ? isControlledBy(rs, oldD) : false) ||
@@ -73,10 +83,11 @@ export function admitDeploymentUpdate(
   );
   if (owned.length === 0) return newD;
   const stableRs = owned.find((rs) => sameTemplate(rs.spec.template, oldD.spec.template));
-  const stable = stableRs?.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] ?? podTemplateHash(oldD.spec.template);
+  // As upstream: the label is the stable ReplicaSet's pod-template-hash, or absent without one.
+  const stable = stableRs?.metadata.labels?.[POD_TEMPLATE_HASH_LABEL];
 
   out.spec.paused = true;
-  out.metadata.labels = { ...(out.metadata.labels ?? {}), [Label.stableRevision]: stable };
+  if (stable) out.metadata.labels = { ...(out.metadata.labels ?? {}), [Label.stableRevision]: stable };
   out.metadata.annotations = {
     ...(out.metadata.annotations ?? {}),
     [Annotation.inProgressing]: JSON.stringify({ rolloutName: rollout.metadata.name }),

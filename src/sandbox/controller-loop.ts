@@ -21,6 +21,8 @@ interface BuiltinControllerOptions {
   now: () => Date;
   clock: Clock;
   podReadyDelayMs: number;
+  /** Salt of the Deployment controller's pod-template-hash (SandboxOptions.deploymentHashSalt). */
+  deploymentHashSalt?: string;
 }
 
 function isController(owner: { controller?: boolean; uid: string }, uid: string | undefined): boolean {
@@ -89,7 +91,7 @@ export class BuiltinControllers {
       const owned = this.store
         .dependentsOf<ReplicaSet>(d.metadata.uid!, 'replicasets')
         .filter((rs) => (rs.metadata.ownerReferences ?? []).some((o) => isController(o, d.metadata.uid)));
-      result = reconcileDeployment(d, structuredClone(owned), now);
+      result = reconcileDeployment(d, structuredClone(owned), now, { hashSalt: this.opts.deploymentHashSalt });
     } else if (kind === 'replicasets') {
       const rs = structuredClone(obj) as ReplicaSet;
       const owned = this.store

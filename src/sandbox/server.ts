@@ -27,6 +27,11 @@ export interface SandboxOptions {
   builtinControllers?: boolean;
   /** How long a new pod takes to become Ready (default 500 ms). */
   podReadyDelayMs?: number;
+  /**
+   * Makes the built-in Deployment controller hash pod templates differently from the rollout
+   * controller (a salt): as on a real cluster, where Kubernetes' pod-template-hash is not ours.
+   */
+  deploymentHashSalt?: string;
   /** More controllers (the rollout controller). */
   controllers?: SandboxController[];
   workloadAdmission?: WorkloadAdmission;
@@ -207,7 +212,12 @@ export async function createSandbox(opts: SandboxOptions = {}): Promise<Sandbox>
   const builtins =
     opts.builtinControllers === false
       ? undefined
-      : new BuiltinControllers(api, { now, clock, podReadyDelayMs: opts.podReadyDelayMs ?? 500 });
+      : new BuiltinControllers(api, {
+          now,
+          clock,
+          podReadyDelayMs: opts.podReadyDelayMs ?? 500,
+          deploymentHashSalt: opts.deploymentHashSalt,
+        });
   builtins?.start();
   const controllers = opts.controllers ?? [];
   for (const c of controllers) c.start({ url, store, now, clock });

@@ -37,12 +37,30 @@ export function findNewReplicaSet(d: Deployment, replicaSets: ReplicaSet[]): Rep
 }
 
 /**
+ * The revision of the Deployment's current template as the cluster names it: the
+ * pod-template-hash label of a ReplicaSet whose template equals it (ignoring that label, as
+ * upstream's EqualIgnoreHash), whichever Deployment controller created it — `prefer` (a revision
+ * already recorded) when two match, else the oldest. Only when none exists yet, the hash a
+ * ReplicaSet created here would be labelled with (docs/controller.md §7).
+ */
+export function templateRevision(d: Deployment, replicaSets: ReplicaSet[], prefer?: string): string {
+  const matching = replicaSets.filter((rs) => !rs.metadata.deletionTimestamp && sameTemplate(rs.spec.template, d.spec.template));
+  const labelled = matching.map((rs) => rs.metadata.labels?.[POD_TEMPLATE_HASH_LABEL]).filter((h): h is string => Boolean(h));
+  if (prefer && labelled.includes(prefer)) return prefer;
+  const oldest = findNewReplicaSet(
+    d,
+    matching.filter((rs) => rs.metadata.labels?.[POD_TEMPLATE_HASH_LABEL]),
+  );
+  return oldest?.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] ?? podTemplateHash(d.spec.template);
+}
+
+/**
  * A new ReplicaSet for the Deployment's current template, named `<deployment>-<hash>` with
- * the pod-template-hash in its labels, selector and template, as the Deployment controller does.
+ * the pod-template-hash in its labels, selector and template, as the Deployment controller does
+ * (`hash`: this project's hash unless the caller hashes differently).
  * metadata.uid/resourceVersion are left to the server.
  */
-export function newReplicaSetFor(d: Deployment, replicas: number, revision: number): ReplicaSet {
-  const hash = podTemplateHash(d.spec.template);
+export function newReplicaSetFor(d: Deployment, replicas: number, revision: number, hash = podTemplateHash(d.spec.template)): ReplicaSet {
   const templateLabels = { ...(d.spec.template.metadata?.labels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash };
   return {
     apiVersion: 'apps/v1',

@@ -35,15 +35,38 @@ function fnv1a32(text: string): number {
   return hash >>> 0;
 }
 
-/** The pod-template-hash of a template (also the Rollout's canaryRevision/stableRevision). */
-export function podTemplateHash(template: PodTemplate): string {
-  const digits = String(fnv1a32(canonicalJson(templateWithoutHash(template))));
+/**
+ * This project's pod-template-hash of a template: what the sandbox's Deployment controller and the
+ * rollout controller label a ReplicaSet they create with. It is NOT Kubernetes' ComputeHash (fnv32a
+ * over Go's struct dump of the defaulted PodTemplateSpec, which depends on the Kubernetes version):
+ * a revision is therefore always read from a ReplicaSet's label, never compared with this
+ * (docs/controller.md §7). `salt` makes a different hash function (a test's "other cluster").
+ */
+export function podTemplateHash(template: PodTemplate, salt = ''): string {
+  const digits = String(fnv1a32(salt + canonicalJson(templateWithoutHash(template))));
   let out = '';
   for (const ch of digits) out += SAFE_ALPHABET[ch.charCodeAt(0) % SAFE_ALPHABET.length];
   return out;
 }
 
-/** Whether two templates are the same, ignoring the pod-template-hash label. */
+/** Drops nulls and empty lists, which Go's semantic equality does not tell from absent fields. */
+function semantic(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(semantic);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (v === null || v === undefined || (Array.isArray(v) && v.length === 0)) continue;
+      out[k] = semantic(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+/**
+ * Whether two templates are the same, ignoring the pod-template-hash label (upstream's
+ * EqualIgnoreHash, a semantic equality: a null or empty list equals an absent one).
+ */
 export function sameTemplate(a: PodTemplate, b: PodTemplate): boolean {
-  return canonicalJson(templateWithoutHash(a)) === canonicalJson(templateWithoutHash(b));
+  return canonicalJson(semantic(templateWithoutHash(a))) === canonicalJson(semantic(templateWithoutHash(b)));
 }

@@ -86,10 +86,14 @@ export interface KubectlEnv {
  * Starts a sandbox with the built-in and rollout controllers and a kubectl bound to it; pods turn
  * Ready `podReadyDelayMs` (50 unless given) after they are created.
  */
-export async function startKubectlEnv(kubectl: Kubectl, opts: { podReadyDelayMs?: number } = {}): Promise<KubectlEnv> {
+export async function startKubectlEnv(
+  kubectl: Kubectl,
+  opts: { podReadyDelayMs?: number; deploymentHashSalt?: string } = {},
+): Promise<KubectlEnv> {
   const home = mkdtempSync(join(tmpdir(), 'kk-conformance-'));
   const sb = await createSandbox({
     podReadyDelayMs: opts.podReadyDelayMs ?? 50,
+    deploymentHashSalt: opts.deploymentHashSalt,
     controllers: [rolloutController()],
     workloadAdmission: { admitDeploymentUpdate },
   });

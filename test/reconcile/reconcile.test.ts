@@ -476,16 +476,29 @@ describe('reconcileRollout: changes mid-release', () => {
     expect(w.status.phase).toBe('Healthy');
   });
 
-  it('a new rollout-id on an unchanged template starts a release', () => {
+  it('a new rollout-id on an unchanged template starts a release; the label names it, pods are labelled per batch', () => {
     const w = new World();
     w.reconcile();
-    w.editDeployment((d) => (d.metadata.annotations = { ...(d.metadata.annotations ?? {}), [Annotation.rolloutId]: 'r-2' }));
+    w.editDeployment((d) => {
+      d.metadata.annotations = { ...(d.metadata.annotations ?? {}), [Annotation.rolloutId]: 'r-2' };
+      d.metadata.labels = { ...(d.metadata.labels ?? {}), [Label.rolloutId]: 'r-2' };
+    });
     expect(w.deployment.metadata.annotations?.[Annotation.inProgressing]).toBeDefined();
     w.settle();
     expect(w.status.phase).toBe('Progressing');
     expect(w.sub).toMatchObject({ currentStepIndex: 1, currentStepState: 'StepPaused', observedRolloutID: 'r-2' });
-    // The template did not change: every pod is already "updated" and now carries the new id.
-    expect(w.pods.filter((p) => p.metadata.labels?.[Label.rolloutId] === 'r-2')).toHaveLength(10);
+    // The template did not change: every pod is already "updated"; step 1 labels one of them.
+    expect(w.pods.filter((p) => p.metadata.labels?.[Label.rolloutId] === 'r-2')).toHaveLength(1);
+  });
+
+  it('the annotation alone starts it (the webhook reads it) but does not name it: rollback-<revision>, as upstream', () => {
+    const w = new World();
+    w.reconcile();
+    const revision = w.sub.canaryRevision;
+    w.editDeployment((d) => (d.metadata.annotations = { ...(d.metadata.annotations ?? {}), [Annotation.rolloutId]: 'r-2' }));
+    w.settle();
+    // Same template, so the stable revision is the template's: upstream's IsInRollback holds.
+    expect(w.sub).toMatchObject({ currentStepIndex: 1, currentStepState: 'StepPaused', observedRolloutID: `rollback-${revision}` });
   });
 
   it('the rollout deleted mid-release hands the Deployment back and drops our finalizer', () => {

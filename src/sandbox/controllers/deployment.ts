@@ -4,7 +4,7 @@
 import { kubeTime } from '../../kube/time.js';
 import { Label } from '../../rollout/types.js';
 import { findNewReplicaSet, isControlledBy, newReplicaSetFor, REVISION_ANNOTATION, revisionOf } from '../../workload/deployment.js';
-import { canonicalJson } from '../../workload/hash.js';
+import { canonicalJson, podTemplateHash } from '../../workload/hash.js';
 import { scaledValue } from '../../workload/intstr.js';
 import type { Deployment, ReplicaSet } from '../../workload/types.js';
 import type { ControllerAction, ControllerResult } from './types.js';
@@ -62,7 +62,7 @@ const byCreation = (a: ReplicaSet, b: ReplicaSet): number =>
  * One pass of the Deployment controller over the Deployment and the ReplicaSets it owns.
  * The caller re-runs it whenever the Deployment or one of its ReplicaSets changes.
  */
-export function reconcileDeployment(d: Deployment, owned: ReplicaSet[], now: Date): ControllerResult {
+export function reconcileDeployment(d: Deployment, owned: ReplicaSet[], now: Date, opts: { hashSalt?: string } = {}): ControllerResult {
   if (d.metadata.deletionTimestamp) return { actions: [] };
   const all = owned.filter((rs) => !rs.metadata.deletionTimestamp && (!d.metadata.uid || isControlledBy(rs, d)));
 
@@ -71,7 +71,7 @@ export function reconcileDeployment(d: Deployment, owned: ReplicaSet[], now: Dat
     return { actions: statusAction(d, all, findNewReplicaSet(d, all), now) };
   }
 
-  const plan = new Plan(d, all);
+  const plan = new Plan(d, all, opts.hashSalt ?? '');
   if (d.spec.paused || plan.isScalingEvent()) {
     plan.syncRevision(false);
     plan.scale();
@@ -96,6 +96,7 @@ class Plan {
   constructor(
     private readonly d: Deployment,
     owned: ReplicaSet[],
+    private readonly hashSalt: string,
   ) {
     this.rss = owned.map((rs) => JSON.parse(JSON.stringify(rs)) as ReplicaSet);
     this.newRS = findNewReplicaSet(d, this.rss);
@@ -129,7 +130,7 @@ class Plan {
       }
       this.deploymentRevision = this.newRS.metadata.annotations?.[REVISION_ANNOTATION];
     } else if (createIfMissing) {
-      const rs = newReplicaSetFor(this.d, this.newReplicasCount(0), revision);
+      const rs = newReplicaSetFor(this.d, this.newReplicasCount(0), revision, podTemplateHash(this.d.spec.template, this.hashSalt));
       this.setReplicasAnnotations(rs);
       this.created = rs;
       this.newRS = rs;
