@@ -2,15 +2,16 @@
 
 import type { ResourceRef } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
-import { Annotation, Label, type Rollout, type StepStatus, type WorkloadRef } from './types.js';
+import { Label, type Rollout, type StepStatus, type WorkloadRef } from './types.js';
 
-/** The workload's rollout-id: label `rollouts.kruise.io/rollout-id`, else the annotation (upstream reads both). */
+/**
+ * The workload's rollout-id as the controller reads it: the label `rollouts.kruise.io/rollout-id`
+ * (upstream's getRolloutID). The annotation of the same name only tells the workload webhook to
+ * start a release; the release is then named by the label, else by its revision, so comparing the
+ * annotation with observedRolloutID would never match (docs/controller.md §7, §14).
+ */
 export function workloadRolloutId(workload: KubeObject | null | undefined): string | undefined {
-  if (!workload) return undefined;
-  const label = workload.metadata?.labels?.[Label.rolloutId];
-  if (label) return label;
-  const annotation = workload.metadata?.annotations?.[Annotation.rolloutId];
-  return annotation || undefined;
+  return workload?.metadata?.labels?.[Label.rolloutId] || undefined;
 }
 
 /** The workload a Rollout targets: v1beta1 spec.workloadRef, v1alpha1 spec.objectRef.workloadRef. */

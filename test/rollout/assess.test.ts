@@ -168,10 +168,11 @@ describe('assessRollout', () => {
       { currentRelease: false },
     ],
     [
-      'rollout-id annotation differs',
+      // The annotation only asks the webhook for a release; the controller names it by the label.
+      'a rollout-id annotation that differs does not make the status stale',
       'canary-step-paused',
       (_ro, wl) => void (wl!.metadata.annotations!['rollouts.kruise.io/rollout-id'] = 'v3'),
-      { currentRelease: false },
+      { currentRelease: true },
     ],
     ['no workload', 'canary-step-paused', () => null, { currentRelease: false }],
     ['first deploy is done', 'healthy-first-deploy', () => undefined, { done: true, currentRelease: true }],
