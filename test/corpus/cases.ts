@@ -35,6 +35,8 @@ export interface CorpusCase {
   maxPuts?: number;
   /** The command writes the Rollout's status on purpose (reconcile-once records a refusal there): one successful PUT to it is allowed. */
   statusWrite?: boolean;
+  /** The 2xx answer to the command's PUT is injected (a proxy or broken server): the store itself must not change. */
+  fakeAnswer?: boolean;
   /** Extra checks on the request log. */
   requests?: (sb: Sandbox) => void;
   /** The product is wrong in an area still being written: reported, run as it.todo until fixed. */
@@ -1061,6 +1063,98 @@ const objects: CorpusCase[] = inGroup('object', [
     argv: ro('resume', 'demo'),
     code: FAIL,
     error: /^error: the server answered GET \S+\/rollouts\/demo with something that is not a Kubernetes object/,
+  },
+  {
+    name: "approve: the PUT's 200 answer is a Deployment",
+    setup: (e) => e.sb.faults.failNext({ method: 'PUT', path: '/rollouts/demo/status', status: 200, body: deployment }),
+    argv: ro('approve', 'demo'),
+    code: FAIL,
+    error: /^error: the server answered PUT \S+\/rollouts\/demo with a Deployment \(apps\/v1\), not a Rollout named "demo"/,
+    maxPuts: 1,
+    fakeAnswer: true,
+  },
+  {
+    name: "approve: the PUT's 200 answer is another Rollout",
+    setup: (e) =>
+      e.sb.faults.failNext({
+        method: 'PUT',
+        path: '/rollouts/demo/status',
+        status: 200,
+        body: { ...e.sb.store.get('rollouts', 'default', 'demo'), metadata: { name: 'other', namespace: 'default' } },
+      }),
+    argv: ro('approve', 'demo'),
+    code: FAIL,
+    error:
+      /^error: the server answered PUT \S+\/rollouts\/demo with a Rollout .*not a Rollout named "demo"|with a Rollout \(\S+\), not a Rollout named "demo"/,
+    maxPuts: 1,
+    fakeAnswer: true,
+  },
+  {
+    name: "approve: the PUT's 200 answer is the unchanged StepPaused object",
+    setup: (e) =>
+      e.sb.faults.failNext({
+        method: 'PUT',
+        path: '/rollouts/demo/status',
+        status: 200,
+        body: e.sb.store.get('rollouts', 'default', 'demo'),
+      }),
+    argv: ro('approve', 'demo'),
+    code: FAIL,
+    error:
+      /^error: the server answered PUT \S+\/rollouts\/demo\/status with a Rollout that does not show the change; it may not have been written/,
+    maxPuts: 1,
+    fakeAnswer: true,
+  },
+  {
+    name: "approve -o yaml: the PUT's 200 answer is empty (never prints 'undefined')",
+    setup: (e) => e.sb.faults.failNext({ method: 'PUT', path: '/rollouts/demo/status', status: 200, body: '' }),
+    argv: ro('approve', 'demo', '-o', 'yaml'),
+    code: FAIL,
+    error: /^error: the server answered PUT \S+\/rollouts\/demo with something that is not a Kubernetes object/,
+    maxPuts: 1,
+    fakeAnswer: true,
+  },
+  {
+    name: "pause: the PUT's 200 answer is a Deployment",
+    setup: (e) => e.sb.faults.failNext({ method: 'PUT', path: '/rollouts/demo', status: 200, body: deployment }),
+    argv: ro('pause', 'demo'),
+    code: FAIL,
+    error: /^error: the server answered PUT \S+\/rollouts\/demo with a Deployment \(apps\/v1\), not a Rollout named "demo"/,
+    maxPuts: 1,
+    fakeAnswer: true,
+  },
+  {
+    name: 'approve: a PUT answered 500 while the rollout moved on: never "nothing was written"',
+    setup: (e) => {
+      // The controller moves to step 2 while the write is answered with an error.
+      e.sb.faults.before({ method: 'PUT', path: '/rollouts/demo/status', times: 1 }, () => {
+        const cur = e.sb.store.get('rollouts', 'default', 'demo')!;
+        const status = structuredClone(cur.status);
+        status.canaryStatus.currentStepIndex = 2;
+        status.canaryStatus.currentStepState = 'StepUpgrade';
+        status.currentStepIndex = 2;
+        status.currentStepState = 'StepUpgrade';
+        e.sb.store.update('rollouts', { ...cur, status }, { subresource: 'status' });
+      });
+      e.sb.faults.failNext({ method: 'PUT', path: '/rollouts/demo/status', status: 500, message: 'etcd leader changed' });
+    },
+    argv: ro('approve', 'demo'),
+    code: FAIL,
+    error:
+      /^error: rollouts\.rollouts\.kruise\.io "demo" the rollout moved on to step 2 while approving; the earlier write was answered with an error .* may have landed/,
+    maxPuts: 1,
+  },
+  {
+    name: 'watch --timeout 0.0001ms is a timeout, not "no timeout"',
+    argv: ro('watch', 'demo', '--until', 'completed', '--timeout', '0.0001ms'),
+    code: 3,
+    error: /^error: timed out waiting for rollout\/demo/,
+  },
+  {
+    name: 'a password in the --server URL is masked in the error line',
+    argv: (e) => ['rollout', 'status', 'demo', '--server', e.deadServer.replace('://', '://ci:s3cr3t-pass@')],
+    code: FAIL,
+    error: /^error: .*:\/\/<masked>@127\.0\.0\.1:\d+/,
   },
   {
     name: 'v1alpha1 only: pause is refused',
