@@ -155,7 +155,7 @@ function notDurable(err: unknown): StatusError {
     statusFailure(
       code,
       `Internal error occurred: the change could not be written to the data directory (${e?.message ?? String(err)}); nothing was changed`,
-      full ? 'InsufficientStorage' : 'InternalError',
+      'InternalError', // Kubernetes has no reason of its own for a full disk
     ),
   );
 }

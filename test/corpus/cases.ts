@@ -775,6 +775,23 @@ const server: CorpusCase[] = inGroup('server', [
     maxPuts: 2,
   },
   {
+    // The sandbox with --data-dir on a full disk: the write was not applied (issue 12).
+    name: "507 on every PUT (the server's disk is full)",
+    setup: (e) =>
+      e.sb.faults.failNext({
+        method: 'PUT',
+        status: 507,
+        message:
+          'Internal error occurred: the change could not be written to the data directory (ENOSPC: no space left on device, write); nothing was changed',
+        times: 100,
+      }),
+    argv: ro('approve', 'demo'),
+    code: FAIL,
+    error:
+      /^Error from server \(InternalError\): Internal error occurred: the change could not be written to the data directory \(ENOSPC: no space left on device, write\); nothing was changed$/,
+    maxPuts: 2,
+  },
+  {
     name: 'connection reset on every read',
     setup: (e) => e.sb.faults.next({ action: 'reset', method: 'GET', times: 100 }),
     argv: ro('approve', 'demo'),
