@@ -299,6 +299,12 @@ const args: CorpusCase[] = inGroup('args', [
     code: USAGE,
     error: /^error: invalid --pod-ready-delay "slow"/,
   },
+  {
+    name: 'sandbox: --fsync without --data-dir',
+    argv: () => ['sandbox', '--fsync'],
+    code: USAGE,
+    error: /^error: --fsync needs --data-dir: without it nothing is written to disk$/,
+  },
 ]);
 
 // --- kubeconfigs: exit 1 (2 for a bad flag), nothing sent ---------------------------------------
