@@ -12,6 +12,7 @@ export interface SandboxFlags {
   port?: string;
   kubeconfigOut?: string;
   dataDir?: string;
+  fsync?: boolean;
   /** false with --no-rollout-controller. */
   rolloutController?: boolean;
   podReadyDelay?: string;
@@ -23,6 +24,7 @@ interface SandboxRunOptions {
   port: number;
   kubeconfigOut: string;
   dataDir?: string;
+  fsync: boolean;
   rolloutController: boolean;
   podReadyDelayMs: number;
   tls: boolean;
@@ -35,7 +37,14 @@ export function addSandboxCommand(parent: Command, name: string): Command {
     .description('Run an embedded Kubernetes API server on 127.0.0.1 for trying and testing without a cluster')
     .option('--port <port>', 'port to listen on (0 picks a free one)', '0')
     .option('--kubeconfig-out <file>', 'where to write the kubeconfig', './kubeconfig.sandbox')
-    .option('--data-dir <dir>', 'keep state in DIR so it survives a restart')
+    .option(
+      '--data-dir <dir>',
+      'keep state in DIR so it survives a restart: a write is answered only once its journal record is written in full (it survives kill -9); one that does not fit (a full disk) is refused with 507 and not applied',
+    )
+    .option(
+      '--fsync',
+      'with --data-dir: flush every journal record to disk before answering, so acknowledged writes survive a power loss or an OS crash too (slower writes)',
+    )
     .option('--no-rollout-controller', 'do not run the embedded Kruise Rollout controller')
     .option('--pod-ready-delay <duration>', 'how long a new pod takes to become Ready', '0.5s')
     .option('--tls', 'serve HTTPS with a self-signed CA written next to the kubeconfig')
@@ -59,14 +68,17 @@ export function completeSandbox(flags: SandboxFlags): SandboxRunOptions {
     port,
     kubeconfigOut: resolve(flags.kubeconfigOut ?? './kubeconfig.sandbox'),
     dataDir: flags.dataDir ? resolve(flags.dataDir) : undefined,
+    fsync: !!flags.fsync,
     rolloutController: flags.rolloutController !== false,
     podReadyDelayMs: delay,
     tls: !!flags.tls,
   };
 }
 
-/** Checks the options together; the sandbox's flags combine freely. */
-export function validateSandbox(_o: SandboxRunOptions): void {}
+/** Checks the options together. */
+export function validateSandbox(o: SandboxRunOptions): void {
+  if (o.fsync && !o.dataDir) throw new UsageError('--fsync needs --data-dir: without it nothing is written to disk');
+}
 
 /** Runs `sandbox`: resolves once deps.signal aborts and the server has stopped. */
 export async function runSandbox(o: SandboxRunOptions, deps: Deps): Promise<ExitCodeValue> {
@@ -87,6 +99,8 @@ export async function runSandbox(o: SandboxRunOptions, deps: Deps): Promise<Exit
   const sandbox = await createSandbox({
     port: o.port,
     dataDir: o.dataDir,
+    fsync: o.fsync,
+    warn: (line) => deps.io.err.write(`${line}\n`),
     podReadyDelayMs: o.podReadyDelayMs,
     controllers: o.rolloutController ? [rolloutController({ log: (line) => deps.io.err.write(`${line}\n`) })] : [],
     workloadAdmission: { admitDeploymentUpdate },

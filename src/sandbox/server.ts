@@ -23,6 +23,10 @@ export interface SandboxOptions {
   host?: string;
   /** Keep state in this directory (journal + snapshot). */
   dataDir?: string;
+  /** With dataDir: fdatasync the journal after every write (survives a power loss, not only a crash). */
+  fsync?: boolean;
+  /** Where start-up warnings go (default stderr): records of a damaged journal that were skipped. */
+  warn?: (line: string) => void;
   /** Run the Deployment/ReplicaSet/pod controllers (default true). */
   builtinControllers?: boolean;
   /** How long a new pod takes to become Ready (default 500 ms). */
@@ -141,7 +145,7 @@ export async function createSandbox(opts: SandboxOptions = {}): Promise<Sandbox>
   const now = opts.now ?? (() => new Date());
   const store = new SandboxStore({ now, historyLimit: opts.historyLimit });
   let journal: Journal | undefined;
-  if (opts.dataDir) journal = openJournal(opts.dataDir, store);
+  if (opts.dataDir) journal = openJournal(opts.dataDir, store, { fsync: opts.fsync, warn: opts.warn });
   await seed(store);
   const api = new SandboxApi(store, opts.workloadAdmission);
   const faults = new Faults();

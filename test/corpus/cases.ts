@@ -301,6 +301,12 @@ const args: CorpusCase[] = inGroup('args', [
     code: USAGE,
     error: /^error: invalid --pod-ready-delay "slow"/,
   },
+  {
+    name: 'sandbox: --fsync without --data-dir',
+    argv: () => ['sandbox', '--fsync'],
+    code: USAGE,
+    error: /^error: --fsync needs --data-dir: without it nothing is written to disk$/,
+  },
 ]);
 
 // --- kubeconfigs: exit 1 (2 for a bad flag), nothing sent ---------------------------------------
@@ -774,6 +780,23 @@ const server: CorpusCase[] = inGroup('server', [
     argv: ro('approve', 'demo'),
     code: FAIL,
     error: /^Error from server \(InternalError\): Internal error occurred: etcd timeout$/,
+    maxPuts: 2,
+  },
+  {
+    // The sandbox with --data-dir on a full disk: the write was not applied (issue 12).
+    name: "507 on every PUT (the server's disk is full)",
+    setup: (e) =>
+      e.sb.faults.failNext({
+        method: 'PUT',
+        status: 507,
+        message:
+          'Internal error occurred: the change could not be written to the data directory (ENOSPC: no space left on device, write); nothing was changed',
+        times: 100,
+      }),
+    argv: ro('approve', 'demo'),
+    code: FAIL,
+    error:
+      /^Error from server \(InternalError\): Internal error occurred: the change could not be written to the data directory \(ENOSPC: no space left on device, write\); nothing was changed$/,
     maxPuts: 2,
   },
   {

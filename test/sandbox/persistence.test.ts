@@ -1,7 +1,7 @@
 // --data-dir: the real binary, killed with SIGKILL and restarted on the same directory, keeps
 // every acknowledged write; resourceVersions keep increasing; old watches get 410.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -20,7 +20,10 @@ afterAll(() => {
 });
 
 /** Starts `kubectl-kruise sandbox` and resolves with its URL once it printed the export line. */
-function startSandbox(): Promise<{ child: ChildProcess; url: string; stdout: () => string; stderr: () => string }> {
+function startSandbox(
+  data = join(dir, 'data'),
+  extra: string[] = [],
+): Promise<{ child: ChildProcess; url: string; stdout: () => string; stderr: () => string }> {
   const kubeconfig = join(dir, 'kubeconfig');
   const child = spawn(
     process.execPath,
@@ -32,10 +35,11 @@ function startSandbox(): Promise<{ child: ChildProcess; url: string; stdout: () 
       '--kubeconfig-out',
       kubeconfig,
       '--data-dir',
-      join(dir, 'data'),
+      data,
       '--no-rollout-controller',
       '--pod-ready-delay',
       '0',
+      ...extra,
     ],
     {
       env: { HOME: dir, PATH: process.env.PATH },
@@ -130,7 +134,8 @@ test('a torn last journal line (a write that was never acknowledged) is ignored 
   await call(b.url, 'POST', '/apis/apps/v1/namespaces/default/deployments', deployment('also-kept', 0));
   const rv = b.store.resourceVersion;
   await b.close();
-  appendFileSync(join(data, 'journal.jsonl'), '{"rv":999,"type":"ADDED","resource":"deployments","object":{"apiVersion":"ap');
+  const { journalRecord } = await import('../../src/sandbox/persistence.js');
+  appendFileSync(join(data, 'journal.jsonl'), journalRecord(cmEntry('never-acknowledged', 999)).subarray(0, 60));
   const c = await createSandbox({ dataDir: data, builtinControllers: false });
   try {
     const names = (await call(c.url, 'GET', '/apis/apps/v1/namespaces/default/deployments')).body.items.map((i: any) => i.metadata.name);
@@ -140,3 +145,92 @@ test('a torn last journal line (a write that was never acknowledged) is ignored 
     await c.close();
   }
 });
+
+const CM = '/api/v1/namespaces/default/configmaps';
+const cmEntry = (name: string, rv: number) => ({
+  rv,
+  type: 'ADDED' as const,
+  resource: 'configmaps',
+  object: {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, namespace: 'default', uid: `uid-${name}`, resourceVersion: String(rv) },
+    data: { k: name },
+  },
+});
+
+test('a journal with damaged records in the middle replays every complete record and says what it skipped', async () => {
+  const { journalRecord } = await import('../../src/sandbox/persistence.js');
+  const data = join(dir, 'damaged');
+  mkdirSync(data);
+  const torn = journalRecord(cmEntry('torn', 3));
+  const badSum = journalRecord(cmEntry('bad-sum', 5)).toString('latin1').replace('"k":"bad-sum"', '"k":"bad-sun"');
+  writeFileSync(
+    join(data, 'journal.jsonl'),
+    Buffer.concat([
+      journalRecord(cmEntry('one', 1)),
+      journalRecord(cmEntry('two', 2)),
+      torn.subarray(0, torn.length - 20), // a write that ran out of space: no newline either
+      journalRecord(cmEntry('four', 4)),
+      Buffer.from(badSum, 'latin1'),
+      journalRecord(cmEntry('six', 6)),
+    ]),
+  );
+  const sb = await startSandbox(data);
+  try {
+    const names = (await call(sb.url, 'GET', CM)).body.items.map((i: any) => i.metadata.name);
+    expect(names).toEqual(['four', 'one', 'six', 'two']);
+    const warnings = sb
+      .stderr()
+      .split('\n')
+      .filter((l) => /journal/.test(l));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/journal\.jsonl: skipped 2 damaged records \(at bytes \d+, \d+\); replayed 4/);
+  } finally {
+    sb.child.kill('SIGTERM');
+    await exited(sb.child);
+  }
+  // Replay compacted the journal: the next start has nothing to skip.
+  const again = await startSandbox(data);
+  try {
+    expect((await call(again.url, 'GET', CM)).body.items).toHaveLength(4);
+    expect(again.stderr()).not.toMatch(/skipped/);
+  } finally {
+    again.child.kill('SIGTERM');
+    await exited(again.child);
+  }
+}, 30000);
+
+test('an old-format journal (plain JSON lines) still replays, around a torn line too', async () => {
+  const data = join(dir, 'legacy');
+  mkdirSync(data);
+  const line = (name: string, rv: number) => `${JSON.stringify(cmEntry(name, rv))}\n`;
+  writeFileSync(join(data, 'journal.jsonl'), `${line('one', 1)}${line('two', 2).slice(0, 40)}${line('three', 3)}`);
+  const sb = await startSandbox(data);
+  try {
+    const names = (await call(sb.url, 'GET', CM)).body.items.map((i: any) => i.metadata.name);
+    expect(names).toEqual(['one', 'three']);
+    expect(sb.stderr()).toMatch(/journal\.jsonl: skipped 1 damaged record \(at byte \d+\); replayed 2/);
+  } finally {
+    sb.child.kill('SIGTERM');
+    await exited(sb.child);
+  }
+}, 30000);
+
+test('--fsync: writes survive kill -9 as well; --help states the guarantee', async () => {
+  const sb = await startSandbox(join(dir, 'fsync'), ['--fsync']);
+  expect((await call(sb.url, 'POST', CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'synced' } })).status).toBe(201);
+  sb.child.kill('SIGKILL');
+  await exited(sb.child);
+  const again = await startSandbox(join(dir, 'fsync'), ['--fsync']);
+  try {
+    expect((await call(again.url, 'GET', `${CM}/synced`)).status).toBe(200);
+  } finally {
+    again.child.kill('SIGTERM');
+    await exited(again.child);
+  }
+  const { execFileSync } = await import('node:child_process');
+  const help = execFileSync(process.execPath, [BIN, 'sandbox', '--help'], { encoding: 'utf8' });
+  expect(help).toMatch(/--fsync/);
+  expect(help).toMatch(/power loss/);
+}, 30000);
