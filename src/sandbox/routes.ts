@@ -66,9 +66,16 @@ function unsupportedMediaType(detail: string): StatusError {
   );
 }
 
-/** Decodes a JSON, YAML or (built-in kinds) protobuf body (400 on malformed input, 415 on what protobuf cannot carry here). */
+/**
+ * Decodes a JSON, YAML or (built-in kinds) protobuf body: 400 on malformed input, 415 on any other
+ * media type (text/plain, forms: what a web page can send without a CORS preflight) and on what
+ * protobuf cannot carry here. No Content-Type is JSON, as kube-apiserver reads it.
+ */
 function decodeBody(body: Buffer, contentType: string | undefined): unknown {
   const type = mediaType(contentType);
+  if (type !== '' && type !== 'application/json' && type !== 'application/yaml' && !isProtobuf(type)) {
+    throw unsupportedMediaType(`got ${type}`);
+  }
   if (isProtobuf(type)) {
     try {
       return decodeProtobufObject(body);
@@ -80,7 +87,7 @@ function decodeBody(body: Buffer, contentType: string | undefined): unknown {
   }
   const text = body.toString('utf8');
   if (text.trim() === '') throw badRequest('the request body is empty: an object is required');
-  if (type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml' || type === 'application/apply-patch+yaml') {
+  if (type === 'application/yaml') {
     try {
       return parseYaml(text, { prettyErrors: false });
     } catch (err) {
