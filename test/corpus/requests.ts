@@ -28,6 +28,7 @@ export interface RequestCase {
 }
 
 const DEPLOYMENTS = '/apis/apps/v1/namespaces/default/deployments';
+const CONFIGMAPS = '/api/v1/namespaces/default/configmaps';
 
 /** A Deployment body as JSON text. */
 export function deploymentJson(name: string): string {
@@ -43,6 +44,11 @@ export function deploymentJson(name: string): string {
   });
 }
 
+/** A ConfigMap whose one value is `bytes` long. */
+export function configMapJson(name: string, bytes: number): string {
+  return JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { big: 'x'.repeat(bytes) } });
+}
+
 const post =
   (name: string, headers: Record<string, string>, body = deploymentJson(name)) =>
   () => ({
@@ -54,6 +60,7 @@ const post =
 const gone = (name: string) => ({ resource: 'deployments', namespace: 'default', name });
 const there = gone;
 const UNKNOWN_FORMAT = /^the body of the request was in an unknown format - accepted media types include: application\/json/;
+const MiB = 1024 * 1024;
 
 /** Cross-site writes and foreign Host headers (item 6). */
 const crossSite: RequestCase[] = [
@@ -161,4 +168,133 @@ const crossSite: RequestCase[] = [
   },
 ];
 
-export const REQUEST_CASES: RequestCase[] = [...crossSite];
+/** Limits as a real API server has them (item 7). */
+const limits: RequestCase[] = [
+  {
+    name: 'a 50 MB body is 413 (not a reset connection)',
+    request: () => ({
+      method: 'POST',
+      path: CONFIGMAPS,
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.alloc(50 * 1000 * 1000, 0x20),
+    }),
+    code: 413,
+    message: /^Request entity too large: limit is 3145728$/,
+  },
+  {
+    name: 'a 4 MiB chunked body (no Content-Length) is 413',
+    request: () => ({
+      method: 'POST',
+      path: CONFIGMAPS,
+      headers: { 'content-type': 'application/json' },
+      body: function* () {
+        for (let i = 0; i < 64; i++) yield Buffer.alloc(64 * 1024, 0x20);
+      },
+    }),
+    code: 413,
+    message: /^Request entity too large: limit is 3145728$/,
+  },
+  {
+    name: 'an object over 1.5 MiB (in a body under 3 MiB) is 413 and not stored',
+    request: () => ({
+      method: 'POST',
+      path: CONFIGMAPS,
+      headers: { 'content-type': 'application/json' },
+      body: configMapJson('huge', 2 * MiB),
+    }),
+    code: 413,
+    message: /request is too large/,
+    absent: { resource: 'configmaps', namespace: 'default', name: 'huge' },
+  },
+  {
+    name: 'a patch that grows an object over 1.5 MiB is 413',
+    request: () => ({
+      method: 'PATCH',
+      path: `${DEPLOYMENTS}/web`,
+      headers: { 'content-type': 'application/merge-patch+json' },
+      body: JSON.stringify({ metadata: { annotations: { big: 'x'.repeat(2 * MiB) } } }),
+    }),
+    code: 413,
+    message: /request is too large/,
+  },
+  {
+    name: 'a 200,000-deep JSON body is 400',
+    request: () => ({
+      method: 'POST',
+      path: CONFIGMAPS,
+      headers: { 'content-type': 'application/json' },
+      body: `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"deep"},"x":${'['.repeat(200_000)}${']'.repeat(200_000)}}`,
+    }),
+    code: 400,
+    message: /exceeded max depth/,
+  },
+  {
+    name: 'a 200,000-deep JSON patch is 400',
+    request: () => ({
+      method: 'PATCH',
+      path: `${DEPLOYMENTS}/web`,
+      headers: { 'content-type': 'application/merge-patch+json' },
+      body: `{"metadata":{"annotations":${'{"a":'.repeat(200_000)}1${'}'.repeat(200_000)}}}`,
+    }),
+    code: 400,
+    message: /exceeded max depth/,
+  },
+  {
+    name: 'a 20,000-deep YAML body is 400',
+    request: () => ({
+      method: 'POST',
+      path: CONFIGMAPS,
+      headers: { 'content-type': 'application/yaml' },
+      body: `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deepyaml}\nx: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`,
+    }),
+    code: 400,
+  },
+  {
+    name: 'a malformed % escape in the path is 400',
+    request: () => ({ method: 'GET', path: '/api/v1/namespaces/%zz/configmaps' }),
+    code: 400,
+  },
+  {
+    name: 'a truncated UTF-8 % escape in the path is 400',
+    request: () => ({ method: 'GET', path: '/api/v1/namespaces/default/configmaps/%E0%A4%A' }),
+    code: 400,
+  },
+  {
+    name: 'an unknown fieldSelector field is 400',
+    request: () => ({ method: 'GET', path: `${DEPLOYMENTS}?fieldSelector=spec.replicas%3D3` }),
+    code: 400,
+    message: /^field label not supported: spec\.replicas$/,
+  },
+  {
+    name: 'an unknown fieldSelector field on a watch is 400',
+    request: () => ({ method: 'GET', path: `${DEPLOYMENTS}?watch=true&fieldSelector=status.phase%3DRunning` }),
+    code: 400,
+    message: /^field label not supported: status\.phase$/,
+  },
+  {
+    name: 'an unknown fieldSelector field on a Rollout (a CRD: metadata only) is 400',
+    request: () => ({ method: 'GET', path: '/apis/rollouts.kruise.io/v1beta1/rollouts?fieldSelector=status.phase%3DHealthy' }),
+    code: 400,
+    message: /^field label not supported: status\.phase$/,
+  },
+  {
+    name: 'status.phase and spec.nodeName are pod field labels',
+    request: () => ({ method: 'GET', path: '/api/v1/pods?fieldSelector=status.phase%3DRunning,spec.nodeName%3Dn1' }),
+    code: 200,
+  },
+  {
+    name: "kubectl describe's event selector is served",
+    request: () => ({
+      method: 'GET',
+      path: '/api/v1/namespaces/default/events?fieldSelector=involvedObject.name%3Dweb,involvedObject.namespace%3Ddefault,involvedObject.kind%3DDeployment,involvedObject.uid%3Dx',
+    }),
+    code: 200,
+  },
+  {
+    name: 'metadata.namespace is a field label of every kind',
+    request: () => ({ method: 'GET', path: `/apis/apps/v1/deployments?fieldSelector=metadata.namespace%3Ddefault` }),
+    code: 200,
+  },
+];
+
+export const REQUEST_CASES: RequestCase[] = [...crossSite, ...limits];
