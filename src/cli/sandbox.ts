@@ -17,6 +17,8 @@ export interface SandboxFlags {
   rolloutController?: boolean;
   podReadyDelay?: string;
   tls?: boolean;
+  /** --allow-origin, repeatable. */
+  allowOrigin?: string[];
 }
 
 /** Validated options of one `sandbox` run. */
@@ -28,6 +30,7 @@ interface SandboxRunOptions {
   rolloutController: boolean;
   podReadyDelayMs: number;
   tls: boolean;
+  allowOrigins: string[];
 }
 
 /** Adds `sandbox` with its flags and help to `parent`. */
@@ -48,6 +51,11 @@ export function addSandboxCommand(parent: Command, name: string): Command {
     .option('--no-rollout-controller', 'do not run the embedded Kruise Rollout controller')
     .option('--pod-ready-delay <duration>', 'how long a new pod takes to become Ready', '0.5s')
     .option('--tls', 'serve HTTPS with a self-signed CA written next to the kubeconfig')
+    .option(
+      '--allow-origin <origin>',
+      'let web pages from ORIGIN (e.g. http://localhost:3000) call the sandbox, with CORS headers, and accept its host name as Host; repeatable; "*" allows any (default: none: requests with an Origin header or a Host other than loopback, an IP address or localhost are refused with 403)',
+      (value: string, prev: string[] | undefined) => [...(prev ?? []), value],
+    )
     .addHelpText(
       'after',
       help(name, [
@@ -72,7 +80,25 @@ export function completeSandbox(flags: SandboxFlags): SandboxRunOptions {
     rolloutController: flags.rolloutController !== false,
     podReadyDelayMs: delay,
     tls: !!flags.tls,
+    allowOrigins: (flags.allowOrigin ?? []).map(checkOrigin),
   };
+}
+
+/** An --allow-origin value: `*` or scheme://host[:port], as a browser sends it in Origin. */
+function checkOrigin(value: string): string {
+  if (value === '*') return value;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.origin !== value.replace(/\/+$/, '')) {
+    throw new UsageError(
+      `invalid --allow-origin "${value}": want an origin such as http://localhost:3000 (scheme, host and port only) or "*"`,
+    );
+  }
+  return url.origin;
 }
 
 /** Checks the options together. */
@@ -105,6 +131,7 @@ export async function runSandbox(o: SandboxRunOptions, deps: Deps): Promise<Exit
     controllers: o.rolloutController ? [rolloutController({ log: (line) => deps.io.err.write(`${line}\n`) })] : [],
     workloadAdmission: { admitDeploymentUpdate },
     tls: tls ? { key: tls.key, cert: tls.cert } : undefined,
+    allowOrigins: o.allowOrigins,
     now: deps.now,
   });
   writeFileSync(o.kubeconfigOut, sandboxKubeconfig(sandbox.url, tls?.caCert), { mode: 0o600 });

@@ -77,6 +77,7 @@ export class SandboxApi {
     const defaulted = this.allocate(r, applyDefaults(obj, r), undefined);
     let stored = this.toStorage(r, defaulted);
     if (r.plural === 'rollouts') this.admitRollout(stored as Rollout, undefined);
+    checkSize(stored);
     stored = this.store.create(r.plural, stored);
     const created = this.toVersion(r, t.version, stored);
     // The garbage collector deletes a dependent whose controller is already gone (a create that
@@ -122,6 +123,7 @@ export class SandboxApi {
     const r = t.resource;
     if (t.subresource !== 'status') validateObject(obj, r);
     let next = this.toStorage(r, t.subresource === 'status' ? obj : applyDefaults(obj, r));
+    checkSize(next);
     if (t.subresource === 'status') {
       // Only .status (and the preconditions) of the body count for the status subresource.
       const stored = this.store.update(r.plural, next, { subresource: 'status' });
@@ -243,4 +245,20 @@ function toScale(obj: KubeObject): unknown {
     spec: { replicas: obj.spec?.replicas ?? 1 },
     status: { replicas: obj.status?.replicas ?? 0, selector: formatLabelSelector(obj.spec?.selector as LabelSelector | undefined) },
   };
+}
+
+/** etcd's default --max-request-bytes: the largest object a real cluster stores. */
+const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
+
+/** 413 for an object etcd would refuse, as kube-apiserver passes etcd's error on. */
+function checkSize(obj: KubeObject): void {
+  const bytes = Buffer.byteLength(JSON.stringify(obj));
+  if (bytes <= MAX_OBJECT_BYTES) return;
+  throw new StatusError(
+    statusFailure(
+      413,
+      `etcdserver: request is too large (the object is ${bytes} bytes; the limit is ${MAX_OBJECT_BYTES})`,
+      'RequestEntityTooLarge',
+    ),
+  );
 }

@@ -9,12 +9,17 @@ import { OPENAPI_V2_PROTOBUF, openApiV2Json, openApiV2Protobuf } from './openapi
 import type { PatchType } from './patch.js';
 import { decodeProtobufObject, isProtobuf, PROTOBUF_MEDIA_TYPE, ProtobufError } from './protobuf.js';
 import { apiGroupDoc, apiGroupListDoc, apiResourceListDoc, apiVersionsDoc, findResource, versionDoc } from './resources.js';
-import { type ObjectFilter, parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.js';
+import { checkFieldLabels, type ObjectFilter, parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.js';
 import type { DeleteOptions } from './store.js';
 import { type IncludeObject, toTable, wantedTable } from './table.js';
 import { serveWatch, type WatchRegistry } from './watch.js';
 
-const MAX_BODY = 16 * 1024 * 1024;
+/** kube-apiserver's MaxRequestBodyBytes. */
+const MAX_BODY = 3 * 1024 * 1024;
+/** How much of a refused body is read and thrown away so the 413 arrives (past this: the socket is closed). */
+const MAX_DRAIN = 128 * 1024 * 1024;
+/** The JSON nesting kube-apiserver's decoder allows (sigs.k8s.io/json). */
+const MAX_DEPTH = 10_000;
 
 /** What routing needs besides the request. */
 interface RouteContext {
@@ -32,23 +37,56 @@ export function sendJson(res: ServerResponse, code: number, body: unknown): void
   res.end(text);
 }
 
-/** Reads the whole body (bounded). */
+function tooLarge(): StatusError {
+  return new StatusError(statusFailure(413, `Request entity too large: limit is ${MAX_BODY}`, 'RequestEntityTooLarge'));
+}
+
+/**
+ * Reads the whole body, up to kube-apiserver's 3 MiB. A larger one (by Content-Length or as it
+ * arrives) is refused with 413 at once; the rest of it is read and dropped so that the client,
+ * still sending, gets the answer instead of a reset connection (up to MAX_DRAIN, then the socket
+ * is closed).
+ */
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let refused = false;
+    const refuse = (): void => {
+      refused = true;
+      chunks.length = 0;
+      reject(tooLarge());
+    };
+    if (Number(req.headers['content-length']) > MAX_BODY) refuse();
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new StatusError(statusFailure(413, 'Request entity too large: limit is 16MiB', 'RequestEntityTooLarge')));
-        req.destroy();
+      if (refused) {
+        if (size > MAX_DRAIN) req.socket.destroy();
         return;
       }
+      if (size > MAX_BODY) return refuse();
       chunks.push(c);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** Throws 400 when JSON text nests deeper than the API server's decoder allows (before parsing it). */
+function checkJsonDepth(text: string): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_DEPTH) throw badRequest(`couldn't get version/kind; json parse error: exceeded max depth of ${MAX_DEPTH}`);
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
 }
 
 function mediaType(contentType: string | undefined): string {
@@ -66,9 +104,16 @@ function unsupportedMediaType(detail: string): StatusError {
   );
 }
 
-/** Decodes a JSON, YAML or (built-in kinds) protobuf body (400 on malformed input, 415 on what protobuf cannot carry here). */
+/**
+ * Decodes a JSON, YAML or (built-in kinds) protobuf body: 400 on malformed input, 415 on any other
+ * media type (text/plain, forms: what a web page can send without a CORS preflight) and on what
+ * protobuf cannot carry here. No Content-Type is JSON, as kube-apiserver reads it.
+ */
 function decodeBody(body: Buffer, contentType: string | undefined): unknown {
   const type = mediaType(contentType);
+  if (type !== '' && type !== 'application/json' && type !== 'application/yaml' && !isProtobuf(type)) {
+    throw unsupportedMediaType(`got ${type}`);
+  }
   if (isProtobuf(type)) {
     try {
       return decodeProtobufObject(body);
@@ -80,13 +125,14 @@ function decodeBody(body: Buffer, contentType: string | undefined): unknown {
   }
   const text = body.toString('utf8');
   if (text.trim() === '') throw badRequest('the request body is empty: an object is required');
-  if (type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml' || type === 'application/apply-patch+yaml') {
+  if (type === 'application/yaml') {
     try {
       return parseYaml(text, { prettyErrors: false });
     } catch (err) {
       throw badRequest(`error converting YAML to JSON: ${(err as Error).message.split('\n')[0]}`);
     }
   }
+  checkJsonDepth(text);
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -149,7 +195,9 @@ function filterOf(route: ObjectRoute, q: URLSearchParams): ObjectFilter {
     return {
       namespace: route.namespace,
       labels: q.get('labelSelector') ? parseLabelSelector(q.get('labelSelector')!) : [],
-      fields: q.get('fieldSelector') ? parseFieldSelector(q.get('fieldSelector')!) : [],
+      fields: q.get('fieldSelector')
+        ? checkFieldLabels(route.resource.group, route.resource.plural, parseFieldSelector(q.get('fieldSelector')!))
+        : [],
     };
   } catch (err) {
     if (err instanceof SelectorError) throw badRequest(err.message);
@@ -169,6 +217,15 @@ function deleteOptions(q: URLSearchParams, body: unknown): DeleteOptions {
     throw badRequest(`propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
   }
   return { propagationPolicy: policy as DeleteOptions['propagationPolicy'], preconditions: b.preconditions };
+}
+
+/** A %-decoded path segment (400 on a malformed escape, as Go's URL parser refuses it). */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw badRequest(`invalid URL escape in the path segment "${segment.slice(0, 200)}"`);
+  }
 }
 
 /** Handles one API request (after faults). Throws StatusError for the caller to format. */
@@ -192,7 +249,7 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, u
     return sendJson(res, 200, openApiV2Json());
   }
   if (path === '/api') return sendJson(res, 200, apiVersionsDoc(ctx.address()));
-  const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const segments = path.split('/').filter(Boolean).map(decodeSegment);
   const parsed = parseRoute(segments);
   if (!parsed) throw routeNotFound();
   if ('doc' in parsed) {

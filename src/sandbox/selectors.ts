@@ -64,12 +64,66 @@ export function parseLabelSelector(text: string): LabelRequirement[] {
   return reqs;
 }
 
-/** Parses `metadata.name=x,metadata.namespace!=y` (any dotted path is accepted). */
+/** Parses `metadata.name=x,metadata.namespace!=y` (any dotted path; checkFieldLabels narrows it per resource). */
 export function parseFieldSelector(text: string): FieldRequirement[] {
   return splitTerms(text).map((term) => {
     const m = term.match(/^([A-Za-z0-9_.-]+)\s*(==|=|!=)\s*(.*)$/);
     if (!m) throw new SelectorError(`invalid selector: '${text}'; can't understand '${term}'`);
     return { path: m[1]!.split('.'), op: m[2] === '!=' ? 'neq' : 'eq', value: m[3]! };
+  });
+}
+
+/** The field labels every kind supports (apimachinery's DefaultMetaV1FieldSelectorConversion). */
+const META_FIELDS = ['metadata.name', 'metadata.namespace'];
+
+/** The API server's field label conversion functions, by resource (group/plural; '' is core). */
+const FIELD_LABELS: Record<string, string[]> = {
+  '/pods': [
+    ...META_FIELDS,
+    'spec.nodeName',
+    'spec.restartPolicy',
+    'spec.schedulerName',
+    'spec.serviceAccountName',
+    'spec.hostNetwork',
+    'status.phase',
+    'status.podIP',
+    'status.podIPs',
+    'status.nominatedNodeName',
+  ],
+  '/events': [
+    ...META_FIELDS,
+    'involvedObject.kind',
+    'involvedObject.namespace',
+    'involvedObject.name',
+    'involvedObject.uid',
+    'involvedObject.apiVersion',
+    'involvedObject.resourceVersion',
+    'involvedObject.fieldPath',
+    'reason',
+    'reportingComponent',
+    'source',
+    'type',
+  ],
+  // A Namespace's conversion function has no metadata.namespace.
+  '/namespaces': ['metadata.name', 'status.phase'],
+  '/secrets': [...META_FIELDS, 'type'],
+  '/services': [...META_FIELDS, 'spec.clusterIP', 'spec.type'],
+  'apps/replicasets': [...META_FIELDS, 'status.replicas'],
+};
+
+/** Field labels whose value lives elsewhere in the object. */
+const FIELD_PATHS: Record<string, string[]> = { source: ['source', 'component'] };
+
+/**
+ * Checks each requirement against the field labels the API server supports for the resource
+ * (`field label not supported: X`, a 400, for the rest).
+ */
+export function checkFieldLabels(group: string, plural: string, reqs: FieldRequirement[]): FieldRequirement[] {
+  const allowed = FIELD_LABELS[`${group}/${plural}`] ?? META_FIELDS;
+  return reqs.map((r) => {
+    const label = r.path.join('.');
+    if (!allowed.includes(label)) throw new SelectorError(`field label not supported: ${label}`);
+    return FIELD_PATHS[label] ? { ...r, path: FIELD_PATHS[label] } : r;
   });
 }
 

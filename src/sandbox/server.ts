@@ -2,7 +2,7 @@
 // fault injection and a request log — on 127.0.0.1.
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import { type AddressInfo, isIP, type Socket } from 'node:net';
 import type { KubeObject } from '../kube/types.js';
 import { type Clock, systemClock } from '../runtime/clock.js';
 import { SandboxApi } from './api.js';
@@ -48,6 +48,12 @@ export interface SandboxOptions {
   historyLimit?: number;
   /** How many of the newest requests `requests` keeps (default 10,000; Infinity keeps all, 0 none). */
   requestLogLimit?: number;
+  /**
+   * Web origins whose pages may call the sandbox (served with CORS headers); their host names are
+   * also accepted as Host. `*` allows every origin and Host. Default none: a request carrying an
+   * Origin header, or a Host that is neither loopback, an IP address nor the listen host, is 403.
+   */
+  allowOrigins?: string[];
 }
 
 /** One request as the sandbox saw it. */
@@ -140,6 +146,74 @@ function respondTransportFault(req: IncomingMessage, res: ServerResponse, f: Tra
   }
 }
 
+/** What kube-apiserver's --cors-allowed-origins answers a preflight with. */
+const CORS_METHODS = 'POST, GET, OPTIONS, PUT, DELETE, PATCH';
+const CORS_HEADERS = 'Content-Type, Content-Length, Accept-Encoding, X-CSRF-Token, Authorization, X-Requested-With, If-Modified-Since';
+
+/** The host name of a Host header value (`[::1]:80` → `::1`), lower case. */
+function hostName(host: string): string {
+  const h = host.trim().toLowerCase();
+  if (h.startsWith('[')) return h.slice(1, h.indexOf(']') > 0 ? h.indexOf(']') : undefined);
+  const colon = h.lastIndexOf(':');
+  return colon >= 0 && h.indexOf(':') === colon ? h.slice(0, colon) : h;
+}
+
+/**
+ * Who may call: requests without an Origin (kubectl, client libraries) to a Host that names this
+ * machine. A Host that is an IP address is safe (DNS rebinding needs a name), `localhost` too;
+ * any other name is what a rebinding page sends.
+ */
+class Gate {
+  private readonly any: boolean;
+  private readonly origins: Set<string>;
+  private readonly hosts: Set<string>;
+  constructor(allowOrigins: string[], listenHost: string) {
+    this.any = allowOrigins.includes('*');
+    this.origins = new Set(allowOrigins.map((o) => o.replace(/\/+$/, '').toLowerCase()));
+    this.hosts = new Set(['localhost', hostName(listenHost)]);
+    for (const o of allowOrigins) {
+      try {
+        this.hosts.add(new URL(o).hostname.replace(/^\[|\]$/g, '').toLowerCase());
+      } catch {
+        // not a URL: matches no Host
+      }
+    }
+  }
+
+  /** A 403 Status for a refused request, or undefined (CORS headers set for an allowed origin). */
+  check(req: IncomingMessage, res: ServerResponse): ReturnType<typeof statusFailure> | undefined {
+    const origin = req.headers.origin;
+    const host = req.headers.host;
+    if (host !== undefined && !this.any) {
+      const name = hostName(host);
+      if (!this.hosts.has(name) && !name.endsWith('.localhost') && isIP(name) === 0) {
+        return statusFailure(
+          403,
+          `host "${host}" is not this sandbox: only loopback, IP addresses and localhost are served (start it with --allow-origin to add a name)`,
+          'Forbidden',
+        );
+      }
+    }
+    if (origin === undefined) return undefined;
+    if (!this.any && !this.origins.has(origin.toLowerCase())) {
+      return statusFailure(
+        403,
+        `origin "${origin}" is not allowed: the sandbox refuses requests from web pages (start it with --allow-origin ${origin} to allow this one)`,
+        'Forbidden',
+      );
+    }
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    res.setHeader('Access-Control-Allow-Credentials', 'true');
+    res.setHeader('Access-Control-Expose-Headers', 'Date');
+    res.setHeader('Vary', 'Origin');
+    if (req.method === 'OPTIONS') {
+      res.setHeader('Access-Control-Allow-Methods', CORS_METHODS);
+      res.setHeader('Access-Control-Allow-Headers', CORS_HEADERS);
+    }
+    return undefined;
+  }
+}
+
 /** Starts a sandbox API server; resolves once it listens. */
 export async function createSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const now = opts.now ?? (() => new Date());
@@ -157,6 +231,7 @@ export async function createSandbox(opts: SandboxOptions = {}): Promise<Sandbox>
   const logSlack = Math.max(1, Math.floor(logLimit / 4));
   const hung = new Set<Socket>();
   let address = '127.0.0.1:0';
+  const gate = new Gate(opts.allowOrigins ?? [], opts.host ?? '127.0.0.1');
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     void serve(req, res);
@@ -181,6 +256,13 @@ export async function createSandbox(opts: SandboxOptions = {}): Promise<Sandbox>
       if (requests.length > logLimit + logSlack) requests.splice(0, requests.length - logLimit);
     }
     res.on('finish', () => (record.status = res.statusCode));
+    const refused = gate.check(req, res);
+    if (refused) return sendJson(res, 403, refused);
+    if (method === 'OPTIONS' && req.headers.origin !== undefined) {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
     try {
       for (const hook of faults.takeHooks(method, url.pathname)) await hook(req);
       const decision = faults.take(method, url.pathname);

@@ -46,9 +46,36 @@ test('writes a kubeconfig, prints the export line, serves /readyz, and returns 0
   await expect(fetch(`${server}/readyz`)).rejects.toThrow();
 });
 
+test('refuses web pages by default; --allow-origin lets one origin in (repeatable)', async () => {
+  const kcServer = () => parse(readFileSync(join(dir, 'kc'), 'utf8')).clusters[0].cluster.server as string;
+  const post = (server: string, origin: string) =>
+    fetch(`${server}/api/v1/namespaces/default/configmaps`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin },
+      body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'c-' } }),
+    });
+  const closed = start(['--no-rollout-controller']);
+  await eventually(() => closed.out.text().includes('\n'));
+  expect((await post(kcServer(), 'http://localhost:3000')).status).toBe(403);
+  closed.stop.abort();
+  expect(await closed.code).toBe(0);
+
+  const open = start(['--no-rollout-controller', '--allow-origin', 'http://localhost:3000', '--allow-origin', 'http://ui.test']);
+  await eventually(() => open.out.text().includes('\n'));
+  const ok = await post(kcServer(), 'http://localhost:3000');
+  expect(ok.status).toBe(201);
+  expect(ok.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
+  expect((await post(kcServer(), 'http://ui.test')).status).toBe(201);
+  expect((await post(kcServer(), 'http://evil.example')).status).toBe(403);
+  open.stop.abort();
+  expect(await open.code).toBe(0);
+});
+
 test.each([
   ['--pod-ready-delay', 'soon'],
   ['--port', '70000'],
+  ['--allow-origin', 'localhost:3000'],
+  ['--allow-origin', 'http://localhost:3000/app'],
 ])('%s %s is a usage error (exit 2)', async (flag, value) => {
   const s = start([flag, value]);
   expect(await s.code).toBe(2);
