@@ -258,6 +258,8 @@ export interface PassResult {
   /** Writes that were sent (empty for a dry run). */
   written: string[];
   attempts: number;
+  /** How many passes ran (reconcileUntilSettled); 1 when absent. */
+  passes?: number;
   error?: unknown;
 }
 
@@ -302,6 +304,52 @@ export async function reconcileOnce(
   }
 }
 
+/** How many passes one rollout's run may take (reconcile-once): a release's longest chain of state changes is far shorter. */
+export const MAX_PASSES = 20;
+
+/**
+ * A rollout's run as reconcile-once does it: one pass, then another on a fresh read while the
+ * pass changed the state machine (upstream reconciles again on its own status write), until it
+ * waits for the world (pods not ready, a timed pause, an approval), fails, or `maxPasses` ran.
+ * A dry run is one pass. The result joins the passes: the first state, the last, every write.
+ */
+export async function reconcileUntilSettled(
+  client: KubeClient,
+  key: RolloutKey,
+  now: () => Date,
+  opts: PassOptions & { maxPasses?: number } = {},
+  observed?: Observed,
+): Promise<PassResult> {
+  const maxPasses = opts.dryRun ? 1 : (opts.maxPasses ?? MAX_PASSES);
+  let result = await reconcileOnce(client, key, now, opts, observed);
+  const first = result.plan;
+  const written = [...result.written];
+  let attempts = result.attempts;
+  let passes = 1;
+  let status = result.plan?.status;
+  while (passes < maxPasses && result.error === undefined && result.plan?.stateChanged && result.plan.requeueAfterMs === undefined) {
+    const next = await reconcileOnce(client, key, now, opts);
+    // Deleted by the pass before (our finalizer was the last): the run is over.
+    if (next.error !== undefined && next.plan === undefined && isNotFound(next.error)) break;
+    passes++;
+    written.push(...next.written);
+    attempts += next.attempts;
+    status = next.plan?.status ?? status;
+    result = next;
+  }
+  const last = result.plan;
+  if (!first || !last || first === last) return { ...result, written, attempts, passes };
+  const wait = last.requeueAfterMs !== undefined ? ` (requeue in ${Math.ceil(last.requeueAfterMs / 1000)}s)` : '';
+  const transition = { from: first.transition.from, to: last.transition.to };
+  const plan: ReconcilePlan = {
+    ...last,
+    ...(status ? { status } : {}),
+    transition,
+    summary: `${last.step ?? ''}${transition.from} -> ${transition.to}${wait}`,
+  };
+  return { ...result, plan, written, attempts, passes };
+}
+
 /** Options of a pass over many rollouts. */
 export interface ReconcileAllOptions extends PassOptions {
   /** How many rollouts are reconciled at once (default 8). */
@@ -309,7 +357,7 @@ export interface ReconcileAllOptions extends PassOptions {
 }
 
 /**
- * One pass for each observed rollout, several rollouts at a time: their round trips overlap.
+ * A run (reconcileUntilSettled) for each observed rollout, several rollouts at a time: their round trips overlap.
  * A rollout's own writes stay in order; rollouts naming the same workload run one after another,
  * in list order (they would race for one Deployment). `onResult` gets the results in list order,
  * each as soon as it and every one before it are done. Never throws for a failed pass.
@@ -339,7 +387,7 @@ export async function reconcileAll(
       for (const i of queue[next++]!) {
         const obs = observed[i]!;
         const key = { namespace: obs.rollout.metadata.namespace ?? client.namespace, name: obs.rollout.metadata.name! };
-        results[i] = await reconcileOnce(client, key, now, opts, obs);
+        results[i] = await reconcileUntilSettled(client, key, now, opts, obs);
         flush();
       }
     }

@@ -17,6 +17,8 @@ interface PassOutcome {
   finalizer?: 'add' | 'drop';
   /** The batch the pass sized, if it did (the BatchRelease's status comes from it). */
   batch?: BatchProgress;
+  /** The pass ran the finalising task ReleaseWorkloadControl (the BatchRelease is deleted). */
+  releaseBatchRelease?: boolean;
   /** metav1.Time of the pass. */
   passTime?: string;
 }
@@ -42,6 +44,7 @@ export function planWrites(observed: Observed, outcome: PassOutcome): PlannedWri
     status,
     workload,
     batch: outcome.batch,
+    releaseBatchRelease: outcome.releaseBatchRelease,
     passTime: outcome.passTime ?? '',
   });
   writes.push(...batchRelease.before);

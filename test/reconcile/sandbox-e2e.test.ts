@@ -91,7 +91,7 @@ describe('reconcile-once on the sandbox: the guide', () => {
     await setUp(sb);
     let r = await once('rollouts-demo');
     expect(r).toMatchObject({ code: 0, stderr: '' });
-    expect(r.stdout).toBe('rollouts-demo: Initial -> Healthy (writes: rollouts/status, rollouts/rollouts-demo)\n');
+    expect(r.stdout).toBe('rollouts-demo: Initial -> Healthy (3 passes; writes: rollouts/status ×2, rollouts/rollouts-demo)\n');
     expect(rollout(sb).status).toMatchObject({ phase: 'Healthy', message: 'workload deployment is completed' });
 
     await send(
@@ -107,12 +107,12 @@ describe('reconcile-once on the sandbox: the guide', () => {
     r = await once('rollout/rollouts-demo');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /^rollouts-demo: step 1\/3 Healthy -> StepUpgrade \(writes: batchreleases\/rollouts-demo, deployments\/workload-demo, replicasets\/workload-demo-\w+, replicasets\/workload-demo-\w+, batchreleases\/status, rollouts\/status\)\n$/,
+      /^rollouts-demo: step 1\/3 Healthy -> StepUpgrade \(4 passes; writes: rollouts\/status ×4, batchreleases\/rollouts-demo, deployments\/workload-demo, replicasets\/workload-demo-\w+, replicasets\/workload-demo-\w+, batchreleases\/status\)\n$/,
     );
     await until(sb, '1 ready v2 pod', () => podsOf(sb, 'version-2').ready === 1);
     r = await once('rollouts-demo');
     expect(r.stdout).toMatch(
-      /^rollouts-demo: step 1\/3 StepUpgrade -> StepPaused \(writes: deployments\/workload-demo, pods\/workload-demo-\S+, batchreleases\/status, rollouts\/status\)\n$/,
+      /^rollouts-demo: step 1\/3 StepUpgrade -> StepPaused \(4 passes; writes: deployments\/workload-demo, pods\/workload-demo-\S+, batchreleases\/status, rollouts\/status ×4\)\n$/,
     );
     expect(rollout(sb).status).toMatchObject({ phase: 'Progressing', currentStepIndex: 1, currentStepState: 'StepPaused' });
     expect(podsOf(sb, 'version-2').total).toBe(1);
@@ -184,7 +184,8 @@ describe('reconcile-once on the sandbox: the guide', () => {
     sb.faults.failNext('PUT', /rollouts\/rollouts-demo\/status$/, 409);
     const r = await once('rollouts-demo', '-o', 'json');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, attempts: 2 });
+    // Three passes (Initial → Healthy, the first deploy, nothing left); the first took two attempts.
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, attempts: 4, passes: 3 });
     expect(rollout(sb).status?.phase).toBe('Healthy');
   });
 
@@ -197,7 +198,7 @@ describe('reconcile-once on the sandbox: the guide', () => {
     await send(sb.url, 'POST', '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts', other);
     const r = await once('--all');
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('rollouts-demo: Initial -> Healthy (writes: rollouts/status, rollouts/rollouts-demo)\n');
+    expect(r.stdout).toContain('rollouts-demo: Initial -> Healthy (3 passes; writes: rollouts/status ×2, rollouts/rollouts-demo)\n');
     expect(r.stdout).not.toContain('with-traffic');
     expect(r.stderr).toBe(
       'error: with-traffic: traffic routing is not supported by the embedded controller yet; its workload rolls natively\n',
@@ -293,7 +294,9 @@ describe('the sandbox rollout controller loop', () => {
       await until(
         sb,
         'completed',
-        () => rollout(sb).status?.conditions?.some((c) => c.type === 'Succeeded' && c.status === 'True') === true,
+        () =>
+          rollout(sb).status?.phase === 'Healthy' &&
+          rollout(sb).status?.conditions?.some((c) => c.type === 'Succeeded' && c.status === 'True') === true,
       );
       expect(rollout(sb).status?.phase).toBe('Healthy');
     } finally {
@@ -329,7 +332,9 @@ describe('the sandbox rollout controller loop', () => {
       await until(
         sb,
         'cancelled',
-        () => rollout(sb).status?.conditions?.some((c) => c.type === 'Succeeded' && c.status === 'False') === true,
+        () =>
+          rollout(sb).status?.phase === 'Healthy' &&
+          rollout(sb).status?.conditions?.some((c) => c.type === 'Succeeded' && c.status === 'False') === true,
       );
       expect(rollout(sb).status).toMatchObject({ phase: 'Healthy', message: 'Rollout progressing has been canceled' });
       await until(sb, 'all pods back at version-1', () => podsOf(sb, 'version-1').ready === 10 && podsOf(sb, 'version-2').total === 0);

@@ -30,7 +30,9 @@ describe('pause.duration with reconcile-once and an injected clock', () => {
       '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts',
       rolloutWithSteps([{ replicas: 1, pause: { duration: N } }, { replicas: '50%' }, { replicas: '100%' }]),
     );
-    expect((await once(t0)).stdout).toBe('rollouts-demo: Initial -> Healthy (writes: rollouts/status, rollouts/rollouts-demo)\n');
+    expect((await once(t0)).stdout).toBe(
+      'rollouts-demo: Initial -> Healthy (3 passes; writes: rollouts/status ×2, rollouts/rollouts-demo)\n',
+    );
 
     await send(
       sb,
