@@ -26,6 +26,8 @@ function failureMessage(r: PassResult, qualify: boolean): string {
 export function renderPassLine(r: PassResult, opts: { qualify: boolean; dryRun: boolean }): string {
   const who = opts.qualify ? `${r.key.namespace}/${r.key.name}` : r.key.name;
   if (r.error !== undefined) return `${who}: error: ${errorText(r.error)}`;
+  if (r.gaveWay)
+    return `${who}: gave way to another writer after ${r.attempts} conflicts (${r.written.length === 0 ? 'no writes' : `writes: ${compact(r.written).join(', ')}`})`;
   const plan = r.plan!;
   if (plan.refused) return `${who}: refused: ${plan.refused}`;
   const names = opts.dryRun
@@ -69,6 +71,7 @@ function passJson(r: PassResult, dryRun: boolean): Record<string, unknown> {
     ...(r.error !== undefined ? { error: errorText(r.error) } : {}),
     attempts: r.attempts,
     passes: r.passes ?? 1,
+    ...(r.gaveWay ? { gaveWay: true } : {}),
   };
 }
 

@@ -2,7 +2,7 @@
 // reconcile, and sends the planned writes — PUT with resourceVersion or POST, never PATCH. A 409
 // re-reads that rollout and plans again (src/kube/retry.ts, client-go's RetryOnConflict with DefaultBackoff).
 import type { KubeClient } from '../kube/client.js';
-import { ApiError, isNotFound } from '../kube/errors.js';
+import { ApiError, isConflict, isNotFound } from '../kube/errors.js';
 import { type ResourceRef, Resources } from '../kube/resources.js';
 import { type Backoff, DefaultBackoff, type RetryHooks, retryOnConflict } from '../kube/retry.js';
 import type { KubeObject } from '../kube/types.js';
@@ -260,6 +260,8 @@ export interface PassResult {
   attempts: number;
   /** How many passes ran (reconcileUntilSettled); 1 when absent. */
   passes?: number;
+  /** The run's first pass lost every retry to another writer and gave way to it (reconcileUntilSettled). */
+  gaveWay?: boolean;
   error?: unknown;
 }
 
@@ -311,6 +313,9 @@ export const MAX_PASSES = 20;
  * A rollout's run as reconcile-once does it: one pass, then another on a fresh read while the
  * pass changed the state machine (upstream reconciles again on its own status write), until it
  * waits for the world (pods not ready, a timed pause, an approval), fails, or `maxPasses` ran.
+ * A pass that met a conflict ends the run after it, and a pass that lost every retry to conflicts
+ * ends it without error (`gaveWay` when it was the first): another writer is at work on this
+ * Rollout, and every write is a whole level-based update, so what either committed stands.
  * A dry run is one pass. The result joins the passes: the first state, the last, every write.
  */
 export async function reconcileUntilSettled(
@@ -322,15 +327,35 @@ export async function reconcileUntilSettled(
 ): Promise<PassResult> {
   const maxPasses = opts.dryRun ? 1 : (opts.maxPasses ?? MAX_PASSES);
   let result = await reconcileOnce(client, key, now, opts, observed);
+  // Another writer (a second controller) won every retry: it is moving this Rollout on.
+  if (result.error !== undefined && isConflict(result.error) && !opts.dryRun) {
+    // Its plan was never applied: nothing of it is reported but the writes that went through.
+    return { key: result.key, written: result.written, attempts: result.attempts, gaveWay: true, passes: 1 };
+  }
   const first = result.plan;
   const written = [...result.written];
   let attempts = result.attempts;
   let passes = 1;
   let status = result.plan?.status;
-  while (passes < maxPasses && result.error === undefined && result.plan?.stateChanged && result.plan.requeueAfterMs === undefined) {
+  // A pass that met a conflict shows another writer at work on this Rollout (a second controller):
+  // the run gives way to it after that pass, rather than racing it pass for pass.
+  while (
+    passes < maxPasses &&
+    result.error === undefined &&
+    result.attempts === 1 &&
+    result.plan?.stateChanged &&
+    result.plan.requeueAfterMs === undefined
+  ) {
     const next = await reconcileOnce(client, key, now, opts);
     // Deleted by the pass before (our finalizer was the last): the run is over.
     if (next.error !== undefined && next.plan === undefined && isNotFound(next.error)) break;
+    // Another writer (a second controller) won every retry of a later pass: it is moving this
+    // Rollout on, and what this run committed stands (every write is a whole level-based update);
+    // the first pass still reports its conflicts.
+    if (next.error !== undefined && isConflict(next.error)) {
+      written.push(...next.written);
+      break;
+    }
     passes++;
     written.push(...next.written);
     attempts += next.attempts;
