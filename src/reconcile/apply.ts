@@ -306,6 +306,18 @@ export async function reconcileOnce(
   }
 }
 
+/** Whether the Rollout's resourceVersion moved past the one `plan` was made from (someone else wrote it). */
+async function rolloutMovedOn(client: KubeClient, key: RolloutKey, plan: ReconcilePlan | undefined): Promise<boolean> {
+  const read = plan?.writes.find((w) => w.resource === 'rollouts')?.object.metadata.resourceVersion;
+  if (!read) return false;
+  try {
+    const now = await client.get<Rollout>(Resources.rolloutsV1beta1, key.namespace, key.name);
+    return now.metadata.resourceVersion !== read;
+  } catch {
+    return false;
+  }
+}
+
 /** How many passes one rollout's run may take (reconcile-once): a release's longest chain of state changes is far shorter. */
 export const MAX_PASSES = 20;
 
@@ -327,8 +339,9 @@ export async function reconcileUntilSettled(
 ): Promise<PassResult> {
   const maxPasses = opts.dryRun ? 1 : (opts.maxPasses ?? MAX_PASSES);
   let result = await reconcileOnce(client, key, now, opts, observed);
-  // Another writer (a second controller) won every retry: it is moving this Rollout on.
-  if (result.error !== undefined && isConflict(result.error) && !opts.dryRun) {
+  // Another writer (a second controller) won every retry: it is moving this Rollout on — when the
+  // Rollout really changed since the last read (a server answering 409 to everything is an error).
+  if (result.error !== undefined && isConflict(result.error) && !opts.dryRun && (await rolloutMovedOn(client, key, result.plan))) {
     // Its plan was never applied: nothing of it is reported but the writes that went through.
     return { key: result.key, written: result.written, attempts: result.attempts, gaveWay: true, passes: 1 };
   }
