@@ -36,7 +36,7 @@ export interface ReconcileOnceOptions {
 export function addReconcileOnceCommand(parent: Command, name: string): Command {
   return parent
     .command('reconcile-once')
-    .description('Run one pass of the embedded Kruise Rollout controller, then exit')
+    .description('Run the embedded Kruise Rollout controller until the rollout waits, then exit')
     .argument('[rollout...]', ROLLOUT_ARG)
     .option('--all', 'every rollout in the namespace')
     .option('-A, --all-namespaces', 'every rollout in every namespace')

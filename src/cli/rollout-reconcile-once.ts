@@ -1,10 +1,12 @@
-// `rollout reconcile-once`: one pass of the embedded Kruise Rollout controller per selected
-// Rollout, then exit. Every write is a PUT with resourceVersion (or a POST for a new ReplicaSet);
-// a 409 re-reads and re-plans that rollout (bounded). Exit 0 when every pass succeeded.
+// `rollout reconcile-once`: the embedded Kruise Rollout controller's passes for each selected
+// Rollout, then exit. A pass makes one state change as upstream's reconcile does, so each rollout
+// gets passes until one changes nothing (it waits for pods, a timed pause or an approval; at most
+// MAX_PASSES). Every write is a PUT with resourceVersion (or a POST for a new ReplicaSet); a 409
+// re-reads and re-plans that rollout (bounded). Exit 0 when every run succeeded.
 
 import type { KubeClient } from '../kube/client.js';
 import { clientFromGlobals } from '../kube/from-flags.js';
-import { observeAll, type PassResult, type ReconcileAllOptions, reconcileAll, reconcileOnce } from '../reconcile/apply.js';
+import { observeAll, type PassResult, type ReconcileAllOptions, reconcileAll, reconcileUntilSettled } from '../reconcile/apply.js';
 import type { Deps } from './deps.js';
 import { ExitCode, type ExitCodeValue, ObjectFailures } from './errors.js';
 import type { ReconcileOnceOptions } from './rollout-reconcile-once-options.js';
@@ -20,28 +22,35 @@ function failureMessage(r: PassResult, qualify: boolean): string {
   return `${qualify ? `${r.key.namespace}/` : ''}${r.key.name}: ${text.replace(/^error: /, '')}`;
 }
 
-/** One line of text for a pass: `rollouts-demo: step 1/3 StepUpgrade -> StepPaused (writes: …)`. */
+/** One line of text for a run: `rollouts-demo: step 1/3 StepUpgrade -> StepPaused (3 passes; writes: …)`, first state to last. */
 export function renderPassLine(r: PassResult, opts: { qualify: boolean; dryRun: boolean }): string {
   const who = opts.qualify ? `${r.key.namespace}/${r.key.name}` : r.key.name;
   if (r.error !== undefined) return `${who}: error: ${errorText(r.error)}`;
+  if (r.gaveWay)
+    return `${who}: gave way to another writer after ${r.attempts} conflicts (${r.written.length === 0 ? 'no writes' : `writes: ${compact(r.written).join(', ')}`})`;
   const plan = r.plan!;
   if (plan.refused) return `${who}: refused: ${plan.refused}`;
   const names = opts.dryRun
     ? plan.writes.map((w) => (w.op === 'updateStatus' ? `${w.resource}/status` : `${w.resource}/${w.object.metadata.name}`))
     : r.written;
   const writes = names.length === 0 ? 'no writes' : `${opts.dryRun ? 'would write' : 'writes'}: ${compact(names).join(', ')}`;
-  return `${who}: ${plan.summary} (${writes})`;
+  const passes = (r.passes ?? 1) > 1 ? `${r.passes} passes; ` : '';
+  return `${who}: ${plan.summary} (${passes}${writes})`;
 }
 
-/** Many pod writes read as `pods ×9`, not nine names. */
+/** Many pod writes read as `pods ×9`, not nine names; a name written by several passes as `rollouts/status ×4`. */
 function compact(names: string[]): string[] {
   const pods = names.filter((n) => n.startsWith('pods/'));
-  if (pods.length <= 3) return names;
-  const rest = names.filter((n) => !n.startsWith('pods/'));
-  const i = names.findIndex((n) => n.startsWith('pods/'));
-  const out = [...rest];
-  out.splice(Math.min(i, out.length), 0, `pods ×${pods.length}`);
-  return out;
+  let out = names;
+  if (pods.length > 3) {
+    const rest = names.filter((n) => !n.startsWith('pods/'));
+    const i = names.findIndex((n) => n.startsWith('pods/'));
+    out = [...rest];
+    out.splice(Math.min(i, out.length), 0, `pods ×${pods.length}`);
+  }
+  const counts = new Map<string, number>();
+  for (const n of out) counts.set(n, (counts.get(n) ?? 0) + 1);
+  return [...counts].map(([n, c]) => (c > 1 ? `${n} ×${c}` : n));
 }
 
 /** The JSON object of one pass (-o json prints one per line). */
@@ -61,6 +70,8 @@ function passJson(r: PassResult, dryRun: boolean): Record<string, unknown> {
     ...(plan?.status ? { status: plan.status } : {}),
     ...(r.error !== undefined ? { error: errorText(r.error) } : {}),
     attempts: r.attempts,
+    passes: r.passes ?? 1,
+    ...(r.gaveWay ? { gaveWay: true } : {}),
   };
 }
 
@@ -96,7 +107,7 @@ async function reconcileSelected(
     else deps.io.out.write(`${renderPassLine(r, { qualify: o.allNamespaces, dryRun: o.dryRun })}\n`);
   };
   if (o.names.length > 0) {
-    for (const name of o.names) emit(await reconcileOnce(client, { namespace: client.namespace, name }, deps.now, opts));
+    for (const name of o.names) emit(await reconcileUntilSettled(client, { namespace: client.namespace, name }, deps.now, opts));
   } else {
     const ns = o.allNamespaces ? undefined : client.namespace;
     const observed = await observeAll(client, ns);

@@ -2,7 +2,7 @@
 // reconcile, and sends the planned writes — PUT with resourceVersion or POST, never PATCH. A 409
 // re-reads that rollout and plans again (src/kube/retry.ts, client-go's RetryOnConflict with DefaultBackoff).
 import type { KubeClient } from '../kube/client.js';
-import { ApiError, isNotFound } from '../kube/errors.js';
+import { ApiError, isConflict, isNotFound } from '../kube/errors.js';
 import { type ResourceRef, Resources } from '../kube/resources.js';
 import { type Backoff, DefaultBackoff, type RetryHooks, retryOnConflict } from '../kube/retry.js';
 import type { KubeObject } from '../kube/types.js';
@@ -277,6 +277,10 @@ export interface PassResult {
   /** Writes that were sent (empty for a dry run). */
   written: string[];
   attempts: number;
+  /** How many passes ran (reconcileUntilSettled); 1 when absent. */
+  passes?: number;
+  /** The run's first pass lost every retry to another writer and gave way to it (reconcileUntilSettled). */
+  gaveWay?: boolean;
   error?: unknown;
 }
 
@@ -321,6 +325,88 @@ export async function reconcileOnce(
   }
 }
 
+/** Whether the Rollout's resourceVersion moved past the one `plan` was made from (someone else wrote it). */
+async function rolloutMovedOn(client: KubeClient, key: RolloutKey, plan: ReconcilePlan | undefined): Promise<boolean> {
+  const read = plan?.writes.find((w) => w.resource === 'rollouts')?.object.metadata.resourceVersion;
+  if (!read) return false;
+  try {
+    const now = await client.get<Rollout>(Resources.rolloutsV1beta1, key.namespace, key.name);
+    return now.metadata.resourceVersion !== read;
+  } catch {
+    return false;
+  }
+}
+
+/** How many passes one rollout's run may take (reconcile-once): a release's longest chain of state changes is far shorter. */
+export const MAX_PASSES = 20;
+
+/**
+ * A rollout's run as reconcile-once does it: one pass, then another on a fresh read while the
+ * pass changed the state machine (upstream reconciles again on its own status write), until it
+ * waits for the world (pods not ready, a timed pause, an approval), fails, or `maxPasses` ran.
+ * A pass that met a conflict ends the run after it, and a pass that lost every retry to conflicts
+ * ends it without error (`gaveWay` when it was the first): another writer is at work on this
+ * Rollout, and every write is a whole level-based update, so what either committed stands.
+ * A dry run is one pass. The result joins the passes: the first state, the last, every write.
+ */
+export async function reconcileUntilSettled(
+  client: KubeClient,
+  key: RolloutKey,
+  now: () => Date,
+  opts: PassOptions & { maxPasses?: number } = {},
+  observed?: Observed,
+): Promise<PassResult> {
+  const maxPasses = opts.dryRun ? 1 : (opts.maxPasses ?? MAX_PASSES);
+  let result = await reconcileOnce(client, key, now, opts, observed);
+  // Another writer (a second controller) won every retry: it is moving this Rollout on — when the
+  // Rollout really changed since the last read (a server answering 409 to everything is an error).
+  if (result.error !== undefined && isConflict(result.error) && !opts.dryRun && (await rolloutMovedOn(client, key, result.plan))) {
+    // Its plan was never applied: nothing of it is reported but the writes that went through.
+    return { key: result.key, written: result.written, attempts: result.attempts, gaveWay: true, passes: 1 };
+  }
+  const first = result.plan;
+  const written = [...result.written];
+  let attempts = result.attempts;
+  let passes = 1;
+  let status = result.plan?.status;
+  // A pass that met a conflict shows another writer at work on this Rollout (a second controller):
+  // the run gives way to it after that pass, rather than racing it pass for pass.
+  while (
+    passes < maxPasses &&
+    result.error === undefined &&
+    result.attempts === 1 &&
+    result.plan?.stateChanged &&
+    result.plan.requeueAfterMs === undefined
+  ) {
+    const next = await reconcileOnce(client, key, now, opts);
+    // Deleted by the pass before (our finalizer was the last): the run is over.
+    if (next.error !== undefined && next.plan === undefined && isNotFound(next.error)) break;
+    // Another writer (a second controller) won every retry of a later pass: it is moving this
+    // Rollout on, and what this run committed stands (every write is a whole level-based update);
+    // the first pass still reports its conflicts.
+    if (next.error !== undefined && isConflict(next.error)) {
+      written.push(...next.written);
+      break;
+    }
+    passes++;
+    written.push(...next.written);
+    attempts += next.attempts;
+    status = next.plan?.status ?? status;
+    result = next;
+  }
+  const last = result.plan;
+  if (!first || !last || first === last) return { ...result, written, attempts, passes };
+  const wait = last.requeueAfterMs !== undefined ? ` (requeue in ${Math.ceil(last.requeueAfterMs / 1000)}s)` : '';
+  const transition = { from: first.transition.from, to: last.transition.to };
+  const plan: ReconcilePlan = {
+    ...last,
+    ...(status ? { status } : {}),
+    transition,
+    summary: `${last.step ?? ''}${transition.from} -> ${transition.to}${wait}`,
+  };
+  return { ...result, plan, written, attempts, passes };
+}
+
 /** Options of a pass over many rollouts. */
 export interface ReconcileAllOptions extends PassOptions {
   /** How many rollouts are reconciled at once (default 8). */
@@ -328,7 +414,7 @@ export interface ReconcileAllOptions extends PassOptions {
 }
 
 /**
- * One pass for each observed rollout, several rollouts at a time: their round trips overlap.
+ * A run (reconcileUntilSettled) for each observed rollout, several rollouts at a time: their round trips overlap.
  * A rollout's own writes stay in order; rollouts naming the same workload run one after another,
  * in list order (they would race for one Deployment). `onResult` gets the results in list order,
  * each as soon as it and every one before it are done. Never throws for a failed pass.
@@ -358,7 +444,7 @@ export async function reconcileAll(
       for (const i of queue[next++]!) {
         const obs = observed[i]!;
         const key = { namespace: obs.rollout.metadata.namespace ?? client.namespace, name: obs.rollout.metadata.name! };
-        results[i] = await reconcileOnce(client, key, now, opts, obs);
+        results[i] = await reconcileUntilSettled(client, key, now, opts, obs);
         flush();
       }
     }

@@ -156,6 +156,8 @@ export interface BatchReleaseInput {
   workload: Deployment | undefined;
   /** Set when the pass sized a batch. */
   batch: BatchProgress | undefined;
+  /** Set by the pass that ran the finalising task ReleaseWorkloadControl: delete it. */
+  releaseBatchRelease?: boolean;
   /** metav1.Time of the pass. */
   passTime: string;
 }
@@ -166,16 +168,13 @@ export function planBatchRelease(input: BatchReleaseInput): { before: PlannedWri
   const before: PlannedWrite[] = [];
   const after: PlannedWrite[] = [];
   const live = observed && !observed.metadata.deletionTimestamp ? observed : undefined;
-  const inRelease =
-    !rollout.metadata.deletionTimestamp &&
-    status.phase === Phase.Progressing &&
-    Boolean(workload?.metadata.annotations?.[Annotation.inProgressing]);
-  if (!inRelease) {
-    // The workload was handed back: upstream's finalising step ReleaseWorkloadControl deletes it.
+  // Upstream's finalising task ReleaseWorkloadControl deletes it; outside a release, a left-over one goes too.
+  const releasing = status.phase === Phase.Progressing || status.phase === Phase.Disabling || status.phase === Phase.Terminating;
+  if (input.releaseBatchRelease || !releasing) {
     if (live) after.push({ op: 'delete', resource: 'batchreleases', object: live });
     return { before, after };
   }
-  if (!batch) return { before, after };
+  if (rollout.metadata.deletionTimestamp || !batch) return { before, after };
 
   const spec = batchReleaseSpec(rollout, batch.rolloutId, batch.stepIndex);
   let generation: number;

@@ -120,6 +120,9 @@ export function startRolloutController(opts: RolloutControllerOptions): RunningC
       if (result.plan === undefined && (result.error as { code?: unknown }).code === 404) return undefined;
       throw result.error;
     }
+    // A pass makes one state change, as upstream's reconcile: one that made it runs again at once
+    // (its own status write would bring it back only after the debounce).
+    if (result.plan?.stateChanged && result.written.length > 0) return 0;
     return result.plan?.requeueAfterMs;
   };
 

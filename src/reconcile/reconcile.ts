@@ -1,17 +1,16 @@
 // The embedded Kruise Rollout controller for partition-style Deployments, as a pure function:
 // observed state + the time → the status to write and the workload writes (docs/controller.md).
 //
-// Level-based: everything is derived from what was observed. One pass advances the machine as
-// far as it can without waiting for the world (pods becoming ready, a timed pause elapsing, a
-// user's approval), then stops. Deliberate differences from upstream, each because one pass here
-// does the work of upstream's Rollout and BatchRelease controllers, and there is no traffic
-// routing (docs/controller.md §15):
-// - Initializing → InRolling at once: upstream waits 3 s for traffic-routing initialisation,
-//   which does not exist here (a Rollout with trafficRoutings is refused).
+// Level-based: everything is derived from what was observed. One pass makes at most one state
+// change, as upstream's reconcile does before it writes the status (one step state, one
+// finalising step, one phase); the callers run passes again at once while the state changes
+// (reconcile-once loops, the sandbox's loop requeues: docs/controller.md §6, §13). Deliberate
+// differences from upstream, each because one pass here does the work of upstream's Rollout and
+// BatchRelease controllers, and there is no traffic routing (docs/controller.md §15):
+// - Initializing → InRolling without upstream's 3 s grace wait (for traffic-routing
+//   initialisation, which does not exist here: a Rollout with trafficRoutings is refused).
 // - The workload's status.observedGeneration is not awaited: batch progress is read from the
 //   ReplicaSets and pods themselves, never from the Deployment's status.
-// - A finished step sequence goes Completed → Finalising → (hand back) → Healthy in one pass:
-//   handing back is a single Deployment write, with nothing to wait for.
 // - The Rollout's main resource is written only for its metadata: our finalizer and the
 //   rollouts.kruise.io/hash annotation, in one update (write-plan.ts rolloutWrite).
 import { kubeTime } from '../kube/time.js';
@@ -19,6 +18,7 @@ import {
   Annotation,
   type CanaryStep,
   ConditionType,
+  FinalisingStep,
   Label,
   Phase,
   ProgressingReason,
@@ -64,8 +64,60 @@ function stateLabel(status: RolloutStatus | undefined): string {
   return phase;
 }
 
-/** A bound on transitions in one pass: every loop through the machine ends well before it. */
-const MAX_TRANSITIONS = 64;
+/**
+ * What counts as the state of the machine: a pass that changes it is followed at once by another
+ * (reconcile-once loops, the sandbox requeues); one that does not waits for the world.
+ */
+function machineState(rollout: Rollout, status: RolloutStatus | undefined, finalizer?: 'add' | 'drop'): string {
+  const canary = status?.canaryStatus;
+  const reason = (type: string) => {
+    const c = status?.conditions?.find((x) => x.type === type);
+    return c ? `${c.status}/${c.reason}` : '';
+  };
+  const finalizers = (rollout.metadata.finalizers ?? []).includes(ROLLOUT_FINALIZER);
+  return JSON.stringify([
+    status?.phase ?? '',
+    canary
+      ? [
+          canary.currentStepIndex,
+          canary.currentStepState,
+          canary.finalisingStep,
+          canary.nextStepIndex,
+          canary.canaryRevision,
+          canary.rolloutHash,
+        ]
+      : null,
+    reason(ConditionType.Progressing),
+    reason(ConditionType.Terminating),
+    reason(ConditionType.Succeeded),
+    finalizer === 'add' ? true : finalizer === 'drop' ? false : finalizers,
+  ]);
+}
+
+/** Upstream's finalising tasks in order (rollout_canary.go nextCanaryTask): a rollback first routes traffic to stable. */
+const FINALISING_TASKS = {
+  rollback: [
+    FinalisingStep.RouteTrafficToStable,
+    FinalisingStep.ResumeWorkload,
+    FinalisingStep.ReleaseWorkloadControl,
+    FinalisingStep.RestoreStableService,
+    FinalisingStep.RemoveCanaryService,
+  ],
+  other: [
+    FinalisingStep.RestoreStableService,
+    FinalisingStep.RouteTrafficToStable,
+    FinalisingStep.RemoveCanaryService,
+    FinalisingStep.ResumeWorkload,
+    FinalisingStep.ReleaseWorkloadControl,
+  ],
+} as const;
+
+/** The task after `current` (the first when empty, END after the last or for an unknown one). */
+function nextFinalisingTask(tasks: readonly string[], current: string): string {
+  if (!current) return tasks[0]!;
+  const i = tasks.indexOf(current);
+  return i >= 0 && i < tasks.length - 1 ? tasks[i + 1]! : FinalisingStep.End;
+}
 
 /** One reconcile pass of the Kruise Rollout controller for a partition-style Deployment. */
 export function reconcileRollout(observed: Observed, now: Date): ReconcilePlan {
@@ -174,6 +226,8 @@ class Pass {
   private batch?: BatchProgress;
   /** Events recorded on the Rollout, as upstream's recorder (docs/controller.md §13). */
   private readonly events: RolloutEvent[] = [];
+  /** The finalising task ReleaseWorkloadControl ran: the BatchRelease is deleted. */
+  private releaseBatchRelease = false;
 
   constructor(
     private readonly observed: Observed,
@@ -206,6 +260,7 @@ class Pass {
       status: this.status,
       finalizer: this.finalizer,
       batch: this.batch,
+      releaseBatchRelease: this.releaseBatchRelease,
       passTime: this.passTime,
       events: this.events,
       now: this.now,
@@ -217,6 +272,8 @@ class Pass {
       writes,
       requeueAfterMs: this.requeueAfterMs,
       transition: { from, to },
+      stateChanged: machineState(this.rollout, this.observed.rollout.status) !== machineState(this.rollout, this.status, this.finalizer),
+      step,
       summary: `${step}${from} -> ${to}${wait}`,
     };
   }
@@ -253,8 +310,8 @@ class Pass {
         for (const k of Object.keys(status)) if (k !== 'observedGeneration') delete status[k];
         status.phase = Phase.Initial;
         status.message = StatusMessage.workloadNotFound;
-      } else if (status.phase === Phase.Disabling) {
-        this.finishDisabling();
+      } else if (status.phase === Phase.Disabling && this.observed.rollout.status?.phase === Phase.Disabling) {
+        this.disabling();
       }
       return;
     }
@@ -266,9 +323,9 @@ class Pass {
       canary.observedRolloutID = this.rolloutId(hash);
       canary.observedWorkloadGeneration = workload.metadata.generation;
     }
-    for (let i = 0; i < MAX_TRANSITIONS; i++) {
-      if (this.transition(hash, wantsRelease) === 'stop') break;
-    }
+    // One transition per pass, on the phase as observed (upstream switches on rollout.Status.Phase,
+    // so a phase set above — Disabling, Disabled — is acted on by the next pass).
+    if (status.phase === (this.observed.rollout.status?.phase || Phase.Initial)) this.transition(hash, wantsRelease);
     this.refreshObserved(hash);
   }
 
@@ -298,7 +355,7 @@ class Pass {
         }
         return 'stop';
       case Phase.Disabling:
-        this.finishDisabling();
+        this.disabling();
         return 'stop';
       case Phase.Progressing:
         return this.progressing(hash);
@@ -408,15 +465,15 @@ class Pass {
         this.progressTo('True', ProgressingReason.InRolling, '');
         return 'stop';
       case ProgressingReason.Finalising:
-        handBack(this.workload!);
+        if (!this.finalise('other')) return 'stop';
         this.progressTo('False', ProgressingReason.Completed, StatusMessage.completed);
         this.succeeded('True');
-        return 'continue';
+        return 'stop';
       case ProgressingReason.Cancelling:
-        handBack(this.workload!);
+        if (!this.finalise('rollback')) return 'stop';
         this.progressTo('False', ProgressingReason.Completed, StatusMessage.canceled);
         this.succeeded('False');
-        return 'continue';
+        return 'stop';
       case ProgressingReason.Completed:
         status.phase = Phase.Healthy;
         return 'stop';
@@ -686,26 +743,75 @@ class Pass {
     return ready;
   }
 
-  // ---- disabling and deletion (docs/controller.md §6, §11) ----
+  // ---- finalising, disabling and deletion (docs/controller.md §6, §11) ----
 
-  private finishDisabling(): void {
-    if (this.workload) handBack(this.workload);
-    const status = this.status;
-    status.phase = Phase.Disabled;
-    status.message = StatusMessage.disabled;
-    // The sub-status stays, as upstream's reconcileRolloutDisabling leaves it.
+  /**
+   * One finalising task per pass, as upstream's doCanaryFinalising: the in-progressing annotation
+   * goes first; ResumeWorkload hands the Deployment back, ReleaseWorkloadControl deletes the
+   * BatchRelease, the traffic tasks have nothing to do. `finalisingStep` records the task to run
+   * next (the first is run twice, as upstream). True once it reaches END.
+   */
+  private finalise(kind: keyof typeof FINALISING_TASKS): boolean {
+    const canary = this.canary;
+    if (!canary) return true;
+    const annotations = this.workload?.metadata.annotations;
+    if (annotations?.[Annotation.inProgressing] !== undefined) {
+      delete annotations[Annotation.inProgressing];
+      if (Object.keys(annotations).length === 0) delete this.workload!.metadata.annotations;
+    }
+    const tasks = FINALISING_TASKS[kind];
+    const current = canary.finalisingStep ?? '';
+    if (current === FinalisingStep.End) return true;
+    const next = nextFinalisingTask(tasks, current);
+    if (!current) canary.finalisingStep = next;
+    switch (canary.finalisingStep) {
+      case FinalisingStep.ResumeWorkload:
+        if (this.workload) handBack(this.workload);
+        break;
+      case FinalisingStep.ReleaseWorkloadControl:
+        this.releaseBatchRelease = true;
+        break;
+      case FinalisingStep.RestoreStableService:
+      case FinalisingStep.RouteTrafficToStable:
+      case FinalisingStep.RemoveCanaryService:
+        // No traffic routing: nothing to restore.
+        break;
+      default:
+        // An unknown step (hand-edited status): start again from the first.
+        canary.finalisingStep = tasks[0];
+        return false;
+    }
+    canary.lastUpdateTime = this.passTime;
+    canary.finalisingStep = next;
+    return next === FinalisingStep.End;
   }
 
+  /** Disabling (upstream reconcileRolloutDisabling): the finalising tasks, then Disabled; the sub-status stays. */
+  private disabling(): void {
+    if (!this.finalise('other')) return;
+    this.status.phase = Phase.Disabled;
+    this.status.message = StatusMessage.disabled;
+  }
+
+  /**
+   * Deletion, a pass each as upstream: phase Terminating with Terminating=True InTerminating; then
+   * the finalising tasks (upstream reconcileRolloutTerminating) until Terminating=False Completed;
+   * then the finalizer goes (handleFinalizer).
+   */
   private terminate(): void {
     const status = this.status;
     if (status.phase !== Phase.Terminating) {
       status.phase = Phase.Terminating;
       this.setCondition(ConditionType.Terminating, 'True', 'InTerminating', StatusMessage.terminating);
       status.message = StatusMessage.terminating;
+      return;
     }
-    if (this.workload) handBack(this.workload);
-    transitionCondition(this.status, this.passTime, ConditionType.Terminating, 'False', 'Completed', '');
-    if ((this.rollout.metadata.finalizers ?? []).includes(ROLLOUT_FINALIZER)) this.finalizer = 'drop';
+    const terminating = status.conditions?.find((c) => c.type === ConditionType.Terminating);
+    if (terminating?.reason === 'Completed') {
+      if ((this.rollout.metadata.finalizers ?? []).includes(ROLLOUT_FINALIZER)) this.finalizer = 'drop';
+      return;
+    }
+    if (this.finalise('other')) transitionCondition(this.status, this.passTime, ConditionType.Terminating, 'False', 'Completed', '');
   }
 
   // ---- helpers ----

@@ -38,6 +38,10 @@ export interface ReconcilePlan {
   refused?: string;
   /** Where the state machine stood before and after the pass (phase, or the step state while progressing). */
   transition: { from: string; to: string };
+  /** Whether the pass moved the state machine (phase, step, step state, finalising step, a condition's reason, the finalizer): run again at once. */
+  stateChanged?: boolean;
+  /** `step i/n ` while progressing, else empty: the head of the summary. */
+  step?: string;
   /** One human line: `step 1/3 StepUpgrade -> StepPaused`. */
   summary: string;
 }

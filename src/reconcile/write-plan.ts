@@ -22,6 +22,8 @@ interface PassOutcome {
   finalizer?: 'add' | 'drop';
   /** The batch the pass sized, if it did (the BatchRelease's status comes from it). */
   batch?: BatchProgress;
+  /** The pass ran the finalising task ReleaseWorkloadControl (the BatchRelease is deleted). */
+  releaseBatchRelease?: boolean;
   /** metav1.Time of the pass. */
   passTime?: string;
   /** Events the pass records on the Rollout, in order (docs/controller.md §13). */
@@ -52,6 +54,7 @@ export function planWrites(observed: Observed, outcome: PassOutcome): PlannedWri
     status,
     workload,
     batch: outcome.batch,
+    releaseBatchRelease: outcome.releaseBatchRelease,
     passTime: outcome.passTime ?? '',
   });
   writes.push(...batchRelease.before);

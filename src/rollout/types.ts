@@ -18,6 +18,17 @@ export const StepState = {
   Completed: 'Completed',
 } as const;
 
+/** Upstream's FinalisingStepType (api/v1beta1/rollout_types.go): the closing work, one step per reconcile. */
+export const FinalisingStep = {
+  RouteTrafficToNew: 'FinalisingStepRouteTrafficToNew',
+  RouteTrafficToStable: 'FinalisingStepRouteTrafficToStable',
+  RestoreStableService: 'RestoreStableService',
+  RemoveCanaryService: 'RemoveCanaryService',
+  ResumeWorkload: 'ResumeWorkload',
+  ReleaseWorkloadControl: 'ReleaseWorkloadControl',
+  End: 'END',
+} as const;
+
 export const Phase = {
   Initial: 'Initial',
   Healthy: 'Healthy',

@@ -119,6 +119,10 @@ export function evaluateWatch(ro: Rollout | null, workload: KubeObject | null, o
   if (!a.statusObserved) return result('waiting', 'the rollout spec change is not observed yet');
   if (a.cancelled) return result('cannot-hold', 'the release was cancelled (rolled back)');
   if (a.progressingReason === ProgressingReason.Cancelling) return result('cannot-hold', 'the release is being cancelled (rolled back)');
+  // Progressing/Initializing is written before the sub-status is re-created (upstream does so too):
+  // the step fields still describe the previous release.
+  if (a.phase === Phase.Progressing && a.progressingReason === ProgressingReason.Initializing)
+    return result('waiting', 'the release is initializing');
 
   const index = a.currentStepIndex;
   const state = a.currentStepState;

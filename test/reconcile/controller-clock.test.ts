@@ -83,7 +83,12 @@ test('a 30-day pause: still paused after 30 days minus a second, with no request
   expect(sb.requests.filter((q) => q.path.includes('/rollouts/'))).toEqual([]);
   expect(rollout().status!.canaryStatus).toMatchObject({ currentStepIndex: 1, currentStepState: 'StepPaused' });
 
-  await drive('completed', () => rollout().status?.conditions?.some((c) => c.type === 'Succeeded' && c.status === 'True') === true);
+  await drive(
+    'completed',
+    () =>
+      rollout().status?.phase === 'Healthy' &&
+      rollout().status?.conditions?.some((c) => c.type === 'Succeeded' && c.status === 'True') === true,
+  );
   expect(host.now).toBeGreaterThan(since + PAUSE_S * 1000);
   expect(rollout().status?.phase).toBe('Healthy');
 });

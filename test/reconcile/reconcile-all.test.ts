@@ -71,17 +71,21 @@ test('the first rollout answered last: the passes overlapped, and the lines stil
     .split('\n')
     .map((l) => JSON.parse(l));
   expect(lines.map((l) => `${l.name} ${l.ok} ${l.writes.join(',')}`)).toEqual(
-    Array.from({ length: N }, (_, i) => `ro-${i} true deployments/app-${i},rollouts/status,rollouts/ro-${i}`),
+    Array.from({ length: N }, (_, i) => `ro-${i} true deployments/app-${i},rollouts/status,rollouts/ro-${i},rollouts/status`),
   );
 
-  // The requests: per rollout a status write and the finalizer put on, and the five LISTs
-  // (rollouts, deployments, replicasets, pods, batchreleases).
+  // The requests: per rollout two status writes (Initial → Healthy, then the first deploy, a pass
+  // each as upstream) and the finalizer put on; the five LISTs (rollouts, deployments, replicasets,
+  // pods, batchreleases) for every first pass, and a fresh read of its own for each later pass.
   const puts = sb.requests.filter((q) => q.method === 'PUT').map((q) => q.path.split('/').slice(7).join('/'));
   expect(puts.sort()).toEqual([
     ...Array.from({ length: N }, (_, i) => `app-${i}`),
-    ...Array.from({ length: N }, (_, i) => [`ro-${i}`, `ro-${i}/status`]).flat(),
+    ...Array.from({ length: N }, (_, i) => [`ro-${i}`, `ro-${i}/status`, `ro-${i}/status`]).flat(),
   ]);
-  expect(sb.requests.filter((q) => q.method === 'GET').length).toBe(5);
+  const gets = sb.requests.filter((q) => q.method === 'GET');
+  // Each rollout is read again by its two later passes only (the first used the LISTs).
+  for (let i = 0; i < N; i++) expect(gets.filter((q) => q.path.split('?')[0]!.endsWith(`/rollouts/ro-${i}`))).toHaveLength(2);
+  expect(gets.filter((q) => !/\/ro-\d+$/.test(q.path.split('?')[0]!)).length).toBeGreaterThanOrEqual(5);
   expect(sb.requests.filter((q) => q.method !== 'GET' && q.method !== 'PUT')).toEqual([]);
 });
 

@@ -10,12 +10,16 @@ describe('reconcileRollout: the guide (10 replicas, steps 1 / 50% / 100%)', () =
     const w = new World();
     const plan = w.reconcile();
     expect(plan.transition).toEqual({ from: 'Initial', to: 'Healthy' });
-    // Upstream's workload-type label on the Deployment, the status, then one update of the Rollout
-    // itself: upstream's finalizer and the plan hash annotation.
-    expect(plan.writes.map((x) => `${x.op} ${x.resource}`)).toEqual(['update deployments', 'updateStatus rollouts', 'update rollouts']);
-    expect(plan.writes[0]!.object.metadata.labels?.['rollouts.kruise.io/workload-type']).toBe('deployment');
+    // Initial → Healthy and upstream's finalizer on the Rollout; the next pass (as upstream's next
+    // reconcile) records the first deploy.
+    // The Deployment gets upstream's workload-type label on the way.
+    expect(plan.writes.map((x) => `${x.op} ${x.resource}`)).toEqual([
+      'update deployments',
+      'updateStatus rollouts',
+      'update rollouts',
+      'updateStatus rollouts',
+    ]);
     expect(plan.writes[2]!.object.metadata.finalizers).toEqual(['rollouts.kruise.io/rollout']);
-    expect(plan.writes[2]!.object.metadata.annotations?.['rollouts.kruise.io/hash']).toBe(w.sub.rolloutHash);
     expect(w.status.phase).toBe('Healthy');
     expect(w.status.message).toBe('workload deployment is completed');
     expect(w.sub).toMatchObject({
@@ -46,8 +50,12 @@ describe('reconcileRollout: the guide (10 replicas, steps 1 / 50% / 100%)', () =
 
     let plan = w.reconcile();
     expect(plan.transition).toEqual({ from: 'Healthy', to: 'StepUpgrade' });
-    // The BatchRelease is created before the workload is touched, its status written after (§12, §13).
+    // One state per pass (Progressing/Initializing, BeforeStepUpgrade/InRolling, StepUpgrade), then
+    // the batch: the BatchRelease is created before the workload is touched, its status written after (§12, §13).
     expect(plan.writes.map((x) => `${x.op} ${x.resource}`)).toEqual([
+      'updateStatus rollouts',
+      'updateStatus rollouts',
+      'updateStatus rollouts',
       'create batchreleases',
       'update deployments',
       'create replicasets',
@@ -129,13 +137,13 @@ describe('reconcileRollout: the guide (10 replicas, steps 1 / 50% / 100%)', () =
     for (const k of [Label.controlledByAdvancedDeployment, Label.stableRevision]) expect(back.metadata.labels?.[k]).toBeUndefined();
     for (const k of [Annotation.inProgressing, Annotation.deploymentStrategy, Annotation.deploymentExtraStatus, Annotation.controlInfo])
       expect(back.metadata.annotations?.[k]).toBeUndefined();
-    // The hand-back bumped the Deployment's generation: the next pass records it, then nothing.
-    expect(w.reconcile().writes.map((x) => x.resource)).toEqual(['rollouts']);
+    // The hand-back (ResumeWorkload) bumped the Deployment's generation: the finalising passes
+    // after it recorded it, so nothing is left.
     expect(w.sub.observedWorkloadGeneration).toBe(w.deployment.metadata.generation);
     expect(w.reconcile().writes).toEqual([]);
   });
 
-  it('goes through Completed and Finalising on the way (one pass)', () => {
+  it('goes through Completed, Finalising and its finalising steps to Healthy, one state per pass', () => {
     const w = new World({ rollout: (r) => (r.spec.strategy!.canary!.steps = [{ replicas: 1 }, { replicas: '100%' }]) });
     w.reconcile();
     w.setVersion('version-2');
@@ -144,15 +152,29 @@ describe('reconcileRollout: the guide (10 replicas, steps 1 / 50% / 100%)', () =
     w.approve();
     w.rollUntil(() => w.updated().total === 10);
     w.readyAll();
-    const observed = w.observed();
-    const plan = reconcileRollout(observed, T0);
-    expect(plan.status?.phase).toBe('Healthy');
-    // The hand-back, then the BatchRelease deleted (upstream's ReleaseWorkloadControl step).
-    expect([...new Set(plan.writes.map((x) => x.resource))]).toEqual(['deployments', 'pods', 'batchreleases', 'rollouts', 'events']);
-    expect(plan.writes.filter((x) => x.resource === 'events').map((x) => x.object.message)).toEqual([
-      'upgrade step(2) canary pods with new versions done',
+    const seen: string[] = [];
+    const writesOf: Record<string, string[]> = {};
+    for (let i = 0; i < 20 && w.status.phase !== 'Healthy'; i++) {
+      const plan = w.pass();
+      const state = `${w.status.phase} ${w.sub.currentStepState} ${w.sub.finalisingStep} ${w.condition('Progressing')?.reason}`;
+      seen.push(state);
+      writesOf[state] = plan.writes.filter((x) => x.resource !== 'rollouts' && x.resource !== 'pods').map((x) => `${x.op} ${x.resource}`);
+    }
+    expect(seen.slice(seen.indexOf('Progressing Completed  InRolling'))).toEqual([
+      'Progressing Completed  InRolling',
+      'Progressing Completed  Finalising',
+      'Progressing Completed RestoreStableService Finalising',
+      'Progressing Completed FinalisingStepRouteTrafficToStable Finalising',
+      'Progressing Completed RemoveCanaryService Finalising',
+      'Progressing Completed ResumeWorkload Finalising',
+      'Progressing Completed ReleaseWorkloadControl Finalising',
+      'Progressing Completed END Completed',
+      'Healthy Completed END Completed',
     ]);
-    expect(plan.writes.find((x) => x.resource === 'batchreleases')?.op).toBe('delete');
+    // ResumeWorkload hands the Deployment back; ReleaseWorkloadControl deletes the BatchRelease.
+    expect(writesOf['Progressing Completed ReleaseWorkloadControl Finalising']).toEqual(['update deployments']);
+    expect(writesOf['Progressing Completed END Completed']).toEqual(['delete batchreleases']);
+    expect(w.deployment.spec.paused).toBe(false);
   });
 });
 
@@ -508,16 +530,24 @@ describe('reconcileRollout: changes mid-release', () => {
     w.setVersion('version-2');
     w.settle();
     w.rollout.metadata.deletionTimestamp = '2026-11-27T10:05:00Z';
-    const plan = reconcileRollout(w.observed(), T0);
-    expect(plan.writes.map((x) => `${x.op} ${x.resource}`)).toEqual([
+    // First pass: phase Terminating, Terminating=True InTerminating, nothing else (upstream).
+    const first = w.pass();
+    expect(first.writes.map((x) => `${x.op} ${x.resource}`)).toEqual(['updateStatus rollouts']);
+    expect(w.status.phase).toBe('Terminating');
+    expect(w.condition('Terminating')).toMatchObject({ status: 'True', reason: 'InTerminating' });
+    // Then the finalising tasks, the Completed condition, and the finalizer removal, a pass each.
+    const plan = w.reconcile();
+    // The in-progressing annotation goes first (upstream removeRolloutProgressingAnnotation), the
+    // hand-back at ResumeWorkload, the BatchRelease at ReleaseWorkloadControl.
+    expect(plan.writes.map((x) => `${x.op} ${x.resource}`).filter((x) => x !== 'updateStatus rollouts')).toEqual([
+      'update deployments',
       'update deployments',
       'delete batchreleases',
-      'updateStatus rollouts',
       'update rollouts',
     ]);
-    expect(plan.status?.phase).toBe('Terminating');
-    expect(plan.writes[0]!.object.spec.paused).toBe(false);
-    expect(plan.writes[3]!.object.metadata.finalizers).toEqual([]);
+    expect(w.condition('Terminating')).toMatchObject({ status: 'False', reason: 'Completed' });
+    expect(w.deployment.spec.paused).toBe(false);
+    expect(plan.writes.at(-1)!.object.metadata.finalizers).toEqual([]);
   });
 
   it('Workload Not Found', () => {

@@ -65,12 +65,32 @@ export class World {
   }
 
   /** One controller pass; its writes are applied (and the ReplicaSet controller runs). */
-  reconcile(now: Date = T0): ReconcilePlan {
+  pass(now: Date = T0): ReconcilePlan {
     const plan = reconcileRollout(this.observed(), now);
     this.apply(plan);
     this.plans.push(plan);
     this.rsController();
     return plan;
+  }
+
+  /**
+   * Passes as reconcile-once runs them: again while a pass changed the state machine and does not
+   * wait for a timer (at most 20). The plan joins them: first state to last, every write.
+   */
+  reconcile(now: Date = T0): ReconcilePlan {
+    const first = this.pass(now);
+    let last = first;
+    const writes = [...first.writes];
+    let status = first.status;
+    for (let n = 1; n < 20 && last.stateChanged && last.requeueAfterMs === undefined; n++) {
+      last = this.pass(now);
+      writes.push(...last.writes);
+      status = last.status ?? status;
+    }
+    if (last === first) return first;
+    const wait = last.requeueAfterMs !== undefined ? ` (requeue in ${Math.ceil(last.requeueAfterMs / 1000)}s)` : '';
+    const transition = { from: first.transition.from, to: last.transition.to };
+    return { ...last, status, writes, transition, summary: `${last.step ?? ''}${transition.from} -> ${transition.to}${wait}` };
   }
 
   apply(plan: ReconcilePlan): void {

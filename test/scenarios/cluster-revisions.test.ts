@@ -75,7 +75,9 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('revisions from anothe
     expect(recorder.history.filter((r) => r.reason === 'Initializing' || r.state === 'BeforeStepUpgrade')).toEqual([]);
     expect(rolloutOf(env.sb).status?.canaryStatus?.canaryRevision).toBe(v1);
     // Upstream's getRolloutID while the cancelled release still holds the workload, then the plain revision.
-    expect(recorder.history.some((r) => r.reason === 'Completed' && r.observedRolloutID === `rollback-${v1}`)).toBe(true);
+    expect(
+      recorder.history.some((r) => (r.reason === 'Cancelling' || r.reason === 'Completed') && r.observedRolloutID === `rollback-${v1}`),
+    ).toBe(true);
     await until(env.sb, 'observedRolloutID back to the revision', () => rolloutOf(env.sb).status?.canaryStatus?.observedRolloutID === v1);
     await expectPods(env.sb, { 'version-1': 10 });
     expect(deploymentOf(env.sb).spec.paused).toBe(false);

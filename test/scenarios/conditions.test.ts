@@ -74,16 +74,17 @@ test('first deploy fields, condition times and the paused message, step by step'
     expect(ro.status.message).toBe('Rollout has been paused, you can resume it by kube-cli');
 
     expect((await kruise(30, 'rollout', 'resume', 'rollouts-demo')).code).toBe(0);
-    ro = await once(30);
-    // Back to InRolling; the message stays until the next transition (upstream passes "" as the message).
+    // Back to InRolling with upstream's "" message: that pass writes the paused message unchanged
+    // (one -o json line per pass is not printed; the run's status is the last pass's), and the next
+    // pass of the same run — upstream's next reconcile — writes the step's line.
+    const resumed = await kruise(30, 'rollout', 'reconcile-once', 'rollouts-demo', '-o', 'json');
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ passes: 2, from: 'StepPaused', to: 'StepPaused' });
+    ro = JSON.parse(await ok(kc, ['get', 'rollout', 'rollouts-demo', '-o', 'json']));
     expect(progressing(ro)).toMatchObject({
       reason: 'InRolling',
-      message: 'Rollout has been paused, you can resume it by kube-cli',
       lastUpdateTime: iso(10),
       lastTransitionTime: iso(10),
     });
-    expect(ro.status.message).toBe('Rollout has been paused, you can resume it by kube-cli');
-    ro = await once(31);
     expect(ro.status.message).toBe('Rollout is in step(1/3), and you need manually confirm to enter the next step');
 
     // To the end: Progressing=False keeps the release-start times; Succeeded is new.

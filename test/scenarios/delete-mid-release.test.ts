@@ -70,7 +70,7 @@ test('kubectl delete mid-release, then reconcile-once: Terminating, Deployment h
     const once = await runCli(['rollout', 'reconcile-once', 'rollouts-demo', '--kubeconfig', kc], { now: () => new Date() });
     expect(once).toMatchObject({ code: 0, stderr: '' });
     expect(once.stdout).toMatch(
-      /^rollouts-demo: .*-> Terminating \(writes: deployments\/workload-demo, delete batchreleases\/rollouts-demo, rollouts\/status, rollouts\/rollouts-demo\)\n$/,
+      /^rollouts-demo: StepPaused -> Terminating \(8 passes; writes: rollouts\/status ×7, deployments\/workload-demo ×2, delete batchreleases\/rollouts-demo, rollouts\/rollouts-demo\)\n$/,
     );
     const batchRelease = await runKubectl(kc, ['get', 'batchrelease', 'rollouts-demo', '-o', 'json']);
     expect(batchRelease.stderr).toMatch(/NotFound/);

@@ -67,7 +67,8 @@ describe('races: two reconcile-once loops and an approve loop over full releases
       );
       expect(await reconcile()).toMatchObject({
         code: 0,
-        stdout: 'rollouts-demo: Initial -> Healthy (writes: deployments/workload-demo, rollouts/status, rollouts/rollouts-demo)\n',
+        stdout:
+          'rollouts-demo: Initial -> Healthy (3 passes; writes: deployments/workload-demo, rollouts/status ×2, rollouts/rollouts-demo)\n',
       });
       const recorder = recordStatuses(sb);
 

@@ -31,7 +31,7 @@ describe('pause.duration with reconcile-once and an injected clock', () => {
       rolloutWithSteps([{ replicas: 1, pause: { duration: N } }, { replicas: '50%' }, { replicas: '100%' }]),
     );
     expect((await once(t0)).stdout).toBe(
-      'rollouts-demo: Initial -> Healthy (writes: deployments/workload-demo, rollouts/status, rollouts/rollouts-demo)\n',
+      'rollouts-demo: Initial -> Healthy (3 passes; writes: deployments/workload-demo, rollouts/status ×2, rollouts/rollouts-demo)\n',
     );
 
     await send(
