@@ -1,11 +1,10 @@
 // Durations past 2^31 ms (about 24.8 days), where Node's setTimeout fires at once: `--timeout 600h`
 // ("practically forever"), `--request-timeout 9999h` and a watch's `timeoutSeconds` must wait, not
 // end at once. All of them run on the one timer helper (src/runtime/clock.ts), which chains timers.
-import { spawn } from 'node:child_process';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { scenario } from '../fixtures/load.js';
 import { create, putStatus } from '../fixtures/seed.js';
-import { BIN, runBinary } from '../helpers/cli.js';
+import { runBinary, startBinary } from '../helpers/cli.js';
 
 let sb: Sandbox;
 beforeAll(async () => {
@@ -22,22 +21,15 @@ const env = { HOME: '/nonexistent', PATH: process.env.PATH, NO_COLOR: '1' };
 
 it('watch --timeout 600h keeps waiting, and Ctrl-C still ends it with 130', async () => {
   const { rollout } = scenario('canary-step-paused');
-  const child = spawn(
-    process.execPath,
-    [BIN, 'rollout', 'watch', rollout.metadata.name!, '--until', 'completed', '--timeout', '600h', '--server', sb.url],
-    {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+  const { child, stderr, exited } = startBinary(
+    ['rollout', 'watch', rollout.metadata.name!, '--until', 'completed', '--timeout', '600h', '--server', sb.url],
+    { env },
   );
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const early = await Promise.race([exited, new Promise<'running'>((r) => setTimeout(() => r('running'), 1500))]);
   expect(early).toBe('running');
   child.kill('SIGINT');
   expect(await exited).toBe(130);
-  expect(stderr).not.toMatch(/TimeoutOverflowWarning/);
+  expect(stderr()).not.toMatch(/TimeoutOverflowWarning/);
 });
 
 it('--request-timeout 9999h is a long timeout, not an immediate one', async () => {

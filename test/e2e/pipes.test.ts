@@ -1,13 +1,12 @@
 // What the real binary does when its output goes away: a reader that leaves (`watch … | head -1`)
 // must not turn into exit 0 ("the condition holds") for a gate that never held, and a stdout that
 // cannot be written (/dev/full) is one error line, not a stack trace.
-import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import type { Rollout } from '../../src/rollout/types.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { scenario } from '../fixtures/load.js';
 import { create, putStatus, read } from '../fixtures/seed.js';
-import { BIN } from '../helpers/cli.js';
+import { startBinary } from '../helpers/cli.js';
 
 let sb: Sandbox;
 let rollout: Rollout;
@@ -24,35 +23,27 @@ afterAll(async () => {
 const env = { HOME: '/nonexistent', PATH: process.env.PATH, NO_COLOR: '1' };
 
 it('watch whose reader goes away before the condition holds exits 141, as a shell reports SIGPIPE', async () => {
-  const child = spawn(
-    process.execPath,
-    [BIN, 'rollout', 'watch', rollout.metadata.name!, '--until', 'completed', '-o', 'json', '--server', sb.url],
+  const { child, stderr, exited } = startBinary(
+    ['rollout', 'watch', rollout.metadata.name!, '--until', 'completed', '-o', 'json', '--server', sb.url],
     {
       env,
-      stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   // `head -1`: read the first line, then close the pipe.
-  await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-  child.stdout.destroy();
+  await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+  child.stdout!.destroy();
   // The next change makes the watch write into the closed pipe.
   const current = await read<Rollout>(sb.url, rollout);
   await putStatus(sb.url, current, { ...current.status, message: 'something changed' });
   expect(await exited).toBe(141);
-  expect(stderr).toBe('');
+  expect(stderr()).toBe('');
 });
 
 it('stdout on /dev/full is one error line and exit 1', async () => {
-  const child = spawn(process.execPath, [BIN, 'rollout', 'status', rollout.metadata.name!, '-o', 'json', '--server', sb.url], {
+  const { stderr, exited } = startBinary(['rollout', 'status', rollout.metadata.name!, '-o', 'json', '--server', sb.url], {
     env,
-    stdio: ['ignore', openSync('/dev/full', 'w'), 'pipe'],
+    stdout: openSync('/dev/full', 'w'),
   });
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
-  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
-  expect(code).toBe(1);
-  expect(stderr).toMatch(/^error: cannot write to standard output: ENOSPC\n$/);
+  expect(await exited).toBe(1);
+  expect(stderr()).toMatch(/^error: cannot write to standard output: ENOSPC\n$/);
 });

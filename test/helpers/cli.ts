@@ -1,5 +1,5 @@
 // Runs the CLI in-process with captured streams, or the real binary as a child process.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Deps } from '../../src/cli/deps.js';
 import { main } from '../../src/cli/main.js';
@@ -39,23 +39,45 @@ export async function runCli(argv: string[], overrides: Partial<Deps> = {}): Pro
 
 export const BIN = fileURLToPath(new URL('../../bin/kubectl-kruise', import.meta.url));
 
-/** Spawns the real bin/kubectl-kruise (built by `npm test`'s pretest). */
-export function runBinary(argv: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...argv], {
-      env: { HOME: '/nonexistent', PATH: process.env.PATH, ...opts.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 20000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
-    });
-    child.stdin.end(opts.input ?? '');
+/** The real bin/kubectl-kruise, running: its child process, the stderr so far, and its exit code. */
+export interface RunningBinary {
+  child: ChildProcess;
+  stderr(): string;
+  exited: Promise<number>;
+}
+
+/**
+ * Starts the real bin/kubectl-kruise (built by `npm test`'s pretest) with an isolated HOME. stdout is
+ * a pipe unless `stdout` gives a file descriptor (e.g. /dev/full).
+ */
+export function startBinary(argv: string[], opts: { env?: NodeJS.ProcessEnv; stdout?: number } = {}): RunningBinary {
+  const child = spawn(process.execPath, [BIN, ...argv], {
+    env: { HOME: '/nonexistent', PATH: process.env.PATH, ...opts.env },
+    stdio: ['pipe', opts.stdout ?? 'pipe', 'pipe'],
   });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const exited = new Promise<number>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+  return { child, stderr: () => stderr, exited };
+}
+
+/** Runs the real bin/kubectl-kruise to its end (killed after `timeoutMs`). */
+export async function runBinary(
+  argv: string[],
+  opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
+  const run = startBinary(argv, opts);
+  let stdout = '';
+  run.child.stdout!.on('data', (d) => (stdout += d));
+  run.child.stdin!.end(opts.input ?? '');
+  const timer = setTimeout(() => run.child.kill('SIGKILL'), opts.timeoutMs ?? 20000);
+  try {
+    const code = await run.exited;
+    return { code, stdout, stderr: run.stderr() };
+  } finally {
+    clearTimeout(timer);
+  }
 }
