@@ -247,22 +247,21 @@ export function completionGlobals(globals: GlobalOptions, flags: Record<string, 
 
 /** Names from the server as candidates (rollouts of the query's namespace, or namespaces): filtered, sorted. */
 async function fetchCandidates(q: ServerQuery, globals: GlobalOptions, deps: Deps): Promise<string[]> {
-  const { clientFromGlobals } = await import('../kube/from-flags.js');
+  const { withKubeClient } = await import('../kube/from-flags.js');
   const { Resources } = await import('../kube/resources.js');
   const { isNotFound } = await import('../kube/errors.js');
   const quiet = { ...deps, io: { ...deps.io, err: { write: () => true } } };
-  const client = await clientFromGlobals(completionGlobals(globals, q.flags), quiet);
-  let list: Awaited<ReturnType<typeof client.list>>;
-  try {
-    list =
-      q.resource === 'namespaces'
+  const list = await withKubeClient(completionGlobals(globals, q.flags), quiet, async (client) => {
+    try {
+      return q.resource === 'namespaces'
         ? await client.list(Resources.namespaces, undefined)
         : await client.list(Resources.rolloutsV1beta1, client.namespace);
-  } catch (err) {
-    // A cluster that serves only v1alpha1 answers 404 for v1beta1.
-    if (!isNotFound(err) || q.resource !== 'rollouts') throw err;
-    list = await client.list(Resources.rolloutsV1alpha1, client.namespace);
-  }
+    } catch (err) {
+      // A cluster that serves only v1alpha1 answers 404 for v1beta1.
+      if (!isNotFound(err) || q.resource !== 'rollouts') throw err;
+      return client.list(Resources.rolloutsV1alpha1, client.namespace);
+    }
+  });
   return list.items
     .map((o) => o.metadata.name ?? '')
     .filter((n) => n?.startsWith(q.partial) && !q.exclude.includes(n))

@@ -3,7 +3,7 @@
 
 import type { KubeClient } from '../kube/client.js';
 import { isNotFound } from '../kube/errors.js';
-import { clientFromGlobals } from '../kube/from-flags.js';
+import { withKubeClient } from '../kube/from-flags.js';
 import type { KubeObject } from '../kube/types.js';
 import { type ApproveGuards, approveTarget, planApprove, recheckAfterConflict } from '../rollout/approve.js';
 import { isCurrentRelease, subStatusOf, workloadRefOf, workloadResourceOf } from '../rollout/release.js';
@@ -15,12 +15,7 @@ import { addRefusal, forEachRollout, mutateRollout, printResult } from './rollou
 
 /** Runs `approve`: connects with the global flags and approves each rollout. */
 export async function runApprove(o: ApproveOptions, deps: Deps): Promise<ExitCodeValue> {
-  const client = await clientFromGlobals(o.globals, deps);
-  try {
-    return await approveRollouts(o, client, deps);
-  } finally {
-    client.close();
-  }
+  return withKubeClient(o.globals, deps, (client) => approveRollouts(o, client, deps));
 }
 
 /** Approves each rollout; returns the exit code (failure if any was refused or failed). */

@@ -3,7 +3,7 @@
 // resuming thaws it and never touches status (a step in StepPaused still needs approve).
 
 import type { KubeClient } from '../kube/client.js';
-import { clientFromGlobals } from '../kube/from-flags.js';
+import { withKubeClient } from '../kube/from-flags.js';
 import { planPause, planResume } from '../rollout/pause.js';
 import type { Deps } from './deps.js';
 import { type ExitCodeValue, ObjectFailures } from './errors.js';
@@ -12,12 +12,7 @@ import type { SetPausedOptions } from './rollout-pause-options.js';
 
 /** Runs `pause` or `resume`: connects with the global flags and sets the flag on each rollout. */
 export async function runSetPaused(o: SetPausedOptions, deps: Deps): Promise<ExitCodeValue> {
-  const client = await clientFromGlobals(o.globals, deps);
-  try {
-    return await setPausedRollouts(o, client, deps);
-  } finally {
-    client.close();
-  }
+  return withKubeClient(o.globals, deps, (client) => setPausedRollouts(o, client, deps));
 }
 
 /** Pauses or resumes each rollout; returns the exit code (failure if any was refused or failed). */

@@ -5,7 +5,7 @@
 // re-reads and re-plans that rollout (bounded). Exit 0 when every run succeeded.
 
 import type { KubeClient } from '../kube/client.js';
-import { clientFromGlobals } from '../kube/from-flags.js';
+import { withKubeClient } from '../kube/from-flags.js';
 import { observeAll, type PassResult, type ReconcileAllOptions, reconcileAll, reconcileUntilSettled } from '../reconcile/apply.js';
 import type { Deps } from './deps.js';
 import { ExitCode, type ExitCodeValue, ObjectFailures } from './errors.js';
@@ -77,12 +77,7 @@ function passJson(r: PassResult, dryRun: boolean): Record<string, unknown> {
 
 /** Runs `reconcile-once`: connects with the global flags and runs one pass per selected rollout. */
 export async function runReconcileOnce(o: ReconcileOnceOptions, deps: Deps): Promise<ExitCodeValue> {
-  const client = await clientFromGlobals(o.globals, deps);
-  try {
-    return await reconcileSelected(o, client, deps);
-  } finally {
-    client.close();
-  }
+  return withKubeClient(o.globals, deps, (client) => reconcileSelected(o, client, deps));
 }
 
 /**

@@ -62,14 +62,11 @@ export async function runStatus(o: StatusOptions, deps: Deps): Promise<ExitCodeV
     const { runWatchCommand } = await import('./rollout-watch.js');
     return runWatchCommand(o.watch, deps);
   }
-  const { clientFromGlobals } = await import('../kube/from-flags.js');
-  const client = await clientFromGlobals(o.globals, deps);
-  try {
+  const { withKubeClient } = await import('../kube/from-flags.js');
+  return withKubeClient(o.globals, deps, async (client) => {
     const views: RolloutView[] = [];
     for (const name of o.names) views.push(await readRolloutView(client, name, deps.now()));
     await printViews(views, o.output, deps, o.globals.color);
     return ExitCode.ok;
-  } finally {
-    client.close?.();
-  }
+  });
 }

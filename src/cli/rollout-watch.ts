@@ -265,15 +265,15 @@ export async function runWatch(
 /** Runs `rollout watch` (and `status -w`): connects with the global flags and watches on the process' clock. */
 export async function runWatchCommand(o: WatchOptions, deps: Deps): Promise<ExitCodeValue> {
   const stop = new AbortController();
-  const { clientFromGlobals } = await import('../kube/from-flags.js');
+  const { withKubeClient } = await import('../kube/from-flags.js');
   // The client's requests end with the watch (timeout, Ctrl-C or done), not only with the process.
   const signal = deps.signal ? AbortSignal.any([deps.signal, stop.signal]) : stop.signal;
-  const client = await clientFromGlobals(o.globals, { ...deps, signal });
   const live = Boolean(deps.io.out.isTTY) && o.output === 'text';
-  try {
-    return await runWatch(o, client, deps, { clock: commandClock, chalk: chalkFor(o.globals, deps), live }, stop);
-  } finally {
-    stop.abort('done');
-    client.close?.();
-  }
+  return withKubeClient(o.globals, { ...deps, signal }, async (client) => {
+    try {
+      return await runWatch(o, client, deps, { clock: commandClock, chalk: chalkFor(o.globals, deps), live }, stop);
+    } finally {
+      stop.abort('done');
+    }
+  });
 }

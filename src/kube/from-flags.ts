@@ -36,3 +36,13 @@ export async function clientFromGlobals(globals: KubeGlobals, deps: KubeDeps, op
   if (level >= 6) logger.line(`Config loaded from ${cfg.source}; server ${cfg.server}; namespace ${cfg.namespace}`);
   return client;
 }
+
+/** Runs `use` with the client for the global flags, and closes the client (its kept-alive sockets) after. */
+export async function withKubeClient<T>(globals: KubeGlobals, deps: KubeDeps, use: (client: HttpKubeClient) => Promise<T>): Promise<T> {
+  const client = await clientFromGlobals(globals, deps);
+  try {
+    return await use(client);
+  } finally {
+    client.close();
+  }
+}
