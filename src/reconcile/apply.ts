@@ -212,12 +212,20 @@ function describeWrite(w: PlannedWrite): string {
   return `${w.resource}/${w.object.metadata.name}`;
 }
 
-/** Sends the writes in order; a later write to an object written earlier carries the new resourceVersion. */
-export async function applyWrites(client: KubeClient, writes: PlannedWrite[]): Promise<string[]> {
+/**
+ * Sends the writes in order; a later write to an object written earlier carries the new resourceVersion.
+ * `progress.current` names the write being sent, so a caller knows which one failed.
+ */
+export async function applyWrites(
+  client: KubeClient,
+  writes: PlannedWrite[],
+  progress: { current?: PlannedWrite } = {},
+): Promise<string[]> {
   const done: string[] = [];
   const latestRv = new Map<string, string | undefined>();
   const createdUid = new Map<string, string | undefined>();
   for (const w of writes) {
+    progress.current = w;
     const obj: KubeObject = structuredClone(w.object);
     const ns = obj.metadata.namespace;
     const key = `${w.resource}/${ns}/${obj.metadata.name}`;
@@ -267,6 +275,7 @@ export async function applyWrites(client: KubeClient, writes: PlannedWrite[]): P
     latestRv.set(key, written?.metadata?.resourceVersion);
     done.push(describeWrite(w));
   }
+  progress.current = undefined;
   return done;
 }
 
@@ -282,6 +291,8 @@ export interface PassResult {
   /** The run's first pass lost every retry to another writer and gave way to it (reconcileUntilSettled). */
   gaveWay?: boolean;
   error?: unknown;
+  /** The write that met `error` (absent when the error came from reading). */
+  failedWrite?: PlannedWrite;
 }
 
 /** Options of a pass. */
@@ -305,6 +316,7 @@ export async function reconcileOnce(
   let plan: ReconcilePlan | undefined;
   let attempts = 0;
   const written: string[] = [];
+  const progress: { current?: PlannedWrite } = {};
   try {
     return await retryOnConflict(
       opts.backoff ?? DefaultBackoff,
@@ -315,23 +327,27 @@ export async function reconcileOnce(
         plan = reconcileRollout(state, now());
         // A refused plan writes at most the Rollout's status (the refusal), never the workload.
         if (opts.dryRun) return { key, plan, written, attempts: n };
-        written.push(...(await applyWrites(client, plan.writes)));
+        progress.current = undefined;
+        written.push(...(await applyWrites(client, plan.writes, progress)));
         return { key, plan, written, attempts: n };
       },
       opts,
     );
   } catch (err) {
-    return { key, plan, written, attempts, error: err };
+    return { key, plan, written, attempts, error: err, failedWrite: progress.current };
   }
 }
 
-/** Whether the Rollout's resourceVersion moved past the one `plan` was made from (someone else wrote it). */
-async function rolloutMovedOn(client: KubeClient, key: RolloutKey, plan: ReconcilePlan | undefined): Promise<boolean> {
-  const read = plan?.writes.find((w) => w.resource === 'rollouts')?.object.metadata.resourceVersion;
-  if (!read) return false;
+/**
+ * Whether the object a conflicting write was aimed at moved past the version the plan read
+ * (someone else wrote it, or created it first), rather than a server refusing every write.
+ */
+async function targetMovedOn(client: KubeClient, write: PlannedWrite | undefined): Promise<boolean> {
+  if (!write) return false;
+  const { namespace, name, resourceVersion: read } = write.object.metadata;
   try {
-    const now = await client.get<Rollout>(Resources.rolloutsV1beta1, key.namespace, key.name);
-    return now.metadata.resourceVersion !== read;
+    const now = await client.get(REF[write.resource], namespace, name!);
+    return write.op === 'create' || now.metadata.resourceVersion !== read;
   } catch {
     return false;
   }
@@ -359,8 +375,8 @@ export async function reconcileUntilSettled(
   const maxPasses = opts.dryRun ? 1 : (opts.maxPasses ?? MAX_PASSES);
   let result = await reconcileOnce(client, key, now, opts, observed);
   // Another writer (a second controller) won every retry: it is moving this Rollout on — when the
-  // Rollout really changed since the last read (a server answering 409 to everything is an error).
-  if (result.error !== undefined && isConflict(result.error) && !opts.dryRun && (await rolloutMovedOn(client, key, result.plan))) {
+  // object really changed since the last read (a server answering 409 to everything is an error).
+  if (result.error !== undefined && isConflict(result.error) && !opts.dryRun && (await targetMovedOn(client, result.failedWrite))) {
     // Its plan was never applied: nothing of it is reported but the writes that went through.
     return { key: result.key, written: result.written, attempts: result.attempts, gaveWay: true, passes: 1 };
   }

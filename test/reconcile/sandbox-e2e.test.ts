@@ -193,6 +193,35 @@ describe('reconcile-once on the sandbox: the guide', () => {
     expect(rollout(sb).status?.phase).toBe('Healthy');
   });
 
+  it('a second writer that moves the Deployment on before each of its writes: the run gives way, exit 0', async () => {
+    await setUp(sb);
+    // Before every PUT of the Deployment, someone else changes it: each of the 4 attempts conflicts.
+    let touches = 0;
+    sb.faults.before({ method: 'PUT', path: /deployments\/workload-demo$/ }, () =>
+      send(
+        sb.url,
+        'PATCH',
+        '/apis/apps/v1/namespaces/default/deployments/workload-demo',
+        { metadata: { annotations: { 'example.com/touched': String(++touches) } } },
+        'application/merge-patch+json',
+      ),
+    );
+    const r = await once('rollouts-demo', '-o', 'json');
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, gaveWay: true, attempts: 4 });
+    expect(touches).toBe(4);
+    // Its plan was never applied: the Deployment carries only the other writer's change.
+    expect(deployment(sb).metadata.annotations).toEqual({ 'deployment.kubernetes.io/revision': '1', 'example.com/touched': '4' });
+  });
+
+  it('a server answering 409 to every Deployment write while nothing changed: an error, exit 1', async () => {
+    await setUp(sb);
+    sb.faults.failNext({ method: 'PUT', path: /deployments\/workload-demo$/, status: 409, times: 100 });
+    const r = await once('rollouts-demo');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: .*409|Conflict/m);
+  });
+
   it('--all over the namespace; a refused rollout exits 1 and writes only the refusal on its status', async () => {
     await setUp(sb);
     const other = load('docs_basic-usage_rollout_v1beta1.yaml');
