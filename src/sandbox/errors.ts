@@ -68,6 +68,23 @@ export function invalid(r: SandboxResource, name: string, field: string, message
   );
 }
 
+/**
+ * 422 Invalid with every violation, as kube-apiserver lists them: one is `Kind.group "x" is
+ * invalid: field: message`, several are `… is invalid: [field: message, field: message]`.
+ */
+export function invalidFields(r: SandboxResource, name: string, errors: { field: string; reason: string; message: string }[]): StatusError {
+  const parts = errors.map((e) => `${e.field}: ${e.message}`);
+  const text = parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
+  return new StatusError(
+    statusFailure(422, `${qualifiedKind(r)} "${name}" is invalid: ${text}`, 'Invalid', {
+      name,
+      group: r.group,
+      kind: r.kind,
+      causes: errors.map((e) => ({ reason: e.reason, message: e.message, field: e.field })),
+    }),
+  );
+}
+
 /** 400 BadRequest. */
 export function badRequest(message: string): StatusError {
   return new StatusError(statusFailure(400, message, 'BadRequest'));

@@ -8,7 +8,7 @@ import { badRequest, methodNotAllowed, routeNotFound, StatusError, statusFailure
 import { OPENAPI_V2_PROTOBUF, openApiV2Json, openApiV2Protobuf } from './openapi.js';
 import type { PatchType } from './patch.js';
 import { decodeProtobufObject, isProtobuf, PROTOBUF_MEDIA_TYPE, ProtobufError } from './protobuf.js';
-import { apiGroupDoc, apiGroupListDoc, apiResourceListDoc, apiVersionsDoc, findResource, versionDoc } from './resources.js';
+import { apiGroupDoc, apiGroupListDoc, apiResourceListDoc, apiVersionsDoc, type ResourceRegistry, versionDoc } from './resources.js';
 import { checkFieldLabels, type ObjectFilter, parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.js';
 import type { DeleteOptions } from './store.js';
 import { type IncludeObject, toTable, wantedTable } from './table.js';
@@ -153,7 +153,7 @@ interface ObjectRoute extends Target {
 }
 
 /** Parses /api/v1/... and /apis/G/V/...: a discovery document, an object route, or undefined (404). */
-function parseRoute(segments: string[]): { doc: unknown } | { route: ObjectRoute } | undefined {
+function parseRoute(registry: ResourceRegistry, segments: string[]): { doc: unknown } | { route: ObjectRoute } | undefined {
   let group: string;
   let version: string;
   let rest: string[];
@@ -163,9 +163,9 @@ function parseRoute(segments: string[]): { doc: unknown } | { route: ObjectRoute
     version = segments[1]!;
     rest = segments.slice(2);
   } else if (segments[0] === 'apis') {
-    if (segments.length === 1) return { doc: apiGroupListDoc() };
+    if (segments.length === 1) return { doc: apiGroupListDoc(registry) };
     if (segments.length === 2) {
-      const doc = apiGroupDoc(segments[1]!);
+      const doc = apiGroupDoc(registry, segments[1]!);
       return doc ? { doc } : undefined;
     }
     group = segments[1]!;
@@ -173,16 +173,16 @@ function parseRoute(segments: string[]): { doc: unknown } | { route: ObjectRoute
     rest = segments.slice(3);
   } else return undefined;
   if (rest.length === 0) {
-    const doc = apiResourceListDoc(group, version);
+    const doc = apiResourceListDoc(registry, group, version);
     return doc ? { doc } : undefined;
   }
   let namespace: string | undefined;
-  if (rest[0] === 'namespaces' && rest.length >= 3 && findResource(group, version, rest[2]!)?.namespaced) {
+  if (rest[0] === 'namespaces' && rest.length >= 3 && registry.find(group, version, rest[2]!)?.namespaced) {
     namespace = rest[1];
     rest = rest.slice(2);
   }
   if (rest.length > 3) return undefined;
-  const resource = findResource(group, version, rest[0]!);
+  const resource = registry.find(group, version, rest[0]!);
   if (!resource) return undefined;
   if (namespace !== undefined && !resource.namespaced) return undefined;
   const sub = rest[2];
@@ -250,7 +250,7 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, u
   }
   if (path === '/api') return sendJson(res, 200, apiVersionsDoc(ctx.address()));
   const segments = path.split('/').filter(Boolean).map(decodeSegment);
-  const parsed = parseRoute(segments);
+  const parsed = parseRoute(ctx.api.store.resources, segments);
   if (!parsed) throw routeNotFound();
   if ('doc' in parsed) {
     if (method !== 'GET') throw methodNotAllowed(method);
@@ -265,7 +265,7 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, u
       tableVersion: tableVersion!,
       includeObject: (q.get('includeObject') as IncludeObject | null) ?? 'Metadata',
       now: ctx.now(),
-      crd: api.store.get('customresourcedefinitions', undefined, `${route.resource.plural}.${route.resource.group}`),
+      crd: api.store.get('customresourcedefinitions', undefined, route.resource.crd ?? `${route.resource.plural}.${route.resource.group}`),
       resourceVersion,
       withColumns,
     });

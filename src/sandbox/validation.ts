@@ -4,6 +4,21 @@ import type { KubeObject } from '../kube/types.js';
 import { matchesSelector } from '../workload/label-selector.js';
 import type { LabelSelector } from '../workload/types.js';
 import { badRequest, invalid } from './errors.js';
+import {
+  defaultBinding,
+  defaultCrd,
+  defaultCronJob,
+  defaultDaemonSet,
+  defaultHpa,
+  defaultJob,
+  defaultNetworkPolicy,
+  defaultPriorityClass,
+  defaultReplicationController,
+  defaultStatefulSet,
+  defaultStorageClass,
+  defaultVolume,
+  defaultVolumeClaim,
+} from './kind-defaults.js';
 import { apiVersionOf, type SandboxResource } from './resources.js';
 import { defaultSecret, defaultService } from './service.js';
 
@@ -165,11 +180,26 @@ const DEFAULTERS: Record<string, (obj: KubeObject, r: SandboxResource) => KubeOb
   ReplicaSet: defaultWorkload,
   Service: defaultService,
   Secret: defaultSecret,
+  StatefulSet: (o) => defaultStatefulSet(o, defaultPodTemplate),
+  DaemonSet: (o) => defaultDaemonSet(o, defaultPodTemplate),
+  ReplicationController: (o) => defaultReplicationController(o, defaultPodTemplate),
+  Job: (o) => defaultJob(o, defaultPodTemplate),
+  CronJob: (o) => defaultCronJob(o, defaultPodTemplate),
+  PodTemplate: (o) => ({ ...o, template: o.template ? defaultPodTemplate(o.template as Record<string, unknown>) : o.template }),
+  HorizontalPodAutoscaler: defaultHpa,
+  PersistentVolumeClaim: defaultVolumeClaim,
+  PersistentVolume: defaultVolume,
+  NetworkPolicy: defaultNetworkPolicy,
+  StorageClass: defaultStorageClass,
+  PriorityClass: defaultPriorityClass,
+  RoleBinding: defaultBinding,
+  ClusterRoleBinding: defaultBinding,
+  CustomResourceDefinition: defaultCrd,
 };
 
 /** Server-side defaults clients read back (replicas 1, RollingUpdate 25%/25%, Service type ClusterIP, ...). Returns a new object. */
 export function applyDefaults(obj: KubeObject, r: SandboxResource): KubeObject {
-  const defaulter = DEFAULTERS[r.kind];
+  const defaulter = r.crd ? undefined : DEFAULTERS[r.kind];
   return defaulter ? defaulter(obj, r) : obj;
 }
 
