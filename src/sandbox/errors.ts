@@ -38,6 +38,21 @@ export function notFound(r: SandboxResource, name: string): StatusError {
   return new StatusError(statusFailure(404, `${qualifiedName(r)} "${name}" not found`, 'NotFound', details(r, name)));
 }
 
+/** 403 for a create in a namespace being deleted (kube-apiserver's NamespaceLifecycle admission). */
+export function namespaceTerminating(r: SandboxResource, name: string, namespace: string): StatusError {
+  return new StatusError(
+    statusFailure(
+      403,
+      `${qualifiedName(r)} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
+      'Forbidden',
+      {
+        ...details(r, name),
+        causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
+      },
+    ),
+  );
+}
+
 /** 409 AlreadyExists. */
 export function alreadyExists(r: SandboxResource, name: string): StatusError {
   return new StatusError(statusFailure(409, `${qualifiedName(r)} "${name}" already exists`, 'AlreadyExists', details(r, name)));

@@ -242,6 +242,23 @@ export function apiResourceListDoc(registry: ResourceRegistry, group: string, ve
       ...(r.shortNames ? { shortNames: r.shortNames } : {}),
       ...(r.categories ? { categories: r.categories } : {}),
     });
+    if (r.key === 'pods') {
+      // Served with an error that says why: there is no container runtime (routes.ts).
+      for (const [sub, verbs] of [
+        ['attach', ['create', 'get']],
+        ['exec', ['create', 'get']],
+        ['log', ['get']],
+        ['portforward', ['create', 'get']],
+      ] as const) {
+        resources.push({
+          name: `pods/${sub}`,
+          singularName: '',
+          namespaced: true,
+          kind: sub === 'log' ? 'Pod' : `Pod${sub === 'exec' ? 'ExecOptions' : sub === 'attach' ? 'AttachOptions' : 'PortForwardOptions'}`,
+          verbs,
+        });
+      }
+    }
     for (const sub of r.subresources) {
       if (sub === 'status') {
         resources.push({

@@ -153,7 +153,40 @@ interface ObjectRoute extends Target {
 }
 
 /** Parses /api/v1/... and /apis/G/V/...: a discovery document, an object route, or undefined (404). */
-function parseRoute(registry: ResourceRegistry, segments: string[]): { doc: unknown } | { route: ObjectRoute } | undefined {
+/** A pod's log, exec, attach or portforward. */
+interface NoRuntimeRoute {
+  resource: Target['resource'];
+  version: string;
+  namespace: string;
+  name: string;
+  subresource: string;
+}
+
+/** What a pod offers only with a container runtime behind it. */
+const CONTAINER_SUBRESOURCES = ['log', 'exec', 'attach', 'portforward'];
+
+const NO_RUNTIME_WHAT: Record<string, string> = {
+  log: 'has no logs',
+  exec: 'cannot run commands (exec)',
+  attach: 'cannot be attached to',
+  portforward: 'cannot forward ports',
+};
+
+/**
+ * The answer to logs, exec, attach and port-forward: the pod is real, its containers are not.
+ * 400 at once (never an upgrade, never a hang), saying why.
+ */
+function noContainerRuntime(api: SandboxApi, t: NoRuntimeRoute): StatusError {
+  api.get({ resource: t.resource, version: t.version, namespace: t.namespace, name: t.name });
+  return badRequest(
+    `pod "${t.name}" ${NO_RUNTIME_WHAT[t.subresource]}: the kubectl-kruise sandbox stores pods and runs their lifecycle, but has no container runtime (logs, exec, attach and port-forward need a real cluster)`,
+  );
+}
+
+function parseRoute(
+  registry: ResourceRegistry,
+  segments: string[],
+): { doc: unknown } | { route: ObjectRoute } | { noRuntime: NoRuntimeRoute } | undefined {
   let group: string;
   let version: string;
   let rest: string[];
@@ -186,6 +219,9 @@ function parseRoute(registry: ResourceRegistry, segments: string[]): { doc: unkn
   if (!resource) return undefined;
   if (namespace !== undefined && !resource.namespaced) return undefined;
   const sub = rest[2];
+  if (sub !== undefined && resource.key === 'pods' && CONTAINER_SUBRESOURCES.includes(sub) && rest[1] && namespace !== undefined) {
+    return { noRuntime: { resource, version, namespace, name: rest[1], subresource: sub } };
+  }
   if (sub !== undefined && !resource.subresources.includes(sub as 'status' | 'scale')) return undefined;
   return { route: { resource, version, namespace, name: rest[1], subresource: sub as Target['subresource'] } };
 }
@@ -256,6 +292,7 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, u
     if (method !== 'GET') throw methodNotAllowed(method);
     return sendJson(res, 200, parsed.doc);
   }
+  if ('noRuntime' in parsed) throw noContainerRuntime(ctx.api, parsed.noRuntime);
   const route = parsed.route;
   const api = ctx.api;
   // kubectl get asks for a Table; everything else (and -o json/yaml) gets plain objects.

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { kubeTime } from '../kube/time.js';
 import type { KubeObject } from '../kube/types.js';
 import { canonicalJson, SAFE_ALPHABET } from '../workload/hash.js';
-import { alreadyExists, conflict, notFound } from './errors.js';
+import { alreadyExists, conflict, namespaceTerminating, notFound } from './errors.js';
 import { ResourceRegistry, type SandboxResource } from './resources.js';
 import { matchesFilter, type ObjectFilter } from './selectors.js';
 
@@ -137,7 +137,11 @@ export class SandboxStore {
   create<T extends KubeObject = KubeObject>(resource: string, obj: KubeObject): T {
     const r = this.resources.byStoreKey(resource);
     const ns = r.namespaced ? obj.metadata.namespace : undefined;
-    if (r.namespaced && ns && !this.get('namespaces', undefined, ns)) throw notFound(this.resources.byStoreKey('namespaces'), ns);
+    if (r.namespaced && ns) {
+      const namespace = this.get('namespaces', undefined, ns);
+      if (!namespace) throw notFound(this.resources.byStoreKey('namespaces'), ns);
+      if (namespace.metadata.deletionTimestamp) throw namespaceTerminating(r, obj.metadata.name ?? obj.metadata.generateName ?? '', ns);
+    }
     let name = obj.metadata.name;
     if (!name && obj.metadata.generateName) {
       do name = `${obj.metadata.generateName}${randomSuffix()}`;
@@ -224,6 +228,7 @@ export class SandboxStore {
     const pre = opts.preconditions ?? {};
     if (pre.uid && pre.uid !== cur.metadata.uid) throw conflict(r, name);
     if (pre.resourceVersion && pre.resourceVersion !== cur.metadata.resourceVersion) throw conflict(r, name);
+    if (resource === 'namespaces') return this.terminateNamespace(cur) as T;
     if ((cur.metadata.finalizers ?? []).length) {
       if (cur.metadata.deletionTimestamp) return cur as T;
       const marked: KubeObject = {
@@ -246,6 +251,16 @@ export class SandboxStore {
       const served = this.resources.maybe(this.resources.keyOfCrd(cur.metadata.name!) ?? '');
       for (const obj of served ? [...(this.objects.get(served.key)?.values() ?? [])] : []) this.remove(served!.key, obj, {});
     }
+    if (resource === 'namespaces') {
+      for (const [res, objs] of this.objects) {
+        if (!this.resources.maybe(res)?.namespaced) continue;
+        for (const obj of [...objs.values()]) {
+          if (obj.metadata.namespace === cur.metadata.name && this.get(res, obj.metadata.namespace, obj.metadata.name!)) {
+            this.remove(res, obj, { propagationPolicy: 'Background' });
+          }
+        }
+      }
+    }
     const gone = this.commit({ type: 'DELETED', resource, object: { ...cur }, old: cur });
     const uid = cur.metadata.uid;
     if (uid) {
@@ -260,15 +275,34 @@ export class SandboxStore {
         }
       }
     }
-    if (resource === 'namespaces') {
-      for (const [res, objs] of this.objects) {
-        if (!this.resources.maybe(res)?.namespaced) continue;
-        for (const obj of [...objs.values()]) {
-          if (obj.metadata.namespace === cur.metadata.name) this.remove(res, obj, { propagationPolicy: 'Background' });
-        }
-      }
-    }
     return gone;
+  }
+
+  /**
+   * Deleting a namespace: it turns Terminating at once (creates in it are refused), its objects
+   * are deleted right after the answer, then it goes, as the namespace controller does.
+   */
+  private terminateNamespace(cur: KubeObject): KubeObject {
+    if (cur.metadata.deletionTimestamp) return cur;
+    const marked = this.commit({
+      type: 'MODIFIED',
+      resource: 'namespaces',
+      object: {
+        ...cur,
+        metadata: { ...cur.metadata, deletionTimestamp: kubeTime(this.now()), deletionGracePeriodSeconds: 0 },
+        status: { ...(cur.status ?? {}), phase: 'Terminating' },
+      },
+      old: cur,
+    });
+    if (!this.dry) setImmediate(() => this.finishNamespaceDeletion(cur.metadata.name!));
+    return marked;
+  }
+
+  /** Deletes a Terminating namespace's objects, then the namespace (also for one a restart found Terminating). */
+  finishNamespaceDeletion(name: string): void {
+    const ns = this.get('namespaces', undefined, name);
+    if (!ns?.metadata.deletionTimestamp) return;
+    this.remove('namespaces', ns, { propagationPolicy: 'Background' });
   }
 
   /** Runs fn with writes computed but not committed (?dryRun=All). */
