@@ -3,7 +3,7 @@
 // an object of that CRD; reads every object back; get all, api-resources, watch; validation
 // errors of the CRD's schema; logs/exec of a pod (no runtime: a clear error); deleting the
 // namespace (Terminating, then gone with everything in it).
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { call, eventually } from '../sandbox/http.js';
@@ -198,6 +198,72 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('%s', (label, kubectl)
     } finally {
       child.kill();
     }
+  });
+
+  test("kubectl's imperative create commands for the stored kinds (kubectl ≥ 1.30 sends them as protobuf)", async () => {
+    await ok(['create', 'namespace', 'imperative']);
+    const n = ['-n', 'imperative'];
+    // kubectl 1.20 creates CronJobs and PDBs at batch/v1beta1 and policy/v1beta1, which a 1.32
+    // API server (and the sandbox) no longer serves: those two only with the modern kubectl.
+    for (const args of [
+      ['create', 'serviceaccount', 'robot'],
+      ['create', 'job', 'once', '--image=busybox', '--', 'echo', 'hi'],
+      ...(modern ? [['create', 'cronjob', 'often', '--image=busybox', '--schedule=*/5 * * * *']] : []),
+      ['create', 'role', 'reader', '--verb=get,list', '--resource=pods'],
+      ['create', 'rolebinding', 'reader', '--role=reader', '--user=alice', '--serviceaccount=imperative:robot'],
+      ['create', 'quota', 'small', '--hard=pods=5,cpu=2'],
+      ...(modern ? [['create', 'poddisruptionbudget', 'keep', '--selector=app=x', '--min-available=50%']] : []),
+      ['create', 'deployment', 'web', '--image=nginx'],
+      ['autoscale', 'deployment', 'web', '--min=2', '--max=4', '--cpu-percent=60'],
+    ]) {
+      await ok([...n, ...args]);
+    }
+    const job = JSON.parse(await ok(['get', 'job', 'once', '-o', 'json', ...n]));
+    expect(job.spec.template.spec.containers[0]).toMatchObject({ image: 'busybox', command: ['echo', 'hi'] });
+    const rb = JSON.parse(await ok(['get', 'rolebinding', 'reader', '-o', 'json', ...n]));
+    expect(rb.subjects).toEqual([
+      { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'alice' },
+      { kind: 'ServiceAccount', name: 'robot', namespace: 'imperative' },
+    ]);
+    if (modern) {
+      const pdb = JSON.parse(await ok(['get', 'pdb', 'keep', '-o', 'json', ...n]));
+      expect(pdb.spec).toEqual({ minAvailable: '50%', selector: { matchLabels: { app: 'x' } } });
+    }
+    const hpa = JSON.parse(await ok(['get', 'hpa', 'web', '-o', 'json', ...n]));
+    expect(hpa.spec).toMatchObject({ minReplicas: 2, maxReplicas: 4 });
+  });
+
+  test('kubectl create -f of several documents, apply of a List, delete -f', async () => {
+    const multi = ['a', 'b', 'c']
+      .map((x) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: multi-${x}, namespace: imperative}\ndata: {k: "${x}"}`)
+      .join('\n---\n');
+    const file = `${env.home}/multi.yaml`;
+    writeFileSync(file, multi);
+    expect((await ok(['create', '-f', file])).trim().split('\n')).toHaveLength(3);
+    const list = {
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'listed', namespace: 'imperative' } },
+        {
+          apiVersion: 'batch/v1',
+          kind: 'CronJob',
+          metadata: { name: 'listed', namespace: 'imperative' },
+          spec: {
+            schedule: '@daily',
+            jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } } } },
+          },
+        },
+      ],
+    };
+    const listFile = `${env.home}/list.json`;
+    writeFileSync(listFile, JSON.stringify(list));
+    const applied = await ok(['apply', '-f', listFile]);
+    expect(applied).toContain('serviceaccount/listed created');
+    expect(applied).toContain('cronjob.batch/listed created');
+    const deleted = await ok(['delete', '-f', file]);
+    expect(deleted).toContain('configmap "multi-b" deleted');
+    expect((await env.run(['get', 'configmap', 'multi-a', '-n', 'imperative'])).code).toBe(1);
   });
 
   test('deleting the namespace: Terminating, then gone with everything in it', async () => {
