@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import type { KubeObject } from '../kube/types.js';
 import type { SandboxApi, Target } from './api.js';
 import { badRequest, methodNotAllowed, routeNotFound, StatusError, statusFailure } from './errors.js';
-import { OPENAPI_V2_PROTOBUF, openApiV2Json, openApiV2Protobuf } from './openapi.js';
+import { OPENAPI_V2_PROTOBUF, openApiV2Json, openApiV2Protobuf, openApiV3GroupVersion, openApiV3Index } from './openapi.js';
 import type { PatchType } from './patch.js';
 import { decodeProtobufObject, isProtobuf, PROTOBUF_MEDIA_TYPE, ProtobufError } from './protobuf.js';
 import { apiGroupDoc, apiGroupListDoc, apiResourceListDoc, apiVersionsDoc, type ResourceRegistry, versionDoc } from './resources.js';
@@ -275,6 +275,13 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, u
     return;
   }
   if (path === '/version') return sendJson(res, 200, versionDoc());
+  if (path.startsWith('/openapi/v3') && method === 'GET') {
+    const crds = ctx.api.store.list('customresourcedefinitions');
+    if (path === '/openapi/v3') return sendJson(res, 200, openApiV3Index(crds));
+    const doc = openApiV3GroupVersion(crds, path.slice('/openapi/v3/'.length));
+    if (!doc) throw routeNotFound();
+    return sendJson(res, 200, doc);
+  }
   if (path === '/openapi/v2' && method === 'GET') {
     if ((req.headers.accept ?? '').includes('protobuf')) {
       const body = openApiV2Protobuf();

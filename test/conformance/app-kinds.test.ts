@@ -152,6 +152,14 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('%s', (label, kubectl)
     }
   });
 
+  test('kubectl explain reads the CRD schema (1.32: OpenAPI v3)', async () => {
+    if (!modern) return; // kubectl 1.20 explains from OpenAPI v2, which carries no schemas here
+    const out = await ok(['explain', 'widget.spec.color']);
+    expect(out).toContain('KIND:       Widget');
+    expect(out).toMatch(/FIELD: color <string>\nENUM:\n\s+red\n\s+green\n\s+blue/);
+    expect(await ok(['explain', 'widgets'])).toContain('A Widget is a made-up kind for testing custom resources.');
+  });
+
   test('a custom resource the schema refuses gets the API server’s 422 with every violation', async () => {
     const res = await call(env.sb.url, 'POST', '/apis/example.com/v1/namespaces/shop/widgets', {
       apiVersion: 'example.com/v1',
