@@ -3,7 +3,7 @@
 import type { KubeObject } from '../kube/types.js';
 import { matchesSelector } from '../workload/label-selector.js';
 import type { LabelSelector } from '../workload/types.js';
-import { badRequest, invalid } from './errors.js';
+import { badRequest, invalid, invalidFields } from './errors.js';
 import {
   defaultBinding,
   defaultCrd,
@@ -126,11 +126,57 @@ export function validateObject(obj: KubeObject, r: SandboxResource): void {
     );
   }
   if (r.kind === 'Deployment' || r.kind === 'ReplicaSet') validateWorkload(obj, r, name);
+  if (r.key === 'customresourcedefinitions') validateCrd(obj, r, name);
   if (r.kind === 'Pod') {
     if (!obj.spec || !Array.isArray(obj.spec.containers) || obj.spec.containers.length === 0) {
       throw invalid(r, name, 'spec.containers', 'Required value');
     }
   }
+}
+
+/** What kube-apiserver checks first on a CRD: its name, names, scope and versions (422 with every violation). */
+function validateCrd(obj: KubeObject, r: SandboxResource, name: string): void {
+  const spec = (obj.spec ?? {}) as {
+    group?: string;
+    scope?: string;
+    names?: { plural?: string; kind?: string };
+    versions?: { name?: string; served?: boolean; storage?: boolean }[];
+  };
+  const errors: { field: string; reason: string; message: string }[] = [];
+  const required = (field: string) => errors.push({ field, reason: 'FieldValueRequired', message: 'Required value' });
+  if (!spec.group) required('spec.group');
+  if (!spec.names?.plural) required('spec.names.plural');
+  if (!spec.names?.kind) required('spec.names.kind');
+  if (spec.group && spec.names?.plural && name !== `${spec.names.plural}.${spec.group}`) {
+    errors.push({
+      field: 'metadata.name',
+      reason: 'FieldValueInvalid',
+      message: `Invalid value: "${name}": must be spec.names.plural+"."+spec.group`,
+    });
+  }
+  if (spec.scope !== 'Namespaced' && spec.scope !== 'Cluster') {
+    errors.push({
+      field: 'spec.scope',
+      reason: spec.scope === undefined ? 'FieldValueRequired' : 'FieldValueNotSupported',
+      message:
+        spec.scope === undefined ? 'Required value' : `Unsupported value: "${spec.scope}": supported values: "Cluster", "Namespaced"`,
+    });
+  }
+  const versions = Array.isArray(spec.versions) ? spec.versions : [];
+  if (versions.length === 0)
+    errors.push({
+      field: 'spec.versions',
+      reason: 'FieldValueInvalid',
+      message: 'Invalid value: null: must have exactly one version marked as storage version',
+    });
+  else if (versions.filter((v) => v?.storage).length !== 1) {
+    errors.push({
+      field: 'spec.versions',
+      reason: 'FieldValueInvalid',
+      message: 'Invalid value: must have exactly one version marked as storage version',
+    });
+  }
+  if (errors.length) throw invalidFields(r, name, errors);
 }
 
 function validateWorkload(obj: KubeObject, r: SandboxResource, name: string): void {

@@ -1,6 +1,8 @@
 // The kinds beyond the rollout ones: a CRD's lifecycle (served while it exists, its objects go
 // with it), schema defaults/pruning, HPA v1 ⇄ v2, a namespace being terminated refusing creates.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
@@ -92,4 +94,34 @@ test('a namespace being deleted is Terminating and refuses new objects with 403'
   expect(() => sb.store.create('configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'tmp' } })).toThrow(
     'configmaps "x" is forbidden: unable to create new content in namespace tmp because it is being terminated',
   );
+});
+
+test('a CRD that names its kind wrong is refused with every violation', async () => {
+  const bad = structuredClone(CRD);
+  bad.metadata.name = 'gadgets.example.com';
+  bad.spec.versions[1].storage = true;
+  const res = await call(sb.url, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', bad);
+  expect(res.status).toBe(422);
+  expect(res.body.details.causes.map((c: { field: string }) => c.field)).toEqual(['metadata.name', 'spec.versions']);
+  expect(res.body.message).toContain('metadata.name: Invalid value: "gadgets.example.com": must be spec.names.plural+"."+spec.group');
+});
+
+test('custom resources survive a restart with --data-dir: the CRD is served again, its objects are back', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kk-kinds-'));
+  try {
+    const first = await createSandbox({ builtinControllers: false, dataDir });
+    await call(first.url, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', CRD);
+    await call(first.url, 'POST', W, widget('kept', { color: 'red' }));
+    await first.close();
+    const second = await createSandbox({ builtinControllers: false, dataDir });
+    try {
+      const got = await call(second.url, 'GET', `${W}/kept`);
+      expect(got.status).toBe(200);
+      expect(got.body.spec).toEqual({ color: 'red', size: 'medium', replicas: 1 });
+    } finally {
+      await second.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });
