@@ -182,7 +182,7 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('%s', (label, kubectl)
     expect(JSON.parse(await ok(['get', 'widget', 'gizmo', '-n', 'shop', '-o', 'json'])).spec.replicas).toBe(5);
   });
 
-  test('kubectl logs and exec say there is no container runtime, at once', async () => {
+  test('kubectl logs, exec and port-forward say there is no container runtime, at once', async () => {
     const pod = await eventually(async () => {
       const pods = JSON.parse(await ok(['get', 'pods', '-n', 'shop', '-l', 'app=web', '-o', 'json'])).items;
       return pods[0]?.metadata.name as string | undefined;
@@ -193,6 +193,9 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('%s', (label, kubectl)
     const exec = await env.run(['exec', '-n', 'shop', pod!, '--', 'true'], { timeoutMs: 15000 });
     expect(exec.code).toBe(1);
     expect(exec.stderr).toContain('has no container runtime');
+    const forward = await env.run(['port-forward', '-n', 'shop', pod!, '0:80'], { timeoutMs: 15000 });
+    expect(forward.code).toBe(1);
+    expect(forward.stderr).toContain('has no container runtime');
   });
 
   test('kubectl get -w sees a ConfigMap change', async () => {
