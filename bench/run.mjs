@@ -6,7 +6,7 @@
 // machine at the same time. Timed commands are interleaved (A B C, A B C, …) so that a noisy
 // neighbour slows every command alike; figures are medians.
 //
-// Flags: --quick (fewer runs, smaller sizes), --only=startup,requests,reconcile,watch,sandbox,availability,
+// Flags: --quick (fewer runs, smaller sizes), --only=startup,requests,reconcile,watch,sandbox,availability,app,
 //        --json=FILE (also write the figures as JSON), -n N (runs per timed command).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchAppApply } from './app-apply.mjs';
 import { deployment, jsonClient, paths, resetPaused, rollout, seedPairs, seedPaused } from './lib/http.mjs';
 import { fanOut, loadGet, loadPut } from './lib/load.mjs';
 import { haveCpuTime, haveGnuTime, probe, procStatusKiB, runTimed } from './lib/proc.mjs';
@@ -703,6 +704,13 @@ async function main() {
     await sb.stop();
   }
   if (want('reconcile')) await benchRecon(ctx);
+  if (want('app') && ctx.haveKubectl) {
+    try {
+      figures.app = await benchAppApply({ root: ROOT, tmp: TMP, env: ENV, runs: Math.min(P.runs, 5), row, log });
+    } catch (err) {
+      row('7 app', 'kubectl apply of an application', `failed: ${err.message}`, '', false);
+    }
+  }
   if (want('availability')) {
     try {
       await benchAvailability(ctx);

@@ -6,9 +6,11 @@ import { formatLabelSelector } from '../workload/label-selector.js';
 import type { Deployment, LabelSelector, ReplicaSet } from '../workload/types.js';
 import { validateRollout } from './admission.js';
 import { rolloutFromStorage, rolloutToStorage } from './convert.js';
-import { badRequest, notFound, StatusError, statusFailure } from './errors.js';
+import { convertBuiltin } from './convert-builtin.js';
+import { badRequest, invalidFields, notFound, StatusError, statusFailure } from './errors.js';
 import { applyPatch, PatchError, type PatchType } from './patch.js';
-import { apiVersionOf, resourceByKind, type SandboxResource } from './resources.js';
+import { apiVersionOf, type SandboxResource } from './resources.js';
+import { applySchemaDefaults, pruneUnknown, type StructuralSchema, validateAgainstSchema } from './schema.js';
 import type { ObjectFilter } from './selectors.js';
 import { allocatedBy, allocateService } from './service.js';
 import type { DeleteOptions, SandboxStore } from './store.js';
@@ -29,12 +31,14 @@ export class SandboxApi {
 
   /** A stored object in the requested version. */
   toVersion(r: SandboxResource, version: string, obj: KubeObject): KubeObject {
-    if (r.plural === 'rollouts') return rolloutFromStorage(obj as Rollout, version as 'v1alpha1' | 'v1beta1');
+    if (r.key === 'rollouts') return rolloutFromStorage(obj as Rollout, version as 'v1alpha1' | 'v1beta1');
+    if (r.versions.length > 1) return convertBuiltin(r, version, obj);
     return obj;
   }
 
   private toStorage(r: SandboxResource, obj: KubeObject): KubeObject {
-    if (r.plural !== 'rollouts') return obj;
+    if (r.versions.length > 1 && r.key !== 'rollouts') return convertBuiltin(r, r.versions[0]!, obj);
+    if (r.key !== 'rollouts') return obj;
     try {
       return rolloutToStorage(obj);
     } catch (err) {
@@ -44,7 +48,7 @@ export class SandboxApi {
   }
 
   private current(t: Target): KubeObject {
-    const obj = this.store.get(t.resource.plural, t.namespace, t.name!);
+    const obj = this.store.get(t.resource.key, t.namespace, t.name!);
     if (!obj) throw notFound(t.resource, t.name!);
     return obj;
   }
@@ -52,14 +56,14 @@ export class SandboxApi {
   /** GET one object (or its scale). */
   get(t: Target): unknown {
     const obj = this.current(t);
-    if (t.subresource === 'scale') return toScale(obj);
+    if (t.subresource === 'scale') return toScale(t.resource, obj);
     return this.toVersion(t.resource, t.version, obj);
   }
 
   /** GET a collection. */
   list(t: Target, filter: ObjectFilter): KubeList {
     const r = t.resource;
-    const items = this.store.list(r.plural, filter).map((o) => this.toVersion(r, t.version, o));
+    const items = this.store.list(r.key, filter).map((o) => this.toVersion(r, t.version, o));
     items.sort((a, b) => compareKeys(a, b));
     return {
       apiVersion: apiVersionOf(r.group, t.version),
@@ -72,33 +76,53 @@ export class SandboxApi {
   /** POST to a collection. */
   create(t: Target, body: unknown): KubeObject {
     const r = t.resource;
-    const obj = checkBody(body, { ...t, name: undefined });
+    const obj = this.structural(t, checkBody(body, { ...t, name: undefined }));
     validateObject(obj, r);
     const defaulted = this.allocate(r, applyDefaults(obj, r), undefined);
     let stored = this.toStorage(r, defaulted);
-    if (r.plural === 'rollouts') this.admitRollout(stored as Rollout, undefined);
+    if (r.key === 'rollouts') this.admitRollout(stored as Rollout, undefined);
     checkSize(stored);
-    stored = this.store.create(r.plural, stored);
+    stored = this.store.create(r.key, stored);
     const created = this.toVersion(r, t.version, stored);
     // The garbage collector deletes a dependent whose controller is already gone (a create that
     // raced with its owner's deletion); the sandbox does it at once.
-    if (this.controllerGone(stored)) this.store.delete(r.plural, stored.metadata.namespace, stored.metadata.name!);
+    if (this.controllerGone(stored)) this.store.delete(r.key, stored.metadata.namespace, stored.metadata.name!);
     return created;
+  }
+
+  /**
+   * A custom resource as its CRD's schema (for the version written) makes it: defaults filled
+   * in, unknown fields pruned, then validated (422 with every violation). Other kinds: as is.
+   */
+  private structural(t: Target, obj: KubeObject): KubeObject {
+    const r = t.resource;
+    if (!r.crd) return obj;
+    const crd = this.store.get('customresourcedefinitions', undefined, r.crd);
+    const versions = (crd?.spec?.versions ?? []) as { name: string; schema?: { openAPIV3Schema?: StructuralSchema } }[];
+    const schema = versions.find((v) => v.name === t.version)?.schema?.openAPIV3Schema;
+    if (!schema) return obj;
+    const shaped = pruneUnknown(applySchemaDefaults(obj, schema), schema, true) as KubeObject;
+    const errors = validateAgainstSchema(shaped, schema);
+    if (t.subresource === 'status') {
+      const onlyStatus = errors.filter((e) => e.field === 'status' || e.field.startsWith('status.'));
+      if (onlyStatus.length) throw invalidFields(r, shaped.metadata.name ?? '', onlyStatus);
+    } else if (errors.length) throw invalidFields(r, shaped.metadata.name ?? '', errors);
+    return shaped;
   }
 
   /** Whether the object's controller reference names an object (of a served kind) that no longer exists. */
   private controllerGone(obj: KubeObject): boolean {
     const ref = (obj.metadata.ownerReferences ?? []).find((o) => o.controller);
-    const owner = ref ? resourceByKind(ref.apiVersion, ref.kind) : undefined;
+    const owner = ref ? this.store.resources.byKind(ref.apiVersion, ref.kind) : undefined;
     if (!ref || !owner) return false;
-    const cur = this.store.get(owner.plural, owner.namespaced ? obj.metadata.namespace : undefined, ref.name);
+    const cur = this.store.get(owner.key, owner.namespaced ? obj.metadata.namespace : undefined, ref.name);
     return !cur || cur.metadata.uid !== ref.uid;
   }
 
   /** PUT to an object, its status or its scale. */
   update(t: Target, body: unknown): unknown {
     if (t.subresource === 'scale') return this.updateScale(t, body);
-    const obj = checkBody(body, t);
+    const obj = this.structural(t, checkBody(body, t));
     return this.write(t, obj);
   }
 
@@ -106,16 +130,16 @@ export class SandboxApi {
   patch(t: Target, patch: unknown, type: PatchType): unknown {
     const r = t.resource;
     const cur = this.current(t);
-    const doc = t.subresource === 'scale' ? toScale(cur) : this.toVersion(r, t.version, cur);
+    const doc = t.subresource === 'scale' ? toScale(r, cur) : this.toVersion(r, t.version, cur);
     let patched: unknown;
     try {
-      patched = applyPatch(doc, patch, type, t.subresource === 'scale' ? 'Scale' : r.kind);
+      patched = applyPatch(doc, patch, type, t.subresource === 'scale' ? 'Scale' : r.kind, !!r.crd && t.subresource !== 'scale');
     } catch (err) {
       if (err instanceof PatchError) throw new StatusError(statusFailure(err.code, err.message));
       throw err;
     }
     if (t.subresource === 'scale') return this.updateScale(t, patched);
-    const obj = checkBody(patched, t);
+    const obj = this.structural(t, checkBody(patched, t));
     return this.write(t, obj);
   }
 
@@ -126,19 +150,19 @@ export class SandboxApi {
     checkSize(next);
     if (t.subresource === 'status') {
       // Only .status (and the preconditions) of the body count for the status subresource.
-      const stored = this.store.update(r.plural, next, { subresource: 'status' });
+      const stored = this.store.update(r.key, next, { subresource: 'status' });
       return this.toVersion(r, t.version, stored);
     }
     const old = this.current(t);
     next = this.allocate(r, next, old);
-    if (r.plural === 'rollouts') this.admitRollout(next as Rollout, old as Rollout);
-    if (r.plural === 'deployments') next = this.admitDeployment(old as Deployment, next as Deployment);
-    return this.toVersion(r, t.version, this.store.update(r.plural, next));
+    if (r.key === 'rollouts') this.admitRollout(next as Rollout, old as Rollout);
+    if (r.key === 'deployments') next = this.admitDeployment(old as Deployment, next as Deployment);
+    return this.toVersion(r, t.version, this.store.update(r.key, next));
   }
 
   /** What the Service registry allocates from the cluster's ranges (other kinds: unchanged). */
   private allocate(r: SandboxResource, obj: KubeObject, old: KubeObject | undefined): KubeObject {
-    if (r.plural !== 'services') return obj;
+    if (r.key !== 'services') return obj;
     const services = this.store.list('services', {});
     return allocateService(r, obj, old, allocatedBy(services, old?.metadata));
   }
@@ -198,17 +222,17 @@ export class SandboxApi {
         ),
       );
     }
-    const next = {
-      ...cur,
-      metadata: { ...cur.metadata, resourceVersion: scale.metadata?.resourceVersion || cur.metadata.resourceVersion },
-      spec: { ...cur.spec, replicas },
-    };
-    return toScale(this.store.update(r.plural, next));
+    const next = setPath(
+      { ...cur, metadata: { ...cur.metadata, resourceVersion: scale.metadata?.resourceVersion || cur.metadata.resourceVersion } },
+      scalePaths(r).spec,
+      replicas,
+    );
+    return toScale(r, this.store.update(r.key, next));
   }
 
   /** DELETE one object: returns its last state. */
   delete(t: Target, opts: DeleteOptions): KubeObject {
-    const obj = this.store.delete(t.resource.plural, t.namespace, t.name!, opts);
+    const obj = this.store.delete(t.resource.key, t.namespace, t.name!, opts);
     return this.toVersion(t.resource, t.version, obj);
   }
 
@@ -217,7 +241,7 @@ export class SandboxApi {
     const list = this.list(t, filter);
     const items: KubeObject[] = [];
     for (const o of list.items) {
-      if (!this.store.get(t.resource.plural, o.metadata.namespace, o.metadata.name!)) continue;
+      if (!this.store.get(t.resource.key, o.metadata.namespace, o.metadata.name!)) continue;
       items.push(this.delete({ ...t, namespace: o.metadata.namespace, name: o.metadata.name }, opts));
     }
     return { ...list, items };
@@ -230,8 +254,41 @@ function compareKeys(a: KubeObject, b: KubeObject): number {
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
-/** The autoscaling/v1 Scale of a Deployment or ReplicaSet. */
-function toScale(obj: KubeObject): unknown {
+/** Where a kind keeps its replicas and selector: the CRD's scale paths, else the built-in kinds' fields. */
+function scalePaths(r: SandboxResource): { spec: string; status: string; selector?: string } {
+  if (r.scale) return { spec: r.scale.specReplicasPath, status: r.scale.statusReplicasPath, selector: r.scale.labelSelectorPath };
+  return { spec: '.spec.replicas', status: '.status.replicas' };
+}
+
+function getPath(obj: unknown, path: string): unknown {
+  let cur = obj;
+  for (const key of path.replace(/^\./, '').split('.')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
+}
+
+/** A copy of obj with the value at a dotted path set (objects on the way copied or created). */
+function setPath<T>(obj: T, path: string, value: unknown): T {
+  const keys = path.replace(/^\./, '').split('.');
+  const set = (cur: unknown, i: number): unknown => {
+    const o = cur && typeof cur === 'object' && !Array.isArray(cur) ? { ...(cur as Record<string, unknown>) } : {};
+    o[keys[i]!] = i === keys.length - 1 ? value : set(o[keys[i]!], i + 1);
+    return o;
+  };
+  return set(obj, 0) as T;
+}
+
+/** The autoscaling/v1 Scale of an object with a scale subresource. */
+function toScale(r: SandboxResource, obj: KubeObject): unknown {
+  const paths = scalePaths(r);
+  // A ReplicationController's selector is a plain map; the others' a LabelSelector.
+  const selector = paths.selector
+    ? getPath(obj, paths.selector)
+    : r.kind === 'ReplicationController'
+      ? formatLabelSelector({ matchLabels: obj.spec?.selector as Record<string, string> | undefined })
+      : formatLabelSelector(obj.spec?.selector as LabelSelector | undefined);
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
@@ -242,8 +299,11 @@ function toScale(obj: KubeObject): unknown {
       resourceVersion: obj.metadata.resourceVersion,
       creationTimestamp: obj.metadata.creationTimestamp,
     },
-    spec: { replicas: obj.spec?.replicas ?? 1 },
-    status: { replicas: obj.status?.replicas ?? 0, selector: formatLabelSelector(obj.spec?.selector as LabelSelector | undefined) },
+    spec: { replicas: (getPath(obj, paths.spec) as number | undefined) ?? (r.crd ? 0 : 1) },
+    status: {
+      replicas: (getPath(obj, paths.status) as number | undefined) ?? 0,
+      ...(selector ? { selector } : r.crd ? {} : { selector: '' }),
+    },
   };
 }
 

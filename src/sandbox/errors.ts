@@ -38,6 +38,21 @@ export function notFound(r: SandboxResource, name: string): StatusError {
   return new StatusError(statusFailure(404, `${qualifiedName(r)} "${name}" not found`, 'NotFound', details(r, name)));
 }
 
+/** 403 for a create in a namespace being deleted (kube-apiserver's NamespaceLifecycle admission). */
+export function namespaceTerminating(r: SandboxResource, name: string, namespace: string): StatusError {
+  return new StatusError(
+    statusFailure(
+      403,
+      `${qualifiedName(r)} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
+      'Forbidden',
+      {
+        ...details(r, name),
+        causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
+      },
+    ),
+  );
+}
+
 /** 409 AlreadyExists. */
 export function alreadyExists(r: SandboxResource, name: string): StatusError {
   return new StatusError(statusFailure(409, `${qualifiedName(r)} "${name}" already exists`, 'AlreadyExists', details(r, name)));
@@ -64,6 +79,23 @@ export function invalid(r: SandboxResource, name: string, field: string, message
       group: r.group,
       kind: r.kind,
       causes: [{ reason: 'FieldValueInvalid', message, field }],
+    }),
+  );
+}
+
+/**
+ * 422 Invalid with every violation, as kube-apiserver lists them: one is `Kind.group "x" is
+ * invalid: field: message`, several are `… is invalid: [field: message, field: message]`.
+ */
+export function invalidFields(r: SandboxResource, name: string, errors: { field: string; reason: string; message: string }[]): StatusError {
+  const parts = errors.map((e) => `${e.field}: ${e.message}`);
+  const text = parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
+  return new StatusError(
+    statusFailure(422, `${qualifiedKind(r)} "${name}" is invalid: ${text}`, 'Invalid', {
+      name,
+      group: r.group,
+      kind: r.kind,
+      causes: errors.map((e) => ({ reason: e.reason, message: e.message, field: e.field })),
     }),
   );
 }

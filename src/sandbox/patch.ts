@@ -1,7 +1,9 @@
 // PATCH semantics of the embedded API server: JSON merge patch (RFC 7386), JSON patch
 // (RFC 6902) and Kubernetes' strategic merge patch for the built-in kinds the sandbox serves.
 // Pure: every function returns a new value and never mutates its inputs.
+
 import jsonpatch from 'fast-json-patch';
+import { BUILTIN_KINDS } from './builtin-kinds.js';
 
 /** Which Content-Type the PATCH came with. */
 export type PatchType = 'merge' | 'json' | 'strategic';
@@ -18,33 +20,19 @@ export class PatchError extends Error {
 }
 
 // Built-in kinds carry patchStrategy/patchMergeKey struct tags upstream; custom resources do not,
-// and the API server refuses strategic merge patch for them.
-const STRATEGIC_KINDS = new Set([
-  'Pod',
-  'Deployment',
-  'ReplicaSet',
-  'StatefulSet',
-  'DaemonSet',
-  'Namespace',
-  'Event',
-  'Service',
-  'Endpoints',
-  'EndpointSlice',
-  'ConfigMap',
-  'Secret',
-  'Scale',
-  'Ingress',
-  'IngressClass',
-  'CustomResourceDefinition',
-]);
+// and the API server refuses strategic merge patch for them (the Kruise kinds are custom resources).
+const STRATEGIC_KINDS = new Set([...BUILTIN_KINDS.filter((r) => r.group !== 'rollouts.kruise.io').map((r) => r.kind), 'Scale']);
 
 /** Whether strategic merge patch is defined for the kind (false for Rollout and other custom resources). */
 export function supportsStrategicMerge(kind: string): boolean {
   return STRATEGIC_KINDS.has(kind);
 }
 
-/** Returns a new object; never mutates its inputs. kind selects strategic merge keys. */
-export function applyPatch(doc: unknown, patch: unknown, type: PatchType, kind: string): unknown {
+/**
+ * Returns a new object; never mutates its inputs. kind selects strategic merge keys; a custom
+ * resource (served from a CRD) has none, whatever its kind is called.
+ */
+export function applyPatch(doc: unknown, patch: unknown, type: PatchType, kind: string, custom = false): unknown {
   switch (type) {
     case 'merge':
       requireObject(patch);
@@ -52,7 +40,7 @@ export function applyPatch(doc: unknown, patch: unknown, type: PatchType, kind: 
     case 'json':
       return jsonPatch(doc, patch);
     case 'strategic':
-      if (!supportsStrategicMerge(kind)) {
+      if (custom || !supportsStrategicMerge(kind)) {
         throw new PatchError(`strategic merge patch is not supported for ${kind}: use a merge patch or a JSON patch`, 422);
       }
       requireObject(patch);

@@ -5,10 +5,10 @@ import { parse as parseYaml } from 'yaml';
 import type { KubeObject } from '../kube/types.js';
 import type { SandboxApi, Target } from './api.js';
 import { badRequest, methodNotAllowed, routeNotFound, StatusError, statusFailure } from './errors.js';
-import { OPENAPI_V2_PROTOBUF, openApiV2Json, openApiV2Protobuf } from './openapi.js';
+import { OPENAPI_V2_PROTOBUF, openApiV2Json, openApiV2Protobuf, openApiV3GroupVersion, openApiV3Index } from './openapi.js';
 import type { PatchType } from './patch.js';
 import { decodeProtobufObject, isProtobuf, PROTOBUF_MEDIA_TYPE, ProtobufError } from './protobuf.js';
-import { apiGroupDoc, apiGroupListDoc, apiResourceListDoc, apiVersionsDoc, findResource, versionDoc } from './resources.js';
+import { apiGroupDoc, apiGroupListDoc, apiResourceListDoc, apiVersionsDoc, type ResourceRegistry, versionDoc } from './resources.js';
 import { checkFieldLabels, type ObjectFilter, parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.js';
 import type { DeleteOptions } from './store.js';
 import { type IncludeObject, toTable, wantedTable } from './table.js';
@@ -153,7 +153,40 @@ interface ObjectRoute extends Target {
 }
 
 /** Parses /api/v1/... and /apis/G/V/...: a discovery document, an object route, or undefined (404). */
-function parseRoute(segments: string[]): { doc: unknown } | { route: ObjectRoute } | undefined {
+/** A pod's log, exec, attach or portforward. */
+interface NoRuntimeRoute {
+  resource: Target['resource'];
+  version: string;
+  namespace: string;
+  name: string;
+  subresource: string;
+}
+
+/** What a pod offers only with a container runtime behind it. */
+const CONTAINER_SUBRESOURCES = ['log', 'exec', 'attach', 'portforward'];
+
+const NO_RUNTIME_WHAT: Record<string, string> = {
+  log: 'has no logs',
+  exec: 'cannot run commands (exec)',
+  attach: 'cannot be attached to',
+  portforward: 'cannot forward ports',
+};
+
+/**
+ * The answer to logs, exec, attach and port-forward: the pod is real, its containers are not.
+ * 400 at once (never an upgrade, never a hang), saying why.
+ */
+function noContainerRuntime(api: SandboxApi, t: NoRuntimeRoute): StatusError {
+  api.get({ resource: t.resource, version: t.version, namespace: t.namespace, name: t.name });
+  return badRequest(
+    `pod "${t.name}" ${NO_RUNTIME_WHAT[t.subresource]}: the kubectl-kruise sandbox stores pods and runs their lifecycle, but has no container runtime (logs, exec, attach and port-forward need a real cluster)`,
+  );
+}
+
+function parseRoute(
+  registry: ResourceRegistry,
+  segments: string[],
+): { doc: unknown } | { route: ObjectRoute } | { noRuntime: NoRuntimeRoute } | undefined {
   let group: string;
   let version: string;
   let rest: string[];
@@ -163,9 +196,9 @@ function parseRoute(segments: string[]): { doc: unknown } | { route: ObjectRoute
     version = segments[1]!;
     rest = segments.slice(2);
   } else if (segments[0] === 'apis') {
-    if (segments.length === 1) return { doc: apiGroupListDoc() };
+    if (segments.length === 1) return { doc: apiGroupListDoc(registry) };
     if (segments.length === 2) {
-      const doc = apiGroupDoc(segments[1]!);
+      const doc = apiGroupDoc(registry, segments[1]!);
       return doc ? { doc } : undefined;
     }
     group = segments[1]!;
@@ -173,19 +206,22 @@ function parseRoute(segments: string[]): { doc: unknown } | { route: ObjectRoute
     rest = segments.slice(3);
   } else return undefined;
   if (rest.length === 0) {
-    const doc = apiResourceListDoc(group, version);
+    const doc = apiResourceListDoc(registry, group, version);
     return doc ? { doc } : undefined;
   }
   let namespace: string | undefined;
-  if (rest[0] === 'namespaces' && rest.length >= 3 && findResource(group, version, rest[2]!)?.namespaced) {
+  if (rest[0] === 'namespaces' && rest.length >= 3 && registry.find(group, version, rest[2]!)?.namespaced) {
     namespace = rest[1];
     rest = rest.slice(2);
   }
   if (rest.length > 3) return undefined;
-  const resource = findResource(group, version, rest[0]!);
+  const resource = registry.find(group, version, rest[0]!);
   if (!resource) return undefined;
   if (namespace !== undefined && !resource.namespaced) return undefined;
   const sub = rest[2];
+  if (sub !== undefined && resource.key === 'pods' && CONTAINER_SUBRESOURCES.includes(sub) && rest[1] && namespace !== undefined) {
+    return { noRuntime: { resource, version, namespace, name: rest[1], subresource: sub } };
+  }
   if (sub !== undefined && !resource.subresources.includes(sub as 'status' | 'scale')) return undefined;
   return { route: { resource, version, namespace, name: rest[1], subresource: sub as Target['subresource'] } };
 }
@@ -239,6 +275,13 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, u
     return;
   }
   if (path === '/version') return sendJson(res, 200, versionDoc());
+  if (path.startsWith('/openapi/v3') && method === 'GET') {
+    const crds = ctx.api.store.list('customresourcedefinitions');
+    if (path === '/openapi/v3') return sendJson(res, 200, openApiV3Index(crds));
+    const doc = openApiV3GroupVersion(crds, path.slice('/openapi/v3/'.length));
+    if (!doc) throw routeNotFound();
+    return sendJson(res, 200, doc);
+  }
   if (path === '/openapi/v2' && method === 'GET') {
     if ((req.headers.accept ?? '').includes('protobuf')) {
       const body = openApiV2Protobuf();
@@ -250,12 +293,13 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, u
   }
   if (path === '/api') return sendJson(res, 200, apiVersionsDoc(ctx.address()));
   const segments = path.split('/').filter(Boolean).map(decodeSegment);
-  const parsed = parseRoute(segments);
+  const parsed = parseRoute(ctx.api.store.resources, segments);
   if (!parsed) throw routeNotFound();
   if ('doc' in parsed) {
     if (method !== 'GET') throw methodNotAllowed(method);
     return sendJson(res, 200, parsed.doc);
   }
+  if ('noRuntime' in parsed) throw noContainerRuntime(ctx.api, parsed.noRuntime);
   const route = parsed.route;
   const api = ctx.api;
   // kubectl get asks for a Table; everything else (and -o json/yaml) gets plain objects.
@@ -265,7 +309,7 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, u
       tableVersion: tableVersion!,
       includeObject: (q.get('includeObject') as IncludeObject | null) ?? 'Metadata',
       now: ctx.now(),
-      crd: api.store.get('customresourcedefinitions', undefined, `${route.resource.plural}.${route.resource.group}`),
+      crd: api.store.get('customresourcedefinitions', undefined, route.resource.crd ?? `${route.resource.plural}.${route.resource.group}`),
       resourceVersion,
       withColumns,
     });

@@ -98,6 +98,8 @@ async function seed(store: SandboxStore): Promise<void> {
       });
     }
   }
+  // A namespace a restart finds Terminating finishes going.
+  for (const ns of store.list('namespaces')) if (ns.metadata.deletionTimestamp) store.finishNamespaceDeletion(ns.metadata.name!);
   for (const crd of await loadCrds()) {
     if (!store.get('customresourcedefinitions', undefined, crd.metadata.name!))
       store.create('customresourcedefinitions', crd as KubeObject);

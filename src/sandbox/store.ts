@@ -5,8 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { kubeTime } from '../kube/time.js';
 import type { KubeObject } from '../kube/types.js';
 import { canonicalJson, SAFE_ALPHABET } from '../workload/hash.js';
-import { alreadyExists, conflict, notFound } from './errors.js';
-import { resourceByPlural } from './resources.js';
+import { alreadyExists, conflict, namespaceTerminating, notFound } from './errors.js';
+import { ResourceRegistry, type SandboxResource } from './resources.js';
 import { matchesFilter, type ObjectFilter } from './selectors.js';
 
 /** One change, as a watch sends it. `old` is the previous state for MODIFIED/DELETED. */
@@ -43,10 +43,10 @@ function keyOf(namespace: string | undefined, name: string): string {
 }
 
 /** The status a create stores: the resource's initial one, else none when status is a subresource. */
-function initialStatus(resource: string, obj: KubeObject): unknown {
-  const r = resourceByPlural(resource);
+function initialStatus(r: SandboxResource, obj: KubeObject): unknown {
+  if (typeof r.initialStatus === 'function') return r.initialStatus(obj);
   if (r.initialStatus) return structuredClone(r.initialStatus);
-  return r.subresources.includes('status') ? undefined : obj.status;
+  return r.subresources.includes('status') && !r.keepStatusOnCreate ? undefined : obj.status;
 }
 
 /** The in-memory object store. Stored objects are never mutated: treat what you read as read-only. */
@@ -63,6 +63,8 @@ export class SandboxStore {
   private readonly now: () => Date;
   private readonly historyLimit: number;
   private dry = false;
+  /** What this store serves: built-in kinds and the kinds of the CRDs it holds. */
+  readonly resources = new ResourceRegistry();
 
   constructor(opts: { now?: () => Date; historyLimit?: number } = {}) {
     this.now = opts.now ?? (() => new Date());
@@ -133,9 +135,13 @@ export class SandboxStore {
 
   /** Creates an object: name from generateName, uid, creationTimestamp, generation 1, resourceVersion. */
   create<T extends KubeObject = KubeObject>(resource: string, obj: KubeObject): T {
-    const r = resourceByPlural(resource);
+    const r = this.resources.byStoreKey(resource);
     const ns = r.namespaced ? obj.metadata.namespace : undefined;
-    if (r.namespaced && ns && !this.get('namespaces', undefined, ns)) throw notFound(resourceByPlural('namespaces'), ns);
+    if (r.namespaced && ns) {
+      const namespace = this.get('namespaces', undefined, ns);
+      if (!namespace) throw notFound(this.resources.byStoreKey('namespaces'), ns);
+      if (namespace.metadata.deletionTimestamp) throw namespaceTerminating(r, obj.metadata.name ?? obj.metadata.generateName ?? '', ns);
+    }
     let name = obj.metadata.name;
     if (!name && obj.metadata.generateName) {
       do name = `${obj.metadata.generateName}${randomSuffix()}`;
@@ -156,7 +162,7 @@ export class SandboxStore {
       },
     };
     if (!r.namespaced) delete stored.metadata.namespace;
-    const status = initialStatus(resource, obj);
+    const status = initialStatus(r, obj);
     if (status === undefined) delete stored.status;
     else stored.status = status;
     return this.commit({ type: 'ADDED', resource, object: stored }) as T;
@@ -168,7 +174,7 @@ export class SandboxStore {
    * Generation bumps when spec changes. A write that changes nothing is not a write.
    */
   update<T extends KubeObject = KubeObject>(resource: string, obj: KubeObject, opts: { subresource?: 'status' } = {}): T {
-    const r = resourceByPlural(resource);
+    const r = this.resources.byStoreKey(resource);
     const ns = r.namespaced ? obj.metadata.namespace : undefined;
     const name = obj.metadata.name!;
     const cur = this.get(resource, ns, name);
@@ -215,13 +221,14 @@ export class SandboxStore {
    * deletionTimestamp. Dependents (by ownerReferences) are deleted too, or orphaned.
    */
   delete<T extends KubeObject = KubeObject>(resource: string, namespace: string | undefined, name: string, opts: DeleteOptions = {}): T {
-    const r = resourceByPlural(resource);
+    const r = this.resources.byStoreKey(resource);
     const ns = r.namespaced ? namespace : undefined;
     const cur = this.get(resource, ns, name);
     if (!cur) throw notFound(r, name);
     const pre = opts.preconditions ?? {};
     if (pre.uid && pre.uid !== cur.metadata.uid) throw conflict(r, name);
     if (pre.resourceVersion && pre.resourceVersion !== cur.metadata.resourceVersion) throw conflict(r, name);
+    if (resource === 'namespaces') return this.terminateNamespace(cur) as T;
     if ((cur.metadata.finalizers ?? []).length) {
       if (cur.metadata.deletionTimestamp) return cur as T;
       const marked: KubeObject = {
@@ -239,6 +246,21 @@ export class SandboxStore {
   }
 
   private remove(resource: string, cur: KubeObject, opts: DeleteOptions): KubeObject {
+    if (resource === 'customresourcedefinitions') {
+      // The CRD's objects go first (upstream's CRD finalizer), then the kind is no longer served.
+      const served = this.resources.maybe(this.resources.keyOfCrd(cur.metadata.name!) ?? '');
+      for (const obj of served ? [...(this.objects.get(served.key)?.values() ?? [])] : []) this.remove(served!.key, obj, {});
+    }
+    if (resource === 'namespaces') {
+      for (const [res, objs] of this.objects) {
+        if (!this.resources.maybe(res)?.namespaced) continue;
+        for (const obj of [...objs.values()]) {
+          if (obj.metadata.namespace === cur.metadata.name && this.get(res, obj.metadata.namespace, obj.metadata.name!)) {
+            this.remove(res, obj, { propagationPolicy: 'Background' });
+          }
+        }
+      }
+    }
     const gone = this.commit({ type: 'DELETED', resource, object: { ...cur }, old: cur });
     const uid = cur.metadata.uid;
     if (uid) {
@@ -253,15 +275,34 @@ export class SandboxStore {
         }
       }
     }
-    if (resource === 'namespaces') {
-      for (const [res, objs] of this.objects) {
-        if (!resourceByPlural(res).namespaced) continue;
-        for (const obj of [...objs.values()]) {
-          if (obj.metadata.namespace === cur.metadata.name) this.remove(res, obj, { propagationPolicy: 'Background' });
-        }
-      }
-    }
     return gone;
+  }
+
+  /**
+   * Deleting a namespace: it turns Terminating at once (creates in it are refused), its objects
+   * are deleted right after the answer, then it goes, as the namespace controller does.
+   */
+  private terminateNamespace(cur: KubeObject): KubeObject {
+    if (cur.metadata.deletionTimestamp) return cur;
+    const marked = this.commit({
+      type: 'MODIFIED',
+      resource: 'namespaces',
+      object: {
+        ...cur,
+        metadata: { ...cur.metadata, deletionTimestamp: kubeTime(this.now()), deletionGracePeriodSeconds: 0 },
+        status: { ...(cur.status ?? {}), phase: 'Terminating' },
+      },
+      old: cur,
+    });
+    if (!this.dry) setImmediate(() => this.finishNamespaceDeletion(cur.metadata.name!));
+    return marked;
+  }
+
+  /** Deletes a Terminating namespace's objects, then the namespace (also for one a restart found Terminating). */
+  finishNamespaceDeletion(name: string): void {
+    const ns = this.get('namespaces', undefined, name);
+    if (!ns?.metadata.deletionTimestamp) return;
+    this.remove('namespaces', ns, { propagationPolicy: 'Background' });
   }
 
   /** Runs fn with writes computed but not committed (?dryRun=All). */
@@ -317,6 +358,7 @@ export class SandboxStore {
   private place(resource: string, key: string, prev: KubeObject | undefined, next: KubeObject | undefined): void {
     let objs = this.objects.get(resource);
     if (!objs) this.objects.set(resource, (objs = new Map()));
+    if (resource === 'customresourcedefinitions') this.resources.setCrd(key, next);
     const ref = `${resource}\0${key}`;
     for (const o of prev?.metadata.ownerReferences ?? []) this.dependents.get(o.uid)?.delete(ref);
     if (next) {

@@ -137,8 +137,345 @@ function ingressHosts(o: KubeObject): string {
 const countOf = (...maps: unknown[]): number =>
   maps.reduce<number>((n, m) => n + (m && typeof m === 'object' ? Object.keys(m).length : 0), 0);
 
+/** The API server's default Table (kinds without printer columns of their own). */
+const CREATED_AT: Printer = {
+  columns: [NAME, col('Created At', 'date')],
+  cells: (o) => [o.metadata.name, o.metadata.creationTimestamp ?? ''],
+};
+
+type Printer = { columns: TableColumn[]; cells: (o: KubeObject, now: Date) => unknown[] };
+
+const joinOr = (items: string[], none = '<none>'): string => (items.length ? items.join(',') : none);
+const intOrString = (v: unknown): string => (v === undefined || v === null ? 'N/A' : String(v));
+
+function hpaTargets(o: KubeObject): string {
+  const metrics = (o.spec?.metrics ?? []) as {
+    type?: string;
+    resource?: { name?: string; target?: { averageUtilization?: number; averageValue?: string } };
+  }[];
+  const current = (o.status?.currentMetrics ?? []) as { resource?: { name?: string; current?: { averageUtilization?: number } } }[];
+  const parts = metrics.map((m) => {
+    if (m.type !== 'Resource' || !m.resource) return `<unknown>/${m.type ?? '?'}`;
+    const now = current.find((c) => c.resource?.name === m.resource?.name)?.resource?.current?.averageUtilization;
+    const target = m.resource.target?.averageUtilization;
+    return `${m.resource.name}: ${now === undefined ? '<unknown>' : `${now}%`}/${target === undefined ? (m.resource.target?.averageValue ?? '?') : `${target}%`}`;
+  });
+  return joinOr(parts, '<none>');
+}
+
+function nodeStatus(o: KubeObject): string {
+  const ready = ((o.status?.conditions ?? []) as { type: string; status: string }[]).find((c) => c.type === 'Ready');
+  const text = !ready ? 'Unknown' : ready.status === 'True' ? 'Ready' : 'NotReady';
+  return o.spec?.unschedulable ? `${text},SchedulingDisabled` : text;
+}
+
+function nodeRoles(o: KubeObject): string {
+  const roles = Object.keys(o.metadata.labels ?? {})
+    .filter((k) => k.startsWith('node-role.kubernetes.io/'))
+    .map((k) => k.slice('node-role.kubernetes.io/'.length));
+  return joinOr(roles);
+}
+
+function jobStatus(o: KubeObject): string {
+  const conds = (o.status?.conditions ?? []) as { type: string; status: string }[];
+  const has = (t: string) => conds.some((c) => c.type === t && c.status === 'True');
+  if (has('Complete')) return 'Complete';
+  if (has('Failed')) return 'Failed';
+  if (o.metadata.deletionTimestamp) return 'Terminating';
+  if (has('Suspended')) return 'Suspended';
+  return 'Running';
+}
+
+/** kubectl's columns for the kinds the sandbox stores without running them. */
+const STORED_KIND_PRINTERS: Record<string, Printer> = {
+  StatefulSet: {
+    columns: [NAME, col('Ready'), col('Age'), col('Containers', 'string', 1), col('Images', 'string', 1)],
+    cells: (o, now) => [
+      o.metadata.name,
+      `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}`,
+      age(o, now),
+      containers(o)
+        .map((c) => c.name)
+        .join(','),
+      containers(o)
+        .map((c) => c.image ?? '')
+        .join(','),
+    ],
+  },
+  DaemonSet: {
+    columns: [
+      NAME,
+      col('Desired', 'integer'),
+      col('Current', 'integer'),
+      col('Ready', 'integer'),
+      col('Up-to-date', 'integer'),
+      col('Available', 'integer'),
+      col('Node Selector'),
+      col('Age'),
+      col('Containers', 'string', 1),
+      col('Images', 'string', 1),
+      col('Selector', 'string', 1),
+    ],
+    cells: (o, now) => [
+      o.metadata.name,
+      o.status?.desiredNumberScheduled ?? 0,
+      o.status?.currentNumberScheduled ?? 0,
+      o.status?.numberReady ?? 0,
+      o.status?.updatedNumberScheduled ?? 0,
+      o.status?.numberAvailable ?? 0,
+      joinOr(Object.entries((o.spec?.template?.spec?.nodeSelector ?? {}) as Record<string, string>).map(([k, v]) => `${k}=${v}`)),
+      age(o, now),
+      containers(o)
+        .map((c) => c.name)
+        .join(','),
+      containers(o)
+        .map((c) => c.image ?? '')
+        .join(','),
+      selectorText(o.spec?.selector),
+    ],
+  },
+  ReplicationController: {
+    columns: [NAME, col('Desired', 'integer'), col('Current', 'integer'), col('Ready', 'integer'), col('Age')],
+    cells: (o, now) => [o.metadata.name, o.spec?.replicas ?? 0, o.status?.replicas ?? 0, o.status?.readyReplicas ?? 0, age(o, now)],
+  },
+  Job: {
+    columns: [NAME, col('Status'), col('Completions'), col('Duration'), col('Age')],
+    cells: (o, now) => [o.metadata.name, jobStatus(o), `${o.status?.succeeded ?? 0}/${o.spec?.completions ?? 1}`, '', age(o, now)],
+  },
+  CronJob: {
+    columns: [
+      NAME,
+      col('Schedule'),
+      col('Timezone'),
+      col('Suspend', 'boolean'),
+      col('Active', 'integer'),
+      col('Last Schedule'),
+      col('Age'),
+    ],
+    cells: (o, now) => {
+      const last = Date.parse(String(o.status?.lastScheduleTime ?? ''));
+      return [
+        o.metadata.name,
+        o.spec?.schedule ?? '',
+        o.spec?.timeZone ?? '<none>',
+        !!o.spec?.suspend,
+        ((o.status?.active ?? []) as unknown[]).length,
+        Number.isFinite(last) ? humanDuration(now.getTime() - last) : '<none>',
+        age(o, now),
+      ];
+    },
+  },
+  HorizontalPodAutoscaler: {
+    columns: [
+      NAME,
+      col('Reference'),
+      col('Targets'),
+      col('MinPods', 'string'),
+      col('MaxPods', 'integer'),
+      col('Replicas', 'integer'),
+      col('Age'),
+    ],
+    cells: (o, now) => {
+      const ref = (o.spec?.scaleTargetRef ?? {}) as { kind?: string; name?: string };
+      return [
+        o.metadata.name,
+        `${ref.kind ?? ''}/${ref.name ?? ''}`,
+        o.spec?.targetCPUUtilizationPercentage !== undefined
+          ? `cpu: ${o.status?.currentCPUUtilizationPercentage ?? '<unknown>'}${o.status?.currentCPUUtilizationPercentage === undefined ? '' : '%'}/${o.spec.targetCPUUtilizationPercentage}%`
+          : hpaTargets(o),
+        String(o.spec?.minReplicas ?? '<unset>'),
+        o.spec?.maxReplicas ?? 0,
+        o.status?.currentReplicas ?? 0,
+        age(o, now),
+      ];
+    },
+  },
+  PodDisruptionBudget: {
+    columns: [NAME, col('Min Available'), col('Max Unavailable'), col('Allowed Disruptions', 'integer'), col('Age')],
+    cells: (o, now) => [
+      o.metadata.name,
+      intOrString(o.spec?.minAvailable),
+      intOrString(o.spec?.maxUnavailable),
+      o.status?.disruptionsAllowed ?? 0,
+      age(o, now),
+    ],
+  },
+  PersistentVolumeClaim: {
+    columns: [
+      NAME,
+      col('Status'),
+      col('Volume'),
+      col('Capacity'),
+      col('Access Modes'),
+      col('StorageClass'),
+      col('VolumeAttributesClass'),
+      col('Age'),
+      col('VolumeMode', 'string', 1),
+    ],
+    cells: (o, now) => [
+      o.metadata.name,
+      o.metadata.deletionTimestamp ? 'Terminating' : (o.status?.phase ?? 'Pending'),
+      o.spec?.volumeName ?? '',
+      o.status?.capacity?.storage ?? '',
+      ((o.status?.accessModes ?? []) as string[]).map((m) => ACCESS_MODES[m] ?? m).join(','),
+      o.spec?.storageClassName ?? '<unset>',
+      o.spec?.volumeAttributesClassName ?? '<unset>',
+      age(o, now),
+      o.spec?.volumeMode ?? '<unset>',
+    ],
+  },
+  PersistentVolume: {
+    columns: [
+      NAME,
+      col('Capacity'),
+      col('Access Modes'),
+      col('Reclaim Policy'),
+      col('Status'),
+      col('Claim'),
+      col('StorageClass'),
+      col('Age'),
+    ],
+    cells: (o, now) => {
+      const claim = o.spec?.claimRef as { namespace?: string; name?: string } | undefined;
+      return [
+        o.metadata.name,
+        o.spec?.capacity?.storage ?? '',
+        ((o.spec?.accessModes ?? []) as string[]).map((m) => ACCESS_MODES[m] ?? m).join(','),
+        o.spec?.persistentVolumeReclaimPolicy ?? '',
+        o.status?.phase ?? '',
+        claim ? `${claim.namespace}/${claim.name}` : '',
+        o.spec?.storageClassName ?? '',
+        age(o, now),
+      ];
+    },
+  },
+  ServiceAccount: {
+    columns: [NAME, col('Secrets', 'integer'), col('Age')],
+    cells: (o, now) => [o.metadata.name, ((o.secrets ?? []) as unknown[]).length, age(o, now)],
+  },
+  Node: {
+    columns: [NAME, col('Status'), col('Roles'), col('Age'), col('Version'), col('Internal-IP', 'string', 1)],
+    cells: (o, now) => [
+      o.metadata.name,
+      nodeStatus(o),
+      nodeRoles(o),
+      age(o, now),
+      o.status?.nodeInfo?.kubeletVersion ?? '',
+      ((o.status?.addresses ?? []) as { type: string; address: string }[]).find((a) => a.type === 'InternalIP')?.address ?? '<none>',
+    ],
+  },
+  ResourceQuota: {
+    columns: [NAME, col('Age'), col('Request'), col('Limit')],
+    cells: (o, now) => {
+      const hard = (o.status?.hard ?? o.spec?.hard ?? {}) as Record<string, string>;
+      const used = (o.status?.used ?? {}) as Record<string, string>;
+      const pairs = (keep: (k: string) => boolean) =>
+        Object.keys(hard)
+          .filter(keep)
+          .sort()
+          .map((k) => `${k}: ${used[k] ?? '0'}/${hard[k]}`)
+          .join(', ');
+      return [o.metadata.name, age(o, now), pairs((k) => !k.startsWith('limits.')), pairs((k) => k.startsWith('limits.'))];
+    },
+  },
+  LimitRange: CREATED_AT,
+  Role: CREATED_AT,
+  ClusterRole: CREATED_AT,
+  RoleBinding: {
+    columns: [NAME, col('Role'), col('Age'), col('Users', 'string', 1), col('Groups', 'string', 1), col('ServiceAccounts', 'string', 1)],
+    cells: (o, now) => bindingCells(o, now),
+  },
+  ClusterRoleBinding: {
+    columns: [NAME, col('Role'), col('Age'), col('Users', 'string', 1), col('Groups', 'string', 1), col('ServiceAccounts', 'string', 1)],
+    cells: (o, now) => bindingCells(o, now),
+  },
+  Lease: {
+    columns: [NAME, col('Holder'), col('Age')],
+    cells: (o, now) => [o.metadata.name, o.spec?.holderIdentity ?? '', age(o, now)],
+  },
+  APIService: {
+    columns: [NAME, col('Service'), col('Available'), col('Age')],
+    cells: (o, now) => {
+      const svc = o.spec?.service as { namespace?: string; name?: string } | undefined;
+      const avail = ((o.status?.conditions ?? []) as { type: string; status: string; reason?: string }[]).find(
+        (c) => c.type === 'Available',
+      );
+      return [
+        o.metadata.name,
+        svc ? `${svc.namespace}/${svc.name}` : 'Local',
+        avail ? (avail.status === 'True' ? 'True' : `${avail.status} (${avail.reason ?? ''})`) : 'Unknown',
+        age(o, now),
+      ];
+    },
+  },
+  StorageClass: {
+    columns: [NAME, col('Provisioner'), col('ReclaimPolicy'), col('VolumeBindingMode'), col('AllowVolumeExpansion', 'boolean'), col('Age')],
+    cells: (o, now) => [
+      o.metadata.name,
+      o.provisioner ?? '',
+      o.reclaimPolicy ?? 'Delete',
+      o.volumeBindingMode ?? 'Immediate',
+      !!o.allowVolumeExpansion,
+      age(o, now),
+    ],
+  },
+  NetworkPolicy: {
+    columns: [NAME, col('Pod-Selector'), col('Age')],
+    cells: (o, now) => [o.metadata.name, formatLabelSelector(o.spec?.podSelector) || '<none>', age(o, now)],
+  },
+  ControllerRevision: {
+    columns: [NAME, col('Controller'), col('Revision', 'integer'), col('Age')],
+    cells: (o, now) => {
+      const owner = (o.metadata.ownerReferences ?? []).find((r) => r.controller);
+      return [
+        o.metadata.name,
+        owner ? `${owner.kind.toLowerCase()}.${owner.apiVersion.split('/')[0]}/${owner.name}` : '<none>',
+        o.revision ?? 0,
+        age(o, now),
+      ];
+    },
+  },
+  PriorityClass: {
+    columns: [NAME, col('Value', 'integer'), col('Global-Default', 'boolean'), col('Age'), col('PreemptionPolicy', 'string', 1)],
+    cells: (o, now) => [o.metadata.name, o.value ?? 0, !!o.globalDefault, age(o, now), o.preemptionPolicy ?? ''],
+  },
+  PodTemplate: {
+    columns: [NAME, col('Containers'), col('Images'), col('Pod Labels')],
+    cells: (o) => {
+      const template = (o.template ?? {}) as { spec?: { containers?: unknown }; metadata?: { labels?: unknown } };
+      const cs = (template.spec?.containers ?? []) as { name: string; image?: string }[];
+      return [
+        o.metadata.name,
+        cs.map((c) => c.name).join(','),
+        cs.map((c) => c.image ?? '').join(','),
+        Object.entries((template.metadata?.labels ?? {}) as Record<string, string>)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(','),
+      ];
+    },
+  },
+};
+
+const ACCESS_MODES: Record<string, string> = {
+  ReadWriteOnce: 'RWO',
+  ReadOnlyMany: 'ROX',
+  ReadWriteMany: 'RWX',
+  ReadWriteOncePod: 'RWOP',
+};
+
+function bindingCells(o: KubeObject, now: Date): unknown[] {
+  const ref = (o.roleRef ?? {}) as { kind?: string; name?: string };
+  const subjects = (o.subjects ?? []) as { kind: string; name: string; namespace?: string }[];
+  const of = (kind: string) =>
+    subjects
+      .filter((s) => s.kind === kind)
+      .map((s) => (kind === 'ServiceAccount' ? `${s.namespace ?? ''}/${s.name}` : s.name))
+      .join(', ');
+  return [o.metadata.name, `${ref.kind ?? ''}/${ref.name ?? ''}`, age(o, now), of('User'), of('Group'), of('ServiceAccount')];
+}
+
 /** Columns and cells of the built-in kinds. */
-const BUILTIN: Record<string, { columns: TableColumn[]; cells: (o: KubeObject, now: Date) => unknown[] }> = {
+const BUILTIN: Record<string, Printer> = {
   Deployment: {
     columns: [
       NAME,
@@ -287,10 +624,8 @@ const BUILTIN: Record<string, { columns: TableColumn[]; cells: (o: KubeObject, n
       ];
     },
   },
-  CustomResourceDefinition: {
-    columns: [NAME, col('Created At', 'date')],
-    cells: (o) => [o.metadata.name, o.metadata.creationTimestamp ?? ''],
-  },
+  CustomResourceDefinition: CREATED_AT,
+  ...STORED_KIND_PRINTERS,
 };
 
 interface PrinterColumn {
@@ -360,7 +695,7 @@ export function toTable(
     withColumns?: boolean;
   },
 ): unknown {
-  const printer = BUILTIN[r.kind] ?? customPrinter(opts.crd, version);
+  const printer = (r.crd ? undefined : BUILTIN[r.kind]) ?? customPrinter(opts.crd, version);
   const include = opts.includeObject ?? 'Metadata';
   return {
     kind: 'Table',

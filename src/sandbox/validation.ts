@@ -3,7 +3,22 @@
 import type { KubeObject } from '../kube/types.js';
 import { matchesSelector } from '../workload/label-selector.js';
 import type { LabelSelector } from '../workload/types.js';
-import { badRequest, invalid } from './errors.js';
+import { badRequest, invalid, invalidFields } from './errors.js';
+import {
+  defaultBinding,
+  defaultCrd,
+  defaultCronJob,
+  defaultDaemonSet,
+  defaultHpa,
+  defaultJob,
+  defaultNetworkPolicy,
+  defaultPriorityClass,
+  defaultReplicationController,
+  defaultStatefulSet,
+  defaultStorageClass,
+  defaultVolume,
+  defaultVolumeClaim,
+} from './kind-defaults.js';
 import { apiVersionOf, type SandboxResource } from './resources.js';
 import { defaultSecret, defaultService } from './service.js';
 
@@ -111,11 +126,57 @@ export function validateObject(obj: KubeObject, r: SandboxResource): void {
     );
   }
   if (r.kind === 'Deployment' || r.kind === 'ReplicaSet') validateWorkload(obj, r, name);
+  if (r.key === 'customresourcedefinitions') validateCrd(obj, r, name);
   if (r.kind === 'Pod') {
     if (!obj.spec || !Array.isArray(obj.spec.containers) || obj.spec.containers.length === 0) {
       throw invalid(r, name, 'spec.containers', 'Required value');
     }
   }
+}
+
+/** What kube-apiserver checks first on a CRD: its name, names, scope and versions (422 with every violation). */
+function validateCrd(obj: KubeObject, r: SandboxResource, name: string): void {
+  const spec = (obj.spec ?? {}) as {
+    group?: string;
+    scope?: string;
+    names?: { plural?: string; kind?: string };
+    versions?: { name?: string; served?: boolean; storage?: boolean }[];
+  };
+  const errors: { field: string; reason: string; message: string }[] = [];
+  const required = (field: string) => errors.push({ field, reason: 'FieldValueRequired', message: 'Required value' });
+  if (!spec.group) required('spec.group');
+  if (!spec.names?.plural) required('spec.names.plural');
+  if (!spec.names?.kind) required('spec.names.kind');
+  if (spec.group && spec.names?.plural && name !== `${spec.names.plural}.${spec.group}`) {
+    errors.push({
+      field: 'metadata.name',
+      reason: 'FieldValueInvalid',
+      message: `Invalid value: "${name}": must be spec.names.plural+"."+spec.group`,
+    });
+  }
+  if (spec.scope !== 'Namespaced' && spec.scope !== 'Cluster') {
+    errors.push({
+      field: 'spec.scope',
+      reason: spec.scope === undefined ? 'FieldValueRequired' : 'FieldValueNotSupported',
+      message:
+        spec.scope === undefined ? 'Required value' : `Unsupported value: "${spec.scope}": supported values: "Cluster", "Namespaced"`,
+    });
+  }
+  const versions = Array.isArray(spec.versions) ? spec.versions : [];
+  if (versions.length === 0)
+    errors.push({
+      field: 'spec.versions',
+      reason: 'FieldValueInvalid',
+      message: 'Invalid value: null: must have exactly one version marked as storage version',
+    });
+  else if (versions.filter((v) => v?.storage).length !== 1) {
+    errors.push({
+      field: 'spec.versions',
+      reason: 'FieldValueInvalid',
+      message: 'Invalid value: must have exactly one version marked as storage version',
+    });
+  }
+  if (errors.length) throw invalidFields(r, name, errors);
 }
 
 function validateWorkload(obj: KubeObject, r: SandboxResource, name: string): void {
@@ -165,11 +226,26 @@ const DEFAULTERS: Record<string, (obj: KubeObject, r: SandboxResource) => KubeOb
   ReplicaSet: defaultWorkload,
   Service: defaultService,
   Secret: defaultSecret,
+  StatefulSet: (o) => defaultStatefulSet(o, defaultPodTemplate),
+  DaemonSet: (o) => defaultDaemonSet(o, defaultPodTemplate),
+  ReplicationController: (o) => defaultReplicationController(o, defaultPodTemplate),
+  Job: (o) => defaultJob(o, defaultPodTemplate),
+  CronJob: (o) => defaultCronJob(o, defaultPodTemplate),
+  PodTemplate: (o) => ({ ...o, template: o.template ? defaultPodTemplate(o.template as Record<string, unknown>) : o.template }),
+  HorizontalPodAutoscaler: defaultHpa,
+  PersistentVolumeClaim: defaultVolumeClaim,
+  PersistentVolume: defaultVolume,
+  NetworkPolicy: defaultNetworkPolicy,
+  StorageClass: defaultStorageClass,
+  PriorityClass: defaultPriorityClass,
+  RoleBinding: defaultBinding,
+  ClusterRoleBinding: defaultBinding,
+  CustomResourceDefinition: defaultCrd,
 };
 
 /** Server-side defaults clients read back (replicas 1, RollingUpdate 25%/25%, Service type ClusterIP, ...). Returns a new object. */
 export function applyDefaults(obj: KubeObject, r: SandboxResource): KubeObject {
-  const defaulter = DEFAULTERS[r.kind];
+  const defaulter = r.crd ? undefined : DEFAULTERS[r.kind];
   return defaulter ? defaulter(obj, r) : obj;
 }
 

@@ -86,7 +86,7 @@ export function serveWatch(
   registry: WatchRegistry,
 ): void {
   const store = api.store;
-  const plural = t.resource.plural;
+  const plural = t.resource.key;
   const rvText = params.resourceVersion;
   let since: number | undefined;
   if (rvText !== undefined && rvText !== '' && rvText !== '0') {

@@ -41,6 +41,13 @@ describe('discovery', () => {
       endpoints: 'ep',
       configmaps: 'cm',
       events: 'ev',
+      limitranges: 'limits',
+      nodes: 'no',
+      persistentvolumeclaims: 'pvc',
+      persistentvolumes: 'pv',
+      replicationcontrollers: 'rc',
+      resourcequotas: 'quota',
+      serviceaccounts: 'sa',
     });
     // BatchReleases at their storage version only.
     expect((await call(sb.url, 'GET', '/apis/rollouts.kruise.io/v1beta1')).body.resources.map((r: any) => r.name)).toEqual([
@@ -49,9 +56,14 @@ describe('discovery', () => {
       'batchreleases',
       'batchreleases/status',
     ]);
+    // The other Kruise CRDs (v1alpha1 only) are served from their CRDs, as any applied CRD is.
     expect((await call(sb.url, 'GET', '/apis/rollouts.kruise.io/v1alpha1')).body.resources.map((r: any) => r.name)).toEqual([
       'rollouts',
       'rollouts/status',
+      'rollouthistories',
+      'rollouthistories/status',
+      'trafficroutings',
+      'trafficroutings/status',
     ]);
     expect((await call(sb.url, 'GET', '/apis/apiextensions.k8s.io/v1')).status).toBe(200);
   });
