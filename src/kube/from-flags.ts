@@ -32,7 +32,7 @@ export async function clientFromGlobals(globals: KubeGlobals, deps: KubeDeps, op
   const logger = createRequestLogger(level, (s) => deps.io.err.write(s));
   // Imported here so that commands which fail before talking to a server never load node:https.
   const { createKubeClient } = await import('./http-client.js');
-  const client = createKubeClient(cfg, { logger, signal: deps.signal, env: deps.env });
+  const client = createKubeClient(cfg, { logger, signal: deps.signal, env: deps.env, warn: (line) => deps.io.err.write(`${line}\n`) });
   if (level >= 6) logger.line(`Config loaded from ${cfg.source}; server ${cfg.server}; namespace ${cfg.namespace}`);
   return client;
 }
