@@ -62,15 +62,22 @@ describe('npm pack + global install', () => {
   it('ships bin/ and a freshly built dist/, not the sources', () => {
     const files = packed.files.map((f) => f.path);
     expect(files).toEqual(
-      expect.arrayContaining(['bin/kubectl-kruise', 'bin/kubectl_complete-kruise', 'dist/cli.mjs', 'package.json', 'LICENSE']),
+      expect.arrayContaining([
+        'bin/kubectl-kruise',
+        'bin/kubectl_complete-kruise',
+        'dist/cli.mjs',
+        'dist/THIRD-PARTY-NOTICES',
+        'package.json',
+        'LICENSE',
+      ]),
     );
     expect(files.filter((f) => /^(src|test|scripts)\//.test(f))).toEqual([]);
   });
 
-  it('ships the ESM build alone: no source maps, nothing but dist/*.mjs', () => {
+  it('ships the ESM build alone: no source maps, nothing but dist/*.mjs and the notices of what they bundle', () => {
     const files = packed.files.map((f) => f.path);
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
-    expect(files.filter((f) => f.startsWith('dist/') && !f.endsWith('.mjs'))).toEqual([]);
+    expect(files.filter((f) => f.startsWith('dist/') && !f.endsWith('.mjs'))).toEqual(['dist/THIRD-PARTY-NOTICES']);
   });
 
   it('installs cleanly (no lifecycle script for npm to warn about)', () => {
