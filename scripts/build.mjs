@@ -51,7 +51,7 @@ const minify = args.includes('--minify') || process.env.KK_MINIFY === '1';
 const sourcemap = args.includes('--sourcemap') || process.env.KK_SOURCEMAP === '1';
 
 const result = await build({
-  entryPoints: { cli: 'src/cli/main.ts' },
+  entryPoints: { cli: 'src/cli/entry.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   bundle: true,

@@ -44,8 +44,12 @@ export function completeVersion(flags: VersionFlags): VersionOptions {
 /** Checks the options together; there is one flag, so nothing to refuse. */
 export function validateVersion(_o: VersionOptions): void {}
 
-/** The package version from package.json (searched upwards from this module). */
+// Set by builds that carry no package.json beside them (the single executable: scripts/build-sea.mjs).
+declare const __KK_VERSION__: string | undefined;
+
+/** The package version from package.json (searched upwards from this module), or the one built in. */
 function packageVersion(): string {
+  if (typeof __KK_VERSION__ === 'string') return __KK_VERSION__;
   for (const rel of ['../package.json', '../../package.json']) {
     try {
       const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };

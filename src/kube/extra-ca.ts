@@ -3,7 +3,7 @@
 // (bin/kubectl-kruise, a sh line) starts node without it and hands the file on in
 // KUBECTL_KRUISE_EXTRA_CA_CERTS; those CAs are added here, only where node would have used them:
 // a TLS context that trusts the system roots, i.e. no certificate-authority in the kubeconfig.
-import { readFile } from 'node:fs/promises';
+// Imported by src/cli/process.ts at start-up: nothing is loaded here until a TLS context needs it.
 
 /** The variable the launcher moves NODE_EXTRA_CA_CERTS into. */
 export const DEFERRED_EXTRA_CA_ENV = 'KUBECTL_KRUISE_EXTRA_CA_CERTS';
@@ -16,6 +16,7 @@ export const DEFERRED_EXTRA_CA_ENV = 'KUBECTL_KRUISE_EXTRA_CA_CERTS';
 export async function rootsWithDeferredExtraCa(env: NodeJS.ProcessEnv, warn: (line: string) => void): Promise<string[] | undefined> {
   const file = env[DEFERRED_EXTRA_CA_ENV];
   if (!file) return undefined;
+  const { readFile } = await import('node:fs/promises');
   let pem: string;
   try {
     pem = await readFile(file, 'utf8');

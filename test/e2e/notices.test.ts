@@ -3,9 +3,10 @@
 // is in dist/ with its licence text. The packages are found here independently of the generator:
 // esbuild marks each bundled module with a `// node_modules/NAME/…` comment. Needs a fresh build
 // (`npm test` runs it first).
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EXECUTABLE } from '../helpers/cli.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DIST = path.join(ROOT, 'dist');
@@ -37,5 +38,26 @@ describe('dist/THIRD-PARTY-NOTICES', () => {
     const file = readdirSync(dir).find((n) => /^(licen[cs]e|copying)(\.(md|txt))?$/i.test(n));
     expect(file).toBeDefined();
     expect(notices).toContain(readFileSync(path.join(dir, file!), 'utf8').trim());
+  });
+});
+
+// The single executable (scripts/build-sea.mjs) carries the same packages and Node.js itself; its
+// notices lie beside it. Checked when the suites run against it (KK_TEST_EXECUTABLE).
+const beside = path.join(path.dirname(EXECUTABLE.file), 'THIRD-PARTY-NOTICES');
+(process.env.KK_TEST_EXECUTABLE ? describe : describe.skip)('THIRD-PARTY-NOTICES beside the tested executable', () => {
+  it('exists', () => {
+    expect(existsSync(beside)).toBe(true);
+  });
+
+  it.each(bundledPackages())('carries the licence text of %s', (name) => {
+    const dir = path.join(ROOT, 'node_modules', name);
+    const file = readdirSync(dir).find((n) => /^(licen[cs]e|copying)(\.(md|txt))?$/i.test(n));
+    expect(readFileSync(beside, 'utf8')).toContain(readFileSync(path.join(dir, file!), 'utf8').trim());
+  });
+
+  it('carries the licence of Node.js, the runtime inside the executable', () => {
+    const text = readFileSync(beside, 'utf8');
+    expect(text).toMatch(/^Node\.js v\d+\.\d+\.\d+ \(the runtime inside this executable\)$/m);
+    expect(text).toContain('Node.js is licensed for use as follows');
   });
 });
