@@ -7,8 +7,8 @@ import { main } from './main.js';
 // shell's code, so a pipeline under `set -o pipefail` never reads it as "the condition holds".
 const SIGPIPE_EXIT = 141;
 
-/** Runs main(argv) as this process: stream errors, SIGINT/SIGTERM and the exit code. */
-export async function runAsProcess(argv: string[]): Promise<void> {
+/** Runs main(argv) as this process (`self`: its executable): stream errors, SIGINT/SIGTERM and the exit code. */
+export async function runAsProcess(argv: string[], self: string | undefined): Promise<void> {
   // bin/ starts node without NODE_EXTRA_CA_CERTS and hands the file on (src/kube/extra-ca.ts);
   // children (exec credential plugins, another kubectl-kruise) see the variable the user set.
   const deferred = process.env[DEFERRED_EXTRA_CA_ENV];
@@ -34,5 +34,5 @@ export async function runAsProcess(argv: string[]): Promise<void> {
       setTimeout(() => process.exit(130), 3000).unref();
     });
   }
-  process.exitCode = await main(argv, { signal: stop.signal });
+  process.exitCode = await main(argv, { signal: stop.signal, self });
 }

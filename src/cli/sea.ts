@@ -2,4 +2,4 @@
 // binary's main script. In a single executable, process.argv[1] is the executable again.
 import { runAsProcess } from './process.js';
 
-void runAsProcess(process.argv.slice(2));
+void runAsProcess(process.argv.slice(2), process.execPath);
