@@ -1,6 +1,7 @@
 // The process around main(): the only place that ends the process. bin/kubectl-kruise (the npm
 // build) and the single executable (src/cli/sea.ts) both run a command through runAsProcess.
 import { DEFERRED_EXTRA_CA_ENV } from '../kube/extra-ca.js';
+import { mark, printTimelineAtExit } from '../runtime/timeline.js';
 import { main } from './main.js';
 
 // A reader that goes away (`watch … | head -1`) ends the process as SIGPIPE ends kubectl: 141, the
@@ -34,5 +35,8 @@ export async function runAsProcess(argv: string[], self: string | undefined): Pr
       setTimeout(() => process.exit(130), 3000).unref();
     });
   }
+  printTimelineAtExit();
+  mark('main');
   process.exitCode = await main(argv, { signal: stop.signal, self });
+  mark('returned');
 }

@@ -4,6 +4,7 @@ import http from 'node:http';
 import { isIP } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import { commandClock, sleep } from '../runtime/clock.js';
+import { mark } from '../runtime/timeline.js';
 import type { KubeClient, ListOptions, WatchOptions } from './client.js';
 import { ApiError, ConfigError, genericStatus, TransportError } from './errors.js';
 import type { RestConfig } from './kubeconfig.js';
@@ -191,7 +192,13 @@ class Client implements HttpKubeClient {
   }
 
   async request<T = unknown>(method: string, path: string, o: RequestOptions = {}): Promise<T> {
-    const answer = await this.exchange(method, path, { ...o, signal: anySignal(this.opts.signal, o.signal) }, false);
+    mark(`${method} ${path}`);
+    let answer: Answer;
+    try {
+      answer = await this.exchange(method, path, { ...o, signal: anySignal(this.opts.signal, o.signal) }, false);
+    } finally {
+      mark(`${method} ${path} answered`);
+    }
     const text = answer.body!.toString('utf8');
     if (text.trim() === '') return undefined as T;
     try {
