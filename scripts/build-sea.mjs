@@ -96,7 +96,7 @@ writeFileSync(
   }),
 );
 rmSync(work, { recursive: true, force: true });
-const mb = (n) => `${(n / 1048576).toFixed(1)} MB`;
+const mb = (n) => `${(n / 1048576).toFixed(1)} MiB`;
 console.log(
   `${exe}: ${mb(statSync(exe).size)} (node ${process.version}, ${process.platform}-${process.arch}, code cache ${codeCache ? 'on' : 'off'})`,
 );
