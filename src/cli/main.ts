@@ -5,7 +5,7 @@ import { CliError, ExitCode, errorLine } from './errors.js';
 import { handOff } from './handoff.js';
 import { buildProgram } from './program.js';
 
-/** Runs the CLI; returns the exit code (only bin/ ends the process). */
+/** Runs the CLI; returns the exit code (only src/cli/process.ts ends the process). */
 export async function main(argv: string[], overrides: Partial<Deps> = {}): Promise<number> {
   const deps = processDeps(overrides);
   const result = { code: ExitCode.ok as number };
