@@ -7,11 +7,12 @@
 //   node scripts/build.mjs --minify     minify
 // KK_SOURCEMAP=1 / KK_MINIFY=1 do the same as the flags.
 
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { build } from 'esbuild';
+import { thirdPartyNotices } from './third-party-notices.mjs';
 
 const { yamlDocuments } = createRequire(import.meta.url)('./yaml-module.cjs');
 
@@ -50,7 +51,7 @@ const minify = args.includes('--minify') || process.env.KK_MINIFY === '1';
 const sourcemap = args.includes('--sourcemap') || process.env.KK_SOURCEMAP === '1';
 
 const result = await build({
-  entryPoints: { cli: 'src/cli/main.ts' },
+  entryPoints: { cli: 'src/cli/entry.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   bundle: true,
@@ -68,6 +69,9 @@ const result = await build({
   },
   plugins: [lazyChildProcessInCommander, yamlAsJson],
 });
+
+// The licences of what the bundle contains travel with it (files: dist/ is in the package).
+writeFileSync('dist/THIRD-PARTY-NOTICES', thirdPartyNotices(result.metafile));
 
 // Chunk names carry a content hash, so every change leaves the previous ones behind. Remove the
 // chunks this build did not write — but only once they are half an hour old: several people build

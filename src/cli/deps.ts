@@ -17,6 +17,8 @@ export interface Deps {
   invokedAs: string;
   /** Aborted on SIGINT/SIGTERM by the shim. */
   signal?: AbortSignal;
+  /** The executable running this CLI (bin/kubectl-kruise or the single executable), when it is one. */
+  self?: string;
 }
 
 /** The real process' dependencies. */

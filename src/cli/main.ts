@@ -2,13 +2,17 @@
 import { CommanderError } from 'commander';
 import { type Deps, processDeps } from './deps.js';
 import { CliError, ExitCode, errorLine } from './errors.js';
+import { handOff } from './handoff.js';
 import { buildProgram } from './program.js';
 
-/** Runs the CLI; returns the exit code (only bin/ ends the process). */
+/** Runs the CLI; returns the exit code (only src/cli/process.ts ends the process). */
 export async function main(argv: string[], overrides: Partial<Deps> = {}): Promise<number> {
   const deps = processDeps(overrides);
   const result = { code: ExitCode.ok as number };
   const program = buildProgram(deps, result, main);
+  // What this CLI does not handle goes to another kubectl-kruise on PATH (kruise-tools), if any.
+  const handedOff = await handOff(argv, program, deps);
+  if (handedOff !== undefined) return handedOff;
   for (const cmd of [program, ...allCommands(program)]) {
     cmd.exitOverride();
     cmd.configureOutput({

@@ -44,7 +44,20 @@ const OTHER_TYPES = new Set([
   'batchreleases',
   'rollouthistory',
   'rollouthistories',
+  'advancedstatefulset',
+  'advancedstatefulsets',
+  'asts',
 ]);
+
+/** Whether `word` names the Rollout type (`ro`, `rollouts.rollouts.kruise.io`…), case-insensitively. */
+export function isRolloutType(word: string): boolean {
+  return ROLLOUT_TYPES.has(word.toLowerCase());
+}
+
+/** Whether `word` names another type a user may write first (`deployment`, `cloneset`…). */
+export function isOtherType(word: string): boolean {
+  return OTHER_TYPES.has(word.toLowerCase());
+}
 
 const NAME_RE = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 

@@ -44,8 +44,12 @@ export function completeVersion(flags: VersionFlags): VersionOptions {
 /** Checks the options together; there is one flag, so nothing to refuse. */
 export function validateVersion(_o: VersionOptions): void {}
 
-/** The package version from package.json (searched upwards from this module). */
+// Set by builds that carry no package.json beside them (the single executable: scripts/build-sea.mjs).
+declare const __KK_VERSION__: string | undefined;
+
+/** The package version from package.json (searched upwards from this module), or the one built in. */
 function packageVersion(): string {
+  if (typeof __KK_VERSION__ === 'string') return __KK_VERSION__;
   for (const rel of ['../package.json', '../../package.json']) {
     try {
       const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
@@ -57,15 +61,43 @@ function packageVersion(): string {
   return 'unknown';
 }
 
-/** The version line, or the version as data like `kubectl version --client -o json|yaml`. */
-function renderVersion(version: string, output: string | undefined): string {
-  if (output === 'json') return `${JSON.stringify({ version })}\n`;
-  if (output === 'yaml') return `version: ${JSON.stringify(version)}\n`;
-  return `kubectl-kruise version ${version}\n`;
+/** Which kubectl-kruise this is, and where what it does not handle goes (README "Living next to kruise-tools"). */
+interface VersionInfo {
+  version: string;
+  /** Tells this plugin from OpenKruise's kruise-tools, also called kubectl-kruise. */
+  plugin: 'kruise-rollouts';
+  executable?: string;
+  /** The other kubectl-kruise on PATH that gets the commands this one does not handle. */
+  handsOffTo: string | null;
 }
 
-/** Prints `kubectl-kruise version X` (or JSON/YAML with -o). */
+/** The version line(s), or the version as data like `kubectl version --client -o json|yaml`. */
+function renderVersion(v: VersionInfo, output: string | undefined): string {
+  if (output === 'json') return `${JSON.stringify(v)}\n`;
+  if (output === 'yaml')
+    return Object.entries(v)
+      .map(([k, x]) => `${k}: ${JSON.stringify(x)}\n`)
+      .join('');
+  return [
+    `kubectl-kruise version ${v.version} (the Kruise Rollouts plugin)`,
+    ...(v.executable ? [`executable: ${v.executable}`] : []),
+    v.handsOffTo
+      ? `other commands and kinds: handed to ${v.handsOffTo} (another kubectl-kruise on PATH, e.g. OpenKruise's kruise-tools)`
+      : 'other commands and kinds: no other kubectl-kruise on PATH to hand them to',
+  ]
+    .map((l) => `${l}\n`)
+    .join('');
+}
+
+/** Prints `kubectl-kruise version X`, which plugin this is and where other commands go (or data with -o). */
 export async function runVersion(o: VersionOptions, deps: Deps): Promise<ExitCodeValue> {
-  deps.io.out.write(renderVersion(packageVersion(), o.output));
+  const { findOtherKubectlKruise } = await import('./handoff.js');
+  const info: VersionInfo = {
+    version: packageVersion(),
+    plugin: 'kruise-rollouts',
+    ...(deps.self ? { executable: deps.self } : {}),
+    handsOffTo: findOtherKubectlKruise(deps.env, deps.self) ?? null,
+  };
+  deps.io.out.write(renderVersion(info, o.output));
   return ExitCode.ok;
 }

@@ -1,5 +1,6 @@
 // What every command calls: global flags + environment → a ready KubeClient.
 
+import { mark } from '../runtime/timeline.js';
 import { ConfigError } from './errors.js';
 import type { HttpKubeClient } from './http-client.js';
 import { type ConfigFlags, type LoadOptions, loadRestConfig } from './kubeconfig.js';
@@ -28,11 +29,13 @@ function parseVerbosity(v: string | undefined): number {
 /** Builds the client for the global flags: kubeconfig rules, -n, --server, --token, -v, --request-timeout. */
 export async function clientFromGlobals(globals: KubeGlobals, deps: KubeDeps, opts: LoadOptions = {}): Promise<HttpKubeClient> {
   const level = parseVerbosity(globals.v);
+  mark('kubeconfig-start');
   const cfg = await loadRestConfig(globals, deps.env, opts);
+  mark('kubeconfig-loaded');
   const logger = createRequestLogger(level, (s) => deps.io.err.write(s));
   // Imported here so that commands which fail before talking to a server never load node:https.
   const { createKubeClient } = await import('./http-client.js');
-  const client = createKubeClient(cfg, { logger, signal: deps.signal, env: deps.env });
+  const client = createKubeClient(cfg, { logger, signal: deps.signal, env: deps.env, warn: (line) => deps.io.err.write(`${line}\n`) });
   if (level >= 6) logger.line(`Config loaded from ${cfg.source}; server ${cfg.server}; namespace ${cfg.namespace}`);
   return client;
 }

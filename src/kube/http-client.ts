@@ -4,6 +4,7 @@ import http from 'node:http';
 import { isIP } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import { commandClock, sleep } from '../runtime/clock.js';
+import { mark } from '../runtime/timeline.js';
 import type { KubeClient, ListOptions, WatchOptions } from './client.js';
 import { ApiError, ConfigError, genericStatus, TransportError } from './errors.js';
 import type { RestConfig } from './kubeconfig.js';
@@ -35,8 +36,10 @@ export interface ClientOptions {
   logger?: RequestLogger;
   /** Aborts every request in flight (Ctrl-C). */
   signal?: AbortSignal;
-  /** Environment for exec credential plugins. */
+  /** Environment for exec credential plugins and the deferred NODE_EXTRA_CA_CERTS (src/kube/extra-ca.ts). */
   env?: NodeJS.ProcessEnv;
+  /** Where a warning line goes (a deferred CA file that cannot be read); stderr by default. */
+  warn?: (line: string) => void;
   userAgent?: string;
   retry?: Partial<RetryPolicy>;
   /** Injected for tests; defaults to the process' clock (src/runtime/clock.ts) / Math.random. */
@@ -189,7 +192,13 @@ class Client implements HttpKubeClient {
   }
 
   async request<T = unknown>(method: string, path: string, o: RequestOptions = {}): Promise<T> {
-    const answer = await this.exchange(method, path, { ...o, signal: anySignal(this.opts.signal, o.signal) }, false);
+    mark(`${method} ${path}`);
+    let answer: Answer;
+    try {
+      answer = await this.exchange(method, path, { ...o, signal: anySignal(this.opts.signal, o.signal) }, false);
+    } finally {
+      mark(`${method} ${path} answered`);
+    }
     const text = answer.body!.toString('utf8');
     if (text.trim() === '') return undefined as T;
     try {
@@ -303,11 +312,19 @@ class Client implements HttpKubeClient {
         this.log.secret(auth);
         this.agent?.destroy();
         const common = { keepAlive: true, maxSockets: 32 };
-        if (this.isHttps) this.https ??= await import('node:https');
+        let ca: Buffer | string[] | undefined = cfg.ca;
+        if (this.isHttps) {
+          this.https ??= await import('node:https');
+          if (!ca && !cfg.insecureSkipTlsVerify) {
+            const { rootsWithDeferredExtraCa } = await import('./extra-ca.js');
+            const warn = this.opts.warn ?? ((line: string) => process.stderr.write(`${line}\n`));
+            ca = await rootsWithDeferredExtraCa(this.opts.env ?? process.env, warn);
+          }
+        }
         this.agent = this.https
           ? new this.https.Agent({
               ...common,
-              ca: cfg.ca,
+              ca,
               cert,
               key,
               rejectUnauthorized: !cfg.insecureSkipTlsVerify,

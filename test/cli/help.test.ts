@@ -57,9 +57,9 @@ describe('help conventions', () => {
 
 describe('version', () => {
   it.each([
-    [[], /^kubectl-kruise version \d+\.\d+\.\d+\n$/],
-    [['-o', 'json'], /^\{"version":"\d+\.\d+\.\d+"\}\n$/],
-    [['-o', 'yaml'], /^version: "\d+\.\d+\.\d+"\n$/],
+    [[], /^kubectl-kruise version \d+\.\d+\.\d+ \(the Kruise Rollouts plugin\)\nother commands and kinds: .*\n$/],
+    [['-o', 'json'], /^\{"version":"\d+\.\d+\.\d+","plugin":"kruise-rollouts","handsOffTo":.*\}\n$/],
+    [['-o', 'yaml'], /^version: "\d+\.\d+\.\d+"\nplugin: "kruise-rollouts"\nhandsOffTo: .*\n$/],
   ])('version %j', async (args, expected) => {
     const r = await runCli(['version', ...args]);
     expect(r.code).toBe(0);

@@ -23,6 +23,6 @@ describe('program', () => {
   it('runs as a real binary', async () => {
     const r = await runBinary(['version']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^kubectl-kruise version \d+\.\d+\.\d+\n$/);
+    expect(r.stdout).toMatch(/^kubectl-kruise version \d+\.\d+\.\d+ \(the Kruise Rollouts plugin\)\nexecutable: \/.*kubectl-kruise\n/);
   });
 });

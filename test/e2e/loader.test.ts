@@ -33,7 +33,9 @@ describe('bin/kubectl-kruise loading the build', () => {
 
   it('runs the copy as it is', async () => {
     const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
-    expect(await run(copy(), ['version', '-o', 'json'])).toEqual({ code: 0, stdout: `{"version":"${version}"}\n`, stderr: '' });
+    const r = await run(copy(), ['version', '-o', 'json']);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(r.stdout)).toMatchObject({ version, plugin: 'kruise-rollouts' });
   });
 
   it('reports a bundle that throws while loading', async () => {

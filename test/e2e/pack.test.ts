@@ -62,15 +62,22 @@ describe('npm pack + global install', () => {
   it('ships bin/ and a freshly built dist/, not the sources', () => {
     const files = packed.files.map((f) => f.path);
     expect(files).toEqual(
-      expect.arrayContaining(['bin/kubectl-kruise', 'bin/kubectl_complete-kruise', 'dist/cli.mjs', 'package.json', 'LICENSE']),
+      expect.arrayContaining([
+        'bin/kubectl-kruise',
+        'bin/kubectl_complete-kruise',
+        'dist/cli.mjs',
+        'dist/THIRD-PARTY-NOTICES',
+        'package.json',
+        'LICENSE',
+      ]),
     );
     expect(files.filter((f) => /^(src|test|scripts)\//.test(f))).toEqual([]);
   });
 
-  it('ships the ESM build alone: no source maps, nothing but dist/*.mjs', () => {
+  it('ships the ESM build alone: no source maps, nothing but dist/*.mjs and the notices of what they bundle', () => {
     const files = packed.files.map((f) => f.path);
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
-    expect(files.filter((f) => f.startsWith('dist/') && !f.endsWith('.mjs'))).toEqual([]);
+    expect(files.filter((f) => f.startsWith('dist/') && !f.endsWith('.mjs'))).toEqual(['dist/THIRD-PARTY-NOTICES']);
   });
 
   it('installs cleanly (no lifecycle script for npm to warn about)', () => {
@@ -156,7 +163,8 @@ describe('npm pack + global install', () => {
         env: { PATH: `${nodeDir}${path.delimiter}/usr/bin:/bin`, HOME: tmp },
       });
       const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
-      expect(r).toEqual({ code: 0, stdout: `{"version":"${version}"}\n`, stderr: '' });
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(JSON.parse(r.stdout)).toMatchObject({ version, plugin: 'kruise-rollouts' });
     });
 
     it('scripts/krew-archive.sh prints the sha256 of a reproducible archive and fills the manifest', async () => {

@@ -39,7 +39,17 @@ export async function runCli(argv: string[], overrides: Partial<Deps> = {}): Pro
 
 export const BIN = fileURLToPath(new URL('../../bin/kubectl-kruise', import.meta.url));
 
-/** The real bin/kubectl-kruise, running: its child process, the stderr so far, and its exit code. */
+/**
+ * The executable that runBinary/startBinary test. By default `node bin/kubectl-kruise` (the npm
+ * build); KK_TEST_EXECUTABLE names another one run as it is: the single executable
+ * (`KK_TEST_EXECUTABLE=dist/sea/kubectl-kruise`, see scripts/build-sea.mjs) or bin/kubectl-kruise
+ * through its sh launcher. The same suites then run against it (`.ci/run` does for the binary).
+ */
+export const EXECUTABLE: { file: string; args: string[] } = process.env.KK_TEST_EXECUTABLE
+  ? { file: process.env.KK_TEST_EXECUTABLE, args: [] }
+  : { file: process.execPath, args: [BIN] };
+
+/** The real executable (EXECUTABLE), running: its child process, the stderr so far, and its exit code. */
 export interface RunningBinary {
   child: ChildProcess;
   stderr(): string;
@@ -47,11 +57,11 @@ export interface RunningBinary {
 }
 
 /**
- * Starts the real bin/kubectl-kruise (built by `npm test`'s pretest) with an isolated HOME. stdout is
+ * Starts the real executable (EXECUTABLE; bin/kubectl-kruise is built by `npm test`'s pretest) with an isolated HOME. stdout is
  * a pipe unless `stdout` gives a file descriptor (e.g. /dev/full).
  */
 export function startBinary(argv: string[], opts: { env?: NodeJS.ProcessEnv; stdout?: number } = {}): RunningBinary {
-  const child = spawn(process.execPath, [BIN, ...argv], {
+  const child = spawn(EXECUTABLE.file, [...EXECUTABLE.args, ...argv], {
     env: { HOME: '/nonexistent', PATH: process.env.PATH, ...opts.env },
     stdio: ['pipe', opts.stdout ?? 'pipe', 'pipe'],
   });
@@ -64,7 +74,7 @@ export function startBinary(argv: string[], opts: { env?: NodeJS.ProcessEnv; std
   return { child, stderr: () => stderr, exited };
 }
 
-/** Runs the real bin/kubectl-kruise to its end (killed after `timeoutMs`). */
+/** Runs the real executable (EXECUTABLE) to its end (killed after `timeoutMs`). */
 export async function runBinary(
   argv: string[],
   opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {},

@@ -1,0 +1,102 @@
+// Builds the single executable: Node's own binary with the CLI injected (Node's "single executable
+// applications" + postject), so that no Node install is needed to run it.
+//   node scripts/build-sea.mjs [--out DIR] [--code-cache|--no-code-cache]
+// Writes DIR (default dist-sea/): kubectl-kruise (kubectl-kruise.exe on Windows) and
+// THIRD-PARTY-NOTICES beside it (the bundled packages and Node.js itself, whose licence lists the
+// libraries it includes). The binary runs on the platform and architecture of the node that runs
+// this script: build it on each target (docs/single-executable.md).
+//
+// The single executable runs one CommonJS script and cannot import files, so the CLI is bundled
+// again as one CommonJS file (no chunks; what the ESM build loads lazily is still evaluated only
+// on first use). The V8 code cache (`useCodeCache`) is on by default: measured, it starts the
+// binary faster (README, Performance); a startup snapshot is not used (Node 20 cannot snapshot
+// the modules the CLI needs at load time).
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { findNodeLicense, thirdPartyNotices } from './third-party-notices.mjs';
+
+const args = process.argv.slice(2);
+const outIdx = args.indexOf('--out');
+const out = resolve(outIdx >= 0 ? args[outIdx + 1] : 'dist-sea');
+const codeCache = !args.includes('--no-code-cache');
+const require = createRequire(import.meta.url);
+const { yamlDocuments } = require('./yaml-module.cjs');
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+
+const nodeLicense = findNodeLicense();
+if (!nodeLicense) {
+  console.error('build-sea: cannot find the LICENSE of this Node.js install; the binary must carry it (THIRD-PARTY-NOTICES)');
+  process.exit(1);
+}
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+const work = join(out, '.work');
+mkdirSync(work);
+
+const yamlAsJson = {
+  name: 'yaml-as-json',
+  setup(b) {
+    b.onLoad({ filter: /\.yaml$/ }, (a) => ({
+      contents: JSON.stringify(yamlDocuments(readFileSync(a.path, 'utf8'), a.path)),
+      loader: 'json',
+    }));
+  },
+};
+
+const bundle = join(work, 'kubectl-kruise.cjs');
+const result = await build({
+  entryPoints: ['src/cli/sea.ts'],
+  outfile: bundle,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  metafile: true,
+  logLevel: 'warning',
+  define: { __KK_VERSION__: JSON.stringify(pkg.version) },
+  // A single executable has no dynamic import(); `await import('node:https')` becomes require().
+  supported: { 'dynamic-import': false },
+  plugins: [yamlAsJson],
+});
+
+const blob = join(work, 'sea-prep.blob');
+const config = join(work, 'sea-config.json');
+writeFileSync(config, JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true, useCodeCache: codeCache }));
+execFileSync(process.execPath, ['--experimental-sea-config', config], { stdio: 'inherit' });
+
+const exe = join(out, process.platform === 'win32' ? 'kubectl-kruise.exe' : 'kubectl-kruise');
+copyFileSync(process.execPath, exe);
+chmodSync(exe, 0o755);
+if (process.platform === 'darwin') execFileSync('codesign', ['--remove-signature', exe], { stdio: 'inherit' });
+const postject = join(require.resolve('postject/package.json'), '..', 'dist', 'cli.js');
+execFileSync(
+  process.execPath,
+  [
+    postject,
+    exe,
+    'NODE_SEA_BLOB',
+    blob,
+    '--sentinel-fuse',
+    'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2',
+    ...(process.platform === 'darwin' ? ['--macho-segment-name', 'NODE_SEA'] : []),
+  ],
+  { stdio: ['ignore', 'ignore', 'inherit'] },
+);
+if (process.platform === 'darwin') execFileSync('codesign', ['--sign', '-', exe], { stdio: 'inherit' });
+
+writeFileSync(
+  join(out, 'THIRD-PARTY-NOTICES'),
+  thirdPartyNotices(result.metafile, {
+    extra: [[`Node.js ${process.version} (the runtime inside this executable)`, readFileSync(nodeLicense, 'utf8').trim()]],
+  }),
+);
+rmSync(work, { recursive: true, force: true });
+const mb = (n) => `${(n / 1048576).toFixed(1)} MiB`;
+console.log(
+  `${exe}: ${mb(statSync(exe).size)} (node ${process.version}, ${process.platform}-${process.arch}, code cache ${codeCache ? 'on' : 'off'})`,
+);
