@@ -69,6 +69,19 @@ function containers(obj: KubeObject): { name: string; image?: string }[] {
   return (obj.spec?.template?.spec?.containers ?? []) as { name: string; image?: string }[];
 }
 
+/** The `-o wide` columns of a workload with a pod template: its containers, their images (and its selector). */
+const WIDE_TEMPLATE = [col('Containers', 'string', 1), col('Images', 'string', 1)];
+const WIDE_WORKLOAD = [...WIDE_TEMPLATE, col('Selector', 'string', 1)];
+
+function wideTemplateCells(o: KubeObject): string[] {
+  const cs = containers(o);
+  return [cs.map((c) => c.name).join(','), cs.map((c) => c.image ?? '').join(',')];
+}
+
+function wideWorkloadCells(o: KubeObject): string[] {
+  return [...wideTemplateCells(o), selectorText(o.spec?.selector)];
+}
+
 function podReady(pod: KubeObject): string {
   const total = (pod.spec?.containers ?? []).length;
   const statuses = (pod.status?.containerStatuses ?? []) as { ready?: boolean }[];
@@ -189,18 +202,8 @@ function jobStatus(o: KubeObject): string {
 /** kubectl's columns for the kinds the sandbox stores without running them. */
 const STORED_KIND_PRINTERS: Record<string, Printer> = {
   StatefulSet: {
-    columns: [NAME, col('Ready'), col('Age'), col('Containers', 'string', 1), col('Images', 'string', 1)],
-    cells: (o, now) => [
-      o.metadata.name,
-      `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}`,
-      age(o, now),
-      containers(o)
-        .map((c) => c.name)
-        .join(','),
-      containers(o)
-        .map((c) => c.image ?? '')
-        .join(','),
-    ],
+    columns: [NAME, col('Ready'), col('Age'), ...WIDE_TEMPLATE],
+    cells: (o, now) => [o.metadata.name, `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}`, age(o, now), ...wideTemplateCells(o)],
   },
   DaemonSet: {
     columns: [
@@ -212,9 +215,7 @@ const STORED_KIND_PRINTERS: Record<string, Printer> = {
       col('Available', 'integer'),
       col('Node Selector'),
       col('Age'),
-      col('Containers', 'string', 1),
-      col('Images', 'string', 1),
-      col('Selector', 'string', 1),
+      ...WIDE_WORKLOAD,
     ],
     cells: (o, now) => [
       o.metadata.name,
@@ -225,13 +226,7 @@ const STORED_KIND_PRINTERS: Record<string, Printer> = {
       o.status?.numberAvailable ?? 0,
       joinOr(Object.entries((o.spec?.template?.spec?.nodeSelector ?? {}) as Record<string, string>).map(([k, v]) => `${k}=${v}`)),
       age(o, now),
-      containers(o)
-        .map((c) => c.name)
-        .join(','),
-      containers(o)
-        .map((c) => c.image ?? '')
-        .join(','),
-      selectorText(o.spec?.selector),
+      ...wideWorkloadCells(o),
     ],
   },
   ReplicationController: {
@@ -477,55 +472,25 @@ function bindingCells(o: KubeObject, now: Date): unknown[] {
 /** Columns and cells of the built-in kinds. */
 const BUILTIN: Record<string, Printer> = {
   Deployment: {
-    columns: [
-      NAME,
-      col('Ready'),
-      col('Up-to-date', 'integer'),
-      col('Available', 'integer'),
-      col('Age'),
-      col('Containers', 'string', 1),
-      col('Images', 'string', 1),
-      col('Selector', 'string', 1),
-    ],
+    columns: [NAME, col('Ready'), col('Up-to-date', 'integer'), col('Available', 'integer'), col('Age'), ...WIDE_WORKLOAD],
     cells: (o, now) => [
       o.metadata.name,
       `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}`,
       o.status?.updatedReplicas ?? 0,
       o.status?.availableReplicas ?? 0,
       age(o, now),
-      containers(o)
-        .map((c) => c.name)
-        .join(','),
-      containers(o)
-        .map((c) => c.image ?? '')
-        .join(','),
-      selectorText(o.spec?.selector),
+      ...wideWorkloadCells(o),
     ],
   },
   ReplicaSet: {
-    columns: [
-      NAME,
-      col('Desired', 'integer'),
-      col('Current', 'integer'),
-      col('Ready', 'integer'),
-      col('Age'),
-      col('Containers', 'string', 1),
-      col('Images', 'string', 1),
-      col('Selector', 'string', 1),
-    ],
+    columns: [NAME, col('Desired', 'integer'), col('Current', 'integer'), col('Ready', 'integer'), col('Age'), ...WIDE_WORKLOAD],
     cells: (o, now) => [
       o.metadata.name,
       o.spec?.replicas ?? 0,
       o.status?.replicas ?? 0,
       o.status?.readyReplicas ?? 0,
       age(o, now),
-      containers(o)
-        .map((c) => c.name)
-        .join(','),
-      containers(o)
-        .map((c) => c.image ?? '')
-        .join(','),
-      selectorText(o.spec?.selector),
+      ...wideWorkloadCells(o),
     ],
   },
   Pod: {
