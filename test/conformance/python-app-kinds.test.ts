@@ -1,69 +1,26 @@
 // The python `kubernetes` client (Debian's python3-kubernetes) driving a whole application's
 // kinds: typed create_from_dict for each built-in kind, the CRD and its object, reads through
 // the DynamicClient (discovery), a ConfigMap watch, namespace deletion.
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sandboxKubeconfig } from '../../src/sandbox/kubeconfig.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import { describeIfPython, type PythonRun, runPythonScript } from './python.js';
 
-const PYTHON = '/usr/bin/python3';
-const SCRIPT = fileURLToPath(new URL('./python/app_kinds.py', import.meta.url));
 const CRDS = fileURLToPath(new URL('../fixtures/app/crds', import.meta.url));
 const APP = fileURLToPath(new URL('../fixtures/app/manifests', import.meta.url));
 
-function pythonKubernetes(): boolean {
-  try {
-    execFileSync(PYTHON, ['-c', 'import kubernetes, yaml'], { stdio: 'ignore', timeout: 15000 });
-    return true;
-  } catch {
-    console.log(`conformance: python kubernetes client not importable by ${PYTHON}; skipping the python application cases`);
-    return false;
-  }
-}
-
-const describeIfPython = pythonKubernetes() ? describe : describe.skip;
-
-describeIfPython('python kubernetes client: a whole application', () => {
+describeIfPython('the python application cases')('python kubernetes client: a whole application', () => {
   let sb: Sandbox;
-  let dir: string;
-  const steps = new Map<string, any>();
-  let stderr = '';
+  let run: PythonRun;
+  const result = (name: string) => run.result(name);
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'kk-python-app-'));
     sb = await createSandbox({ podReadyDelayMs: 50 });
-    const kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(kubeconfig, sandboxKubeconfig(sb.url));
-    const out = await new Promise<string>((resolve) => {
-      execFile(
-        PYTHON,
-        [SCRIPT, kubeconfig, CRDS, APP],
-        { timeout: 40000, env: { PATH: process.env.PATH, HOME: dir } },
-        (err, stdout, se) => {
-          stderr = se + (err ? `\n${err.message}` : '');
-          resolve(stdout);
-        },
-      );
-    });
-    for (const line of out.split('\n').filter(Boolean)) {
-      const rec = JSON.parse(line);
-      steps.set(rec.step, rec);
-    }
+    run = await runPythonScript('app_kinds.py', sb, [CRDS, APP], 40000);
   }, 45000);
   afterAll(async () => {
     await sb?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    run?.cleanUp();
   });
-
-  function result(name: string): any {
-    const rec = steps.get(name);
-    if (!rec) throw new Error(`python printed no "${name}" line; stderr:\n${stderr}`);
-    if (rec.error) throw new Error(`python step ${name} raised: ${JSON.stringify(rec, null, 2)}`);
-    return rec;
-  }
 
   test('creates the CRD and every object of the application', () => {
     expect(result('create_crd').count).toBe(1);

@@ -1,74 +1,24 @@
 // The python `kubernetes` client (Debian's python3-kubernetes) as a client of the sandbox: the
 // guide's Deployment and Rollout, a stale status replace → 409, a pod watch, a strategic patch.
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { admitDeploymentUpdate } from '../../src/reconcile/workload-admission.js';
-import { sandboxKubeconfig } from '../../src/sandbox/kubeconfig.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { rolloutController } from '../../src/sandbox/wire-rollout-controller.js';
 import { EXAMPLES_DIR } from '../fixtures/load.js';
+import { describeIfPython, type PythonRun, runPythonScript } from './python.js';
 
-// Debian's interpreter: a pyenv `python3` on PATH does not see /usr/lib/python3/dist-packages.
-const PYTHON = '/usr/bin/python3';
-const SCRIPT = fileURLToPath(new URL('./python/sandbox_client.py', import.meta.url));
-
-function pythonKubernetes(): boolean {
-  try {
-    execFileSync(PYTHON, ['-c', 'import kubernetes, yaml'], { stdio: 'ignore', timeout: 15000 });
-    return true;
-  } catch {
-    console.log(
-      `conformance: python kubernetes client not importable by ${PYTHON} (apt-get install python3-kubernetes); skipping the python cases`,
-    );
-    return false;
-  }
-}
-
-const describeIfPython = pythonKubernetes() ? describe : describe.skip;
-
-describeIfPython('python kubernetes client against the sandbox', () => {
+describeIfPython('the python cases')('python kubernetes client against the sandbox', () => {
   let sb: Sandbox;
-  let dir: string;
-  const steps = new Map<string, any>();
-  let stderr = '';
+  let run: PythonRun;
+  const result = (name: string) => run.result(name);
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'kk-python-'));
     sb = await createSandbox({ podReadyDelayMs: 50, controllers: [rolloutController()], workloadAdmission: { admitDeploymentUpdate } });
-    const kubeconfig = join(dir, 'kubeconfig');
-    // The kubeconfig exactly as `kubectl-kruise sandbox` writes it.
-    writeFileSync(kubeconfig, sandboxKubeconfig(sb.url));
-    const out = await new Promise<string>((resolve) => {
-      execFile(
-        PYTHON,
-        [SCRIPT, kubeconfig, EXAMPLES_DIR],
-        { timeout: 25000, env: { PATH: process.env.PATH, HOME: dir } },
-        (err, stdout, se) => {
-          stderr = se + (err ? `\n${err.message}` : '');
-          resolve(stdout);
-        },
-      );
-    });
-    for (const line of out.split('\n').filter(Boolean)) {
-      const rec = JSON.parse(line);
-      steps.set(rec.step, rec);
-    }
+    run = await runPythonScript('sandbox_client.py', sb, [EXAMPLES_DIR], 25000);
   }, 30000);
   afterAll(async () => {
     await sb?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    run?.cleanUp();
   });
-
-  /** One step's line; a missing line or a step that raised fails with what python said. */
-  function result(name: string): any {
-    const rec = steps.get(name);
-    if (!rec) throw new Error(`python printed no "${name}" line; stderr:\n${stderr}`);
-    if (rec.error) throw new Error(`python step ${name} raised: ${JSON.stringify(rec, null, 2)}`);
-    return rec;
-  }
 
   test('the script ran to the end', () => {
     expect(result('done')).toEqual({ step: 'done' });
