@@ -41,10 +41,15 @@ export async function runPythonScript(script: string, sb: Sandbox, args: string[
   const path = fileURLToPath(new URL(`./python/${script}`, import.meta.url));
   let stderr = '';
   const out = await new Promise<string>((resolve) => {
-    execFile(PYTHON, [path, kubeconfig, ...args], { timeout: timeoutMs, env: { PATH: process.env.PATH, HOME: dir } }, (err, stdout, se) => {
-      stderr = se + (err ? `\n${err.message}` : '');
-      resolve(stdout);
-    });
+    execFile(
+      PYTHON,
+      [path, kubeconfig, ...args],
+      { timeout: timeoutMs, env: { PATH: process.env.PATH, HOME: dir, PYTHONDONTWRITEBYTECODE: '1' } },
+      (err, stdout, se) => {
+        stderr = se + (err ? `\n${err.message}` : '');
+        resolve(stdout);
+      },
+    );
   });
   const steps = new Map<string, any>();
   for (const line of out.split('\n').filter(Boolean)) {

@@ -8,32 +8,15 @@ through the DynamicClient (which finds each kind by discovery), watches ConfigMa
 namespace. Prints one JSON object per line, {"step": NAME, ...}; a failing step prints
 {"step": NAME, "error": ...} and the script goes on.
 """
-import json
 import os
 import sys
 import time
-import traceback
 
 import yaml
 from kubernetes import client, config, dynamic, utils, watch
 from kubernetes.client.rest import ApiException
+from steps import emit, step
 
-
-def emit(step, **fields):
-    print(json.dumps({"step": step, **fields}, default=str), flush=True)
-
-
-def step(name):
-    def run(fn):
-        try:
-            emit(name, **(fn() or {}))
-        except ApiException as e:
-            emit(name, error="ApiException", status=e.status, reason=e.reason, body=e.body)
-        except Exception as e:  # noqa: BLE001 - report anything, the test decides
-            emit(name, error=repr(e), trace=traceback.format_exc())
-        return fn
-
-    return run
 
 
 def docs(directory):

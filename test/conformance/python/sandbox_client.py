@@ -8,33 +8,15 @@ Prints one JSON object per line, {"step": NAME, ...}; a step that raises prints
 import json
 import os
 import sys
-import traceback
 
 import yaml
 from kubernetes import client, config, watch
 from kubernetes.client.rest import ApiException
+from steps import emit, step
 
 NS = "default"
 GROUP, VERSION, PLURAL = "rollouts.kruise.io", "v1beta1", "rollouts"
 
-
-def emit(step, **fields):
-    print(json.dumps({"step": step, **fields}, default=str), flush=True)
-
-
-def step(name):
-    """Runs the decorated function now; its dict result (or the error) becomes one line."""
-
-    def run(fn):
-        try:
-            emit(name, **(fn() or {}))
-        except ApiException as e:
-            emit(name, error="ApiException", status=e.status, reason=e.reason, body=e.body)
-        except Exception as e:  # noqa: BLE001 - report anything, the test decides
-            emit(name, error=repr(e), trace=traceback.format_exc())
-        return fn
-
-    return run
 
 
 def load(path):
