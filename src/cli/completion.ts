@@ -107,7 +107,7 @@ export interface CompletionPlan {
 }
 
 // Flags whose value is a path: let the shell complete files (directive 0) or directories.
-const FILE_FLAGS = new Set(['--kubeconfig', '--kubeconfig-out']);
+const FILE_FLAGS = new Set(['--kubeconfig', '--kubeconfig-out', '--filename']);
 const DIR_FLAGS = new Set(['--data-dir']);
 // The spellings of the Rollout type a user writes before a name (`rollout/NAME`, `ro NAME`).
 const ROLLOUT_TYPES = new Set(['rollout', 'rollouts', 'ro', 'rollout.rollouts.kruise.io', 'rollouts.rollouts.kruise.io']);

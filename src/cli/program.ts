@@ -28,6 +28,7 @@ import {
   validateReconcileOnce,
 } from './rollout-reconcile-once-options.js';
 import { addStatusCommand, completeStatus, type StatusFlags, validateStatus } from './rollout-status-options.js';
+import { addRolloutVerbs } from './rollout-verbs.js';
 import { addWatchCommand, completeWatch, validateWatch, type WatchFlags } from './rollout-watch-options.js';
 import { addSandboxCommand, completeSandbox, runSandbox, type SandboxFlags, validateSandbox } from './sandbox.js';
 import { addVersionCommand, completeVersion, runVersion, type VersionFlags, validateVersion } from './version.js';
@@ -112,6 +113,7 @@ export function buildProgram(deps: Deps, result: { code: number }, runCli: CliRu
     validateReconcileOnce(o);
     return (await import('./rollout-reconcile-once.js')).runReconcileOnce(o, deps);
   });
+  addRolloutVerbs(rollout, name, on, deps);
   on(addDemoCommand(rollout, name), async (_args, _flags, globals) => {
     const o = completeDemo(globals);
     validateDemo(o);

@@ -1,0 +1,20 @@
+// The rollout verbs users reach for besides approve/pause/resume/status/watch: plan, list, history
+// and undo. Registered here, in one call from program.ts, with the same complete → validate → run
+// wiring as every command; each implementation is imported when it runs.
+import type { Command } from 'commander';
+import type { GlobalOptions } from './context.js';
+import type { Deps } from './deps.js';
+import type { ExitCodeValue } from './errors.js';
+import { addPlanCommand, completePlan, type PlanFlags, validatePlan } from './rollout-plan-options.js';
+
+/** program.ts's way of attaching an action to a command. */
+type On = <F>(cmd: Command, action: (args: string[], flags: F, globals: GlobalOptions) => Promise<ExitCodeValue>) => Command;
+
+/** Adds `plan`, `list`, `history` and `undo` to the `rollout` command. */
+export function addRolloutVerbs(rollout: Command, name: string, on: On, deps: Deps): void {
+  on<PlanFlags>(addPlanCommand(rollout, name), async (args, flags, globals) => {
+    const o = completePlan(args, flags, globals);
+    validatePlan(o);
+    return (await import('./rollout-plan.js')).runPlan(o, deps);
+  });
+}
