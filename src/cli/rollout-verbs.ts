@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { GlobalOptions } from './context.js';
 import type { Deps } from './deps.js';
 import type { ExitCodeValue } from './errors.js';
+import { addListCommand, completeList, type ListFlags, validateList } from './rollout-list-options.js';
 import { addPlanCommand, completePlan, type PlanFlags, validatePlan } from './rollout-plan-options.js';
 
 /** program.ts's way of attaching an action to a command. */
@@ -16,5 +17,10 @@ export function addRolloutVerbs(rollout: Command, name: string, on: On, deps: De
     const o = completePlan(args, flags, globals);
     validatePlan(o);
     return (await import('./rollout-plan.js')).runPlan(o, deps);
+  });
+  on<ListFlags>(addListCommand(rollout, name), async (args, flags, globals) => {
+    const o = completeList(args, flags, globals);
+    validateList(o);
+    return (await import('./rollout-list.js')).runList(o, deps);
   });
 }
