@@ -19,7 +19,7 @@ import type { Deps } from './deps.js';
 import { CliError, ExitCode, type ExitCodeValue } from './errors.js';
 import { help } from './help-text.js';
 import { type ApproveFlags, addApproveCommand, completeApprove, validateApprove } from './rollout-approve-options.js';
-import { addDemoCommand, completeDemo, runDemo, validateDemo } from './rollout-demo.js';
+import { addDemoCommand, completeDemo, type DemoFlags, runDemo, validateDemo } from './rollout-demo.js';
 import { addPauseCommand, addResumeCommand, completeSetPaused, type SetPausedFlags, validateSetPaused } from './rollout-pause-options.js';
 import {
   addReconcileOnceCommand,
@@ -114,8 +114,8 @@ export function buildProgram(deps: Deps, result: { code: number }, runCli: CliRu
     return (await import('./rollout-reconcile-once.js')).runReconcileOnce(o, deps);
   });
   addRolloutVerbs(rollout, name, on, deps);
-  on(addDemoCommand(rollout, name), async (_args, _flags, globals) => {
-    const o = completeDemo(globals);
+  on<DemoFlags>(addDemoCommand(rollout, name), async (_args, flags, globals) => {
+    const o = completeDemo(flags, globals);
     validateDemo(o);
     return runDemo(o, deps, runCli);
   });

@@ -62,7 +62,16 @@ describe('npm pack + global install', () => {
   it('ships bin/ and a freshly built dist/, not the sources', () => {
     const files = packed.files.map((f) => f.path);
     expect(files).toEqual(
-      expect.arrayContaining(['bin/kubectl-kruise', 'bin/kubectl_complete-kruise', 'dist/cli.mjs', 'package.json', 'LICENSE']),
+      expect.arrayContaining([
+        'bin/kubectl-kruise',
+        'bin/kubectl_complete-kruise',
+        'dist/cli.mjs',
+        'package.json',
+        'LICENSE',
+        // The README's "try it" manifests.
+        'examples/workload-demo.yaml',
+        'examples/rollouts-demo.yaml',
+      ]),
     );
     expect(files.filter((f) => /^(src|test|scripts)\//.test(f))).toEqual([]);
   });
