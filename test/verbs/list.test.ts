@@ -18,6 +18,11 @@ beforeAll(async () => {
   await releaseTo(sb, 'version-2', 1);
 });
 afterAll(() => sb.close());
+/** Binaries a test started: killed after it, whatever its outcome (a failed expectation must not leave one running). */
+const started: { kill(signal?: NodeJS.Signals): unknown }[] = [];
+afterEach(() => {
+  for (const c of started.splice(0)) c.kill('SIGKILL');
+});
 
 /** The table with the AGE column's values replaced, so the rows compare exactly. */
 const noAge = (text: string) => text.replace(/ {3}(\d+[smhd])+( {3}|$)/gm, '   AGE$2').replace(/ +$/gm, '');
@@ -90,6 +95,7 @@ describe('rollout list (real binary, sandbox)', () => {
   it('-w prints the table, then a row for each change (one LIST and one WATCH); Ctrl-C ends it with 130', async () => {
     const from = await quiet(sb);
     const run = startBinary(['rollout', 'list', '-w', '--server', sb.url], { env: { NO_COLOR: '1' } });
+    started.push(run.child);
     let stdout = '';
     run.child.stdout!.on('data', (d) => (stdout += d));
     const lines = () => stdout.split('\n').filter(Boolean);
@@ -119,5 +125,48 @@ describe('rollout list (real binary, sandbox)', () => {
     for (let i = 2; i < rows.length; i++) expect(rows[i]!.replace(/\s+\S+$/, '')).not.toBe(rows[i - 1]!.replace(/\s+\S+$/, ''));
     const mine = sb.requests.slice(from).filter((q) => q.path.endsWith('/namespaces/default/rollouts'));
     expect(mine.map((q) => (q.query.watch ? 'WATCH' : q.method))).toEqual(['GET', 'WATCH']);
+  });
+
+  it('-w rides out a dropped watch (resumes from the last resourceVersion) and a 410 Gone (lists again), printing only changes', async () => {
+    const path = '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts';
+    const from = await quiet(sb);
+    const run = startBinary(['rollout', 'list', '-w', '-o', 'json', '--server', sb.url], { env: { NO_COLOR: '1' } });
+    started.push(run.child);
+    let stdout = '';
+    run.child.stdout!.on('data', (d) => (stdout += d));
+    const mine = () => sb.requests.slice(from).filter((q) => q.path === path);
+    const waitFor = async (what: string, ok: () => boolean) => {
+      for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 50));
+      if (!ok()) throw new Error(`no ${what}: ${JSON.stringify(mine())} ${stdout} ${run.stderr()}`);
+    };
+    await waitFor('watch', () => mine().some((q) => q.query.watch));
+    const firstRow = stdout ? JSON.parse(stdout.split('\n')[0]!).name : undefined;
+    expect(firstRow).toBe('rollouts-demo');
+    // Drop: the watch is resumed from the resourceVersion it had.
+    sb.dropWatches();
+    await waitFor('resumed watch', () => mine().filter((q) => q.query.watch).length === 2);
+    const [first, second] = mine().filter((q) => q.query.watch);
+    expect(second!.query.resourceVersion).toBe(first!.query.resourceVersion);
+    // 410 on the next resume: a new LIST, then a watch from it.
+    sb.faults.failNext('GET', path, 410);
+    sb.dropWatches();
+    await waitFor('re-list and watch', () => mine().filter((q) => q.query.watch).length === 4);
+    expect(mine().map((q) => `${q.query.watch ? 'WATCH' : 'LIST'} ${q.status}`)).toEqual([
+      'LIST 200',
+      'WATCH 200',
+      'WATCH 200',
+      'WATCH 410',
+      'LIST 200',
+      'WATCH 0',
+    ]);
+    // Nothing changed meanwhile: the re-list printed nothing new.
+    expect(stdout.trim().split('\n')).toHaveLength(1);
+    const r = await kruise(sb, 'rollout', 'pause', 'rollouts-demo');
+    expect(r.code).toBe(0);
+    await waitFor('paused row', () => stdout.trim().split('\n').length === 2);
+    expect(JSON.parse(stdout.trim().split('\n')[1]!)).toMatchObject({ name: 'rollouts-demo', paused: true });
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+    await kruise(sb, 'rollout', 'resume', 'rollouts-demo');
   });
 });
