@@ -31,8 +31,7 @@ export async function runHistory(o: HistoryOptions, deps: Deps): Promise<ExitCod
     const { ro } = await getRollout(client, client.namespace, o.name);
     const ref = workloadRefOf(ro);
     if (!ref) throw new CliError(`${ROLLOUT_QUALIFIED_RESOURCE} "${o.name}" ${UndoFailure.noWorkload}`);
-    if (ref.kind !== 'Deployment')
-      throw new CliError(UndoFailure.notDeployment(ref.kind, ref.name).replace('undo supports', 'history supports'));
+    if (ref.kind !== 'Deployment') throw new CliError(UndoFailure.notDeployment('history', ref.kind, ref.name));
     const ns = ro.metadata.namespace ?? client.namespace;
     const d = await client.get<Deployment>(Resources.deployments, ns, ref.name);
     const rss = await client.list<ReplicaSet>(Resources.replicaSets, ns, { labelSelector: formatLabelSelector(d.spec.selector) });

@@ -8,7 +8,7 @@ import type { Rollout } from '../../src/rollout/types.js';
 import { planFastUndo, UndoMessage } from '../../src/rollout/undo.js';
 import type { Sandbox } from '../../src/sandbox/server.js';
 import type { Deployment } from '../../src/workload/types.js';
-import { loadExample } from '../scenarios/helpers.js';
+import { loadExample, send } from '../scenarios/helpers.js';
 import {
   approveTo,
   condition,
@@ -135,6 +135,19 @@ describe('rollout undo (real binary, sandbox)', () => {
     expect(r).toEqual({ code, stdout: '', stderr: expect.stringMatching(stderr) });
     expect(requests(sb, from, true)).toEqual([]);
     if (!reads) expect(requests(sb, from)).toEqual([]);
+  });
+
+  it('a workload other than a Deployment: refused, exit 1, no write', async () => {
+    const ro = loadExample('docs_basic-usage_rollout_v1beta1.yaml');
+    ro.metadata.name = 'clones';
+    ro.spec.workloadRef = { apiVersion: 'apps.kruise.io/v1alpha1', kind: 'CloneSet', name: 'web' };
+    await send(sb, 'POST', '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts', ro);
+    const from = await quiet(sb);
+    const r = await kruise(sb, 'rollout', 'undo', 'clones');
+    expect(r).toEqual({ code: 1, stdout: '', stderr: 'error: undo supports Deployment workloads; the workload is CloneSet "web"\n' });
+    expect(requests(sb, from, true)).toEqual([]);
+    const h = await kruise(sb, 'rollout', 'history', 'clones');
+    expect(h).toEqual({ code: 1, stdout: '', stderr: 'error: history supports Deployment workloads; the workload is CloneSet "web"\n' });
   });
 
   it('a missing rollout: NotFound, exit 1, no write', async () => {
