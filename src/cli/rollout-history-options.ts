@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { type GlobalOptions, NO_GLOBALS } from './context.js';
 import { UsageError } from './errors.js';
-import { parseOutput } from './flags.js';
+import { outputOption, parseOutput } from './flags.js';
 import { help, ROLLOUT_ARG } from './help-text.js';
 import { parseRolloutArgs } from './resource-args.js';
 
@@ -25,7 +25,7 @@ export function addHistoryCommand(parent: Command, name: string): Command {
     .command('history')
     .description("Show the revisions of a rollout's workload: images, when each was released, which is stable")
     .argument('<rollout...>', ROLLOUT_ARG)
-    .option('-o, --output <format>', 'print the history as data: json|yaml')
+    .addOption(outputOption('print the history as data: json|yaml', ['json', 'yaml']))
     .addHelpText(
       'after',
       help(name, [

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { type GlobalOptions, NO_GLOBALS } from './context.js';
 import { UsageError } from './errors.js';
-import { parseOutput } from './flags.js';
+import { outputOption, parseOutput } from './flags.js';
 import { help } from './help-text.js';
 
 /** The one message of each list mistake. */
@@ -35,7 +35,7 @@ export function addListCommand(parent: Command, name: string): Command {
     .argument('[names...]', 'none: list takes no names')
     .option('-A, --all-namespaces', 'list rollouts in every namespace')
     .option('-w, --watch', 'after the list, print a row whenever a rollout changes (Ctrl-C stops)')
-    .option('-o, --output <format>', 'json|yaml|wide')
+    .addOption(outputOption('json|yaml|wide', ['json', 'yaml', 'wide']))
     .addHelpText(
       'after',
       help(name, [

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { type GlobalOptions, NO_GLOBALS } from './context.js';
 import { UsageError } from './errors.js';
-import { parseOutput } from './flags.js';
+import { outputOption, parseOutput } from './flags.js';
 import { help, ROLLOUT_ARG } from './help-text.js';
 import { parseRolloutArgs } from './resource-args.js';
 
@@ -39,7 +39,7 @@ export function addPlanCommand(parent: Command, name: string): Command {
     .argument('[rollout...]', ROLLOUT_ARG)
     .option('-f, --filename <file>', 'plan the Rollout in this YAML/JSON file instead (no cluster needed)')
     .option('--replicas <n>', "plan for this many pods instead of the workload's replicas")
-    .option('-o, --output <format>', 'print the plan as data: json|yaml')
+    .addOption(outputOption('print the plan as data: json|yaml', ['json', 'yaml']))
     .addHelpText(
       'after',
       help(name, [

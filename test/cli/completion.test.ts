@@ -36,6 +36,8 @@ describe('planCompletion', () => {
     ['version -o ', ['json', 'yaml']],
     ['rollout demo ', []],
     ['rollout list ', []],
+    ['rollout list -o ', ['json', 'yaml', 'wide']],
+    ['rollout history x -o y', ['yaml']],
     ['rollout list -', expect.arrayContaining(['-A', '--all-namespaces', '-w', '--watch', '-o', '--output'])],
     ['rollout undo --', expect.arrayContaining(['--to-revision', '--fast'])],
     // The hidden command is not offered.
