@@ -5,7 +5,7 @@ import { Argument, type Command } from 'commander';
 import type { GlobalOptions } from './context.js';
 import type { Deps } from './deps.js';
 import { ExitCode, type ExitCodeValue } from './errors.js';
-import { help } from './help-text.js';
+import { ownHelp } from './help-text.js';
 
 const SHELLS = ['bash', 'zsh', 'fish'] as const;
 /** A shell `completion` prints a script for. */
@@ -18,25 +18,25 @@ interface CompletionOptions {
 
 /** Adds `completion SHELL` with its help to `parent`. */
 export function addCompletionCommand(parent: Command, name: string): Command {
-  return parent
+  const cmd = parent
     .command('completion')
     .description('Print a shell completion script for bash, zsh or fish')
-    .addArgument(new Argument('<shell>', 'the shell to print the script for').choices(SHELLS))
-    .addHelpText(
-      'after',
-      help(
-        name,
-        [
-          ['Load completion into the current bash shell', 'source <({name} completion bash)'],
-          ['Install it for zsh (a directory on $fpath, after compinit)', '{name} completion zsh > "${fpath[1]}/_kubectl-kruise"'],
-          ['Load it in fish', '{name} completion fish | source'],
-        ],
-        `\`kubectl kruise <TAB>\` (kubectl >= 1.26) runs kubectl_complete-kruise, shipped next to kubectl-kruise;
-npm i -g links it; after a krew install put it on PATH yourself:
+    .addArgument(new Argument('<shell>', 'the shell to print the script for').choices(SHELLS));
+  return ownHelp(
+    cmd,
+    name,
+    [
+      ['Load completion into the current bash shell', 'source <({name} completion bash)'],
+      ['Install it for zsh (a directory on $fpath, after compinit)', '{name} completion zsh > "${fpath[1]}/_kubectl-kruise"'],
+      ['Load it in fish', '{name} completion fish | source'],
+    ],
+    `\`kubectl kruise <TAB>\` (kubectl >= 1.26) runs kubectl_complete-kruise, shipped next to kubectl-kruise,
+through kubectl's own completion: load that first (\`source <(kubectl completion bash)\`), and in bash
+it needs the bash-completion package loaded (apt/dnf install bash-completion; macOS: brew install
+bash-completion@2). npm i -g links kubectl_complete-kruise; after a krew install put it on PATH yourself:
   ln -s "$(dirname "$(readlink -f "$(command -v kubectl-kruise)")")/kubectl_complete-kruise" ~/bin/
 `,
-      ),
-    );
+  );
 }
 
 /** Adds the hidden `__complete WORDS…` that the scripts and kubectl_complete-kruise call (cobra's protocol). */
@@ -107,7 +107,7 @@ export interface CompletionPlan {
 }
 
 // Flags whose value is a path: let the shell complete files (directive 0) or directories.
-const FILE_FLAGS = new Set(['--kubeconfig', '--kubeconfig-out']);
+const FILE_FLAGS = new Set(['--kubeconfig', '--kubeconfig-out', '--filename']);
 const DIR_FLAGS = new Set(['--data-dir']);
 // The spellings of the Rollout type a user writes before a name (`rollout/NAME`, `ro NAME`).
 const ROLLOUT_TYPES = new Set(['rollout', 'rollouts', 'ro', 'rollout.rollouts.kruise.io', 'rollouts.rollouts.kruise.io']);

@@ -1,6 +1,7 @@
 // Flag values shared by several commands, parsed one way each, with one message each. The
 // messages are named so tests check the same text the user sees.
 
+import { Option } from 'commander';
 import { parseDuration } from '../kube/duration.js';
 import { UsageError } from './errors.js';
 
@@ -50,4 +51,14 @@ export function parseDurationFlag(flag: string, value: unknown): number | undefi
   const ms = parseDuration(String(value));
   if (ms === undefined || ms < 0) throw new UsageError(FlagError.duration(flag, String(value)));
   return ms;
+}
+
+/**
+ * `-o, --output <format>` offering `choices` to help and completion; the value is still checked by
+ * parseOutput, with kubectl's message (commander's own check would word it differently).
+ */
+export function outputOption(description: string, choices: readonly string[]): Option {
+  const o = new Option('-o, --output <format>', description);
+  o.argChoices = [...choices];
+  return o;
 }

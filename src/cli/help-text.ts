@@ -1,5 +1,6 @@
 // kubectl-style help text shared by every command: examples (each with a `#` comment line),
 // then the exit codes.
+import type { Command } from 'commander';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -21,4 +22,12 @@ function examples(name: string, items: [string, string][]): string {
 /** The text after a command's options: its examples, an optional note, the exit codes. */
 export function help(name: string, items: [string, string][], note = ''): string {
   return examples(name, items) + (note ? `\n${note}` : '') + EXIT_CODES_HELP;
+}
+
+/**
+ * Help for a command that talks to no cluster and awaits no rollout (sandbox, demo, version,
+ * completion): its examples and note only, and only its own options (no connection flags).
+ */
+export function ownHelp(cmd: Command, name: string, items: [string, string][], note = ''): Command {
+  return cmd.configureHelp({ showGlobalOptions: false }).addHelpText('after', examples(name, items) + (note ? `\n${note}` : ''));
 }

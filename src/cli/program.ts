@@ -19,7 +19,7 @@ import type { Deps } from './deps.js';
 import { CliError, ExitCode, type ExitCodeValue } from './errors.js';
 import { help } from './help-text.js';
 import { type ApproveFlags, addApproveCommand, completeApprove, validateApprove } from './rollout-approve-options.js';
-import { addDemoCommand, completeDemo, runDemo, validateDemo } from './rollout-demo.js';
+import { addDemoCommand, completeDemo, type DemoFlags, runDemo, validateDemo } from './rollout-demo.js';
 import { addPauseCommand, addResumeCommand, completeSetPaused, type SetPausedFlags, validateSetPaused } from './rollout-pause-options.js';
 import {
   addReconcileOnceCommand,
@@ -28,6 +28,7 @@ import {
   validateReconcileOnce,
 } from './rollout-reconcile-once-options.js';
 import { addStatusCommand, completeStatus, type StatusFlags, validateStatus } from './rollout-status-options.js';
+import { addRolloutVerbs } from './rollout-verbs.js';
 import { addWatchCommand, completeWatch, validateWatch, type WatchFlags } from './rollout-watch-options.js';
 import { addSandboxCommand, completeSandbox, runSandbox, type SandboxFlags, validateSandbox } from './sandbox.js';
 import { addVersionCommand, completeVersion, runVersion, type VersionFlags, validateVersion } from './version.js';
@@ -112,8 +113,9 @@ export function buildProgram(deps: Deps, result: { code: number }, runCli: CliRu
     validateReconcileOnce(o);
     return (await import('./rollout-reconcile-once.js')).runReconcileOnce(o, deps);
   });
-  on(addDemoCommand(rollout, name), async (_args, _flags, globals) => {
-    const o = completeDemo(globals);
+  addRolloutVerbs(rollout, name, on, deps);
+  on<DemoFlags>(addDemoCommand(rollout, name), async (_args, flags, globals) => {
+    const o = completeDemo(flags, globals);
     validateDemo(o);
     return runDemo(o, deps, runCli);
   });

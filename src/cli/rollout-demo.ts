@@ -3,71 +3,91 @@
 // The commands run through the CLI it is given (main), not an import of it: main builds the
 // program that contains this command.
 import type { Command } from 'commander';
+import rolloutDocs from '../../examples/rollouts-demo.yaml';
+import workloadDocs from '../../examples/workload-demo.yaml';
+import type { KubeObject } from '../kube/types.js';
 import { commandClock, sleep } from '../runtime/clock.js';
 import { type CliRunner, type GlobalOptions, NO_GLOBALS } from './context.js';
 import type { Deps } from './deps.js';
-import { CliError, ExitCode, type ExitCodeValue } from './errors.js';
-import { help } from './help-text.js';
+import { CliError, ExitCode, type ExitCodeValue, UsageError } from './errors.js';
+import { ownHelp } from './help-text.js';
+
+/** The flags of `rollout demo`. */
+export interface DemoFlags {
+  writeManifests?: string;
+  keep?: boolean;
+}
 
 /** Validated `rollout demo` options. */
 interface DemoOptions {
   /** false with --no-color, passed on to every command the demo runs. */
   color: boolean;
+  /** --write-manifests DIR: write the guide's two manifests there and run nothing. */
+  writeManifests?: string;
+  /** --keep: leave the sandbox running after the walkthrough, with a kubeconfig for it. */
+  keep: boolean;
 }
 
-/** Adds `demo` with its help to `parent`. */
+/** Adds `demo` with its flags and help to `parent`. */
 export function addDemoCommand(parent: Command, name: string): Command {
-  return parent
+  const cmd = parent
     .command('demo')
     .description("Run the user guide's walkthrough on an in-process sandbox")
-    .addHelpText('after', help(name, [['Watch a canary release go 1 -> 5 -> 10 pods with two approvals', 'rollout demo']]));
+    .option('--write-manifests <dir>', "write the guide's manifests (workload-demo.yaml, rollouts-demo.yaml) to DIR and exit")
+    .option('--keep', 'leave the sandbox running afterwards (until Ctrl-C) and print its export KUBECONFIG= line')
+    .option('--no-color', 'print plain text without colours');
+  return ownHelp(cmd, name, [
+    ['Watch a canary release go 1 -> 5 -> 10 pods with two approvals', 'rollout demo'],
+    ['Then go on by hand on the same sandbox', 'rollout demo --keep'],
+    ['Get the two manifests to try it on a sandbox or a cluster yourself', 'rollout demo --write-manifests .'],
+  ]);
 }
 
-/** The demo's options: it has no flags of its own. */
-export function completeDemo(globals: GlobalOptions = NO_GLOBALS): DemoOptions {
-  return { color: globals.color !== false };
+/** The demo's options. */
+export function completeDemo(flags: DemoFlags = {}, globals: GlobalOptions = NO_GLOBALS): DemoOptions {
+  if (flags.writeManifests === '') throw new UsageError('--write-manifests needs a directory');
+  return { color: globals.color !== false, writeManifests: flags.writeManifests, keep: flags.keep === true };
 }
 
-/** Checks the options; there are none to refuse. */
-export function validateDemo(_o: DemoOptions): void {}
+/** Checks the options together. */
+export function validateDemo(o: DemoOptions): void {
+  if (o.writeManifests !== undefined && o.keep) throw new UsageError('--write-manifests runs no demo: it takes no --keep');
+}
 
-const DEPLOYMENT = {
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name: 'workload-demo', namespace: 'default' },
-  spec: {
-    replicas: 10,
-    selector: { matchLabels: { app: 'demo' } },
-    template: {
-      metadata: { labels: { app: 'demo' } },
-      spec: {
-        containers: [
-          {
-            name: 'busybox',
-            image: 'busybox:latest',
-            command: ['/bin/sh', '-c', 'sleep 100d'],
-            env: [{ name: 'VERSION', value: 'version-1' }],
-          },
-        ],
-      },
-    },
-  },
-};
+// The guide's two objects: examples/*.yaml is their one copy (embedded at build time, shipped as files).
+const DEPLOYMENT = workloadDocs[0] as KubeObject;
+const ROLLOUT = rolloutDocs[0] as KubeObject;
 
-const ROLLOUT = {
-  apiVersion: 'rollouts.kruise.io/v1beta1',
-  kind: 'Rollout',
-  metadata: { name: 'rollouts-demo', namespace: 'default' },
-  spec: {
-    workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'workload-demo' },
-    strategy: { canary: { enableExtraWorkloadForCanary: false, steps: [{ replicas: 1 }, { replicas: '50%' }, { replicas: '100%' }] } },
-  },
-};
+/** The file names --write-manifests writes, and the objects in them. */
+const MANIFESTS: [string, KubeObject, string][] = [
+  ['workload-demo.yaml', DEPLOYMENT, "The user guide's Deployment: 10 pods of version-1."],
+  ['rollouts-demo.yaml', ROLLOUT, "The user guide's Rollout: batches of 1, 50% and 100% of the pods, the first two waiting for approval."],
+];
+
+/** Writes the guide's manifests into `dir` (created when missing) and says what to run next. */
+async function writeManifests(dir: string, deps: Deps): Promise<ExitCodeValue> {
+  const [{ mkdir, writeFile }, { resolve, join }, { loadYaml }] = await Promise.all([
+    import('node:fs/promises'),
+    import('node:path'),
+    import('../kube/yaml.js'),
+  ]);
+  const { stringify } = await loadYaml();
+  const abs = resolve(dir);
+  try {
+    await mkdir(abs, { recursive: true });
+    for (const [file, obj, what] of MANIFESTS) await writeFile(join(abs, file), `# ${what}\n${stringify(obj)}`);
+  } catch (err) {
+    throw new CliError(`cannot write the manifests to ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  for (const [file] of MANIFESTS) deps.io.out.write(`${join(abs, file)}\n`);
+  return ExitCode.ok;
+}
 
 const GUIDE_PATCH = '{"spec":{"template":{"spec":{"containers":[{"name":"busybox", "env":[{"name":"VERSION", "value":"version-2"}]}]}}}}';
 
 /** Runs the walkthrough, typing each command into `cli`; ok when it ends with every pod at version-2. */
 export async function runDemo(o: DemoOptions, deps: Deps, cli: CliRunner): Promise<ExitCodeValue> {
+  if (o.writeManifests !== undefined) return writeManifests(o.writeManifests, deps);
   const out = (s = '') => deps.io.out.write(`${s}\n`);
   const [{ createSandbox }, { rolloutController }, { admitDeploymentUpdate }] = await Promise.all([
     import('../sandbox/server.js'),
@@ -123,12 +143,12 @@ export async function runDemo(o: DemoOptions, deps: Deps, cli: CliRunner): Promi
 
   try {
     out(`Kruise Rollout basic usage, on an embedded sandbox at ${server}`);
-    say('Step 0: the Deployment workload-demo (10 replicas, version-1)', 'kubectl apply -f workload-demo.yaml');
+    say('Step 0: the Deployment workload-demo (10 replicas, version-1)', 'kubectl apply -f examples/workload-demo.yaml');
     await api('POST', '/apis/apps/v1/namespaces/default/deployments', DEPLOYMENT);
     await waitForReadyPods(server, 10);
     await showPods();
 
-    say('Step 1: apply the Rollout (batches: 1, 50%, 100%)', 'kubectl apply -f rollouts-demo.yaml');
+    say('Step 1: apply the Rollout (batches: 1, 50%, 100%)', 'kubectl apply -f examples/rollouts-demo.yaml');
     await api('POST', '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts', ROLLOUT);
     await wait(['--until', 'completed']);
     await kruise(['rollout', 'status', 'rollouts-demo', '-n', 'default']);
@@ -159,10 +179,37 @@ export async function runDemo(o: DemoOptions, deps: Deps, cli: CliRunner): Promi
     const final = await pods();
     out();
     out(`Done in ${((deps.now().getTime() - started) / 1000).toFixed(1)}s: ${final.get('version-2') ?? 0} of 10 pods run version-2.`);
-    return final.get('version-2') === 10 && final.size === 1 ? ExitCode.ok : ExitCode.failure;
+    const ok = final.get('version-2') === 10 && final.size === 1;
+    if (ok && o.keep) return await keepRunning(server, deps);
+    return ok ? ExitCode.ok : ExitCode.failure;
   } finally {
     await sandbox.close();
   }
+}
+
+/** --keep: writes a kubeconfig for the sandbox, says how to use it, and waits for Ctrl-C. */
+async function keepRunning(server: string, deps: Deps): Promise<ExitCodeValue> {
+  const [{ writeFile }, { tmpdir }, { join }, { sandboxKubeconfig }] = await Promise.all([
+    import('node:fs/promises'),
+    import('node:os'),
+    import('node:path'),
+    import('../sandbox/kubeconfig.js'),
+  ]);
+  const file = join(tmpdir(), `kubectl-kruise-demo-${new URL(server).port}.kubeconfig`);
+  await writeFile(file, sandboxKubeconfig(server), { mode: 0o600 });
+  const out = (s = '') => deps.io.out.write(`${s}\n`);
+  out();
+  out(`The sandbox keeps running at ${server} until Ctrl-C. Go on by hand in another terminal:`);
+  out(`export KUBECONFIG=${file}`);
+  out('kubectl-kruise rollout list');
+  out(`kubectl patch deployment workload-demo -p '${GUIDE_PATCH.replace('version-2', 'version-3')}'`);
+  out('kubectl-kruise rollout watch rollouts-demo --until paused --step 1');
+  await new Promise<void>((done) => {
+    if (!deps.signal) return; // without a signal it runs until the process ends
+    if (deps.signal.aborted) return done();
+    deps.signal.addEventListener('abort', () => done(), { once: true });
+  });
+  return ExitCode.ok;
 }
 
 async function waitForReadyPods(server: string, want: number): Promise<void> {

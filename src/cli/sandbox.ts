@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { parseDuration } from '../kube/duration.js';
 import type { Deps } from './deps.js';
 import { ExitCode, type ExitCodeValue, UsageError } from './errors.js';
-import { help } from './help-text.js';
+import { ownHelp } from './help-text.js';
 
 /** The flags of `sandbox`. */
 export interface SandboxFlags {
@@ -35,7 +35,7 @@ interface SandboxRunOptions {
 
 /** Adds `sandbox` with its flags and help to `parent`. */
 export function addSandboxCommand(parent: Command, name: string): Command {
-  return parent
+  const cmd = parent
     .command('sandbox')
     .summary('Run an embedded Kubernetes API server on 127.0.0.1 for trying and testing without a cluster')
     .description(
@@ -60,14 +60,11 @@ export function addSandboxCommand(parent: Command, name: string): Command {
       '--allow-origin <origin>',
       'let web pages from ORIGIN (e.g. http://localhost:3000) call the sandbox, with CORS headers, and accept its host name as Host; repeatable; "*" allows any (default: none: requests with an Origin header or a Host other than loopback, an IP address or localhost are refused with 403)',
       (value: string, prev: string[] | undefined) => [...(prev ?? []), value],
-    )
-    .addHelpText(
-      'after',
-      help(name, [
-        ['Start a sandbox on port 6443 (runs until Ctrl-C)', 'sandbox --port 6443 --kubeconfig-out /tmp/kc'],
-        ['Then, in another terminal, use it', 'rollout status rollouts-demo --kubeconfig /tmp/kc'],
-      ]),
     );
+  return ownHelp(cmd, name, [
+    ['Start a sandbox on port 6443 (runs until Ctrl-C)', 'sandbox --port 6443 --kubeconfig-out /tmp/kc'],
+    ['Then, in another terminal, use it', 'rollout status rollouts-demo --kubeconfig /tmp/kc'],
+  ]);
 }
 
 /** Parses and checks the flags (exit 2 on bad values). */

@@ -4,7 +4,7 @@ import { type Command, Option } from 'commander';
 import type { Deps } from './deps.js';
 import { ExitCode, type ExitCodeValue } from './errors.js';
 import { parseOutput } from './flags.js';
-import { help } from './help-text.js';
+import { ownHelp } from './help-text.js';
 
 const VERSION_OUTPUTS = ['json', 'yaml'] as const;
 
@@ -23,17 +23,10 @@ export function addVersionCommand(parent: Command, name: string): Command {
   const output = new Option('-o, --output <format>', 'print the version as data: json|yaml');
   // The formats for help and completion; parseOutput checks them, with the message every -o has.
   output.argChoices = [...VERSION_OUTPUTS];
-  return parent
-    .command('version')
-    .description('Print the version of kubectl-kruise')
-    .addOption(output)
-    .addHelpText(
-      'after',
-      help(name, [
-        ['Print the version', 'version'],
-        ['Print the version as JSON', 'version -o json'],
-      ]),
-    );
+  return ownHelp(parent.command('version').description('Print the version of kubectl-kruise').addOption(output), name, [
+    ['Print the version', 'version'],
+    ['Print the version as JSON', 'version -o json'],
+  ]);
 }
 
 /** Parses the flags (a bad -o is a usage error). */

@@ -8,7 +8,8 @@ import { ApiError, isGone, TransportError } from './errors.js';
 import type { ResourceRef } from './resources.js';
 import type { KubeObject, StatusObject } from './types.js';
 
-function retryable(err: unknown): boolean {
+/** A watch error to ride out (an outage: 5xx, 429, a reset), not an answer to report. */
+export function retryable(err: unknown): boolean {
   if (err instanceof TransportError)
     return err.retryable || err.failure === 'refused' || err.failure === 'reset' || err.failure === 'timeout' || err.failure === 'invalid';
   if (err instanceof ApiError) return err.code >= 500 || err.code === 429 || err.code === 408;

@@ -18,7 +18,7 @@ describe('planCompletion', () => {
   it.each([
     ['', ['rollout', 'sandbox', 'version', 'completion']],
     ['ro', ['rollout']],
-    ['rollout ', ['approve', 'pause', 'resume', 'status', 'watch', 'reconcile-once', 'demo']],
+    ['rollout ', ['approve', 'pause', 'resume', 'status', 'watch', 'reconcile-once', 'plan', 'list', 'history', 'undo', 'demo']],
     ['rollout re', ['resume', 'reconcile-once']],
     // Program options are accepted before the subcommand and skip their value.
     ['-n prod rollout ap', ['approve']],
@@ -35,6 +35,11 @@ describe('planCompletion', () => {
     ['completion bash ', []],
     ['version -o ', ['json', 'yaml']],
     ['rollout demo ', []],
+    ['rollout list ', []],
+    ['rollout list -o ', ['json', 'yaml', 'wide']],
+    ['rollout history x -o y', ['yaml']],
+    ['rollout list -', expect.arrayContaining(['-A', '--all-namespaces', '-w', '--watch', '-o', '--output'])],
+    ['rollout undo --', expect.arrayContaining(['--to-revision', '--fast'])],
     // The hidden command is not offered.
     ['__', []],
   ])('%j', (line, expected) => {
@@ -57,6 +62,8 @@ describe('planCompletion', () => {
     ['sandbox --kubeconfig-out ', 0],
     ['sandbox --data-dir ', 16],
     ['rollout approve x --step ', 4],
+    ['rollout plan -f ', 0],
+    ['rollout plan --filename ', 0],
   ])('%j: flag value, directive %d', (line, directive) => {
     expect(plan(line)).toEqual({ candidates: [], directive });
   });
@@ -84,6 +91,9 @@ describe('planCompletion', () => {
       { typePrefix: '', partial: 'x', exclude: [], flags: { namespace: 'prod', kubeconfig: '/k', 'insecure-skip-tls-verify': true } },
     ],
     ['rollout reconcile-once ', { typePrefix: '', partial: '', exclude: [], flags: {} }],
+    ['rollout undo ro', { typePrefix: '', partial: 'ro', exclude: [], flags: {} }],
+    ['rollout history ', { typePrefix: '', partial: '', exclude: [], flags: {} }],
+    ['rollout plan --replicas 3 ', { typePrefix: '', partial: '', exclude: [], flags: { replicas: '3' } }],
   ])('%j asks the server for rollout names', (line, fetch) => {
     expect(plan(line)).toEqual({ candidates: [], directive: 4, fetch: { resource: 'rollouts', ...fetch } });
   });

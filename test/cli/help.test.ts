@@ -10,13 +10,28 @@ function visible(cmd: Command, path: string[] = []): string[][] {
     .flatMap((c) => [[...path, c.name()], ...visible(c, [...path, c.name()])]);
 }
 
+/** The commands that take no connection flags and await no rollout. */
+const OWN_HELP = new Set(['sandbox', 'version', 'completion', 'rollout demo']);
+
 const program = buildProgram(processDeps({ env: {} }), { code: 0 });
 const commands = [[], ...visible(program)];
 
 describe('help conventions', () => {
   it('covers the whole tree, completion included, __complete hidden', () => {
     const names = commands.map((c) => c.join(' '));
-    expect(names).toEqual(expect.arrayContaining(['rollout approve', 'rollout watch', 'sandbox', 'version', 'completion']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'rollout approve',
+        'rollout watch',
+        'rollout plan',
+        'rollout list',
+        'rollout undo',
+        'rollout history',
+        'sandbox',
+        'version',
+        'completion',
+      ]),
+    );
     expect(names).not.toContain('__complete');
   });
 
@@ -40,16 +55,34 @@ describe('help conventions', () => {
     const comments = block.filter((l) => l.startsWith('  # '));
     expect(comments.length).toBeGreaterThan(0);
     for (const c of comments) expect(block[block.indexOf(c) + 1]).toMatch(/kubectl kruise /);
-    // The exit-code table ends every help text.
+    if (OWN_HELP.has(path.join(' '))) {
+      // Commands that talk to no cluster: only their own options, and no rollout exit codes.
+      expect(r.stdout).not.toMatch(/Exit codes:/);
+      expect(r.stdout).not.toMatch(/--namespace|--kubeconfig <file>|--server <url>|Global Options/);
+      return;
+    }
+    // The exit-code table ends every other help text.
     expect(r.stdout.trimEnd()).toMatch(
       /Exit codes:\n {2}0 {2}success.*\n(.*\n){3} {2}4 {2}the awaited condition can no longer hold[^\n]*$/,
     );
   });
 
+  it('the commands with their own help are all in the tree', () => {
+    expect(commands.map((c) => c.join(' '))).toEqual(expect.arrayContaining([...OWN_HELP]));
+  });
+
   it('uses -n for namespace, -w for watch and -o for output', async () => {
     expect((await runCli(['--help'])).stdout).toMatch(/-n, --namespace <namespace>/);
     expect((await runCli(['rollout', 'status', '--help'])).stdout).toMatch(/-w, --watch/);
-    for (const c of [['rollout', 'approve'], ['rollout', 'status'], ['rollout', 'watch'], ['version']]) {
+    expect((await runCli(['rollout', 'list', '--help'])).stdout).toMatch(/-w, --watch/);
+    for (const c of [
+      ['rollout', 'approve'],
+      ['rollout', 'status'],
+      ['rollout', 'watch'],
+      ['rollout', 'list'],
+      ['rollout', 'plan'],
+      ['version'],
+    ]) {
       expect((await runCli([...c, '--help'])).stdout).toMatch(/-o, --output <format>/);
     }
   });

@@ -1,7 +1,7 @@
 // `npm pack` → `npm i -g` → `kubectl-kruise` on PATH, and `kubectl kruise` through kubectl's plugin
 // lookup. Slow (one real npm install): 180 s budget.
 //
-// Packs a copy of the package (package.json, bin/, scripts/, src/ + a node_modules symlink for
+// Packs a copy of the package (package.json, bin/, scripts/, src/, examples/ + a node_modules symlink for
 // esbuild) so that `prepack` rebuilds dist/ in the copy, not the shared work tree's dist/ that
 // other tests spawn, and so the test proves the tarball's dist/ comes from prepack alone.
 import { execFile } from 'node:child_process';
@@ -44,7 +44,7 @@ describe('npm pack + global install', () => {
   let packed: { filename: string; files: { path: string }[] };
 
   beforeAll(async () => {
-    for (const entry of ['package.json', 'bin', 'scripts', 'src', 'packaging', 'LICENSE', 'README.md']) {
+    for (const entry of ['package.json', 'bin', 'scripts', 'src', 'examples', 'packaging', 'LICENSE', 'README.md']) {
       cpSync(path.join(ROOT, entry), path.join(pkgDir, entry), { recursive: true });
     }
     symlinkSync(path.join(ROOT, 'node_modules'), path.join(pkgDir, 'node_modules'));
@@ -69,6 +69,9 @@ describe('npm pack + global install', () => {
         'dist/THIRD-PARTY-NOTICES',
         'package.json',
         'LICENSE',
+        // The README's "try it" manifests.
+        'examples/workload-demo.yaml',
+        'examples/rollouts-demo.yaml',
       ]),
     );
     expect(files.filter((f) => /^(src|test|scripts)\//.test(f))).toEqual([]);

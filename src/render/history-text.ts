@@ -1,0 +1,33 @@
+// `rollout history` as kubectl tables (pure): the workload's revisions, then RolloutHistory records.
+import type { RolloutHistoryView } from '../rollout/history.js';
+import { age, printable, renderTable } from './table.js';
+
+/** The revisions table (and the records table when there are records) at time `now`. */
+export function renderHistoryText(view: RolloutHistoryView, now: Date): string {
+  const head = `rollout.rollouts.kruise.io/${printable(view.name)}: ${view.workload.kind.toLowerCase()}.apps/${printable(view.workload.name)}\n`;
+  let text = head + (view.revisions.length === 0 ? 'No revisions: the workload has no ReplicaSets yet.\n' : revisionsTable(view, now));
+  if (view.records.length > 0) {
+    const rec = [['RECORD', 'ROLLOUT-ID', 'PHASE', 'STEPS', 'AGE']];
+    for (const r of view.records) {
+      rec.push([printable(r.name), printable(r.rolloutId ?? '-'), printable(r.phase ?? '-'), String(r.steps), age(r.created, now)]);
+    }
+    text += `\nRolloutHistory records:\n${renderTable(rec)}`;
+  }
+  return text;
+}
+
+function revisionsTable(view: RolloutHistoryView, now: Date): string {
+  const rows = [['REVISION', 'HASH', 'IMAGES', 'RELEASED', 'PODS', 'ROLE']];
+  for (const r of view.revisions) {
+    const role = [r.current ? 'current' : '', r.stable ? 'stable' : '', r.canary ? 'canary' : ''].filter(Boolean).join(',');
+    rows.push([
+      String(r.revision),
+      printable(r.hash ?? '-'),
+      printable(r.images.join(',') || '-'),
+      r.created ? `${r.created} (${age(r.created, now)} ago)` : '<unknown>',
+      `${r.readyPods}/${r.pods}`,
+      role || '-',
+    ]);
+  }
+  return renderTable(rows);
+}
