@@ -113,12 +113,13 @@ describe('handing what this CLI does not handle to another kubectl-kruise on PAT
     });
     const v = await run('kubectl-kruise', ['version', '-o', 'json'], e);
     expect(JSON.parse(v.stdout)).toMatchObject({ plugin: 'kruise-rollouts', handsOffTo: path.join(otherDir, 'kubectl-kruise') });
-    // Only ourselves on PATH (twice, through symlinks): nothing to hand to, our own error.
+    // Only ourselves on PATH (twice, through symlinks): nothing to hand to, our own error (our undo
+    // takes a Rollout).
     const alone = await run('kubectl-kruise', ['rollout', 'undo', 'deployment/web'], {
       ...e,
       PATH: [ours, process.env.PATH].join(path.delimiter),
     });
     expect(alone.code).toBe(2);
-    expect(alone.stderr).toMatch(/^error: unknown command 'undo'/);
+    expect(alone.stderr).toBe('error: rollout commands only work on rollouts.rollouts.kruise.io, not "deployment"\n');
   });
 });
