@@ -6,6 +6,8 @@ export interface OutStream {
   write(chunk: string): unknown;
   isTTY?: boolean;
   columns?: number;
+  /** Terminal height (a TTY stream); the live view never draws more rows. */
+  rows?: number;
 }
 
 export interface Deps {
