@@ -44,8 +44,14 @@ export function foldToRows(header: string[], body: RolloutTextParts['body'], foo
       continue;
     }
     const rest = body.slice(i + 1).reduce((n, b) => n + b.lines.length, 0);
+    if (remaining === 0) {
+      // The blocks above filled the space exactly: their last line gives way to the note.
+      const dropped = middle.pop();
+      if (dropped !== undefined) middle.push(`… ${1 + block.lines.length + rest} more lines`);
+      break;
+    }
     // Keep what fits of this block, then one line for what was left out (of it, and after it).
-    const keep = Math.max(0, remaining - 1);
+    const keep = remaining - 1;
     middle.push(...block.lines.slice(0, keep));
     const cut = block.lines.length - keep;
     middle.push(rest > 0 ? `… ${cut} more ${block.noun}, ${rest} more lines` : `… ${cut} more ${block.noun}`);

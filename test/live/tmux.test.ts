@@ -104,6 +104,7 @@ maybe('the live view in a real terminal (tmux)', () => {
     }
     await waitFor(() => screenHas(/^Message: +change 4$/), 'the last change');
     expect(history()).toBe(before);
+    expect(screen()[0]).toBe('Name:         rollouts-demo');
 
     // A resize is a clean frame of the new size: the header is on top, nothing stale below.
     tmux('resize-window', '-t', 'live', '-x', '80', '-y', '24');
@@ -124,6 +125,21 @@ maybe('the live view in a real terminal (tmux)', () => {
     await waitFor(() => screenHas(/⚠ reconnecting \(\d+s\)/), 'the reconnecting notice', 10000);
     sb = await createSandbox({ port: 0, builtinControllers: false });
   }, 60000);
+
+  test('a frame that fills 60x20 exactly keeps its first row on top across redraws', async () => {
+    const { rollout } = await seedScenario(sb.url, named('rollouts-demo'));
+    startInTmux(60, 20, ['rollout', 'watch', 'rollouts-demo', '--server', sb.url]);
+    await waitFor(() => screenHas(/^Elapsed: \d+s/), 'the first frame', 10000);
+    for (let i = 0; i < 3; i++) {
+      await putStatus(sb.url, rollout, { ...(await read<Rollout>(sb.url, rollout)).status, message: `change ${i}` });
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await waitFor(() => screenHas(/^Message: +change 2$/), 'the last change');
+    const rows = screen();
+    expect(rows[0]).toBe('Name:         rollouts-demo');
+    expect(rows.at(-1)).toMatch(/^Elapsed: \d+s$/);
+    expect(rows.some((l) => /^… \d+ more /.test(l))).toBe(true);
+  }, 30000);
 
   test('three rollouts at 80x24: one line each, all visible; --detail shows one in full; no scroll-back', async () => {
     for (const name of ['alpha', 'bravo', 'charlie']) await seedScenario(sb.url, named(name));

@@ -57,6 +57,12 @@ describe('foldToRows', () => {
     expect(foldToRows(['h1', 'h2'], body, ['f'], 2)).toEqual(['h1', 'f']);
     expect(foldToRows(['h1', 'h2'], body, ['f1', 'f2'], 1)).toEqual(['f2']);
   });
+  test('blocks that fill the space exactly leave room for the note of what follows', () => {
+    expect(foldToRows(['h'], body, ['f'], 10)).toEqual(['h', 's1', 's2', 's3', 'p1', 'p2', 'p3', 'p4', '… 3 more lines', 'f']);
+  });
+  test('never more lines than asked, whatever the size', () => {
+    for (let max = 1; max <= 20; max++) expect(foldToRows(['h1', 'h2'], body, ['f1', 'f2'], max).length).toBeLessThanOrEqual(max);
+  });
 });
 
 describe('renderLiveFrame', () => {
