@@ -97,7 +97,26 @@ function terminalSize(out: Deps['io']['out']): { rows: number; columns: number }
   return { rows: out.rows && out.rows > 0 ? out.rows : 24, columns: out.columns && out.columns > 0 ? out.columns : 80 };
 }
 
-function livePrinter(deps: Deps, o: WatchOptions, rt: WatchRuntime, start: Date): Printer {
+/**
+ * Keys of the live view with several rollouts: 1-9 show that rollout in full, 0 (or Esc) the
+ * summary only, q or Ctrl-C quit (raw mode turns Ctrl-C into a key). Returns the undo.
+ */
+function readKeys(input: Deps['io']['in'], onKey: (key: string) => void): () => void {
+  if (!input?.isTTY || !input.setRawMode) return () => undefined;
+  const onData = (chunk: Buffer | string) => {
+    for (const key of String(chunk)) onKey(key);
+  };
+  input.setRawMode(true);
+  input.on('data', onData);
+  input.resume();
+  return () => {
+    input.off('data', onData);
+    input.setRawMode?.(false);
+    input.pause();
+  };
+}
+
+function livePrinter(deps: Deps, o: WatchOptions, rt: WatchRuntime, start: Date, interrupt: () => void): Printer {
   const region = new LiveRegion(deps.io.out);
   const state = new Map<string, { view: ViewAt | null; reason: string }>();
   for (const name of o.names) state.set(name, { view: null, reason: 'connecting' });
@@ -107,6 +126,20 @@ function livePrinter(deps: Deps, o: WatchOptions, rt: WatchRuntime, start: Date)
   let ticker: CancelTimer;
   let finished = false;
   let lostSince: Date | null = null;
+  let detail = o.detail ?? (o.names.length > 1 ? undefined : o.names[0]);
+  const keys =
+    o.names.length > 1
+      ? readKeys(deps.io.in, (key) => {
+          if (key === 'q' || key === '\x03') return interrupt();
+          if (key === '0' || key === '\x1b') detail = undefined;
+          else if (/^[1-9]$/.test(key) && o.names[Number(key) - 1]) detail = o.names[Number(key) - 1];
+          else return;
+          if (!finished) {
+            pending?.();
+            draw();
+          }
+        })
+      : undefined;
 
   const frame = (): string[] => {
     const now = deps.now();
@@ -120,7 +153,8 @@ function livePrinter(deps: Deps, o: WatchOptions, rt: WatchRuntime, start: Date)
       waitingLabel: o.follow ? 'Following:' : `Waiting for ${conditionText(o)}:`,
       elapsedSeconds: seconds(start),
       reconnectingSeconds: lostSince ? seconds(lostSince) : null,
-      detail: o.detail ?? (o.names.length > 1 ? undefined : o.names[0]),
+      detail,
+      keys: keys !== undefined && Boolean(deps.io.in?.isTTY),
       allPods: o.pods,
       rows: size.rows,
       columns: size.columns,
@@ -167,6 +201,7 @@ function livePrinter(deps: Deps, o: WatchOptions, rt: WatchRuntime, start: Date)
     },
     finish() {
       finished = true;
+      keys?.();
       out.off?.('resize', onResize);
       pending?.();
       ticker();
@@ -215,7 +250,7 @@ export async function runWatch(
   if (deps.signal?.aborted) return ExitCode.interrupted;
   deps.signal?.addEventListener('abort', onInterrupt, { once: true });
   const deadline = o.timeoutMs !== undefined ? rt.clock.setTimer(o.timeoutMs, () => stop.abort('timeout')) : undefined;
-  const printer = rt.live && o.output === 'text' ? livePrinter(deps, o, rt, start) : linePrinter(deps, o);
+  const printer = rt.live && o.output === 'text' ? livePrinter(deps, o, rt, start, onInterrupt) : linePrinter(deps, o);
   // Every stream (rollouts and workloads) reports its connection; the user hears of it once.
   let lostStreams = 0;
   const hooks = {

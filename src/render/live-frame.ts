@@ -24,6 +24,8 @@ export interface LiveFrameInput {
   reconnectingSeconds: number | null;
   /** With several rollouts: the one shown in full. */
   detail?: string;
+  /** Keys work (several rollouts on a terminal): the footer says which. */
+  keys?: boolean;
   allPods?: boolean;
   rows: number;
   columns: number;
@@ -81,9 +83,10 @@ export function renderLiveFrame(input: LiveFrameInput): string[] {
     return `${marker} ${e.view?.waitingForApproval ? chalk.bold.yellow(line) : line}`;
   });
   const waiting = input.entries.filter((e) => e.view?.waitingForApproval).length;
+  const keys = input.keys ? `  (keys: 1-${Math.min(9, input.entries.length)} show one, 0 all, q quit)` : '';
   const footer = [
     `${chalk.bold(input.waitingLabel)} ${input.entries.length} rollouts${waiting ? `, ${waiting} waiting for approval` : ''}`,
-    elapsed,
+    `${elapsed}${keys}`,
   ];
   const detail = input.entries.find((e) => e.name === input.detail);
   if (!detail?.view) return foldToRows(summary, [], footer, rows);

@@ -39,7 +39,7 @@ function startInTmux(cols: number, rows: number, argv: string[], term = 'xterm-2
     String(cols),
     '-y',
     String(rows),
-    `env HOME=/nonexistent TERM=${term} ${cmd}; sleep 30`,
+    `env HOME=/nonexistent TERM=${term} ${cmd}; echo "exit $?"; sleep 30`,
   );
 }
 
@@ -153,6 +153,17 @@ maybe('the live view in a real terminal (tmux)', () => {
     const before = history();
     await new Promise((r) => setTimeout(r, 2500)); // a few ticks
     expect(history()).toBe(before);
+    // Keys: 2 shows bravo in full, 0 the summary again, q quits (as Ctrl-C: 130).
+    expect(rows.at(-1)).toMatch(/\(keys: 1-3 show one, 0 all, q quit\)$/);
+    tmux('send-keys', '-t', 'live', '2');
+    await waitFor(() => screen().includes('Name:         bravo'), 'bravo in full');
+    expect(screen()[1]).toMatch(/^▸ bravo /);
+    tmux('send-keys', '-t', 'live', '0');
+    await waitFor(() => !screen().includes('Name:         bravo'), 'the summary again');
+    tmux('send-keys', '-t', 'live', 'q');
+    await waitFor(() => screenHas(/^exit \d+$/), 'the exit', 10000);
+    expect(screen()).toContain('exit 130');
+    expect(history()).toBeLessThanOrEqual(before + 24); // only the last frame, printed once on exit
     spawnSync('tmux', ['-L', socket, 'kill-server']);
 
     startInTmux(60, 20, ['rollout', 'watch', 'alpha', 'bravo', 'charlie', '--detail', 'bravo', '--server', sb.url]);
@@ -162,7 +173,7 @@ maybe('the live view in a real terminal (tmux)', () => {
     expect(rows[0]).toMatch(/^ {2}alpha /);
     expect(rows[1]).toMatch(/^▸ bravo /);
     expect(rows).toContain('Name:         bravo');
-    expect(rows.at(-1)).toMatch(/^Elapsed: \d+s$/);
+    expect(rows.at(-1)).toMatch(/^Elapsed: \d+s {2}\(keys: 1-3 show one, 0 all, q quit\)$/);
   }, 60000);
 
   test.each([
