@@ -3,7 +3,6 @@
 // must not grow across redraws, a resize must give a clean frame of the new size, server text is
 // shown escaped, the timed-pause countdown ticks, and a lost connection is shown.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { Chalk } from 'chalk';
 import type { KubeObject } from '../../src/kube/types.js';
 import type { Rollout } from '../../src/rollout/types.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
@@ -12,7 +11,6 @@ import { putStatus, read, seedScenario } from '../fixtures/seed.js';
 import { BIN } from '../helpers/cli.js';
 import { waitFor } from '../watch/harness.js';
 
-void Chalk;
 const haveTmux = spawnSync('tmux', ['-V']).status === 0;
 const socket = `kk-live-${process.pid}`;
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
@@ -53,6 +51,7 @@ function named(name: string): { rollout: KubeObject; workload: KubeObject } {
 }
 
 const maybe = haveTmux ? describe : describe.skip;
+if (!haveTmux) console.log('live view: no tmux on PATH (apt-get install tmux); skipping the terminal tests');
 
 maybe('the live view in a real terminal (tmux)', () => {
   let sb: Sandbox;
