@@ -227,11 +227,14 @@ function whereItIs(view: RolloutView | null, reason: string): string {
     view.currentStepIndex !== null && view.currentStepIndex > 0
       ? `at step ${view.currentStepIndex}/${view.totalSteps} ${view.currentStepState ?? ''}`.trimEnd()
       : `in phase ${view.phase ?? '(no status)'}`;
+  const b = view.batch;
   const what = view.waitingForApproval
     ? 'waiting for approval'
     : view.pauseRemainingSeconds !== null
       ? `next step in ${view.pauseRemainingSeconds}s`
-      : reason;
+      : view.currentStepState === 'StepUpgrade' && view.currentRelease
+        ? `the batch is not ready (planned ${b.planned ?? '-'}, updated ${b.updated ?? '-'}, ready ${b.ready ?? '-'})`
+        : reason;
   return escapeTerminal(`${at} — ${what}`);
 }
 

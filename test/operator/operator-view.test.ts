@@ -71,6 +71,32 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('the operator view wit
     expect(j.traffic).toBeNull();
   });
 
+  test('approve names the step it released; a second approve is refused with the real state and the command to wait with', async () => {
+    const kc = ['--kubeconfig', env.kubeconfig];
+    const first = await runBinary(['rollout', 'approve', 'rollouts-demo', ...kc]);
+    expect(first).toEqual({
+      code: 0,
+      stdout: 'rollout.rollouts.kruise.io/rollouts-demo approved step 1/3 (releasing step 2: 50% of the pods)\n',
+      stderr: '',
+    });
+    // Batch 2 cannot become ready (a batch-1 pod crash-loops): the release stays in StepUpgrade at step 2.
+    const kruise = kruiseIn(env);
+    expect((await kruise('rollout', 'watch', 'rollouts-demo', '--until', 'paused', '--step', '2', '--timeout', '1s')).code).toBe(3);
+    const writes = env.sb.requests.filter((q) => q.method !== 'GET').length;
+    const second = await runBinary(['rollout', 'approve', 'rollouts-demo', ...kc]);
+    expect(second.code).toBe(1);
+    expect(second.stdout).toBe('');
+    expect(second.stderr).toMatch(
+      /^error: rollouts\.rollouts\.kruise\.io "rollouts-demo" does not allow to approve, because current canary state is not 'StepPaused': step 2\/3 is StepUpgrade \(planned 5, updated \d+, ready \d+\); wait with: kubectl-kruise rollout watch rollouts-demo --until paused --step 2\n$/,
+    );
+    expect(env.sb.requests.filter((q) => q.method !== 'GET').length).toBe(writes);
+    // The timeout of a gate says where the rollout was stuck.
+    const gate = await kruise('rollout', 'watch', 'rollouts-demo', '--until', 'paused', '--step', '2', '--timeout', '1s');
+    expect(gate.stderr).toMatch(
+      /^error: timed out after 1s waiting for rollout\/rollouts-demo to be paused at step 2: at step 2\/3 StepUpgrade — the batch is not ready \(planned 5, updated \d+, ready \d+\)\n$/,
+    );
+  });
+
   test('bad input: one error line naming the namespace, exit 1, nothing written (real binary)', async () => {
     const before = env.sb.requests.filter((q) => q.method !== 'GET').length;
     const r = await runBinary(['rollout', 'status', 'nope', '--kubeconfig', env.kubeconfig, '-n', 'team-a']);
