@@ -6,10 +6,23 @@ export interface OutStream {
   write(chunk: string): unknown;
   isTTY?: boolean;
   columns?: number;
+  /** Terminal height (a TTY stream); the live view never draws more rows. */
+  rows?: number;
+}
+
+/** A readable terminal (process.stdin): the live view reads keys from it when it is a TTY. */
+export interface InStream {
+  isTTY?: boolean;
+  setRawMode?(raw: boolean): unknown;
+  on(event: 'data', listener: (chunk: Buffer | string) => void): unknown;
+  off(event: 'data', listener: (chunk: Buffer | string) => void): unknown;
+  resume(): unknown;
+  pause(): unknown;
 }
 
 export interface Deps {
-  io: { out: OutStream; err: OutStream };
+  /** `in` is optional: commands that read no keys never need it (tests pass none). */
+  io: { out: OutStream; err: OutStream; in?: InStream };
   env: NodeJS.ProcessEnv;
   /** The wall clock; tests fix it. */
   now: () => Date;
@@ -25,7 +38,7 @@ export interface Deps {
 export function processDeps(overrides: Partial<Deps> = {}): Deps {
   const env = overrides.env ?? process.env;
   return {
-    io: { out: process.stdout, err: process.stderr },
+    io: { out: process.stdout, err: process.stderr, in: process.stdin },
     env,
     now: () => new Date(),
     invokedAs: invokedAsFrom(env),

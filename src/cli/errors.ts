@@ -1,5 +1,6 @@
 // Typed errors; exactly one place (main) turns them into exit codes and `error: …` lines.
 import { maskUrlCredentials } from '../kube/log.js';
+import { escapeTerminal } from '../render/escape.js';
 
 /** The documented exit codes (README, `--help`). */
 export const ExitCode = {
@@ -34,7 +35,8 @@ export class UsageError extends CliError {
 /** An `error: …` line (kubectl style, one line); a server's `Error from server (…)` keeps its own prefix. */
 export function errorLine(message: string): string {
   // A server URL with a password in it must not reach a terminal or a CI log.
-  const oneLine = maskUrlCredentials(message.replace(/\s*\n\s*/g, ' ').trim());
+  // Server text in an error (a Status message, a rollout's name) is shown, never obeyed.
+  const oneLine = escapeTerminal(maskUrlCredentials(message.replace(/\s*\n\s*/g, ' ').trim()));
   return /^error: /i.test(oneLine) || /^Error from server/.test(oneLine) ? oneLine : `error: ${oneLine}`;
 }
 

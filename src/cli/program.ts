@@ -18,6 +18,7 @@ import type { CliRunner, GlobalOptions } from './context.js';
 import type { Deps } from './deps.js';
 import { CliError, ExitCode, type ExitCodeValue } from './errors.js';
 import { help } from './help-text.js';
+import { hintPeerVerbs } from './peer-verbs.js';
 import { type ApproveFlags, addApproveCommand, completeApprove, validateApprove } from './rollout-approve-options.js';
 import { addDemoCommand, completeDemo, type DemoFlags, runDemo, validateDemo } from './rollout-demo.js';
 import { addPauseCommand, addResumeCommand, completeSetPaused, type SetPausedFlags, validateSetPaused } from './rollout-pause-options.js';
@@ -82,6 +83,7 @@ export function buildProgram(deps: Deps, result: { code: number }, runCli: CliRu
         ['Wait in CI until batch 1 is released and paused', 'rollout watch rollouts-demo --until paused --step 1 --timeout 10m'],
       ]),
     );
+  hintPeerVerbs(rollout, name);
 
   on<ApproveFlags>(addApproveCommand(rollout, name), async (args, flags, globals) => {
     const o = completeApprove(args, flags, globals);

@@ -18,8 +18,23 @@ interface ReadRollout {
   ref: ResourceRef;
 }
 
+/** A NotFound for a Rollout names the namespace searched (a wrong -n is the usual cause). */
+export function inNamespace(err: unknown, ns: string, name: string): unknown {
+  if (!isObjectNotFound(err, name) || err.status.message?.includes(' in namespace ')) return err;
+  const message = `${err.status.message ?? `${ROLLOUT_QUALIFIED_RESOURCE} "${name}" not found`} in namespace "${ns}"`;
+  return new ApiError({ ...err.status, message }, err.request);
+}
+
 /** GETs a Rollout at v1beta1; a server without v1beta1 (a 404 that is not about the object) is asked at v1alpha1. */
 export async function getRollout(client: KubeClient, ns: string, name: string, ref?: ResourceRef): Promise<ReadRollout> {
+  try {
+    return await getRolloutAt(client, ns, name, ref);
+  } catch (err) {
+    throw inNamespace(err, ns, name);
+  }
+}
+
+async function getRolloutAt(client: KubeClient, ns: string, name: string, ref?: ResourceRef): Promise<ReadRollout> {
   if (ref) return { ro: checkedRollout(await client.get<Rollout>(ref, ns, name), ref, ns, name), ref };
   try {
     const ro = await client.get<Rollout>(Resources.rolloutsV1beta1, ns, name);

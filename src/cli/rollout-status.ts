@@ -7,7 +7,10 @@ import { Resources } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
 import { loadYaml } from '../kube/yaml.js';
 import { workloadRefOf, workloadResourceOf } from '../rollout/release.js';
+import type { Rollout } from '../rollout/types.js';
 import { type RolloutView, toRolloutView } from '../rollout/view.js';
+import { formatLabelSelector } from '../workload/label-selector.js';
+import type { LabelSelector } from '../workload/types.js';
 import type { Deps } from './deps.js';
 import { ExitCode, type ExitCodeValue } from './errors.js';
 import { getRollout } from './rollout-mutation.js';
@@ -18,6 +21,24 @@ import type { StatusOptions } from './rollout-status-options.js';
  * while it is Progressing its BatchRelease (one more; none is shown when it does not exist).
  */
 async function readRolloutView(client: KubeClient, name: string, now: Date): Promise<RolloutView> {
+  const { ro, workload, batchRelease } = await readRolloutObjects(client, name);
+  const pods = workload ? await listWorkloadPods(client, workload) : null;
+  return toRolloutView(ro, workload, now, batchRelease, pods);
+}
+
+/** The pods of a workload: one LIST by its selector (null when it has none to list by). */
+export async function listWorkloadPods(client: KubeClient, workload: KubeObject): Promise<KubeObject[] | null> {
+  const selector = formatLabelSelector((workload.spec as { selector?: LabelSelector } | undefined)?.selector);
+  if (!selector) return null;
+  const list = await client.list(Resources.pods, workload.metadata.namespace ?? client.namespace, { labelSelector: selector });
+  return list.items;
+}
+
+/** The Rollout, its workload (null: not found) and, while Progressing, its BatchRelease. */
+async function readRolloutObjects(
+  client: KubeClient,
+  name: string,
+): Promise<{ ro: Rollout; workload: KubeObject | null; batchRelease: KubeObject | null }> {
   const namespace = client.namespace;
   const { ro } = await getRollout(client, namespace, name);
   const ref = workloadRefOf(ro);
@@ -37,18 +58,24 @@ async function readRolloutView(client: KubeClient, name: string, now: Date): Pro
       if (!isNotFound(err)) throw err;
     }
   }
-  return toRolloutView(ro, workload, now, batchRelease);
+  return { ro, workload, batchRelease };
 }
 
 /**
  * Prints the views as text, JSON (one object, or a List for several) or YAML. The text renderer
  * (chalk) and `yaml` are imported only for the format that needs them: start-up time of `-o json`.
  */
-async function printViews(views: RolloutView[], output: StatusOptions['output'], deps: Deps, color: boolean): Promise<void> {
+async function printViews(
+  views: RolloutView[],
+  output: StatusOptions['output'],
+  deps: Deps,
+  color: boolean,
+  allPods: boolean,
+): Promise<void> {
   if (output === 'text') {
     const [{ chalkFor }, { renderRolloutText }] = await Promise.all([import('./color.js'), import('../render/rollout-text.js')]);
     const chalk = chalkFor({ color }, deps);
-    deps.io.out.write(`${views.map((v) => renderRolloutText(v, { chalk })).join('\n\n')}\n`);
+    deps.io.out.write(`${views.map((v) => renderRolloutText(v, { chalk, allPods })).join('\n\n')}\n`);
     return;
   }
   const data = views.length === 1 ? views[0] : { kind: 'List', apiVersion: 'v1', items: views };
@@ -66,7 +93,7 @@ export async function runStatus(o: StatusOptions, deps: Deps): Promise<ExitCodeV
   return withKubeClient(o.globals, deps, async (client) => {
     const views: RolloutView[] = [];
     for (const name of o.names) views.push(await readRolloutView(client, name, deps.now()));
-    await printViews(views, o.output, deps, o.globals.color);
+    await printViews(views, o.output, deps, o.globals.color, o.pods);
     return ExitCode.ok;
   });
 }

@@ -23,6 +23,8 @@ export interface WatchOptions extends ListOptions {
   sendInitialEvents?: boolean;
   /** `NotOlderThan` (required with sendInitialEvents) or `Exact`. */
   resourceVersionMatch?: string;
+  /** Called once the server answered the watch request (before any event). */
+  onOpen?: () => void;
 }
 
 /** A typed, unstructured Kubernetes client. Errors are ApiError / TransportError (errors.ts). */

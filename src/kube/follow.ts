@@ -56,6 +56,14 @@ function refusesWatchList(err: unknown): boolean {
   return err instanceof ApiError && (err.code === 422 || err.code === 400);
 }
 
+/** What a follower reports about its connection (for a live view's "reconnecting" and line mode's notes). */
+export interface FollowHooks {
+  /** The connection to the server was lost (once per outage); the follower keeps retrying. */
+  onLost?: (err: unknown) => void;
+  /** The server answers again after an outage. */
+  onBack?: () => void;
+}
+
 /**
  * Keeps one named object in view with one request per stream: a "watch list" (KEP-3157:
  * sendInitialEvents=true, resourceVersionMatch=NotOlderThan) gives the current object as ADDED
@@ -83,7 +91,14 @@ export async function followObject(
   signal: AbortSignal,
   clock: Clock,
   backoff = { initialMs: 100, maxMs: 2000 },
+  hooks: FollowHooks = {},
 ): Promise<void> {
+  let lost = false;
+  const back = () => {
+    if (!lost) return;
+    lost = false;
+    hooks.onBack?.();
+  };
   const fieldSelector = `metadata.name=${name}`;
   let rv: string | undefined;
   let initial = true;
@@ -110,6 +125,7 @@ export async function followObject(
         const list = await client.list(ref, namespace, { fieldSelector });
         if (signal.aborted) return;
         reached = true;
+        back();
         rv = list.metadata?.resourceVersion ?? '0';
         deliver(list.items[0] ?? null);
       }
@@ -142,8 +158,15 @@ export async function followObject(
           })
         : undefined;
       const opts = listing
-        ? { fieldSelector, sendInitialEvents: true, resourceVersionMatch: 'NotOlderThan', allowWatchBookmarks: true, signal: streamSignal }
-        : { fieldSelector, resourceVersion: rv, allowWatchBookmarks: true, signal: streamSignal };
+        ? {
+            fieldSelector,
+            sendInitialEvents: true,
+            resourceVersionMatch: 'NotOlderThan',
+            allowWatchBookmarks: true,
+            signal: streamSignal,
+            onOpen: back,
+          }
+        : { fieldSelector, resourceVersion: rv, allowWatchBookmarks: true, signal: streamSignal, onOpen: back };
       try {
         for await (const ev of client.watch(ref, namespace, opts)) {
           reached = true;
@@ -201,6 +224,10 @@ export async function followObject(
       // Never reached the server (the client already retried the first request): fail now, as
       // kubectl does, rather than wait silently; once connected, outages are ridden out.
       if (!retryable(err) || !reached) throw err;
+      if (!lost) {
+        lost = true;
+        hooks.onLost?.(err);
+      }
       await sleep(clock, delay, signal);
       delay = Math.min(delay * 2, backoff.maxMs);
     }

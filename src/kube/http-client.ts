@@ -165,6 +165,7 @@ class Client implements HttpKubeClient {
       if (signal?.aborted) return;
       throw err;
     }
+    o.onOpen?.();
     const res = answer.res!;
     const decoder = new StringDecoder('utf8');
     let pending = '';

@@ -1,11 +1,16 @@
-// A block of text redrawn in place on a terminal: cursor up over the previous frame, clear each
-// line, write the new one. Pure string building plus a writer; no timers here.
+// A live view on a terminal: drawn on the alternate screen (as `watch`, `top` and `less` do), from
+// the top-left corner, never more rows than the terminal has — so redraws never push stale copies
+// into the scroll-back, and a resize is a plain redraw. On exit the normal screen comes back and
+// the last frame is printed there once. Pure string building plus a writer; no timers here.
 
 const ESC = '\x1b[';
 /** Hides the cursor while a live view is on screen. */
 export const HIDE_CURSOR = `${ESC}?25l`;
 /** Shows the cursor again (always written on exit, also after Ctrl-C). */
 export const SHOW_CURSOR = `${ESC}?25h`;
+/** Switches to the alternate screen (no scroll-back) and back. */
+export const ENTER_ALT_SCREEN = `${ESC}?1049h`;
+export const LEAVE_ALT_SCREEN = `${ESC}?1049l`;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching terminal escape sequences is the point
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
@@ -15,43 +20,42 @@ export function visibleLength(s: string): number {
   return [...s.replace(ANSI, '')].length;
 }
 
-/** Cuts a line to `columns` visible characters, so that one line stays one screen row (the cursor math needs it). */
+/** Cuts a line to fewer than `columns` visible characters, so that one line stays one screen row. */
 export function fitLine(s: string, columns: number | undefined): string {
   if (!columns || columns <= 1 || visibleLength(s) < columns) return s;
   return `${[...s.replace(ANSI, '')].slice(0, columns - 2).join('')}…`;
 }
 
-/** Builds the bytes that replace a frame of `previousLines` lines with `text`. */
-export function redrawFrame(previousLines: number, text: string, columns?: number): { bytes: string; lines: number } {
-  const lines = text.split('\n').map((l) => fitLine(l, columns));
-  // Up to the first line of the previous frame, column 0.
-  let bytes = previousLines > 0 ? `${ESC}${previousLines}A\r` : '';
-  for (const l of lines) bytes += `${ESC}2K${l}\n`;
-  // The new frame may be shorter than the old one: clear what is left below.
-  bytes += `${ESC}J`;
-  return { bytes, lines: lines.length };
+/** The bytes of one frame on the alternate screen: home, each line cleared to its end, the rest cleared. */
+export function screenFrame(lines: string[], columns?: number): string {
+  return `${ESC}H${lines.map((l) => `${fitLine(l, columns)}${ESC}K`).join('\r\n')}${ESC}J`;
 }
 
-/** A live region on a TTY stream: `draw(text)` replaces the previous frame. */
-export class LiveRegion {
-  private lines = 0;
-  private started = false;
-  constructor(private readonly out: { write(s: string): unknown; columns?: number }) {}
+/** What a live region writes to: a TTY stream (its size read at each draw). */
+export interface LiveStream {
+  write(s: string): unknown;
+  columns?: number;
+  rows?: number;
+}
 
-  /** Replaces the frame on screen with `text`. */
-  draw(text: string): void {
+/** A live region on a TTY stream: `draw(lines)` replaces the frame on the alternate screen. */
+export class LiveRegion {
+  private started = false;
+  constructor(private readonly out: LiveStream) {}
+
+  /** Replaces the frame on screen with `lines` (the caller fits them to the rows). */
+  draw(lines: string[]): void {
     if (!this.started) {
-      this.out.write(HIDE_CURSOR);
+      this.out.write(`${ENTER_ALT_SCREEN}${HIDE_CURSOR}`);
       this.started = true;
     }
-    const frame = redrawFrame(this.lines, text, this.out.columns);
-    this.out.write(frame.bytes);
-    this.lines = frame.lines;
+    this.out.write(screenFrame(lines, this.out.columns));
   }
 
-  /** Leaves the last frame on screen and restores the cursor. */
-  end(): void {
-    if (this.started) this.out.write(SHOW_CURSOR);
+  /** Back to the normal screen, where `lines` (the last frame) are printed once; the cursor is restored. */
+  end(lines: string[]): void {
+    if (this.started) this.out.write(`${LEAVE_ALT_SCREEN}${SHOW_CURSOR}`);
     this.started = false;
+    if (lines.length > 0) this.out.write(`${lines.map((l) => fitLine(l, this.out.columns)).join('\n')}\n`);
   }
 }

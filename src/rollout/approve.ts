@@ -2,6 +2,8 @@
 // StepPaused → StepReady in the sub-status (and the v1beta1 top-level mirror); nothing else changes.
 
 import { kubeTime } from '../kube/time.js';
+import type { KubeObject } from '../kube/types.js';
+import { assessRollout } from './assess.js';
 import { subStatusOf } from './release.js';
 import type { Rollout } from './types.js';
 import { StepState } from './types.js';
@@ -14,6 +16,55 @@ export interface ApproveGuards {
   rolloutId?: string;
 }
 
+/** The steps of a Rollout's strategy (canary, else blue-green). */
+function stepsOf(ro: Rollout) {
+  return ro.spec?.strategy?.canary?.steps ?? ro.spec?.strategy?.blueGreen?.steps ?? [];
+}
+
+/**
+ * What an approval of step `index` did, in words: `step 1/3 (releasing step 2: 50% of the pods)`.
+ * From the Rollout alone, so that an approval stays GET + PUT: the pod count of a percentage would
+ * need the workload.
+ */
+export function approvedStepText(ro: Rollout, index: number | undefined): string {
+  const steps = stepsOf(ro);
+  if (index === undefined) return '';
+  const at = `step ${index}/${steps.length}`;
+  const next = steps[index];
+  if (!next) return `${at} (the last step: the release completes)`;
+  const replicas = next.replicas ?? (typeof next.weight === 'number' ? `${next.weight}%` : undefined);
+  const amount =
+    replicas === undefined
+      ? ''
+      : typeof replicas === 'number' || /^\d+$/.test(replicas)
+        ? `: ${replicas} pod${Number(replicas) === 1 ? '' : 's'} in all`
+        : `: ${replicas} of the pods`;
+  return `${at} (releasing step ${index + 1}${amount})`;
+}
+
+/**
+ * Why a step cannot be approved now, and what to run instead:
+ * `step 2/3 is StepUpgrade (planned 5, ready 1); wait with: kubectl kruise rollout watch x --until paused --step 2`.
+ * `workload` (optional) gives the planned pods; `cli` is how the user invoked us.
+ */
+export function notPausedDetail(ro: Rollout, workload: KubeObject | null | undefined, cli: string): string {
+  const a = assessRollout(ro, workload);
+  const index = a.currentStepIndex;
+  if (index === undefined || index < 1) return `no step has started (phase ${a.phase ?? 'none'})`;
+  const counts = [a.planned !== undefined ? `planned ${a.planned}` : '', `updated ${a.updated ?? 0}`, `ready ${a.ready ?? 0}`].filter(
+    Boolean,
+  );
+  const state = `step ${index}/${a.steps.length} is ${a.currentStepState ?? 'without a state'} (${counts.join(', ')})`;
+  if (a.done || a.currentStepState === StepState.Completed) return `${state}: the release is complete, there is nothing to approve`;
+  if (a.paused) return `${state}; the rollout is paused: resume it with: ${cli} rollout resume ${ro.metadata.name}`;
+  // The step to wait for: this one if it waits for approval, else the next one that does.
+  const manual = a.steps.find(
+    (s) => s.index >= index && s.pause.kind === 'manual' && !(s.index === index && a.currentStepState === StepState.StepReady),
+  );
+  const wait = manual ? `--until paused --step ${manual.index}` : '--until completed';
+  return `${state}; wait with: ${cli} rollout watch ${ro.metadata.name} ${wait}`;
+}
+
 /** Which step of which release a plan is about: a retry must approve the same one. */
 interface ApproveTarget {
   stepIndex: number | undefined;
@@ -24,7 +75,7 @@ interface ApproveTarget {
 type ApprovePlan =
   | { kind: 'write'; object: Rollout; target: ApproveTarget }
   | { kind: 'noop'; reason: string; target: ApproveTarget }
-  | { kind: 'refuse'; message: string; target: ApproveTarget };
+  | { kind: 'refuse'; message: string; target: ApproveTarget; notPaused?: boolean };
 
 /** The step/release a Rollout is at, as approve sees it. */
 export function approveTarget(ro: Rollout): ApproveTarget {
@@ -32,8 +83,16 @@ export function approveTarget(ro: Rollout): ApproveTarget {
   return { stepIndex: s?.currentStepIndex, rolloutId: s?.observedRolloutID };
 }
 
-/** Plans an approval of `ro` under `guards` at time `now`. */
-export function planApprove(ro: Rollout, guards: ApproveGuards, now: Date): ApprovePlan {
+/** The start of upstream's refusal when the step is not paused (kept: scripts match it). */
+export const NOT_PAUSED = (word: string) => `does not allow to approve, because current ${word} state is not 'StepPaused'`;
+
+/** Plans an approval of `ro` under `guards` at time `now`; `context.cli` names the command in hints. */
+export function planApprove(
+  ro: Rollout,
+  guards: ApproveGuards,
+  now: Date,
+  context: { cli: string } = { cli: 'kubectl kruise' },
+): ApprovePlan {
   const target = approveTarget(ro);
   const found = subStatusOf(ro);
   if (!found) return { kind: 'refuse', message: 'no need to approve: not in canary or blue-green progress', target };
@@ -47,6 +106,16 @@ export function planApprove(ro: Rollout, guards: ApproveGuards, now: Date): Appr
     return {
       kind: 'refuse',
       message: `does not allow to approve: the status belongs to ${seen}, not rollout-id "${guards.rolloutId}"`,
+      target,
+    };
+  }
+
+  const steps = stepsOf(ro);
+  if (guards.step !== undefined && steps.length > 0 && guards.step > steps.length) {
+    const n = guards.step;
+    return {
+      kind: 'refuse',
+      message: `does not allow to approve step ${n}: step ${n} does not exist (the rollout has ${steps.length} step${steps.length === 1 ? '' : 's'})`,
       target,
     };
   }
@@ -67,10 +136,14 @@ export function planApprove(ro: Rollout, guards: ApproveGuards, now: Date): Appr
   }
 
   if (state !== StepState.StepPaused) {
-    return { kind: 'refuse', message: `does not allow to approve, because current ${word} state is not 'StepPaused'`, target };
+    return {
+      kind: 'refuse',
+      message: `${NOT_PAUSED(word)}: ${notPausedDetail(ro, undefined, context.cli)}`,
+      target,
+      notPaused: true,
+    };
   }
   // A status that points past the steps (edited by hand, or steps removed) has no batch to approve.
-  const steps = ro.spec?.strategy?.canary?.steps ?? ro.spec?.strategy?.blueGreen?.steps ?? [];
   if (index === undefined || !Number.isInteger(index) || index < 1 || index > steps.length) {
     const has = steps.length ? `the rollout has ${steps.length} step${steps.length === 1 ? '' : 's'}` : 'the rollout has no steps';
     return {

@@ -2,6 +2,7 @@
 // objects and a clock value (pure). Renderers (src/render/) only format it.
 import type { KubeObject } from '../kube/types.js';
 import { assessRollout } from './assess.js';
+import { comparePods, groupPods, imagesOf, type PodGroupView, type PodView, podImages, toPodView } from './pods.js';
 import { workloadRefOf } from './release.js';
 import type { Rollout } from './types.js';
 
@@ -46,8 +47,13 @@ export interface ConditionView {
  *   observedWorkloadGeneration,
  *   paused, disabled, deleting,
  *   conditions: [{ type, status, reason, message, lastTransitionTime }],
- *   done, waitingForApproval, currentRelease, cancelled }
+ *   done, waitingForApproval, currentRelease, cancelled,
+ *   images: { stable: [..]|null, canary: [..]|null },
+ *   pods: [{ name, ready, isReady, status, restarts, batch, revision, revisionHash, creationTimestamp, ageSeconds }] | null,
+ *   podGroups: [{ revision, batch, ready, total }] | null,   // null: the pods were not read
+ *   traffic: { routings: [{ service, ingress, gateway }], current, matches } | null }  // null: no traffic routing
  * ```
+ * Fields are only ever added, never renamed (scripts parse this).
  */
 export interface RolloutView {
   kind: 'RolloutStatusView';
@@ -86,6 +92,23 @@ export interface RolloutView {
   cancelled: boolean;
   /** The Rollout's BatchRelease, present only when there is one (a release in progress). */
   batchRelease?: BatchReleaseView;
+  /** The images each revision runs (canary null outside a release). */
+  images: { stable: string[] | null; canary: string[] | null };
+  /** The workload's pods (null: not read), canary first, by batch. */
+  pods: PodView[] | null;
+  /** Ready / total pods per revision and batch (null: not read). */
+  podGroups: PodGroupView[] | null;
+  /** Traffic routing and the current step's traffic (null: the Rollout routes no traffic). */
+  traffic: TrafficView | null;
+}
+
+/** What the Rollout does with traffic: where it routes, and the current step's weight / matches. */
+export interface TrafficView {
+  routings: { service: string; ingress: string | null; gateway: string | null }[];
+  /** The current step's `traffic` ("20%"), null when it sets none. */
+  current: string | null;
+  /** The current step's header/query matches (as written), null when none. */
+  matches: unknown[] | null;
 }
 
 /** What `rollout status` shows of a BatchRelease (docs/controller.md §12). */
@@ -115,12 +138,43 @@ export function toBatchReleaseView(br: KubeObject): BatchReleaseView {
 
 const orNull = <T>(v: T | undefined | null): T | null => (v === undefined || v === null ? null : v);
 
-/** Builds the view of a Rollout and its workload (null: not found) at time `now`. */
+/** The traffic view of a Rollout (null when it has no traffic routing). */
+function trafficOf(ro: Rollout, currentStep: number | undefined): TrafficView | null {
+  const strategy = ro.spec?.strategy?.canary ?? ro.spec?.strategy?.blueGreen;
+  const routings = strategy?.trafficRoutings ?? [];
+  if (routings.length === 0 && !strategy?.trafficRoutingRef) return null;
+  const step = currentStep !== undefined ? strategy?.steps?.[currentStep - 1] : undefined;
+  const gateway = (g: { httpRouteName?: string } | undefined) => (g?.httpRouteName ? `HTTPRoute/${g.httpRouteName}` : null);
+  return {
+    routings: routings.map((r) => ({
+      service: r.service,
+      ingress: r.ingress?.name ? `${r.ingress.classType ? `${r.ingress.classType}:` : ''}${r.ingress.name}` : null,
+      gateway: gateway(r.gateway),
+    })),
+    current: step?.traffic ?? (typeof step?.weight === 'number' ? `${step.weight}%` : null),
+    matches: Array.isArray(step?.matches) && step.matches.length > 0 ? step.matches : null,
+  };
+}
+
+/** The images each revision runs: the workload's template for the new one, pods for the old. */
+function imagesView(
+  workload: KubeObject | null | undefined,
+  pods: KubeObject[] | null | undefined,
+  revisions: { stable: string | null; canary: string | null },
+  inRelease: boolean,
+): RolloutView['images'] {
+  const template = workload ? imagesOf((workload.spec?.template as { spec?: { containers?: { image?: string }[] } })?.spec) : null;
+  if (!inRelease) return { stable: template ?? podImages(pods ?? [], revisions.stable), canary: null };
+  return { stable: podImages(pods ?? [], revisions.stable), canary: template ?? podImages(pods ?? [], revisions.canary) };
+}
+
+/** Builds the view of a Rollout and its workload (null: not found) at time `now`; `pods` null: not read. */
 export function toRolloutView(
   ro: Rollout,
   workload: KubeObject | null | undefined,
   now: Date,
   batchRelease?: KubeObject | null,
+  pods?: KubeObject[] | null,
 ): RolloutView {
   const a = assessRollout(ro, workload);
   const ref = workloadRefOf(ro);
@@ -130,6 +184,9 @@ export function toRolloutView(
     const since = Date.parse(a.lastUpdateTime);
     if (!Number.isNaN(since)) pauseRemainingSeconds = Math.max(0, Math.ceil((since + step.pause.seconds * 1000 - now.getTime()) / 1000));
   }
+  const revisions = { stable: orNull(a.stableRevision), canary: orNull(a.canaryRevision) };
+  const inRelease = revisions.canary !== null && revisions.canary !== revisions.stable && !a.done && a.subStatusKind !== undefined;
+  const podViews = pods ? pods.map((p) => toPodView(p, revisions, now)).sort(comparePods) : null;
   return {
     kind: 'RolloutStatusView',
     apiVersion: 'kruise.cli/v1',
@@ -160,7 +217,7 @@ export function toRolloutView(
       current: s.index === a.currentStepIndex,
     })),
     batch: { planned: orNull(a.planned), updated: orNull(a.updated), ready: orNull(a.ready) },
-    revisions: { stable: orNull(a.stableRevision), canary: orNull(a.canaryRevision) },
+    revisions,
     rolloutId: { observed: orNull(a.observedRolloutID), workload: orNull(a.workloadRolloutID) },
     workload: ref
       ? {
@@ -188,5 +245,9 @@ export function toRolloutView(
     currentRelease: a.currentRelease,
     cancelled: a.cancelled,
     ...(batchRelease ? { batchRelease: toBatchReleaseView(batchRelease) } : {}),
+    images: imagesView(workload, pods, revisions, inRelease),
+    pods: podViews,
+    podGroups: podViews ? groupPods(podViews) : null,
+    traffic: trafficOf(ro, a.currentStepIndex),
   };
 }

@@ -16,6 +16,8 @@ export interface WatchMemory {
   baseline?: { rolloutId?: string; template?: string };
   /** --rollout-id: the awaited id was seen on the workload or in the status. */
   sawTarget?: boolean;
+  /** --wait-for-release: the release seen first was already complete; the next one is awaited. */
+  awaitNext?: boolean;
 }
 
 /** Options of one watch. */
@@ -25,6 +27,8 @@ export interface WatchOptions {
   step?: number;
   /** --rollout-id ID: wait for that release. */
   rolloutId?: string;
+  /** --wait-for-release: a release already complete at first sight is not the one awaited. */
+  waitForRelease?: boolean;
   memory?: WatchMemory;
 }
 
@@ -111,6 +115,18 @@ export function evaluateWatch(ro: Rollout | null, workload: KubeObject | null, o
   }
   if (!workload) {
     return prior.baseline ? result('cannot-hold', 'the workload was deleted') : result('waiting', 'workload not found');
+  }
+  if (options.waitForRelease && target === undefined) {
+    // Decided once, at first sight of the workload: is the release there already over?
+    if (memory.awaitNext === undefined)
+      memory.awaitNext = a.currentRelease && a.phase === Phase.Healthy && a.currentStepState === StepState.Completed;
+    if (memory.awaitNext) {
+      if (!supersededReason(workload, a, memory, target))
+        return result('waiting', 'waiting for the next release to start (the last one is complete)');
+      // The next release started: it is the one awaited from now on.
+      memory.awaitNext = false;
+      memory.baseline = remember({}, workload, a, undefined).baseline;
+    }
   }
   const superseded = supersededReason(workload, a, memory, target);
   if (superseded) return result('cannot-hold', superseded);

@@ -43,7 +43,11 @@ describe('rollout approve (sandbox)', () => {
   it('uncontended: exactly GET + PUT /status, StepReady in the sub-status and the mirror, every other field kept', async () => {
     const before = await seedPaused();
     const r = await approve('rollout/rollouts-demo');
-    expect(r).toEqual({ code: 0, stdout: 'rollout.rollouts.kruise.io/rollouts-demo approved\n', stderr: '' });
+    expect(r).toEqual({
+      code: 0,
+      stdout: 'rollout.rollouts.kruise.io/rollouts-demo approved step 1/3 (releasing step 2: 50% of the pods)\n',
+      stderr: '',
+    });
     expect(log()).toEqual(['GET RO/rollouts-demo 200', 'PUT RO/rollouts-demo/status 200']);
     const after = await read<Rollout>(sb.url, before);
     const expected = structuredClone(before.status!);
@@ -75,7 +79,7 @@ describe('rollout approve (sandbox)', () => {
       { method: 'PUT', path: 'rollouts-demo/status', times: 1 },
     );
     const r = await approve('rollouts-demo');
-    expect(r.stdout).toBe('rollout.rollouts.kruise.io/rollouts-demo approved\n');
+    expect(r.stdout).toBe('rollout.rollouts.kruise.io/rollouts-demo approved step 1/3 (releasing step 2: 50% of the pods)\n');
     expect(r.code).toBe(0);
     // The log records a request when it arrives, so approve's stale PUT comes before the hook's GET + PUT.
     expect(log()).toEqual([
@@ -103,7 +107,11 @@ describe('rollout approve (sandbox)', () => {
     // The sandbox awaits the hook before it handles approve's PUT.
     sb.faults.before(async () => void (await putStatus(sb.url, before, moved)), { method: 'PUT', path: 'rollouts-demo/status', times: 1 });
     const r = await approve('rollouts-demo', '--step', '1');
-    expect(r).toEqual({ code: 0, stdout: 'rollout.rollouts.kruise.io/rollouts-demo already approved\n', stderr: '' });
+    expect(r).toEqual({
+      code: 0,
+      stdout: 'rollout.rollouts.kruise.io/rollouts-demo already approved\n',
+      stderr: '',
+    });
     const after = await read<Rollout>(sb.url, before);
     expect(after.status).toEqual({ ...moved });
     expect(log().filter((l) => l.startsWith('PUT RO/rollouts-demo/status 200'))).toHaveLength(1); // only the controller's
@@ -129,7 +137,7 @@ describe('rollout approve (sandbox)', () => {
     const before = await seedPaused();
     const results = await Promise.all(Array.from({ length: 16 }, () => approve('rollouts-demo', '--step', '1')));
     const lines = results.map((r) => r.stdout.trim().replace('rollout.rollouts.kruise.io/rollouts-demo ', ''));
-    expect(lines.filter((l) => l === 'approved')).toHaveLength(1);
+    expect(lines.filter((l) => l === 'approved step 1/3 (releasing step 2: 50% of the pods)')).toHaveLength(1);
     expect(lines.filter((l) => l === 'already approved')).toHaveLength(15);
     expect(results.every((r) => r.code === 0 && r.stderr === '')).toBe(true);
     const after = await read<Rollout>(sb.url, before);
@@ -144,12 +152,17 @@ describe('rollout approve (sandbox)', () => {
   it('16 concurrent approvers without --step: one approves, the others are refused (exit 1)', async () => {
     await seedPaused();
     const results = await Promise.all(Array.from({ length: 16 }, () => approve('rollouts-demo')));
-    expect(results.filter((r) => r.code === 0 && r.stdout === 'rollout.rollouts.kruise.io/rollouts-demo approved\n')).toHaveLength(1);
+    expect(
+      results.filter(
+        (r) =>
+          r.code === 0 && r.stdout === 'rollout.rollouts.kruise.io/rollouts-demo approved step 1/3 (releasing step 2: 50% of the pods)\n',
+      ),
+    ).toHaveLength(1);
     const refused = results.filter((r) => r.code === 1);
     expect(refused).toHaveLength(15);
     for (const r of refused) {
       expect(r.stderr).toBe(
-        'error: rollouts.rollouts.kruise.io "rollouts-demo" does not allow to approve, because current canary state is not \'StepPaused\'\n',
+        'error: rollouts.rollouts.kruise.io "rollouts-demo" does not allow to approve, because current canary state is not \'StepPaused\': step 1/3 is StepReady (updated 1, ready 1); wait with: kubectl-kruise rollout watch rollouts-demo --until paused --step 2\n',
       );
     }
   });
@@ -157,7 +170,11 @@ describe('rollout approve (sandbox)', () => {
   it('--dry-run sends no write; with -o json it prints the object that would be written', async () => {
     const before = await seedPaused();
     const plain = await approve('rollouts-demo', '--dry-run');
-    expect(plain).toEqual({ code: 0, stdout: 'rollout.rollouts.kruise.io/rollouts-demo approved (dry run)\n', stderr: '' });
+    expect(plain).toEqual({
+      code: 0,
+      stdout: 'rollout.rollouts.kruise.io/rollouts-demo approved step 1/3 (releasing step 2: 50% of the pods) (dry run)\n',
+      stderr: '',
+    });
     const asJson = await approve('rollouts-demo', '--dry-run', '-o', 'json');
     const obj = JSON.parse(asJson.stdout) as Rollout;
     expect(obj.status!.canaryStatus!.currentStepState).toBe('StepReady');
@@ -186,8 +203,10 @@ describe('rollout approve (sandbox)', () => {
     await seedPaused('b');
     const r = await approve('rollout', 'a', 'missing', 'b');
     expect(r.code).toBe(1);
-    expect(r.stdout).toBe('rollout.rollouts.kruise.io/a approved\nrollout.rollouts.kruise.io/b approved\n');
-    expect(r.stderr).toBe('Error from server (NotFound): rollouts.rollouts.kruise.io "missing" not found\n');
+    expect(r.stdout).toBe(
+      'rollout.rollouts.kruise.io/a approved step 1/3 (releasing step 2: 50% of the pods)\nrollout.rollouts.kruise.io/b approved step 1/3 (releasing step 2: 50% of the pods)\n',
+    );
+    expect(r.stderr).toBe('Error from server (NotFound): rollouts.rollouts.kruise.io "missing" not found in namespace "default"\n');
   });
 
   it('not paused: the upstream refusal, exit 1, no write', async () => {
@@ -203,15 +222,16 @@ describe('rollout approve (sandbox)', () => {
       code: 1,
       stdout: '',
       stderr:
-        'error: rollouts.rollouts.kruise.io "rollouts-demo" does not allow to approve, because current canary state is not \'StepPaused\'\n',
+        'error: rollouts.rollouts.kruise.io "rollouts-demo" does not allow to approve, because current canary state is not \'StepPaused\': step 1/3 is StepUpgrade (updated 1, ready 1); wait with: kubectl-kruise rollout watch rollouts-demo --until paused --step 1\n',
     });
-    expect(log()).toEqual(['GET RO/rollouts-demo 200']);
+    // A refusal (and only a refusal) reads the workload too, for the planned pods; nothing is written.
+    expect(log()).toEqual(['GET RO/rollouts-demo 200', 'GET /apis/apps/v1/namespaces/default/deployments/rollouts-demo-workload 404']);
   });
 
   it('blue-green: approves blueGreenStatus', async () => {
     const before = await seedPaused('rollouts-demo', 'bluegreen-paused');
     const r = await approve('rollouts-demo', '--step', '1');
-    expect(r.stdout).toBe('rollout.rollouts.kruise.io/rollouts-demo approved\n');
+    expect(r.stdout).toBe('rollout.rollouts.kruise.io/rollouts-demo approved step 1/4 (releasing step 2: 100% of the pods)\n');
     const after = await read<Rollout>(sb.url, before);
     expect(after.status!.blueGreenStatus!.currentStepState).toBe('StepReady');
     expect(after.status!.currentStepState).toBe('StepReady');
@@ -222,7 +242,7 @@ describe('rollout approve (sandbox)', () => {
     const before = await seedPaused();
     sb.faults.failNext({ method: 'GET', path: 'rollouts.kruise.io/v1beta1/', status: 404, body: '404 page not found' });
     const r = await approve('rollouts-demo');
-    expect(r.stdout).toBe('rollout.rollouts.kruise.io/rollouts-demo approved\n');
+    expect(r.stdout).toBe('rollout.rollouts.kruise.io/rollouts-demo approved step 1/3 (releasing step 2: 50% of the pods)\n');
     expect(sb.requests.map((q) => `${q.method} ${q.path} ${q.status}`)).toEqual([
       'GET /apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts/rollouts-demo 404',
       'GET /apis/rollouts.kruise.io/v1alpha1/namespaces/default/rollouts/rollouts-demo 200',
@@ -235,7 +255,7 @@ describe('rollout approve (sandbox)', () => {
     const before = await seedPaused();
     sb.faults.next({ method: 'PUT', path: 'rollouts-demo/status', action: 'reset' });
     const r = await approve('rollouts-demo');
-    expect(r.stdout).toBe('rollout.rollouts.kruise.io/rollouts-demo approved\n');
+    expect(r.stdout).toBe('rollout.rollouts.kruise.io/rollouts-demo approved step 1/3 (releasing step 2: 50% of the pods)\n');
     expect(log()).toEqual([
       'GET RO/rollouts-demo 200',
       'PUT RO/rollouts-demo/status 0',
@@ -251,7 +271,9 @@ describe('rollout approve (sandbox)', () => {
     const inProc = Array.from({ length: 5 }, () => approve('rollouts-demo', '--step', '1'));
     const all = await Promise.all([...kids, ...inProc]);
     const out = all.map((r) => `${r.code} ${r.stdout.trim()}`);
-    expect(out.filter((l) => l === '0 rollout.rollouts.kruise.io/rollouts-demo approved')).toHaveLength(1);
+    expect(
+      out.filter((l) => l === '0 rollout.rollouts.kruise.io/rollouts-demo approved step 1/3 (releasing step 2: 50% of the pods)'),
+    ).toHaveLength(1);
     expect(out.filter((l) => l === '0 rollout.rollouts.kruise.io/rollouts-demo already approved')).toHaveLength(7);
   });
 });

@@ -88,6 +88,6 @@ describe('rollout pause / resume (sandbox)', () => {
     const r = await cli('pause', 'rollouts-demo', 'ro/nope', '-o', 'name');
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('rollout.rollouts.kruise.io/rollouts-demo\n');
-    expect(r.stderr).toBe('Error from server (NotFound): rollouts.rollouts.kruise.io "nope" not found\n');
+    expect(r.stderr).toBe('Error from server (NotFound): rollouts.rollouts.kruise.io "nope" not found in namespace "default"\n');
   });
 });

@@ -45,13 +45,36 @@ describe('planApprove', () => {
     ['paused canary, --step matches', rollout({}), { step: 1 }, 'write'],
     ['paused canary, --rollout-id matches', rollout({}), { rolloutId: 'r1' }, 'write'],
     ['no sub-status', rollout(undefined), {}, 'refuse:no need to approve: not in canary or blue-green progress'],
-    ['StepUpgrade', rollout({ currentStepState: 'StepUpgrade' }), {}, `refuse:${NOT_PAUSED}`],
-    ['StepReady without --step', rollout({ currentStepState: 'StepReady' }), {}, `refuse:${NOT_PAUSED}`],
+    // The refusal says the real state and the command that waits for the step to pause.
+    [
+      'StepUpgrade',
+      rollout({ currentStepState: 'StepUpgrade' }),
+      {},
+      `refuse:${NOT_PAUSED}: step 1/3 is StepUpgrade (updated 1, ready 1); wait with: kubectl kruise rollout watch demo --until paused --step 1`,
+    ],
+    [
+      'StepReady without --step',
+      rollout({ currentStepState: 'StepReady' }),
+      {},
+      `refuse:${NOT_PAUSED}: step 1/3 is StepReady (updated 1, ready 1); wait with: kubectl kruise rollout watch demo --until paused --step 2`,
+    ],
+    [
+      '--step past the last step',
+      rollout({}),
+      { step: 9 },
+      'refuse:does not allow to approve step 9: step 9 does not exist (the rollout has 3 steps)',
+    ],
+    [
+      'completed: nothing to approve, no command to wait with',
+      rollout({ currentStepIndex: 3, currentStepState: 'Completed' }),
+      {},
+      `refuse:${NOT_PAUSED}: step 3/3 is Completed (updated 1, ready 1): the release is complete, there is nothing to approve`,
+    ],
     [
       'blue-green StepUpgrade',
       rollout({ currentStepState: 'StepUpgrade' }, { blueGreen: true }),
       {},
-      "refuse:does not allow to approve, because current blue-green state is not 'StepPaused'",
+      "refuse:does not allow to approve, because current blue-green state is not 'StepPaused': step 1/3 is StepUpgrade (updated 0, ready 0); wait with: kubectl kruise rollout watch demo --until paused --step 1",
     ],
     ['StepReady at --step N', rollout({ currentStepState: 'StepReady' }), { step: 1 }, 'noop'],
     ['past --step N', rollout({ currentStepIndex: 2, currentStepState: 'StepPaused' }), { step: 1 }, 'noop'],
@@ -62,7 +85,12 @@ describe('planApprove', () => {
       { step: 2 },
       'refuse:does not allow to approve step 2: the rollout is at step 1 (StepPaused)',
     ],
-    ['upgrading at --step N', rollout({ currentStepIndex: 2, currentStepState: 'StepUpgrade' }), { step: 2 }, `refuse:${NOT_PAUSED}`],
+    [
+      'upgrading at --step N',
+      rollout({ currentStepIndex: 2, currentStepState: 'StepUpgrade' }),
+      { step: 2 },
+      `refuse:${NOT_PAUSED}: step 2/3 is StepUpgrade (updated 1, ready 1); wait with: kubectl kruise rollout watch demo --until paused --step 2`,
+    ],
     [
       'wrong --rollout-id',
       rollout({}),
@@ -133,7 +161,7 @@ describe('recheckAfterConflict: a retry never approves a step the user did not s
       'approved by someone else: the usual refusal',
       rollout({ currentStepState: 'StepReady' }),
       {},
-      "refuse:does not allow to approve, because current canary state is not 'StepPaused'",
+      "refuse:does not allow to approve, because current canary state is not 'StepPaused': step 1/3 is StepReady (updated 1, ready 1); wait with: kubectl kruise rollout watch demo --until paused --step 2",
     ],
     [
       'a new release paused at the same index: refuse',

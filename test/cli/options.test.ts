@@ -6,7 +6,8 @@ import { ExitCode, UsageError } from '../../src/cli/errors.js';
 import { FlagError } from '../../src/cli/flags.js';
 import { completeApprove, validateApprove } from '../../src/cli/rollout-approve-options.js';
 import { completeSetPaused, validateSetPaused } from '../../src/cli/rollout-pause-options.js';
-import { completeWatch, validateWatch } from '../../src/cli/rollout-watch-options.js';
+import { completeStatus, StatusError, validateStatus } from '../../src/cli/rollout-status-options.js';
+import { completeWatch, validateWatch, WatchError } from '../../src/cli/rollout-watch-options.js';
 import { completeVersion } from '../../src/cli/version.js';
 import { runCli } from '../helpers/cli.js';
 
@@ -31,6 +32,24 @@ describe('shared flags, parsed alone', () => {
     );
     expect(() => watch({ output: 'yaml' })).toThrow(new UsageError(FlagError.output('yaml', ['json'])));
     expect(() => completeVersion({ output: 'wide' })).toThrow(new UsageError(FlagError.output('wide', ['json', 'yaml'])));
+  });
+
+  it('--follow, --wait-for-release, --no-live, --detail and --pods: watch and status -w agree', () => {
+    const w = completeWatch(['a', 'b'], { follow: true, live: false, detail: 'rollout/b', pods: true });
+    validateWatch(w);
+    expect(w).toMatchObject({ follow: true, noLive: true, detail: 'b', pods: true, waitForRelease: false });
+    const s = completeStatus(['a'], { watch: true, follow: true, live: false, pods: true });
+    validateStatus(s);
+    expect(s.watch).toMatchObject({ until: 'completed', follow: true, noLive: true, pods: true });
+    expect(completeWatch(['a'], { until: 'paused', step: '1', waitForRelease: true })).toMatchObject({
+      waitForRelease: true,
+      follow: false,
+    });
+    expect(() => validateStatus(completeStatus(['a'], { follow: true }))).toThrow(new UsageError(StatusError.followWithoutWatch));
+    for (const flags of [{ until: 'paused' }, { rolloutId: 'x' }, { waitForRelease: true }, { until: 'ready', step: '2' }]) {
+      expect(() => validateWatch(completeWatch(['a'], { follow: true, ...flags }))).toThrow(new UsageError(WatchError.followWithCondition));
+    }
+    expect(() => validateWatch(completeWatch(['a', 'b'], { detail: 'c' }))).toThrow(new UsageError(WatchError.detailNotWatched('c')));
   });
 
   it('a usage error has exit code 2', () => {

@@ -102,7 +102,31 @@ const args: CorpusCase[] = inGroup('args', [
     code: USAGE,
     error: /^error: unknown option '--bogus'$/,
   },
-  { name: 'unknown subcommand', argv: ro('promote', 'demo'), code: USAGE, error: /^error: unknown command 'promote'$/ },
+  { name: 'unknown subcommand', argv: ro('frobnicate', 'demo'), code: USAGE, error: /^error: unknown command 'frobnicate'$/ },
+  {
+    name: "a peer tool's verb: the hint names ours",
+    argv: ro('promote', 'demo'),
+    code: USAGE,
+    error: /^error: unknown command 'promote': use 'kubectl-kruise rollout approve' for that here$/,
+  },
+  {
+    name: 'watch --follow with a condition',
+    argv: ro('watch', 'demo', '--follow', '--until', 'paused'),
+    code: USAGE,
+    error: /^error: --follow keeps watching across releases and never exits on a condition/,
+  },
+  {
+    name: 'status --follow without -w',
+    argv: ro('status', 'demo', '--follow'),
+    code: USAGE,
+    error: /^error: --follow applies to --watch$/,
+  },
+  {
+    name: 'watch --detail of a rollout not watched',
+    argv: ro('watch', 'a', 'b', '--detail', 'c'),
+    code: USAGE,
+    error: /^error: --detail c: not one of the rollouts watched$/,
+  },
   { name: 'approve: no rollout given', argv: ro('approve'), code: USAGE, error: /^error: missing required argument 'rollout'$/ },
   {
     name: 'approve: --step without a value',
@@ -690,13 +714,13 @@ const server: CorpusCase[] = inGroup('server', [
     name: '404 Not Found (no such rollout)',
     argv: ro('approve', 'nope'),
     code: FAIL,
-    error: /^Error from server \(NotFound\): rollouts\.rollouts\.kruise\.io "nope" not found$/,
+    error: /^Error from server \(NotFound\): rollouts\.rollouts\.kruise\.io "nope" not found in namespace "default"$/,
   },
   {
     name: 'status: 404 Not Found',
     argv: ro('status', 'rollout/nope'),
     code: FAIL,
-    error: /^Error from server \(NotFound\): rollouts\.rollouts\.kruise\.io "nope" not found$/,
+    error: /^Error from server \(NotFound\): rollouts\.rollouts\.kruise\.io "nope" not found in namespace "default"$/,
   },
   {
     name: 'reconcile-once: 404 Not Found',
@@ -888,7 +912,7 @@ const server: CorpusCase[] = inGroup('server', [
     name: 'watch: 404 Not Found',
     argv: ro('watch', 'nope', '--timeout', '5s'),
     code: FAIL,
-    error: /^Error from server \(NotFound\): rollouts\.rollouts\.kruise\.io "nope" not found$/,
+    error: /^Error from server \(NotFound\): rollouts\.rollouts\.kruise\.io "nope" not found in namespace "default"$/,
   },
   {
     name: 'watch: 401 on the list',
@@ -909,7 +933,7 @@ const server: CorpusCase[] = inGroup('server', [
     setup: (e) => e.sb.faults.next({ action: 'hang', method: 'GET', times: 100 }),
     argv: ro('watch', 'demo', '--timeout', '300ms'),
     code: TIMEOUT,
-    error: /^error: timed out waiting for rollout\/demo to be completed$/,
+    error: /^error: timed out after \S+ waiting for rollout\/demo to be completed(: .*)?$/,
   },
   {
     name: 'status: 401 Unauthorized',
@@ -1021,7 +1045,8 @@ const objects: CorpusCase[] = inGroup('object', [
     }),
     argv: ro('approve', 'demo'),
     code: FAIL,
-    error: /^error: rollouts\.rollouts\.kruise\.io "demo" does not allow to approve, because current canary state is not 'StepPaused'$/,
+    error:
+      /^error: rollouts\.rollouts\.kruise\.io "demo" does not allow to approve, because current canary state is not 'StepPaused': step 1\/3 is \w+ \(planned 1, updated 1, ready 1\); wait with: kubectl-kruise rollout watch demo --until paused --step 1$/,
   },
   {
     name: 'currentStepIndex out of range',
@@ -1171,7 +1196,7 @@ const objects: CorpusCase[] = inGroup('object', [
     name: 'watch --timeout 0.0001ms is a timeout, not "no timeout"',
     argv: ro('watch', 'demo', '--until', 'completed', '--timeout', '0.0001ms'),
     code: 3,
-    error: /^error: timed out waiting for rollout\/demo/,
+    error: /^error: timed out after \S+ waiting for rollout\/demo/,
   },
   {
     name: 'a password in the --server URL is masked in the error line',
@@ -1198,7 +1223,8 @@ const objects: CorpusCase[] = inGroup('object', [
     },
     argv: ro('approve', 'demo'),
     code: FAIL,
-    error: /^error: rollouts\.rollouts\.kruise\.io "demo" does not allow to approve, because current canary state is not 'StepPaused'$/,
+    error:
+      /^error: rollouts\.rollouts\.kruise\.io "demo" does not allow to approve, because current canary state is not 'StepPaused': step 1\/3 is \w+ \(planned 1, updated 1, ready 1\); wait with: kubectl-kruise rollout watch demo --until paused --step 1$/,
   },
   {
     name: 'a 1 MiB object (not paused)',

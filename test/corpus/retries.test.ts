@@ -57,7 +57,11 @@ describe('retries (CLI against the sandbox)', () => {
   it('429 with Retry-After: 1 on the read is honoured: the retry arrives at least 1 s later, then approve succeeds', async () => {
     sb.faults.failNext({ method: 'GET', path: DEMO, status: 429, retryAfterSeconds: 1 });
     const r = await approve();
-    expect(r).toEqual({ code: 0, stdout: 'rollout.rollouts.kruise.io/demo approved\n', stderr: '' });
+    expect(r).toEqual({
+      code: 0,
+      stdout: 'rollout.rollouts.kruise.io/demo approved step 1/3 (releasing step 2: 50% of the pods)\n',
+      stderr: '',
+    });
     expect(log()).toEqual(['GET RO 429', 'GET RO 200', 'PUT RO/status 200']);
     expect(gaps('GET')[0]).toBeGreaterThanOrEqual(1000 - SLACK);
   });

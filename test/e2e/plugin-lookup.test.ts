@@ -65,7 +65,7 @@ maybe('kubectl plugin lookup', () => {
     const env = { PATH: `${binDir}${path.delimiter}${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH}`, HOME: dir };
     const r = await run(kubectl, ['kruise', 'rollout', 'approve', `rollout/${name}`, '--kubeconfig', kc], env);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe(`rollout.rollouts.kruise.io/${name} approved\n`);
+    expect(r.stdout).toBe(`rollout.rollouts.kruise.io/${name} approved step 1/3 (releasing step 2: 50% of the pods)\n`);
     expect(r.code).toBe(0);
     expect((await read<Rollout>(sb.url, rollout)).status!.canaryStatus!.currentStepState).toBe('StepReady');
   });

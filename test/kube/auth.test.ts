@@ -63,7 +63,9 @@ describe('exec credential plugins', () => {
         const r = await runCli(['rollout', 'approve', 'a', 'b', '--kubeconfig', kc, '-v', '8']);
         expect(r.stderr).not.toContain('exec-token-abc123def456');
         expect(r.code).toBe(0);
-        expect(r.stdout).toBe('rollout.rollouts.kruise.io/a approved\nrollout.rollouts.kruise.io/b approved\n');
+        expect(r.stdout).toBe(
+          'rollout.rollouts.kruise.io/a approved step 1/3 (releasing step 2: 50% of the pods)\nrollout.rollouts.kruise.io/b approved step 1/3 (releasing step 2: 50% of the pods)\n',
+        );
         expect(srv.seen).toHaveLength(4);
         for (const s of srv.seen) expect(s.headers.authorization).toBe('Bearer exec-token-abc123def456');
         expect(readFileSync(path.join(dir, 'count'), 'utf8')).toBe('x');
@@ -176,7 +178,7 @@ users: [{ name: u, user: { client-certificate: cli.crt, client-key: cli.key } }]
 
   tlsIt('verifies the server with certificate-authority and authenticates with a client certificate', async () => {
     const r = await runCli(['rollout', 'approve', 'x', '--kubeconfig', kubeconfig('certificate-authority: ca.crt'), '-v', '9']);
-    expect(r.stdout).toBe('rollout.rollouts.kruise.io/x approved\n');
+    expect(r.stdout).toBe('rollout.rollouts.kruise.io/x approved step 1/3 (releasing step 2: 50% of the pods)\n');
     expect(r.code).toBe(0);
     expect(clientSubjects.at(-1)).toBe('alice');
     // The client key never reaches the log.

@@ -43,7 +43,7 @@ describe('transport and API failures through the CLI', () => {
             kind: 'rollouts',
           }),
         ),
-      'Error from server (NotFound): rollouts.rollouts.kruise.io "x" not found',
+      'Error from server (NotFound): rollouts.rollouts.kruise.io "x" not found in namespace "default"',
     ],
     [
       '500 (after the read retries)',
@@ -149,7 +149,7 @@ describe('transport and API failures through the CLI', () => {
       const token = 'tkn-0123456789-very-secret';
       const r = await runCli(['rollout', 'approve', 'x', '--server', srv.url, '--token', token, '-v', '9']);
       expect(r.code).toBe(0);
-      expect(r.stdout).toBe('rollout.rollouts.kruise.io/x approved\n');
+      expect(r.stdout).toBe('rollout.rollouts.kruise.io/x approved step 1/3 (releasing step 2: 50% of the pods)\n');
       expect(r.stderr).toMatch(
         new RegExp(`GET ${srv.url}/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts/x 200 OK in \\d+ milliseconds`),
       );

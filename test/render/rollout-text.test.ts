@@ -13,7 +13,43 @@ const plain = new Chalk({ level: 0 });
 // biome-ignore lint/suspicious/noControlCharactersInRegex: removing terminal colour codes is the point
 const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
 
-type Case = { rollout: Rollout; workload: KubeObject | null };
+type Case = { rollout: Rollout; workload: KubeObject | null; pods?: KubeObject[] };
+
+/** A pod of workload-demo at a revision (pod-template-hash), in a batch, with a container state. */
+function pod(name: string, hash: string, batch: string | null, state: 'ready' | 'crash' | 'pending' | 'pull', restarts = 0): KubeObject {
+  const ready = state === 'ready';
+  const waiting = { crash: 'CrashLoopBackOff', pending: 'ContainerCreating', pull: 'ImagePullBackOff', ready: '' }[state];
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name,
+      namespace: 'default',
+      creationTimestamp: '2026-11-27T09:55:00Z',
+      labels: { app: 'demo', 'pod-template-hash': hash, ...(batch ? { 'rollouts.kruise.io/rollout-batch-id': batch } : {}) },
+    },
+    spec: { containers: [{ name: 'busybox', image: hash === '6d8f7c9b54' ? 'busybox:1.37' : 'busybox:1.36' }] },
+    status: {
+      phase: state === 'pending' ? 'Pending' : 'Running',
+      conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }],
+      containerStatuses: [
+        { name: 'busybox', ready, restartCount: restarts, state: ready ? { running: {} } : { waiting: { reason: waiting } } },
+      ],
+    },
+  };
+}
+
+/** The guide's release at step 1 with one canary pod crash-looping, another pulling, nine stable pods. */
+function podsCase(): Case {
+  const c = scenario('canary-step-paused') as Case;
+  c.workload!.spec.template.spec.containers[0].image = 'busybox:1.37';
+  c.pods = [
+    pod('workload-demo-6d8f7c9b54-aaaaa', '6d8f7c9b54', '1', 'crash', 5),
+    pod('workload-demo-6d8f7c9b54-bbbbb', '6d8f7c9b54', '1', 'pull'),
+    ...Array.from({ length: 9 }, (_, i) => pod(`workload-demo-5b7c9f8d6-s${i}`, '5b7c9f8d6', null, i === 8 ? 'pending' : 'ready')),
+  ];
+  return c;
+}
 function from(name: string, mutate: (c: Case) => void = () => undefined): () => Case {
   return () => {
     const c = scenario(name);
@@ -61,6 +97,25 @@ const cases: [string, () => Case][] = [
       c.rollout.status!.message = 'Rollout has been paused, you can resume it by kube-cli';
     }),
   ],
+  ['pods', podsCase],
+  [
+    'traffic',
+    from('canary-step-paused', (c) => {
+      const canary = c.rollout.spec.strategy!.canary!;
+      canary.trafficRoutings = [{ service: 'demo', ingress: { classType: 'nginx', name: 'demo' } }];
+      canary.steps![0]!.traffic = '5%';
+      canary.steps![0]!.matches = [{ headers: [{ name: 'user-agent', value: 'Android', type: 'Exact' }] }];
+    }),
+  ],
+  [
+    'hostile-text',
+    from('canary-step-paused', (c) => {
+      // A message that would set the window title, clear the screen and print a green "completed".
+      c.rollout.status!.message = '\x1b]0;pwned\x07\x1b[2J\x1b[32m✔ completed\x1b[0m\r\nfake line\u009b31m';
+      c.rollout.status!.conditions![0]!.message = 'cond \x1b[1mbold';
+      c.workload!.metadata.labels!['rollouts.kruise.io/rollout-id'] = 'id\x1b[5m';
+    }),
+  ],
   [
     'cancelled',
     from('release-completed', (c) => {
@@ -77,9 +132,12 @@ const cases: [string, () => Case][] = [
 
 describe('renderRolloutText: golden files (test/render/golden/*.txt)', () => {
   test.each(cases)('%s', (name, make) => {
-    const { rollout, workload } = make();
-    const view = toRolloutView(rollout, workload, NOW);
+    const { rollout, workload, pods } = make();
+    const view = toRolloutView(rollout, workload, NOW, null, pods ?? null);
     const text = `${renderRolloutText(view, { chalk: plain })}\n---\n${renderRolloutLine(view)}\n`;
+    // Nothing from the server reaches the terminal as a control character.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: asserting their absence is the point
+    expect(text).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
     const file = `${GOLDEN}${name}.txt`;
     // Goldens are written only on request (UPDATE_GOLDEN=1 npm test -- test/render), never because one is missing.
     if (process.env.UPDATE_GOLDEN === '1') {
@@ -166,6 +224,50 @@ describe('JSON view', () => {
       waitingForApproval: true,
       currentRelease: true,
       cancelled: false,
+      images: { stable: null, canary: ['busybox:latest'] },
+      pods: null,
+      podGroups: null,
+      traffic: null,
     });
+  });
+
+  test('pods, images and traffic as data (fields added, none renamed)', () => {
+    const c = podsCase();
+    const view = toRolloutView(c.rollout, c.workload, NOW, null, c.pods);
+    expect(view.images).toEqual({ stable: ['busybox:1.36'], canary: ['busybox:1.37'] });
+    expect(view.podGroups).toEqual([
+      { revision: 'canary', batch: '1', ready: 0, total: 2 },
+      { revision: 'stable', batch: null, ready: 8, total: 9 },
+    ]);
+    expect(view.pods![0]).toEqual({
+      name: 'workload-demo-6d8f7c9b54-aaaaa',
+      ready: '0/1',
+      isReady: false,
+      status: 'CrashLoopBackOff',
+      restarts: 5,
+      batch: '1',
+      revision: 'canary',
+      revisionHash: '6d8f7c9b54',
+      creationTimestamp: '2026-11-27T09:55:00Z',
+      ageSeconds: 300,
+    });
+    expect(view.pods!.map((p) => p.status)).toContain('ImagePullBackOff');
+    expect(view.pods!.map((p) => p.status)).toContain('ContainerCreating');
+  });
+});
+
+describe('--pods', () => {
+  test('lists every pod in kubectl columns, not only those not ready', () => {
+    const c = podsCase();
+    const view = toRolloutView(c.rollout, c.workload, NOW, null, c.pods);
+    const text = renderRolloutText(view, { chalk: plain, allPods: true });
+    expect(text).toContain('  NAME                            READY  BATCH  REVISION  AGE  RESTARTS  STATUS');
+    expect(text).toContain('  workload-demo-5b7c9f8d6-s0      1/1    -      stable    5m   0         Running');
+    expect(text.split('\n').filter((l) => l.includes('workload-demo-'))).toHaveLength(11);
+    expect(
+      renderRolloutText(view, { chalk: plain })
+        .split('\n')
+        .filter((l) => l.includes('workload-demo-')),
+    ).toHaveLength(3);
   });
 });

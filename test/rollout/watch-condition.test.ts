@@ -267,6 +267,45 @@ describe('evaluateWatch: a sequence of observations (memory)', () => {
     ]);
   });
 
+  test('--wait-for-release: a gate started after the last release completed waits for the next one', () => {
+    const nextId: Mutate = (_ro, wl) => {
+      wl!.metadata.generation = 3;
+      wl!.metadata.labels!['rollouts.kruise.io/rollout-id'] = '20261128';
+    };
+    const done = variant(completed);
+    const started = variant(completed, nextId);
+    const pausedAt1 = variant(completed, (ro, wl) => {
+      nextId(ro, wl);
+      ro.status!.phase = 'Progressing';
+      ro.status!.conditions = [{ type: 'Progressing', status: 'True', reason: 'InRolling' }];
+      Object.assign(ro.status!.canaryStatus!, {
+        currentStepIndex: 1,
+        currentStepState: 'StepPaused',
+        observedRolloutID: '20261128',
+        observedWorkloadGeneration: 3,
+      });
+    });
+    // Without the flag the completed release ends the gate (exit 4), as before.
+    expect(run([done], { until: 'paused', step: 1 })).toEqual(['cannot-hold: the release completed without pausing at step 1']);
+    expect(run([done, started, pausedAt1], { until: 'paused', step: 1, waitForRelease: true })).toEqual([
+      'waiting: waiting for the next release to start (the last one is complete)',
+      'waiting: the status does not reflect the current workload yet',
+      'holds: step 1 is waiting for approval',
+    ]);
+    // The next release is the awaited one: a third release supersedes it as usual.
+    const third = variant(completed, (_ro, wl) => {
+      wl!.metadata.generation = 4;
+      wl!.metadata.labels!['rollouts.kruise.io/rollout-id'] = '20261129';
+    });
+    expect(run([done, started, third], { until: 'completed', waitForRelease: true })).toEqual([
+      'waiting: waiting for the next release to start (the last one is complete)',
+      'waiting: the status does not reflect the current workload yet',
+      'cannot-hold: superseded by a newer release (workload rollout-id 20261129, was 20261128)',
+    ]);
+    // A release in progress at first sight is the awaited one.
+    expect(run([variant(paused)], { until: 'paused', waitForRelease: true })).toEqual(['holds: step 1 is waiting for approval']);
+  });
+
   test('a scale (generation bump, same template) does not supersede', () => {
     const first = variant(paused);
     const scaled = variant(paused, (_ro, wl) => {

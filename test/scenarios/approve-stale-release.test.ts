@@ -55,7 +55,7 @@ describe('approve --step against a status from the previous release', () => {
     }
     expect(await kruise('approve', 'rollouts-demo', '--step', '1')).toEqual({
       code: 0,
-      stdout: 'rollout.rollouts.kruise.io/rollouts-demo approved\n',
+      stdout: 'rollout.rollouts.kruise.io/rollouts-demo approved step 1/3 (releasing step 2: 50% of the pods)\n',
       stderr: '',
     });
   });

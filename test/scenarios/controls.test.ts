@@ -52,7 +52,7 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('controls with %s', (_
 
     expect(await kruise('rollout', 'approve', 'rollouts-demo', '--step', '1')).toEqual({
       code: 0,
-      stdout: 'rollout.rollouts.kruise.io/rollouts-demo approved\n',
+      stdout: 'rollout.rollouts.kruise.io/rollouts-demo approved step 1/3 (releasing step 2: 50% of the pods)\n',
       stderr: '',
     });
     expect(rolloutOf(env.sb).status!.canaryStatus).toMatchObject({ currentStepIndex: 1, currentStepState: 'StepReady' });

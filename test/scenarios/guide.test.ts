@@ -65,7 +65,7 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('the guide with %s', (
       // Step 3: approve → 5.
       expect(await kruise('rollout', 'approve', 'rollout/rollouts-demo', '-n', 'default')).toEqual({
         code: 0,
-        stdout: 'rollout.rollouts.kruise.io/rollouts-demo approved\n',
+        stdout: 'rollout.rollouts.kruise.io/rollouts-demo approved step 1/3 (releasing step 2: 50% of the pods)\n',
         stderr: '',
       });
       w = await kruise('rollout', 'watch', 'rollouts-demo', '--until', 'paused', '--step', '2', '--timeout', '10s');
@@ -76,7 +76,7 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('the guide with %s', (
       // Step 4: approve → 10, Healthy, Succeeded True, the Deployment handed back.
       expect(await kruise('rollout', 'approve', 'rollout/rollouts-demo', '-n', 'default')).toEqual({
         code: 0,
-        stdout: 'rollout.rollouts.kruise.io/rollouts-demo approved\n',
+        stdout: 'rollout.rollouts.kruise.io/rollouts-demo approved step 2/3 (releasing step 3: 100% of the pods)\n',
         stderr: '',
       });
       w = await kruise('rollout', 'watch', 'rollouts-demo', '--until', 'completed', '--timeout', '10s');

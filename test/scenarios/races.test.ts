@@ -145,7 +145,9 @@ describe('races: two reconcile-once loops and an approve loop over full releases
             expect({ where, step, approved: mine.filter((x) => x.code === 0).map((x) => x.stdout) }).toEqual({
               where,
               step,
-              approved: ['rollout.rollouts.kruise.io/rollouts-demo approved\n'],
+              approved: [
+                `rollout.rollouts.kruise.io/rollouts-demo approved step ${step}/3 (releasing step ${step + 1}: ${step === 1 ? '50%' : '100%'} of the pods)\n`,
+              ],
             });
             const odd = mine.filter((x) => x.code !== 0 && (x.code !== 1 || !REFUSALS.some((re) => re.test(x.stderr))));
             expect(odd).toEqual([]);

@@ -44,7 +44,11 @@ describeTls('TLS (sandbox with its own CA)', () => {
 
   it('verifies the server against the kubeconfig CA (certificate-authority-data) and works', async () => {
     const r = await runCli(['rollout', 'approve', 'demo', '--kubeconfig', withCa(tls.caCert)], { env: env() });
-    expect(r).toEqual({ code: 0, stdout: 'rollout.rollouts.kruise.io/demo approved\n', stderr: '' });
+    expect(r).toEqual({
+      code: 0,
+      stdout: 'rollout.rollouts.kruise.io/demo approved step 1/3 (releasing step 2: 50% of the pods)\n',
+      stderr: '',
+    });
   });
 
   it('verifies the server against a CA file (certificate-authority, relative to the kubeconfig)', async () => {
@@ -76,7 +80,11 @@ describeTls('TLS (sandbox with its own CA)', () => {
 
   it('skips verification only with --insecure-skip-tls-verify', async () => {
     const r = await runCli(['rollout', 'approve', 'demo', '--server', sb.url, '--insecure-skip-tls-verify'], { env: env() });
-    expect(r).toEqual({ code: 0, stdout: 'rollout.rollouts.kruise.io/demo approved\n', stderr: '' });
+    expect(r).toEqual({
+      code: 0,
+      stdout: 'rollout.rollouts.kruise.io/demo approved step 1/3 (releasing step 2: 50% of the pods)\n',
+      stderr: '',
+    });
   });
 
   it('--insecure-skip-tls-verify also overrides a kubeconfig CA that would not match', async () => {
@@ -109,7 +117,7 @@ describeTls('TLS (sandbox with its own CA)', () => {
       expect(readFileSync(kcOut, 'utf8')).toContain('certificate-authority-data');
       const r = await runCli(['rollout', 'status', 'nope'], { env: { ...env(), KUBECONFIG: kcOut } });
       // Verified TLS and a real API answer: the rollout does not exist.
-      expectOneErrorLine(r, 1, /^Error from server \(NotFound\): rollouts\.rollouts\.kruise\.io "nope" not found$/);
+      expectOneErrorLine(r, 1, /^Error from server \(NotFound\): rollouts\.rollouts\.kruise\.io "nope" not found in namespace "default"$/);
     } finally {
       child.kill('SIGTERM');
       await exited;

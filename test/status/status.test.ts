@@ -18,7 +18,7 @@ const requestsDuring = async <T>(fn: () => Promise<T>): Promise<[T, string[]]> =
 };
 
 describe('rollout status', () => {
-  test('prints the view with exactly three requests while Progressing (GET rollout, workload, BatchRelease)', async () => {
+  test('prints the view with exactly four requests while Progressing (GET rollout, workload, BatchRelease, LIST pods)', async () => {
     await seedScenario(sb.url, scenario('canary-step-paused'));
     const [r, requests] = await requestsDuring(() => runCli(['rollout', 'status', 'rollout/rollouts-demo', '--server', sb.url]));
     expect(r.stderr).toBe('');
@@ -31,14 +31,15 @@ describe('rollout status', () => {
         'Message:      Rollout is in step(1/3), and you need manually confirm to enter the next step',
         'Strategy:     Partition',
         'Step:         1/3 StepPaused',
-        'Release:      waiting for approval (rollout approve to continue)',
+        'Release:      waiting for approval (rollout approve rollouts-demo --step 1 to continue)',
         'Steps:',
         '  →  1  replicas: 1     planned: 1   pause: manual',
         '     2  replicas: 50%   planned: 5   pause: manual',
         '     3  replicas: 100%  planned: 10  pause: none',
         'Batch:        planned 1, updated 1, ready 1',
+        'Pods:         none',
         'Revisions:    stable 5b7c9f8d6, canary 6d8f7c9b54',
-        'Rollout-ID:   observed 6d8f7c9b54, workload -',
+        'Images:       canary busybox:latest',
         'Workload:     Deployment/workload-demo (generation 1, observed 1, replicas 10)',
         'Paused:       no',
         'Disabled:     no',
@@ -53,6 +54,8 @@ describe('rollout status', () => {
       'GET /apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts/rollouts-demo',
       'GET /apis/apps/v1/namespaces/default/deployments/workload-demo',
       'GET /apis/rollouts.kruise.io/v1beta1/namespaces/default/batchreleases/rollouts-demo',
+      // One LIST of the workload's pods by its selector, never one request per pod.
+      'GET /api/v1/namespaces/default/pods',
     ]);
   });
 
@@ -133,7 +136,7 @@ describe('rollout status', () => {
     const r = await runCli(['rollout', 'status', 'nope', '--server', sb.url]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('Error from server (NotFound): rollouts.rollouts.kruise.io "nope" not found\n');
+    expect(r.stderr).toBe('Error from server (NotFound): rollouts.rollouts.kruise.io "nope" not found in namespace "default"\n');
   });
 
   test('bad -o → exit 2, no request sent', async () => {

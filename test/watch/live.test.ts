@@ -4,8 +4,8 @@ import { runWatch } from '../../src/cli/rollout-watch.js';
 import { completeWatch } from '../../src/cli/rollout-watch-options.js';
 import { clientFromGlobals } from '../../src/kube/from-flags.js';
 import type { KubeObject } from '../../src/kube/types.js';
-import { HIDE_CURSOR, redrawFrame, SHOW_CURSOR } from '../../src/render/live.js';
-import { renderRolloutText } from '../../src/render/rollout-text.js';
+import { ENTER_ALT_SCREEN, HIDE_CURSOR, LEAVE_ALT_SCREEN, SHOW_CURSOR, screenFrame } from '../../src/render/live.js';
+import { renderLiveFrame } from '../../src/render/live-frame.js';
 import type { Rollout } from '../../src/rollout/types.js';
 import { toRolloutView } from '../../src/rollout/view.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
@@ -35,11 +35,19 @@ async function setup(clock: { now: Date }, signal?: AbortSignal) {
   return { ...seeded, out, err, deps, client, timers };
 }
 
-/** The frame text the live view shows for the rollout as stored now. */
-async function expectedFrame(rollout: KubeObject, workload: KubeObject, now: Date, waiting: string, elapsed: number): Promise<string> {
+/** The frame the live view shows for the rollout as stored now (a 24-row terminal, 100 columns). */
+async function expectedFrame(rollout: KubeObject, workload: KubeObject, now: Date, waiting: string, elapsed: number): Promise<string[]> {
   const ro = await read<Rollout>(sb.url, rollout);
   const wl = await read<KubeObject>(sb.url, workload);
-  return `${renderRolloutText(toRolloutView(ro, wl, now), { chalk: plain })}\nWaiting for completed: ${waiting}\nElapsed: ${elapsed}s`;
+  return renderLiveFrame({
+    entries: [{ name: 'rollouts-demo', view: toRolloutView(ro, wl, now), reason: waiting }],
+    waitingLabel: 'Waiting for completed:',
+    elapsedSeconds: elapsed,
+    reconnectingSeconds: null,
+    rows: 24,
+    columns: 100,
+    chalk: plain,
+  });
 }
 
 describe('rollout watch on a TTY: live view', () => {
@@ -52,6 +60,7 @@ describe('rollout watch on a TTY: live view', () => {
       chalk: plain,
       live: true,
       frameMs: 100,
+      listPods: false,
     });
 
     // The first state is drawn on the next timer turn, not before. (Waiting for "2 pending" alone
@@ -61,8 +70,8 @@ describe('rollout watch on a TTY: live view', () => {
     expect(out.text()).toBe('');
     timers.advance(1);
     const frame1 = await expectedFrame(rollout, workload!, start, 'the release is in progress', 0);
-    const first = redrawFrame(0, frame1, 100);
-    expect(out.text()).toBe(`${HIDE_CURSOR}${first.bytes}`);
+    const first = screenFrame(frame1, 100);
+    expect(out.text()).toBe(`${ENTER_ALT_SCREEN}${HIDE_CURSOR}${first}`);
 
     // A change within the frame interval waits for it (at most 10 frames a second).
     const st = (await read<Rollout>(sb.url, rollout)).status!;
@@ -71,18 +80,22 @@ describe('rollout watch on a TTY: live view', () => {
     await putStatus(sb.url, rollout, st);
     await waitFor(() => timers.pending === 2, 'the second frame to be scheduled');
     timers.advance(99);
-    expect(out.text()).toBe(`${HIDE_CURSOR}${first.bytes}`);
+    expect(out.text()).toBe(`${ENTER_ALT_SCREEN}${HIDE_CURSOR}${first}`);
     timers.advance(1);
     const frame2 = await expectedFrame(rollout, workload!, start, 'the release is in progress', 0);
-    const second = redrawFrame(first.lines, frame2, 100);
-    expect(out.text()).toBe(`${HIDE_CURSOR}${first.bytes}${second.bytes}`);
-    expect(second.bytes.startsWith(`\x1b[${first.lines}A\r\x1b[2K`)).toBe(true);
+    const second = screenFrame(frame2, 100);
+    expect(out.text()).toBe(`${ENTER_ALT_SCREEN}${HIDE_CURSOR}${first}${second}`);
+    // Never more rows than the terminal has (24 by default).
+    expect(frame2.length).toBeLessThanOrEqual(24);
 
     // Without events the elapsed time still moves.
     clock.now = new Date('2026-11-27T10:00:01Z');
     timers.advance(900);
-    const third = redrawFrame(second.lines, frame2.replace('Elapsed: 0s', 'Elapsed: 1s'), 100);
-    expect(out.text()).toBe(`${HIDE_CURSOR}${first.bytes}${second.bytes}${third.bytes}`);
+    const third = screenFrame(
+      frame2.map((l) => l.replace('Elapsed: 0s', 'Elapsed: 1s')),
+      100,
+    );
+    expect(out.text()).toBe(`${ENTER_ALT_SCREEN}${HIDE_CURSOR}${first}${second}${third}`);
 
     // Completion: a final frame at once, the cursor back, and the result line.
     const done = (await read<Rollout>(sb.url, rollout)).status!;
@@ -94,9 +107,9 @@ describe('rollout watch on a TTY: live view', () => {
     await putStatus(sb.url, rollout, done);
     expect(await code).toBe(0);
     const frame4 = await expectedFrame(rollout, workload!, clock.now, 'the release completed', 1);
-    const fourth = redrawFrame(third.lines, frame4, 100);
+    // The last frame is printed once on the normal screen, then the result line.
     expect(out.text()).toBe(
-      `${HIDE_CURSOR}${first.bytes}${second.bytes}${third.bytes}${fourth.bytes}${SHOW_CURSOR}rollout/rollouts-demo is completed: the release completed\n`,
+      `${ENTER_ALT_SCREEN}${HIDE_CURSOR}${first}${second}${third}${LEAVE_ALT_SCREEN}${SHOW_CURSOR}${frame4.join('\n')}\nrollout/rollouts-demo is completed: the release completed\n`,
     );
     client.close();
   });
@@ -110,8 +123,8 @@ describe('rollout watch on a TTY: live view', () => {
     timers.advance(1);
     ctl.abort();
     expect(await code).toBe(130);
-    expect(out.text().startsWith(HIDE_CURSOR)).toBe(true);
-    expect(out.text().endsWith(SHOW_CURSOR)).toBe(true);
+    expect(out.text().startsWith(`${ENTER_ALT_SCREEN}${HIDE_CURSOR}`)).toBe(true);
+    expect(out.text()).toContain(`${LEAVE_ALT_SCREEN}${SHOW_CURSOR}`);
     expect(err.text()).toBe('');
     client.close();
   });

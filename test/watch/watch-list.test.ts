@@ -100,7 +100,7 @@ describe('rollout watch against the sandbox (WatchList supported)', () => {
     const before = sb.requests.length;
     const w = startWatch(sb, ['rollout', 'watch', 'nope']);
     expect(await w.code).toBe(1);
-    expect(w.stderr()).toBe('Error from server (NotFound): rollouts.rollouts.kruise.io "nope" not found\n');
+    expect(w.stderr()).toBe('Error from server (NotFound): rollouts.rollouts.kruise.io "nope" not found in namespace "default"\n');
     expect(w.stdout()).toBe('');
     expect(streamRequests(sb, before)).toEqual(['rollouts watch-list']);
   });
@@ -289,7 +289,7 @@ describe('rollout watch against a server that ignores the watch-list parameters'
       await waitFor(() => stub.requests.length === 1 && w.timers.pending === 1, 'the silent rollout watch');
       w.timers.advance(WATCH_LIST_GRACE_MS);
       expect(await w.code).toBe(1);
-      expect(w.err.text()).toBe('Error from server (NotFound): rollouts.rollouts.kruise.io "nope" not found\n');
+      expect(w.err.text()).toBe('Error from server (NotFound): rollouts.rollouts.kruise.io "nope" not found in namespace "default"\n');
       expect(stub.requests).toEqual(['rollouts watch', 'rollouts list']);
     } finally {
       await stub.close();
@@ -319,7 +319,7 @@ describe('rollout watch against a server that answers every watch with 410 Gone'
     );
     const w = startWatch(sb, ['rollout', 'watch', 'rollouts-demo', '--timeout', '1500ms']);
     expect(await w.code).toBe(3);
-    expect(w.stderr()).toBe('error: timed out waiting for rollout/rollouts-demo to be completed\n');
+    expect(w.stderr()).toMatch(/^error: timed out after \d+ms waiting for rollout\/rollouts-demo to be completed(: .*)?\n$/);
     // Two streams, 1.5 s, backoff 100 ms doubling: a handful of tries each, not a tight loop.
     expect(gone).toBeGreaterThanOrEqual(4);
     expect(gone).toBeLessThan(30);

@@ -142,7 +142,7 @@ describe('rollout watch: non-TTY transcript', () => {
     expect(w.stderr()).toBe('');
     expect(w.stdout()).toBe(
       [
-        '2026-11-27T10:00:00Z rollouts-demo Healthy step 3/3 Completed (planned 10, updated 0, ready 0) [stale] — workload deployment is completed',
+        '2026-11-27T10:00:00Z rollouts-demo Healthy step 3/3 Completed (planned 10, updated 0, ready 0) (the controller has not seen the new template yet) — workload deployment is completed',
         '2026-11-27T10:00:01Z rollouts-demo Progressing step 1/3 BeforeStepUpgrade (planned 1, updated 0, ready 0) — Rollout is in Progressing',
         '2026-11-27T10:00:02Z rollouts-demo Progressing step 1/3 StepUpgrade (planned 1, updated 0, ready 0) — Rollout is in step(1/3), and upgrade workload to new version',
         '2026-11-27T10:00:03Z rollouts-demo Progressing step 1/3 StepUpgrade (planned 1, updated 1, ready 0) — Rollout is in step(1/3), and upgrade workload to new version',
@@ -207,7 +207,7 @@ describe('rollout watch: non-TTY transcript', () => {
     const old = (await read<KubeObject>(sb.url, rollout)).status;
     await putStatus(sb.url, rollout, { ...old, message: 'rollout is healthy' });
     await waitFor(() => w.lines().length === 2, 'two lines');
-    expect(w.lines()[1]).toContain('[stale] — rollout is healthy');
+    expect(w.lines()[1]).toContain('(the controller has not seen the new template yet) — rollout is healthy');
     // Now the controller reports the new generation as completed.
     await putStatus(
       sb.url,
@@ -348,7 +348,7 @@ describe('rollout watch: connections', () => {
     await putStatus(sb.url, rollout, status(gen, { step: 1, state: 'StepPaused', updated: 1, ready: 1 }));
     expect(await w.code).toBe(0);
     expect(w.lines().map((l) => l.replace(/ — .*/, ''))).toEqual([
-      '2026-11-27T10:00:00Z rollouts-demo Healthy step 3/3 Completed (planned 10, updated 0, ready 0) [stale]',
+      '2026-11-27T10:00:00Z rollouts-demo Healthy step 3/3 Completed (planned 10, updated 0, ready 0) (the controller has not seen the new template yet)',
       '2026-11-27T10:00:00Z rollouts-demo Progressing step 1/3 StepUpgrade (planned 1, updated 1, ready 0)',
       '2026-11-27T10:00:00Z rollouts-demo Progressing step 1/3 StepPaused (planned 1, updated 1, ready 1)',
       '2026-11-27T10:00:00Z rollout/rollouts-demo is paused: step 1 is waiting for approval',
@@ -424,17 +424,17 @@ describe('rollout watch: connections', () => {
     await seedScenario(sb.url, other); // first deploy done: holds at once
     const w = startWatch(sb, ['rollout', 'watch', 'rollouts-demo', '--timeout', '300ms']);
     expect(await w.code).toBe(3);
-    expect(w.stderr()).toBe('error: timed out waiting for rollout/rollouts-demo to be completed\n');
+    expect(w.stderr()).toMatch(/^error: timed out after \d+ms waiting for rollout\/rollouts-demo to be completed(: .*)?\n$/);
     const both = startWatch(sb, ['rollout', 'watch', 'other', 'rollouts-demo', '--timeout', '300ms']);
     expect(await both.code).toBe(3);
-    expect(both.stderr()).toBe('error: timed out waiting for rollout/rollouts-demo to be completed\n');
+    expect(both.stderr()).toMatch(/^error: timed out after \d+ms waiting for rollout\/rollouts-demo to be completed(: .*)?\n$/);
     expect(both.lines().at(-1)).toBe('2026-11-27T10:00:00Z rollout/other is completed: the release completed');
   });
 
   test('a rollout that does not exist: exit 1, like kubectl', async () => {
     const w = startWatch(sb, ['rollout', 'watch', 'nope']);
     expect(await w.code).toBe(1);
-    expect(w.stderr()).toBe('Error from server (NotFound): rollouts.rollouts.kruise.io "nope" not found\n');
+    expect(w.stderr()).toBe('Error from server (NotFound): rollouts.rollouts.kruise.io "nope" not found in namespace "default"\n');
   });
 });
 
@@ -460,7 +460,7 @@ describe('rollout status -w', () => {
     );
     expect(await w.code).toBe(0);
     expect(w.lines()).toEqual([
-      '2026-11-27T10:00:00Z rollouts-demo Healthy step 3/3 Completed (planned 10, updated 0, ready 0) [stale] — workload deployment is completed',
+      '2026-11-27T10:00:00Z rollouts-demo Healthy step 3/3 Completed (planned 10, updated 0, ready 0) (the controller has not seen the new template yet) — workload deployment is completed',
       '2026-11-27T10:00:00Z rollouts-demo Healthy step 3/3 Completed (planned 10, updated 10, ready 10) — done',
       '2026-11-27T10:00:00Z rollout/rollouts-demo is completed: the release completed',
     ]);
@@ -471,6 +471,6 @@ describe('rollout status -w', () => {
     await setVersion(workload, 'version-2');
     const w = startWatch(sb, ['rollout', 'status', 'rollouts-demo', '-w', '--timeout', '200ms']);
     expect(await w.code).toBe(3);
-    expect(w.stderr()).toBe('error: timed out waiting for rollout/rollouts-demo to be completed\n');
+    expect(w.stderr()).toMatch(/^error: timed out after \d+ms waiting for rollout\/rollouts-demo to be completed(: .*)?\n$/);
   });
 });
