@@ -6,7 +6,7 @@
 import type { KubeClient } from '../kube/client.js';
 import { Resources } from '../kube/resources.js';
 import { DefaultRetry, retryOnConflict } from '../kube/retry.js';
-import { printable } from '../render/table.js';
+import { escapeTerminal } from '../render/escape.js';
 import { workloadRefOf } from '../rollout/release.js';
 import { ROLLOUT_NAME_PREFIX, type Rollout } from '../rollout/types.js';
 import { planFastUndo, planUndo } from '../rollout/undo.js';
@@ -20,7 +20,7 @@ import type { UndoOptions } from './rollout-undo-options.js';
 /** The one message of each undo failure that is not the plan's. */
 export const UndoFailure = {
   notDeployment: (verb: 'undo' | 'history', kind: string, name: string) =>
-    `${verb} supports Deployment workloads; the workload is ${printable(kind)} "${printable(name)}"`,
+    `${verb} supports Deployment workloads; the workload is ${escapeTerminal(kind)} "${escapeTerminal(name)}"`,
   noWorkload: 'has no workloadRef: there is no workload to roll back',
   gaveUp: `gave up after ${DefaultRetry.steps} conflicting updates (the workload keeps changing); nothing was written`,
 } as const;
@@ -81,20 +81,20 @@ async function undoWorkload(
       const rss = await client.list<ReplicaSet>(Resources.replicaSets, ns, { labelSelector: formatLabelSelector(d.spec.selector) });
       const decision = planUndo(ro, d, rss.items, toRevision);
       if (decision.kind === 'refuse') {
-        failures.add(`deployments.apps "${printable(ref.name)}" ${decision.message}`);
+        failures.add(`deployments.apps "${escapeTerminal(ref.name)}" ${decision.message}`);
         return;
       }
       if (decision.kind === 'noop') {
-        outcome = `deployment.apps/${printable(ref.name)} ${decision.reason}`;
+        outcome = `deployment.apps/${escapeTerminal(ref.name)} ${decision.reason}`;
         return;
       }
       // PUT, not PATCH: a Deployment changed since the read must fail (409) and be planned again.
       await client.update(Resources.deployments, ns, decision.object);
-      outcome = `deployment.apps/${printable(ref.name)} rolled back (to revision ${decision.revision})`;
+      outcome = `deployment.apps/${escapeTerminal(ref.name)} rolled back (to revision ${decision.revision})`;
     });
   } catch (err) {
     if ((err as { code?: number }).code !== 409) throw err;
-    return failures.add(`deployments.apps "${printable(ref.name)}" ${UndoFailure.gaveUp}`);
+    return failures.add(`deployments.apps "${escapeTerminal(ref.name)}" ${UndoFailure.gaveUp}`);
   }
   if (outcome) deps.io.out.write(`${outcome}\n`);
 }

@@ -1,15 +1,22 @@
 // `rollout history` as kubectl tables (pure): the workload's revisions, then RolloutHistory records.
 import type { RolloutHistoryView } from '../rollout/history.js';
-import { age, printable, renderTable } from './table.js';
+import { escapeTerminal } from './escape.js';
+import { age, renderTable } from './table.js';
 
 /** The revisions table (and the records table when there are records) at time `now`. */
 export function renderHistoryText(view: RolloutHistoryView, now: Date): string {
-  const head = `rollout.rollouts.kruise.io/${printable(view.name)}: ${view.workload.kind.toLowerCase()}.apps/${printable(view.workload.name)}\n`;
+  const head = `rollout.rollouts.kruise.io/${escapeTerminal(view.name)}: ${view.workload.kind.toLowerCase()}.apps/${escapeTerminal(view.workload.name)}\n`;
   let text = head + (view.revisions.length === 0 ? 'No revisions: the workload has no ReplicaSets yet.\n' : revisionsTable(view, now));
   if (view.records.length > 0) {
     const rec = [['RECORD', 'ROLLOUT-ID', 'PHASE', 'STEPS', 'AGE']];
     for (const r of view.records) {
-      rec.push([printable(r.name), printable(r.rolloutId ?? '-'), printable(r.phase ?? '-'), String(r.steps), age(r.created, now)]);
+      rec.push([
+        escapeTerminal(r.name),
+        escapeTerminal(r.rolloutId ?? '-'),
+        escapeTerminal(r.phase ?? '-'),
+        String(r.steps),
+        age(r.created, now),
+      ]);
     }
     text += `\nRolloutHistory records:\n${renderTable(rec)}`;
   }
@@ -22,8 +29,8 @@ function revisionsTable(view: RolloutHistoryView, now: Date): string {
     const role = [r.current ? 'current' : '', r.stable ? 'stable' : '', r.canary ? 'canary' : ''].filter(Boolean).join(',');
     rows.push([
       String(r.revision),
-      printable(r.hash ?? '-'),
-      printable(r.images.join(',') || '-'),
+      escapeTerminal(r.hash ?? '-'),
+      escapeTerminal(r.images.join(',') || '-'),
       r.created ? `${r.created} (${age(r.created, now)} ago)` : '<unknown>',
       `${r.readyPods}/${r.pods}`,
       role || '-',

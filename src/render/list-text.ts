@@ -1,7 +1,8 @@
 // `rollout list` as a kubectl table (pure): NAME PHASE STEP STATE APPROVAL AGE, NAMESPACE first
 // with -A, and STYLE WORKLOAD STABLE CANARY MESSAGE with -o wide.
 import type { RolloutListRow } from '../rollout/list.js';
-import { age, printable } from './table.js';
+import { escapeTerminal } from './escape.js';
+import { age } from './table.js';
 
 /** Which columns a table has. */
 export interface ListColumns {
@@ -35,20 +36,20 @@ export function listCells(r: RolloutListRow, c: ListColumns, now: Date): string[
   // Index 0 (no step yet, as a Rollout without a release shows it) reads as no step.
   const step = r.currentStepIndex ? `${r.currentStepIndex}/${r.totalSteps}` : '-';
   return [
-    ...(c.allNamespaces ? [printable(r.namespace)] : []),
-    printable(r.name),
-    printable(r.phase ?? '<none>'),
+    ...(c.allNamespaces ? [escapeTerminal(r.namespace)] : []),
+    escapeTerminal(r.name),
+    escapeTerminal(r.phase ?? '<none>'),
     step,
-    printable(r.currentStepState ?? '-'),
+    escapeTerminal(r.currentStepState ?? '-'),
     approvalCell(r),
     age(r.creationTimestamp, now),
     ...(c.wide
       ? [
           r.style,
-          r.workload ? printable(`${r.workload.kind}/${r.workload.name}`) : '<none>',
-          printable(r.revisions.stable ?? '-'),
-          printable(r.revisions.canary ?? '-'),
-          printable(r.message ?? ''),
+          r.workload ? escapeTerminal(`${r.workload.kind}/${r.workload.name}`) : '<none>',
+          escapeTerminal(r.revisions.stable ?? '-'),
+          escapeTerminal(r.revisions.canary ?? '-'),
+          escapeTerminal(r.message ?? ''),
         ]
       : []),
   ];

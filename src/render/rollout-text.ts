@@ -1,6 +1,7 @@
 // Pure string builders for the rollout view: the multi-line summary (`rollout status`) and the
 // one-line form (`rollout watch` when not a TTY). Colour comes in as a Chalk instance.
 import type { ChalkInstance } from 'chalk';
+import { humanDuration } from '../kube/time.js';
 import type { PodView } from '../rollout/pods.js';
 import type { RolloutView } from '../rollout/view.js';
 import { escapeTerminal as esc } from './escape.js';
@@ -76,18 +77,7 @@ function releaseSummary(view: RolloutView): string {
 /** kubectl's HumanDuration, for pod ages: 45s, 3m20s, 15m, 5h10m, 2d3h, 40d. */
 export function humanAge(seconds: number | null): string {
   if (seconds === null) return '<unknown>';
-  const s = Math.max(0, Math.floor(seconds));
-  if (s < 120) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 10) return s % 60 === 0 ? `${m}m` : `${m}m${s % 60}s`;
-  if (m < 180) return `${m}m`;
-  const h = Math.floor(m / 60);
-  if (h < 8) return m % 60 === 0 ? `${h}h` : `${h}h${m % 60}m`;
-  if (h < 48) return `${h}h`;
-  const d = Math.floor(h / 24);
-  if (h < 24 * 8) return h % 24 === 0 ? `${d}d` : `${d}d${h % 24}h`;
-  if (d < 365 * 2) return `${d}d`;
-  return `${Math.floor(d / 365)}y`;
+  return humanDuration(Math.max(0, Math.floor(seconds)) * 1000);
 }
 
 /** The pods' table rows (kubectl's columns plus the batch and revision). */

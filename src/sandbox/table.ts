@@ -1,6 +1,7 @@
 // Server-side printing: kubectl get asks for a meta.k8s.io Table (Accept: …;as=Table…) and prints
 // its columns. Built-in kinds get kubectl's usual columns; custom resources get the CRD's
 // additionalPrinterColumns. Pure: time comes in as a value.
+import { humanDuration } from '../kube/time.js';
 import type { KubeObject } from '../kube/types.js';
 import { formatLabelSelector } from '../workload/label-selector.js';
 import type { LabelSelector } from '../workload/types.js';
@@ -25,26 +26,6 @@ export function wantedTable(accept: string | undefined): 'v1' | 'v1beta1' | unde
     if (params.includes('v=v1beta1')) return 'v1beta1';
   }
   return undefined;
-}
-
-/** kubectl's HumanDuration: 5s, 3m20s, 7h, 2d3h, 1y. */
-export function humanDuration(ms: number): string {
-  const seconds = Math.floor(ms / 1000);
-  if (seconds < -1) return '<invalid>';
-  if (seconds < 0) return '0s';
-  if (seconds < 120) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 10) return seconds % 60 === 0 ? `${minutes}m` : `${minutes}m${seconds % 60}s`;
-  if (minutes < 180) return `${minutes}m`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
-  if (hours < 48) return `${hours}h`;
-  const days = Math.floor(hours / 24);
-  if (hours < 24 * 8) return hours % 24 === 0 ? `${days}d` : `${days}d${hours % 24}h`;
-  if (hours < 24 * 365 * 2) return `${days}d`;
-  const years = Math.floor(days / 365);
-  if (hours < 24 * 365 * 8) return days % 365 === 0 ? `${years}y` : `${years}y${days % 365}d`;
-  return `${years}y`;
 }
 
 const col = (name: string, type: TableColumn['type'] = 'string', priority = 0, format = ''): TableColumn => ({

@@ -1,7 +1,9 @@
 // The tables of list, plan and history (pure): kubectl's layout and age, and server text escaped.
+
+import { escapeTerminal } from '../../src/render/escape.js';
 import { listCells, listHeader } from '../../src/render/list-text.js';
 import { renderPlanText } from '../../src/render/plan-text.js';
-import { age, printable, renderTable } from '../../src/render/table.js';
+import { age, renderTable } from '../../src/render/table.js';
 import { toRolloutListRow } from '../../src/rollout/list.js';
 import { planRollout } from '../../src/rollout/plan.js';
 import type { Rollout } from '../../src/rollout/types.js';
@@ -23,7 +25,7 @@ describe('table helpers', () => {
   });
 
   it('escapes control characters: a message cannot set the title, clear the screen or fake a line', () => {
-    expect(printable('ok\u001b]0;pwned\u0007\u001b[2J\r\nfake')).toBe('ok\\x1b]0;pwned\\x07\\x1b[2J\\r\\nfake');
+    expect(escapeTerminal('ok\u001b]0;pwned\u0007\u001b[2J\r\nfake')).toBe('ok^[]0;pwned\\x07^[[2J\\r\\nfake');
   });
 
   it('aligns columns three spaces apart with no trailing blanks', () => {
@@ -58,7 +60,7 @@ describe('list rows', () => {
       'MESSAGE',
     ]);
     expect(cells.slice(1, 6)).toEqual([rollout.metadata.name, 'Progressing', '1/3', 'StepPaused', 'waiting']);
-    expect(cells.at(-1)).toBe('step 1\\x1b[32m completed');
+    expect(cells.at(-1)).toBe('step 1^[[32m completed');
   });
 });
 

@@ -1,7 +1,9 @@
 // Server-side printing (kubectl get's Accept: as=Table): columns, rows, watch rows, and the
 // pure pieces (Accept parsing, human durations).
+
+import { humanDuration } from '../../src/kube/time.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { humanDuration, wantedTable } from '../../src/sandbox/table.js';
+import { wantedTable } from '../../src/sandbox/table.js';
 import { call, deployment, rollout } from './http.js';
 
 const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
