@@ -70,7 +70,7 @@ async function approveRollouts(o: ApproveOptions, client: KubeClient, deps: Deps
       // pays a third request; an approval that writes stays GET + PUT.
       const stale = await staleReleaseMessage(client, ns, result.object, o.guards);
       if (stale) return addRefusal(failures, name, stale);
-      return printResult(deps, o.output, result.object, name, 'already approved', printed);
+      return printResult(deps, o.output, result.object, name, result.reason, printed);
     }
     const what = approvedStepText(result.object, first?.stepIndex);
     const verb = what ? `approved ${what}` : 'approved';
