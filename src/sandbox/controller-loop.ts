@@ -1,11 +1,13 @@
-// Runs the built-in pure planners (Deployment, ReplicaSet, pod lifecycle) against the store
+// Runs the built-in pure planners (Deployment, ReplicaSet, CloneSet, pod lifecycle) against the store
 // through the work queue (src/runtime/work-queue.ts): level-based, event-driven, with requeue
 // timers. A stale plan (409) is re-planned.
 import type { KubeObject } from '../kube/types.js';
 import type { Clock } from '../runtime/clock.js';
 import { WorkQueue } from '../runtime/work-queue.js';
+import { CLONESET_KIND, CLONESET_RESOURCE, type CloneSet } from '../workload/cloneset.js';
 import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
 import type { SandboxApi } from './api.js';
+import { type ControllerRevision, reconcileCloneSet } from './controllers/cloneset.js';
 import { reconcileDeployment } from './controllers/deployment.js';
 import { reconcilePod } from './controllers/pod.js';
 import { reconcileReplicaSet } from './controllers/replicaset.js';
@@ -13,8 +15,8 @@ import type { ControllerAction, ControllerResult } from './controllers/types.js'
 import { StatusError } from './errors.js';
 import { randomSuffix, type SandboxStore, type StoreEvent } from './store.js';
 
-type Kind = 'deployments' | 'replicasets' | 'pods';
-const KINDS = new Set<string>(['deployments', 'replicasets', 'pods']);
+type Kind = 'deployments' | 'replicasets' | 'pods' | typeof CLONESET_RESOURCE;
+const KINDS = new Set<string>(['deployments', 'replicasets', 'pods', CLONESET_RESOURCE]);
 
 /** Options of the built-in controllers. */
 interface BuiltinControllerOptions {
@@ -67,6 +69,8 @@ export class BuiltinControllers {
       if (!ref.controller) continue;
       if (ref.kind === 'ReplicaSet') this.enqueueKey('replicasets', obj.metadata.namespace, ref.name);
       if (ref.kind === 'Deployment') this.enqueueKey('deployments', obj.metadata.namespace, ref.name);
+      if (ref.kind === CLONESET_KIND && ref.apiVersion?.startsWith('apps.kruise.io/'))
+        this.enqueueKey(CLONESET_RESOURCE, obj.metadata.namespace, ref.name);
     }
   }
 
@@ -98,6 +102,20 @@ export class BuiltinControllers {
         .dependentsOf<Pod>(rs.metadata.uid!, 'pods')
         .filter((p) => (p.metadata.ownerReferences ?? []).some((o) => isController(o, rs.metadata.uid)));
       result = reconcileReplicaSet(rs, structuredClone(owned), now, () => randomSuffix());
+    } else if (kind === CLONESET_RESOURCE) {
+      const cs = structuredClone(obj) as CloneSet;
+      const owned = <T extends KubeObject>(resource: string): T[] =>
+        this.store
+          .dependentsOf<T>(cs.metadata.uid!, resource)
+          .filter((o) => (o.metadata.ownerReferences ?? []).some((r) => isController(r, cs.metadata.uid)));
+      result = reconcileCloneSet({
+        cloneSet: cs,
+        pods: structuredClone(owned<Pod>('pods')),
+        revisions: structuredClone(owned<ControllerRevision>('controllerrevisions')),
+        now,
+        randomSuffix: () => randomSuffix(),
+        hashSalt: this.opts.deploymentHashSalt,
+      });
     } else {
       result = reconcilePod(structuredClone(obj) as Pod, now, this.opts.podReadyDelayMs);
     }
