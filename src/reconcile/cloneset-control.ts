@@ -3,13 +3,38 @@
 // control does per batch (pkg/controller/batchrelease/control/partitionstyle/cloneset): take
 // control, write the batch's partition, judge the batch, label its pods, hand back.
 import type { OwnerReference } from '../kube/types.js';
-import { Annotation, Label } from '../rollout/types.js';
+import { workloadRefOf } from '../rollout/release.js';
+import { Annotation, Label, type Rollout } from '../rollout/types.js';
 import { batchPartition, type CloneSet, CONTROLLER_REVISION_HASH_LABEL, shortHash } from '../workload/cloneset.js';
 import { sameTemplate } from '../workload/hash.js';
 import { scaledValue } from '../workload/intstr.js';
 import { batchReplicas } from '../workload/partition.js';
 import type { IntOrString, Pod } from '../workload/types.js';
 import { labelPodBatches, type PodBatchRelease } from './deployment-control.js';
+import { refusalOf } from './refusal.js';
+
+/**
+ * The workload webhook on a CloneSet update (the sandbox's admission, src/sandbox/api.ts): with a
+ * Rollout of this CloneSet that is not disabled, has a strategy and is not refused, a release is
+ * started as markCloneSetRelease says. Returns the object to store.
+ */
+export function admitCloneSetUpdate(old: CloneSet, next: CloneSet, ctx: { rollouts: Rollout[] }): CloneSet {
+  const ns = next.metadata.namespace ?? 'default';
+  const rollout = ctx.rollouts.find((ro) => {
+    const ref = workloadRefOf(ro);
+    return (
+      ref?.kind === 'CloneSet' &&
+      ref.name === next.metadata.name &&
+      (ro.metadata.namespace ?? 'default') === ns &&
+      !ro.spec.disabled &&
+      !ro.metadata.deletionTimestamp &&
+      Boolean(ro.spec.strategy?.canary || ro.spec.strategy?.blueGreen)
+    );
+  });
+  if (!rollout || refusalOf(rollout)) return next;
+  const out = structuredClone(next);
+  return markCloneSetRelease(old, out, rollout.metadata.name!) ? out : next;
+}
 
 /**
  * Upstream's workload webhook for a CloneSet update (handleCloneSet): a release starts when the
@@ -17,7 +42,7 @@ import { labelPodBatches, type PodBatchRelease } from './deployment-control.js';
  * holds every pod at the old revision (`partition: "100%"`) and marks the CloneSet in-progressing
  * for `rolloutName`. Edits `next` in place; whether it did.
  */
-export function admitCloneSetUpdate(old: CloneSet, next: CloneSet, rolloutName: string): boolean {
+export function markCloneSetRelease(old: CloneSet, next: CloneSet, rolloutName: string): boolean {
   if (next.spec.replicas === 0) return false;
   const id = next.metadata.annotations?.[Annotation.rolloutId] ?? '';
   if (id && old.metadata.annotations?.[Annotation.rolloutId] === id) return false;

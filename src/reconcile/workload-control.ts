@@ -227,8 +227,9 @@ class CloneSetControl implements WorkloadControl {
     releaseCloneSet(this.workload, true);
   }
 
-  inRollback(revision: string): boolean {
-    return shortHash(this.workload.status?.currentRevision ?? '') === revision && this.revision() === revision;
+  inRollback(): boolean {
+    // Rolling a CloneSet back in batches (rollback-in-batch) is not done here: its rollout-id is never `rollback-…`.
+    return false;
   }
 }
 

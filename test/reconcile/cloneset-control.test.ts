@@ -2,7 +2,7 @@
 // the partition each batch writes, and the pods each batch labels with the rollout-id and its
 // batch — the normal case, scaling 5 → 10 with 20%/40%/60%/100%, and a rollout-id-only release
 // (upstream's "Others" e2e group, facts §2.4, §3.5).
-import { admitCloneSetUpdate, releaseCloneSet, sizeCloneSetBatch, takeCloneSetControl } from '../../src/reconcile/cloneset-control.js';
+import { markCloneSetRelease, releaseCloneSet, sizeCloneSetBatch, takeCloneSetControl } from '../../src/reconcile/cloneset-control.js';
 import type { CloneSet } from '../../src/workload/cloneset.js';
 import type { Pod } from '../../src/workload/types.js';
 
@@ -48,23 +48,23 @@ test('the webhook: a template change starts a release (partition "100%", in-prog
   const old = cloneSet(5);
   const next = cloneSet(5);
   next.spec.template.spec!.containers![0]!.image = 'v2';
-  expect(admitCloneSetUpdate(old, next, 'rollouts-demo')).toBe(true);
+  expect(markCloneSetRelease(old, next, 'rollouts-demo')).toBe(true);
   expect(next.spec.updateStrategy).toEqual({ partition: '100%' });
   expect(next.metadata.annotations).toEqual({ 'rollouts.kruise.io/in-progressing': '{"rolloutName":"rollouts-demo"}' });
-  expect(admitCloneSetUpdate(old, cloneSet(5), 'rollouts-demo')).toBe(false);
+  expect(markCloneSetRelease(old, cloneSet(5), 'rollouts-demo')).toBe(false);
   const zero = cloneSet(0);
   zero.spec.template.spec!.containers![0]!.image = 'v2';
-  expect(admitCloneSetUpdate(old, zero, 'rollouts-demo')).toBe(false);
+  expect(markCloneSetRelease(old, zero, 'rollouts-demo')).toBe(false);
   // With a rollout-id annotation only its change counts.
   const withId = cloneSet(5);
   withId.metadata.annotations = { [ID]: 'a' };
   const sameId = cloneSet(5);
   sameId.metadata.annotations = { [ID]: 'a' };
   sameId.spec.template.spec!.containers![0]!.image = 'v2';
-  expect(admitCloneSetUpdate(withId, sameId, 'r')).toBe(false);
+  expect(markCloneSetRelease(withId, sameId, 'r')).toBe(false);
   const newId = cloneSet(5);
   newId.metadata.annotations = { [ID]: 'b' };
-  expect(admitCloneSetUpdate(withId, newId, 'r')).toBe(true);
+  expect(markCloneSetRelease(withId, newId, 'r')).toBe(true);
 });
 
 test('taking control and handing back', () => {
