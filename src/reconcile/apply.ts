@@ -152,7 +152,7 @@ export async function observe(client: KubeClient, rollout: RolloutKey | Rollout)
   return join(ro, indexState([d as Deployment], rss.items, pods.items, brs));
 }
 
-/** Everything the controller reads, from exactly five LISTs. */
+/** Everything the controller reads, from five LISTs (six when a Rollout refers to a CloneSet). */
 export interface ClusterState {
   rollouts: Rollout[];
   deployments: Deployment[];
@@ -164,7 +164,7 @@ export interface ClusterState {
   cloneSets?: CloneSet[];
 }
 
-/** Five LIST requests (rollouts, deployments, replicasets, pods, batchreleases); namespace undefined = all. */
+/** Five LIST requests (rollouts, deployments, replicasets, pods, batchreleases), and clonesets when a Rollout refers to one; namespace undefined = all. */
 export async function listState(client: KubeClient, namespace: string | undefined): Promise<ClusterState> {
   const [rollouts, deployments, replicaSets, pods, batchReleases] = await Promise.all([
     client.list<Rollout>(Resources.rolloutsV1beta1, namespace),
@@ -205,7 +205,7 @@ export function joinState(state: ClusterState): Observed[] {
   return state.rollouts.map((ro) => join(ro, idx));
 }
 
-/** The observed state of every rollout in a namespace (undefined: all namespaces): five LISTs, no GET. */
+/** The observed state of every rollout in a namespace (undefined: all namespaces): five (or six) LISTs, no GET. */
 export async function observeAll(client: KubeClient, namespace: string | undefined): Promise<Observed[]> {
   return joinState(await listState(client, namespace));
 }
