@@ -129,4 +129,26 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('CloneSet release with
     await watch('--until', 'completed');
     expect(await released(id)).toMatchObject({ partition: undefined, updated: 10, total: 10 });
   });
+
+  test('a rollout-id-only release (upstream e2e "Others"): the pods are relabelled batch by batch with the new id', async () => {
+    await setUp([{ replicas: '20%' }, { replicas: '40%' }, { replicas: '60%' }, { replicas: '100%' }]);
+    await kubectlOk(env, ['label', 'cloneset', 'echoserver', `${ID}=1`]);
+    await newVersion('version2');
+    await watch('--until', 'paused', '--step', '1');
+    for (const step of [1, 2, 3]) {
+      await approve(step);
+      await watch(...(step < 3 ? ['--until', 'paused', '--step', String(step + 1)] : ['--until', 'completed']));
+    }
+    expect((await released('1')).batches).toEqual({ '1': 1, '2': 1, '3': 1, '4': 2 });
+    // Only the id changes: every pod is already of the update revision; each batch relabels its share.
+    await kubectlOk(env, ['label', '--overwrite', 'cloneset', 'echoserver', `${ID}=2`]);
+    const expected = [{ '1': 1 }, { '1': 1, '2': 1 }, { '1': 1, '2': 1, '3': 1 }];
+    for (const [i, batches] of expected.entries()) {
+      await watch('--until', 'paused', '--step', String(i + 1));
+      expect(await released('2')).toEqual({ partition: expect.anything(), updated: 5, total: 5, batches });
+      await approve(i + 1);
+    }
+    await watch('--until', 'completed');
+    expect((await released('2')).batches).toEqual({ '1': 1, '2': 1, '3': 1, '4': 2 });
+  });
 });
