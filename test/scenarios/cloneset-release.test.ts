@@ -87,6 +87,14 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('CloneSet release with
     const status = await kruise('rollout', 'status', 'echoserver');
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/1\/4/);
+    const view = JSON.parse((await kruise('rollout', 'status', 'echoserver', '-o', 'json')).stdout);
+    expect(view).toMatchObject({
+      batch: { planned: 1, updated: 1, ready: 1 },
+      revisions: { stable: ro.status.canaryStatus.stableRevision, canary: ro.status.canaryStatus.canaryRevision },
+      workload: { kind: 'CloneSet', name: 'echoserver', found: true, replicas: 5 },
+      waitingForApproval: true,
+    });
+    expect(view.steps.map((s: any) => s.planned)).toEqual([1, 2, 3, 5]);
     await approve(1);
     await watch('--until', 'paused', '--step', '2');
     expect(await released(id)).toEqual({ partition: '60%', updated: 2, total: 5, batches: { '1': 1, '2': 1 } });
