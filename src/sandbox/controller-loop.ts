@@ -11,12 +11,14 @@ import { type ControllerRevision, reconcileCloneSet } from './controllers/clones
 import { reconcileDeployment } from './controllers/deployment.js';
 import { reconcilePod } from './controllers/pod.js';
 import { reconcileReplicaSet } from './controllers/replicaset.js';
+import { reconcileStatefulSet, type StatefulSetLike } from './controllers/statefulset.js';
 import type { ControllerAction, ControllerResult } from './controllers/types.js';
 import { StatusError } from './errors.js';
 import { randomSuffix, type SandboxStore, type StoreEvent } from './store.js';
 
-type Kind = 'deployments' | 'replicasets' | 'pods' | typeof CLONESET_RESOURCE;
-const KINDS = new Set<string>(['deployments', 'replicasets', 'pods', CLONESET_RESOURCE]);
+type Kind = 'deployments' | 'replicasets' | 'pods' | typeof CLONESET_RESOURCE | StatefulSetResource;
+type StatefulSetResource = 'statefulsets' | 'statefulsets.apps.kruise.io';
+const KINDS = new Set<string>(['deployments', 'replicasets', 'pods', CLONESET_RESOURCE, 'statefulsets', 'statefulsets.apps.kruise.io']);
 
 /** Options of the built-in controllers. */
 interface BuiltinControllerOptions {
@@ -71,6 +73,12 @@ export class BuiltinControllers {
       if (ref.kind === 'Deployment') this.enqueueKey('deployments', obj.metadata.namespace, ref.name);
       if (ref.kind === CLONESET_KIND && ref.apiVersion?.startsWith('apps.kruise.io/'))
         this.enqueueKey(CLONESET_RESOURCE, obj.metadata.namespace, ref.name);
+      if (ref.kind === 'StatefulSet')
+        this.enqueueKey(
+          ref.apiVersion?.startsWith('apps.kruise.io/') ? 'statefulsets.apps.kruise.io' : 'statefulsets',
+          obj.metadata.namespace,
+          ref.name,
+        );
     }
   }
 
@@ -102,6 +110,20 @@ export class BuiltinControllers {
         .dependentsOf<Pod>(rs.metadata.uid!, 'pods')
         .filter((p) => (p.metadata.ownerReferences ?? []).some((o) => isController(o, rs.metadata.uid)));
       result = reconcileReplicaSet(rs, structuredClone(owned), now, () => randomSuffix());
+    } else if (kind === 'statefulsets' || kind === 'statefulsets.apps.kruise.io') {
+      const set = structuredClone(obj) as StatefulSetLike;
+      const owned = <T extends KubeObject>(resource: string): T[] =>
+        this.store
+          .dependentsOf<T>(set.metadata.uid!, resource)
+          .filter((o) => (o.metadata.ownerReferences ?? []).some((r) => isController(r, set.metadata.uid)));
+      result = reconcileStatefulSet({
+        set,
+        resource: kind,
+        pods: structuredClone(owned<Pod>('pods')),
+        revisions: structuredClone(owned<ControllerRevision>('controllerrevisions')),
+        now,
+        hashSalt: this.opts.deploymentHashSalt,
+      });
     } else if (kind === CLONESET_RESOURCE) {
       const cs = structuredClone(obj) as CloneSet;
       const owned = <T extends KubeObject>(resource: string): T[] =>
@@ -158,7 +180,8 @@ export class BuiltinControllers {
           return true;
       }
     } catch (err) {
-      if (err instanceof StatusError && (err.code === 409 || err.code === 404)) return false;
+      // 403: the namespace is being deleted (its objects go with it).
+      if (err instanceof StatusError && (err.code === 409 || err.code === 404 || err.code === 403)) return false;
       throw err;
     }
     return true;

@@ -146,7 +146,12 @@ function cloneSetStatus(
   return requeueAfterMs === undefined ? { status } : { status, requeueAfterMs };
 }
 
-function newRevision(cs: CloneSet, name: string, existing: ControllerRevision[]): ControllerRevision {
+/** A ControllerRevision of the workload's template, numbered after the existing ones (shared with StatefulSets). */
+export function newRevision(
+  cs: CloneSet | (KubeObject & { spec: { selector: { matchLabels?: Record<string, string> }; template: PodTemplate } }),
+  name: string,
+  existing: ControllerRevision[],
+): ControllerRevision {
   const template = structuredClone(cs.spec.template) as PodTemplate & { $patch?: string };
   template.$patch = 'replace';
   return {
@@ -163,7 +168,8 @@ function newRevision(cs: CloneSet, name: string, existing: ControllerRevision[])
   };
 }
 
-function templateOf(revision: ControllerRevision | undefined): PodTemplate | undefined {
+/** The template a ControllerRevision keeps. */
+export function templateOf(revision: ControllerRevision | undefined): PodTemplate | undefined {
   const template = revision?.data?.spec?.template;
   if (!template) return undefined;
   const { $patch: _, ...rest } = template;

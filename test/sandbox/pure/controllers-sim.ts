@@ -24,6 +24,8 @@ export class Sim {
     pods: [],
     controllerrevisions: [],
     'clonesets.apps.kruise.io': [],
+    statefulsets: [],
+    'statefulsets.apps.kruise.io': [],
   };
   private seq = 0;
   private rv = 0;
