@@ -6,7 +6,7 @@
 // machine at the same time. Timed commands are interleaved (A B C, A B C, …) so that a noisy
 // neighbour slows every command alike; figures are medians.
 //
-// Flags: --quick (fewer runs, smaller sizes), --only=startup,requests,reconcile,watch,sandbox,availability,app,
+// Flags: --quick (fewer runs, smaller sizes), --only=startup,requests,reconcile,watch,sandbox,availability,app,cloneset,
 //        --sea PATH (the single executable; default dist-sea/kubectl-kruise when built),
 //        --json=FILE (also write the figures as JSON), -n N (runs per timed command).
 import { spawn } from 'node:child_process';
@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path';
 import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { benchAppApply } from './app-apply.mjs';
+import { benchCloneSetRelease } from './cloneset-release.mjs';
 import { deployment, jsonClient, paths, resetPaused, rollout, seedPairs, seedPaused } from './lib/http.mjs';
 import { fanOut, loadGet, loadPut } from './lib/load.mjs';
 import { haveCpuTime, haveGnuTime, probe, procStatusKiB, runTimed } from './lib/proc.mjs';
@@ -820,6 +821,14 @@ async function main() {
       await benchAvailability(ctx);
     } catch (err) {
       row('6 availability', 'release with pods watched', `failed: ${err.message}`, '', false);
+    }
+  }
+
+  if (want('cloneset')) {
+    try {
+      figures.cloneset = await benchCloneSetRelease({ root: ROOT, tmp: TMP, env: ENV, row, log, replicas: QUICK ? 200 : 1000 });
+    } catch (err) {
+      row('8 cloneset', 'CloneSet release in 5 batches', `failed: ${err.message}`, '', false);
     }
   }
 
