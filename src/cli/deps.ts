@@ -38,7 +38,15 @@ export interface Deps {
 export function processDeps(overrides: Partial<Deps> = {}): Deps {
   const env = overrides.env ?? process.env;
   return {
-    io: { out: process.stdout, err: process.stderr, in: process.stdin },
+    // stdin on first use: making process.stdin (a pipe or a TTY stream) costs a few ms, and only
+    // the live view reads keys.
+    io: {
+      out: process.stdout,
+      err: process.stderr,
+      get in(): InStream {
+        return process.stdin;
+      },
+    },
     env,
     now: () => new Date(),
     invokedAs: invokedAsFrom(env),
