@@ -58,14 +58,25 @@ export interface LoadedBundle {
 /** Loads `file` (a CommonJS bundle) with the code cache kept in `cacheDir` for `key`. */
 export function loadBundle(file: string, cacheDir: string | undefined, key: string): LoadedBundle {
   // The build writes ASCII only (scripts/build.mjs), and latin1 is the fastest way to read it.
-  const source = readFileSync(file, 'latin1');
+  // V8 checks a cache against the source's length only: the name carries the build's hash, and
+  // the file's mtime for a bundle edited by hand.
+  return loadBundleSource(readFileSync(file, 'latin1'), file, cacheDir, key, () => String(Math.trunc(statSync(file).mtimeMs)));
+}
+
+/**
+ * Loads a CommonJS bundle from its source (`filename`: its name in stack traces, and where its
+ * require() resolves from). `stamp` adds to the cache's name what the hash line cannot vouch for.
+ */
+export function loadBundleSource(
+  source: string,
+  filename: string,
+  cacheDir: string | undefined,
+  key: string,
+  stamp: () => string,
+): LoadedBundle {
   const hash = HASH_LINE.exec(source)?.[1];
-  // V8 checks a cache against the source's length only: the name carries the build's hash, and the
-  // file's mtime for a bundle edited by hand.
   const cacheFile =
-    cacheDir && hash
-      ? path.join(cacheDir, `${hash}-${Math.trunc(statSync(file).mtimeMs)}-${process.arch}-v8-${process.versions.v8}-${key}.cache`)
-      : undefined;
+    cacheDir && hash ? path.join(cacheDir, `${hash}-${stamp()}-${process.arch}-v8-${process.versions.v8}-${key}.cache`) : undefined;
   let cachedData: Buffer | undefined;
   if (cacheFile) {
     try {
@@ -74,10 +85,10 @@ export function loadBundle(file: string, cacheDir: string | undefined, key: stri
       /* no cache yet */
     }
   }
-  const script = new Script(Module.wrap(source), { filename: file, cachedData });
+  const script = new Script(Module.wrap(source), { filename, cachedData });
   const mod = { exports: {} as BundleExports };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
-  run.call(mod.exports, mod.exports, createRequire(file), mod, file, path.dirname(file));
+  run.call(mod.exports, mod.exports, createRequire(filename), mod, filename, path.dirname(filename));
   const cache = !cacheFile ? 'off' : !cachedData ? 'miss' : script.cachedDataRejected ? 'rejected' : 'hit';
   if (cache === 'off' || cache === 'hit') return { exports: mod.exports, cache };
   return { exports: mod.exports, cache, save: () => writeCache(cacheFile!, script.createCachedData()) };
@@ -121,20 +132,21 @@ function isDirectory(p: string): boolean {
 const bundleFile = () => path.join(__dirname, 'cli.cjs');
 
 /** Loads the bundle for argv; a bundle that throws while loading is one error line (and its stack) and exit 1. */
-function load(argv: readonly string[]): LoadedBundle {
-  const file = bundleFile();
+function load(argv: readonly string[], from: { file: string } | { source: string; filename: string }): LoadedBundle {
+  const name = 'file' in from ? from.file : from.filename;
   try {
-    return loadBundle(file, codeCacheDir(process.env), commandKey(argv));
+    const dir = codeCacheDir(process.env);
+    const key = commandKey(argv);
+    return 'file' in from ? loadBundle(from.file, dir, key) : loadBundleSource(from.source, from.filename, dir, key, () => 'embedded');
   } catch (err) {
     const e = err as Error | undefined;
-    process.stderr.write(`error: kubectl-kruise could not load ${file}: ${e?.message ?? err}\n${e?.stack ?? ''}\n`);
+    process.stderr.write(`error: kubectl-kruise could not load ${name}: ${e?.message ?? err}\n${e?.stack ?? ''}\n`);
     process.exit(1);
   }
 }
 
-/** bin/kubectl-kruise: runs the CLI as this process (`self`: the launcher's own file). */
-export function run(self: string, argv: string[]): Promise<void> {
-  const loaded = load(argv);
+/** Runs the loaded CLI as this process (`self`: the executable the user ran). */
+function runLoaded(loaded: LoadedBundle, self: string, argv: string[]): Promise<void> {
   if (process.env.KUBECTL_KRUISE_TIMELINE) {
     performance.mark('kk:loaded');
     performance.mark(`kk:code-cache-${loaded.cache}`);
@@ -143,10 +155,24 @@ export function run(self: string, argv: string[]): Promise<void> {
   return loaded.exports.runAsProcess(argv, self);
 }
 
+/** bin/kubectl-kruise: runs the CLI as this process (`self`: the launcher's own file). */
+export function run(self: string, argv: string[]): Promise<void> {
+  return runLoaded(load(argv, { file: bundleFile() }), self, argv);
+}
+
+/**
+ * The single executable (src/cli/sea.ts): runs the bundle built into it, with the same code cache
+ * as the npm build (its own files: another hash). Node's build-time cache (`useCodeCache`) holds
+ * only what V8 compiles before running; this one, what a command ran.
+ */
+export function runEmbedded(source: string, self: string, argv: string[]): Promise<void> {
+  return runLoaded(load(argv, { source, filename: path.join(path.dirname(self), 'kubectl-kruise-bundle.cjs') }), self, argv);
+}
+
 /** bin/kubectl_complete-kruise: the candidates for `kubectl kruise <TAB>` (`__complete`). */
 export async function complete(words: string[]): Promise<void> {
   const argv = ['__complete', '--', ...words];
-  const loaded = load(argv);
+  const loaded = load(argv, { file: bundleFile() });
   if (loaded.save) process.once('exit', loaded.save);
   await loaded.exports.main(argv);
 }
