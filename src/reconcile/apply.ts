@@ -13,7 +13,8 @@ import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
 import { type BatchRelease, fillControlInfoUid } from './batch-release.js';
 import { handBack } from './deployment-control.js';
 import { reconcileRollout } from './reconcile.js';
-import type { Observed, PlannedWrite, ReconcilePlan } from './types.js';
+import { observeTraffic, trafficIndex, trafficOf } from './traffic/observe.js';
+import type { Observed, PlannedWrite, ReconcilePlan, TrafficObjects } from './types.js';
 
 const REF: Record<PlannedWrite['resource'], ResourceRef> = {
   rollouts: Resources.rolloutsV1beta1,
@@ -22,6 +23,8 @@ const REF: Record<PlannedWrite['resource'], ResourceRef> = {
   pods: Resources.pods,
   batchreleases: Resources.batchReleases,
   events: Resources.events,
+  services: Resources.services,
+  ingresses: Resources.ingresses,
 };
 
 /** Which rollout: its namespace and name. */
@@ -122,14 +125,15 @@ export async function observe(client: KubeClient, rollout: RolloutKey | Rollout)
       if (!isNotFound(err)) throw err;
     }
   }
-  const batchRelease = await getBatchRelease(client, key.namespace, key.name);
-  if (!d) return { rollout: ro, workload: undefined, replicaSets: [], pods: [], ...(batchRelease ? { batchRelease } : {}) };
+  const [batchRelease, traffic] = await Promise.all([getBatchRelease(client, key.namespace, key.name), observeTraffic(client, ro)]);
+  const withTraffic = (o: Observed): Observed => (traffic ? { ...o, traffic } : o);
+  if (!d) return withTraffic({ rollout: ro, workload: undefined, replicaSets: [], pods: [], ...(batchRelease ? { batchRelease } : {}) });
   const labelSelector = selectorString(d);
   const [rss, pods] = await Promise.all([
     client.list<ReplicaSet>(Resources.replicaSets, key.namespace, { labelSelector }),
     client.list<Pod>(Resources.pods, key.namespace, { labelSelector }),
   ]);
-  return join(ro, indexState([d], rss.items, pods.items, batchRelease ? [batchRelease] : []));
+  return withTraffic(join(ro, indexState([d], rss.items, pods.items, batchRelease ? [batchRelease] : [])));
 }
 
 /** Everything the controller reads, from exactly five LISTs. */
@@ -140,6 +144,9 @@ export interface ClusterState {
   pods: Pod[];
   /** Absent: none read (a BatchRelease is then planned as new, and its create conflicts if it exists). */
   batchReleases?: BatchRelease[];
+  /** Services and Ingresses, read only when a Rollout has trafficRoutings (docs/controller.md §16). */
+  services?: KubeObject[];
+  ingresses?: KubeObject[];
 }
 
 /** Five LIST requests (rollouts, deployments, replicasets, pods, batchreleases); namespace undefined = all. */
@@ -151,19 +158,34 @@ export async function listState(client: KubeClient, namespace: string | undefine
     client.list<Pod>(Resources.pods, namespace),
     client.list<BatchRelease>(Resources.batchReleases, namespace),
   ]);
-  return {
+  const state: ClusterState = {
     rollouts: rollouts.items,
     deployments: deployments.items,
     replicaSets: replicaSets.items,
     pods: pods.items,
     batchReleases: batchReleases.items,
   };
+  // Two more LISTs, only when some Rollout routes traffic.
+  if (state.rollouts.some((ro) => trafficOf(ro))) {
+    const [services, ingresses] = await Promise.all([
+      client.list<KubeObject>(Resources.services, namespace),
+      client.list<KubeObject>(Resources.ingresses, namespace),
+    ]);
+    state.services = services.items;
+    state.ingresses = ingresses.items;
+  }
+  return state;
 }
 
 /** The observed state of every rollout, joined in memory by workloadRef and ownerReferences. */
 export function joinState(state: ClusterState): Observed[] {
   const idx = indexState(state.deployments, state.replicaSets, state.pods, state.batchReleases);
-  return state.rollouts.map((ro) => join(ro, idx));
+  const traffic = state.services || state.ingresses ? trafficIndex(state.services ?? [], state.ingresses ?? []) : undefined;
+  return state.rollouts.map((ro) => {
+    const observed = join(ro, idx);
+    const objects: TrafficObjects | undefined = traffic ? traffic(ro) : undefined;
+    return objects ? { ...observed, traffic: objects } : observed;
+  });
 }
 
 /** The observed state of every rollout in a namespace (undefined: all namespaces): five LISTs, no GET. */

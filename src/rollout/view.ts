@@ -109,6 +109,36 @@ export interface TrafficView {
   current: string | null;
   /** The current step's header/query matches (as written), null when none. */
   matches: unknown[] | null;
+  /** What the canary objects in the cluster carry (null: not read). */
+  cluster: TrafficObjectView[] | null;
+}
+
+/** A canary Ingress as the cluster holds it: its canary annotations (names without the provider prefix), or absent. */
+export interface TrafficObjectView {
+  kind: 'Ingress';
+  name: string;
+  found: boolean;
+  /** `canary-weight: "20"`, `canary-by-header: "user-agent"`, … (empty when absent). */
+  canary: Record<string, string>;
+}
+
+/** The canary Ingress of each routing (`<ingress>-canary`), the objects `rollout status` reads. */
+export function canaryIngressNames(ro: Rollout): string[] {
+  const strategy = ro.spec?.strategy?.canary ?? ro.spec?.strategy?.blueGreen;
+  return (strategy?.trafficRoutings ?? []).flatMap((r) => (r.ingress?.name ? [`${r.ingress.name}-canary`] : []));
+}
+
+/** The view of the canary Ingresses read (`found` per name; an absent one routes nothing to the canary). */
+export function toTrafficObjectViews(names: string[], found: KubeObject[]): TrafficObjectView[] {
+  return names.map((name) => {
+    const o = found.find((x) => x.metadata?.name === name);
+    const canary: Record<string, string> = {};
+    for (const [k, v] of Object.entries(o?.metadata?.annotations ?? {})) {
+      const key = k.split('/')[1] ?? '';
+      if (key.startsWith('canary-') || key === 'request-header-control-update') canary[key] = v;
+    }
+    return { kind: 'Ingress', name, found: Boolean(o), canary };
+  });
 }
 
 /** What `rollout status` shows of a BatchRelease (docs/controller.md §12). */
@@ -139,7 +169,7 @@ export function toBatchReleaseView(br: KubeObject): BatchReleaseView {
 const orNull = <T>(v: T | undefined | null): T | null => (v === undefined || v === null ? null : v);
 
 /** The traffic view of a Rollout (null when it has no traffic routing). */
-function trafficOf(ro: Rollout, currentStep: number | undefined): TrafficView | null {
+function trafficOf(ro: Rollout, currentStep: number | undefined, cluster: TrafficObjectView[] | null): TrafficView | null {
   const strategy = ro.spec?.strategy?.canary ?? ro.spec?.strategy?.blueGreen;
   const routings = strategy?.trafficRoutings ?? [];
   if (routings.length === 0 && !strategy?.trafficRoutingRef) return null;
@@ -153,6 +183,7 @@ function trafficOf(ro: Rollout, currentStep: number | undefined): TrafficView | 
     })),
     current: step?.traffic ?? (typeof step?.weight === 'number' ? `${step.weight}%` : null),
     matches: Array.isArray(step?.matches) && step.matches.length > 0 ? step.matches : null,
+    cluster,
   };
 }
 
@@ -175,6 +206,7 @@ export function toRolloutView(
   now: Date,
   batchRelease?: KubeObject | null,
   pods?: KubeObject[] | null,
+  trafficObjects?: TrafficObjectView[] | null,
 ): RolloutView {
   const a = assessRollout(ro, workload);
   const ref = workloadRefOf(ro);
@@ -248,6 +280,6 @@ export function toRolloutView(
     images: imagesView(workload, pods, revisions, inRelease),
     pods: podViews,
     podGroups: podViews ? groupPods(podViews) : null,
-    traffic: trafficOf(ro, a.currentStepIndex),
+    traffic: trafficOf(ro, a.currentStepIndex, trafficObjects ?? null),
   };
 }

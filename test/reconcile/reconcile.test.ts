@@ -561,9 +561,27 @@ describe('reconcileRollout: changes mid-release', () => {
 describe('reconcileRollout: refused styles write only the refusal on the status', () => {
   it.each([
     [
-      'traffic routing',
-      (r: any) => (r.spec.strategy.canary.trafficRoutings = [{ service: 's', ingress: { name: 'i' } }]),
-      /traffic routing is not supported/,
+      'Gateway API traffic routing',
+      (r: any) => (r.spec.strategy.canary.trafficRoutings = [{ service: 's', gateway: { httpRouteName: 'r' } }]),
+      /Gateway API traffic routing \(trafficRoutings\[0\]\.gateway\) is not supported/,
+    ],
+    [
+      'customNetworkRefs',
+      (r: any) =>
+        (r.spec.strategy.canary.trafficRoutings = [
+          { service: 's', customNetworkRefs: [{ apiVersion: 'networking.istio.io/v1alpha3', kind: 'VirtualService', name: 'v' }] },
+        ]),
+      /customNetworkRefs \(Lua-scripted providers such as Istio\) are not supported/,
+    ],
+    [
+      'trafficRoutingRef',
+      (r: any) => (r.spec.strategy.canary.trafficRoutingRef = 'tr'),
+      /trafficRoutingRef \(a TrafficRouting object\) is not supported/,
+    ],
+    [
+      'an Ingress classType without a bundled script',
+      (r: any) => (r.spec.strategy.canary.trafficRoutings = [{ service: 's', ingress: { name: 'i', classType: 'traefik' } }]),
+      /ingress classType "traefik" has no bundled script/,
     ],
     ['canary style', (r: any) => (r.spec.strategy.canary.enableExtraWorkloadForCanary = true), /canary style/],
     ['blue-green', (r: any) => (r.spec.strategy = { blueGreen: { steps: [{ replicas: '50%' }] } }), /blue-green/],

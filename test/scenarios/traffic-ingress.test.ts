@@ -1,0 +1,261 @@
+// Traffic routing with an nginx Ingress on a partition-style Deployment, replayed from upstream's
+// e2e objects (echoserver Deployment, Service and Ingress; the v1beta1 partition base Rollout)
+// black-box: kubectl applies them to a sandbox without a controller loop, `rollout
+// reconcile-once` runs the controller with an injected clock, and the test reads what upstream's
+// e2e tests read: the Service selectors, the canary Service and the canary Ingress's annotations.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { KubeObject } from '../../src/kube/types.js';
+import { admitDeploymentUpdate } from '../../src/reconcile/workload-admission.js';
+import type { Rollout } from '../../src/rollout/types.js';
+import { sandboxKubeconfig } from '../../src/sandbox/kubeconfig.js';
+import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import type { Deployment, Pod, ReplicaSet } from '../../src/workload/types.js';
+import { availableKubectls } from '../conformance/harness.js';
+import { examplePath } from '../fixtures/load.js';
+import { runCli } from '../helpers/cli.js';
+import { fixtureDir, loadExample, send, until } from './helpers.js';
+
+const kubectl = availableKubectls()[0];
+const describeWithKubectl = kubectl ? describe : describe.skip;
+
+type Obj = KubeObject & { spec?: any };
+
+const NEW_VERSION = '{"spec":{"template":{"spec":{"containers":[{"name":"echoserver","env":[{"name":"NODE_NAME","value":"version2"}]}]}}}}';
+
+describeWithKubectl('traffic routing: Service + nginx Ingress on a partition-style Deployment', () => {
+  let sb: Sandbox;
+  let home: string;
+  let kubeconfig: string;
+  let files: ReturnType<typeof fixtureDir>;
+  let t: number;
+
+  const run = (args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        kubectl!.path,
+        ['--kubeconfig', kubeconfig, ...args],
+        { env: { PATH: process.env.PATH, HOME: home } },
+        (err, stdout, stderr) => resolve({ code: err ? 1 : 0, stdout, stderr }),
+      );
+    });
+  const apply = async (path: string) => {
+    const r = await run(['apply', '-f', path]);
+    if (r.code !== 0) throw new Error(`kubectl apply -f ${path}: ${r.stderr}`);
+  };
+  const kruise = (...args: string[]) => runCli([...args, '--kubeconfig', kubeconfig], { now: () => new Date(t) });
+  const once = () => kruise('rollout', 'reconcile-once', 'rollouts-demo');
+
+  const rollout = () => sb.store.get<Rollout>('rollouts', 'default', 'rollouts-demo');
+  const service = (name: string) => sb.store.get<Obj>('services', 'default', name);
+  const ingress = (name: string) => sb.store.get<Obj>('ingresses', 'default', name);
+  /** An Ingress's annotations but kubectl's last-applied-configuration (the canary Ingress copies the stable one's, as upstream). */
+  const annotationsOf = (name: string) => {
+    const { 'kubectl.kubernetes.io/last-applied-configuration': _, ...rest } = ingress(name)?.metadata.annotations ?? {};
+    return rest;
+  };
+  const state = () => {
+    const c = rollout()?.status?.canaryStatus;
+    return `${rollout()?.status?.phase}/${c?.currentStepIndex}/${c?.currentStepState}`;
+  };
+  const settled = () =>
+    until(
+      sb,
+      'every ReplicaSet at its size with ready pods',
+      () =>
+        sb.store
+          .list<Pod>('pods', { namespace: 'default' })
+          .every((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) &&
+        sb.store.list<ReplicaSet>('replicasets', { namespace: 'default' }).every((rs) => rs.status?.replicas === rs.spec.replicas),
+    );
+  /** Runs reconcile-once, the clock `stepMs` later each time, until `want` holds; returns every state seen. */
+  const drive = async (want: () => boolean, stepMs = 1000, max = 60): Promise<string[]> => {
+    const seen: string[] = [];
+    for (let i = 0; i < max && !want(); i++) {
+      t += stepMs;
+      const r = await once();
+      if (r.code !== 0) throw new Error(`reconcile-once: ${r.stdout}${r.stderr}`);
+      await settled();
+      if (seen[seen.length - 1] !== state()) seen.push(state());
+    }
+    if (!want()) throw new Error(`never got there; states ${seen.join(' ')}; status ${JSON.stringify(rollout()?.status)}`);
+    return seen;
+  };
+  const at = (index: number, stepState: string) => () =>
+    rollout()?.status?.canaryStatus?.currentStepIndex === index && rollout()?.status?.canaryStatus?.currentStepState === stepState;
+  const revisions = () => ({
+    stable: rollout()!.status!.canaryStatus!.stableRevision!,
+    canary: rollout()!.status!.canaryStatus!.podTemplateHash!,
+  });
+
+  /** The echoserver Deployment, Service, Ingress (unless `withIngress` is false) and the partition base Rollout, with `steps` if given. */
+  const setUp = async (opts: { withIngress?: boolean; steps?: unknown[] } = {}) => {
+    await apply(examplePath('e2e_service.yaml'));
+    if (opts.withIngress !== false) await apply(examplePath('e2e_nginx_ingress.yaml'));
+    await apply(examplePath('e2e_deployment.yaml'));
+    await until(
+      sb,
+      '5 ready pods',
+      () =>
+        sb.store
+          .list<Pod>('pods', { namespace: 'default' })
+          .filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length === 5,
+    );
+    const ro = loadExample('e2e_rollout_v1beta1_partition_base.yaml');
+    if (opts.steps) ro.spec.strategy.canary.steps = opts.steps;
+    await apply(files.write('rollout.yaml', ro));
+    await drive(() => rollout()?.status?.phase === 'Healthy');
+  };
+  const release = () =>
+    send(sb, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/echoserver', NEW_VERSION, 'application/strategic-merge-patch+json');
+
+  beforeEach(async () => {
+    t = Date.parse('2026-01-15T12:00:00Z');
+    sb = await createSandbox({ port: 0, podReadyDelayMs: 0, workloadAdmission: { admitDeploymentUpdate } });
+    home = mkdtempSync(join(tmpdir(), 'kk-traffic-'));
+    kubeconfig = join(home, 'kubeconfig');
+    writeFileSync(kubeconfig, sandboxKubeconfig(sb.url));
+    files = fixtureDir();
+  });
+  afterEach(async () => {
+    await sb.close();
+    rmSync(home, { recursive: true, force: true });
+    files.cleanup();
+  });
+
+  test('20% traffic in step 1: Services select their revisions, the canary Ingress carries weight 20; later steps clean up; the end leaves only the stable objects', async () => {
+    await setUp();
+    expect(ingress('echoserver-canary')).toBeUndefined();
+    await release();
+    const seen = await drive(at(1, 'StepPaused'));
+    expect(seen).toContain('Progressing/1/StepTrafficRouting');
+    const { stable, canary } = revisions();
+    expect(stable).not.toBe(canary);
+    // The stable Service selects the stable revision (an update), the canary Service the canary one.
+    expect(service('echoserver')!.spec.selector).toEqual({ app: 'echoserver', 'pod-template-hash': stable });
+    const canaryService = service('echoserver-canary')!;
+    expect(canaryService.spec.selector).toEqual({ app: 'echoserver', 'pod-template-hash': canary });
+    expect(canaryService.spec.ports).toEqual(service('echoserver')!.spec.ports);
+    expect(canaryService.spec.clusterIP).not.toBe(service('echoserver')!.spec.clusterIP);
+    expect(canaryService.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'Rollout', name: 'rollouts-demo' })]);
+    // The canary Ingress: the stable one's rules pointed at the canary Service, nginx's canary annotations.
+    const canaryIngress = ingress('echoserver-canary')!;
+    expect(annotationsOf('echoserver-canary')).toEqual({
+      'kubernetes.io/ingress.class': 'nginx',
+      'nginx.ingress.kubernetes.io/canary': 'true',
+      'nginx.ingress.kubernetes.io/canary-weight': '20',
+    });
+    expect(canaryIngress.spec.rules).toEqual([
+      {
+        host: 'echoserver.example.com',
+        http: {
+          paths: [{ backend: { service: { name: 'echoserver-canary', port: { number: 80 } } }, path: '/apis/echo', pathType: 'Exact' }],
+        },
+      },
+    ]);
+    // `rollout status` shows what the canary Ingress carries.
+    const status = await kruise('rollout', 'status', 'rollouts-demo');
+    expect(status.stdout).toMatch(/Traffic:.*20%/);
+    expect(status.stdout).toMatch(/echoserver-canary.*canary-weight 20/);
+
+    // Step 2 routes no traffic: the canary objects go before its batch.
+    expect((await kruise('rollout', 'approve', 'rollouts-demo')).code).toBe(0);
+    await drive(at(2, 'StepPaused'));
+    expect(service('echoserver')!.spec.selector).toEqual({ app: 'echoserver' });
+    expect(service('echoserver-canary')).toBeUndefined();
+    expect(ingress('echoserver-canary')).toBeUndefined();
+
+    await drive(() => rollout()?.status?.phase === 'Healthy', 11_000);
+    expect(sb.store.get<Deployment>('deployments', 'default', 'echoserver')!.spec.paused).toBeFalsy();
+    expect(service('echoserver')!.spec.selector).toEqual({ app: 'echoserver' });
+    expect(service('echoserver-canary')).toBeUndefined();
+    expect(ingress('echoserver-canary')).toBeUndefined();
+    expect(annotationsOf('echoserver')).toEqual({ 'kubernetes.io/ingress.class': 'nginx' });
+  });
+
+  test('A/B: a header match and a cookie match become canary-by-header / canary-by-cookie annotations', async () => {
+    await setUp({
+      steps: [
+        { replicas: 1, matches: [{ headers: [{ type: 'Exact', name: 'user-agent', value: 'pc' }] }], pause: {} },
+        { replicas: 2, traffic: '50%', matches: [{ headers: [{ name: 'canary-by-cookie', value: 'demo' }] }], pause: {} },
+        { replicas: '100%' },
+      ],
+    });
+    await release();
+    await drive(at(1, 'StepPaused'));
+    expect(annotationsOf('echoserver-canary')).toEqual({
+      'kubernetes.io/ingress.class': 'nginx',
+      'nginx.ingress.kubernetes.io/canary': 'true',
+      'nginx.ingress.kubernetes.io/canary-by-header': 'user-agent',
+      'nginx.ingress.kubernetes.io/canary-by-header-value': 'pc',
+    });
+    await kruise('rollout', 'approve', 'rollouts-demo');
+    await drive(at(2, 'StepPaused'));
+    expect(annotationsOf('echoserver-canary')).toEqual({
+      'kubernetes.io/ingress.class': 'nginx',
+      'nginx.ingress.kubernetes.io/canary': 'true',
+      'nginx.ingress.kubernetes.io/canary-by-cookie': 'demo',
+      'nginx.ingress.kubernetes.io/canary-weight': '50',
+    });
+  });
+
+  test('rollback to v1 mid-release: traffic goes back to stable first, then every canary object goes', async () => {
+    await setUp();
+    const v1 = sb.store.get<Deployment>('deployments', 'default', 'echoserver')!.spec.template;
+    await release();
+    await drive(at(1, 'StepPaused'));
+    expect(ingress('echoserver-canary')).toBeDefined();
+    const current = sb.store.get<Deployment>('deployments', 'default', 'echoserver')!;
+    await send(sb, 'PUT', '/apis/apps/v1/namespaces/default/deployments/echoserver', {
+      ...current,
+      spec: { ...current.spec, template: v1 },
+    });
+    const seen: string[] = [];
+    await drive(() => {
+      const c = rollout()?.status?.canaryStatus?.finalisingStep;
+      if (c && seen[seen.length - 1] !== c) seen.push(c);
+      return rollout()?.status?.phase === 'Healthy';
+    });
+    // Upstream's rollback order: RouteTrafficToStable first.
+    expect(seen[0]).toBe('FinalisingStepRouteTrafficToStable');
+    expect(service('echoserver')!.spec.selector).toEqual({ app: 'echoserver' });
+    expect(service('echoserver-canary')).toBeUndefined();
+    expect(ingress('echoserver-canary')).toBeUndefined();
+  });
+
+  test('deleting the Rollout mid-release restores the Service and removes the canary objects before the finalizer goes', async () => {
+    await setUp();
+    await release();
+    await drive(at(1, 'StepPaused'));
+    const r = await run(['delete', 'rollout', 'rollouts-demo', '--wait=false']);
+    expect(r.code).toBe(0);
+    await drive(() => rollout() === undefined);
+    expect(service('echoserver')!.spec.selector).toEqual({ app: 'echoserver' });
+    expect(service('echoserver-canary')).toBeUndefined();
+    expect(ingress('echoserver-canary')).toBeUndefined();
+    expect(sb.store.get<Deployment>('deployments', 'default', 'echoserver')!.spec.paused).toBeFalsy();
+  });
+
+  test("a missing Ingress: the release waits with upstream's message, writes nothing else, and goes on once the Ingress exists", async () => {
+    await setUp({ withIngress: false });
+    await release();
+    const r1 = await once();
+    expect(rollout()!.status!.conditions!.find((c) => c.type === 'Progressing')?.reason).toBe('Initializing');
+    const rv = sb.store.get<Deployment>('deployments', 'default', 'echoserver')!.metadata.resourceVersion;
+    const statusRv = rollout()!.metadata.resourceVersion;
+    t += 5000;
+    const r2 = await once();
+    expect(r1.stdout + r2.stdout).toContain('ingresses.networking.k8s.io "echoserver" not found');
+    expect(r2.stdout).toContain('(no writes)');
+    expect(sb.store.get<Deployment>('deployments', 'default', 'echoserver')!.metadata.resourceVersion).toBe(rv);
+    expect(rollout()!.metadata.resourceVersion).toBe(statusRv);
+    expect(service('echoserver-canary')).toBeUndefined();
+    expect(service('echoserver')!.spec.selector).toEqual({ app: 'echoserver' });
+
+    await apply(examplePath('e2e_nginx_ingress.yaml'));
+    await drive(at(1, 'StepPaused'));
+    expect(ingress('echoserver-canary')!.metadata.annotations?.['nginx.ingress.kubernetes.io/canary-weight']).toBe('20');
+  });
+});
