@@ -13,7 +13,7 @@ import type { Rollout } from '../../src/rollout/types.js';
 import { sandboxKubeconfig } from '../../src/sandbox/kubeconfig.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import type { Deployment, Pod, ReplicaSet } from '../../src/workload/types.js';
-import { availableKubectls } from '../conformance/harness.js';
+import { availableKubectls, startKubectlEnv } from '../conformance/harness.js';
 import { examplePath } from '../fixtures/load.js';
 import { runCli } from '../helpers/cli.js';
 import { fixtureDir, loadExample, send, until } from './helpers.js';
@@ -258,4 +258,49 @@ describeWithKubectl('traffic routing: Service + nginx Ingress on a partition-sty
     await drive(at(1, 'StepPaused'));
     expect(ingress('echoserver-canary')!.metadata.annotations?.['nginx.ingress.kubernetes.io/canary-weight']).toBe('20');
   });
+});
+
+describeWithKubectl('traffic routing with the sandbox controller loop', () => {
+  test('the loop comes back after each grace period by itself: step 1 ends paused with weight 20, approval runs to the end and cleans up', async () => {
+    const env = await startKubectlEnv(kubectl!);
+    const files = fixtureDir();
+    try {
+      const ok = async (args: string[]) => {
+        const r = await env.run(args);
+        if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
+        return r.stdout;
+      };
+      for (const f of ['e2e_service.yaml', 'e2e_nginx_ingress.yaml', 'e2e_deployment.yaml']) await ok(['apply', '-f', examplePath(f)]);
+      const ro = loadExample('e2e_rollout_v1beta1_partition_base.yaml');
+      ro.spec.strategy.canary.steps = [{ traffic: '20%', replicas: '20%', pause: {} }, { replicas: '100%' }];
+      await ok(['apply', '-f', files.write('rollout.yaml', ro)]);
+      const rollout = () => env.sb.store.get<Rollout>('rollouts', 'default', 'rollouts-demo');
+      await until(env.sb, 'Healthy', () => rollout()?.status?.phase === 'Healthy');
+      await ok(['set', 'env', 'deployment/echoserver', 'NODE_NAME=version2']);
+      await until(
+        env.sb,
+        'step 1 paused',
+        () => rollout()?.status?.canaryStatus?.currentStepIndex === 1 && rollout()?.status?.canaryStatus?.currentStepState === 'StepPaused',
+        30_000,
+      );
+      const canary = JSON.parse(await ok(['get', 'ingress', 'echoserver-canary', '-o', 'json']));
+      expect(canary.metadata.annotations['nginx.ingress.kubernetes.io/canary-weight']).toBe('20');
+      expect(JSON.parse(await ok(['get', 'service', 'echoserver-canary', '-o', 'json'])).spec.selector['pod-template-hash']).toBe(
+        rollout()!.status!.canaryStatus!.podTemplateHash,
+      );
+      expect((await runCli(['rollout', 'approve', 'rollouts-demo', '--kubeconfig', env.kubeconfig])).code).toBe(0);
+      await until(
+        env.sb,
+        'Healthy after the release',
+        () => rollout()?.status?.phase === 'Healthy' && rollout()?.status?.canaryStatus?.currentStepState === 'Completed',
+        30_000,
+      );
+      expect((await env.run(['get', 'ingress', 'echoserver-canary'])).code).not.toBe(0);
+      expect((await env.run(['get', 'service', 'echoserver-canary'])).code).not.toBe(0);
+      expect(JSON.parse(await ok(['get', 'service', 'echoserver', '-o', 'json'])).spec.selector).toEqual({ app: 'echoserver' });
+    } finally {
+      files.cleanup();
+      await env.close();
+    }
+  }, 90_000);
 });
