@@ -8,7 +8,7 @@ import type { KubeObject } from '../kube/types.js';
 import { loadYaml } from '../kube/yaml.js';
 import { workloadRefOf, workloadResourceOf } from '../rollout/release.js';
 import type { Rollout } from '../rollout/types.js';
-import { canaryIngressNames, type RolloutView, type TrafficObjectView, toRolloutView, toTrafficObjectViews } from '../rollout/view.js';
+import { type RolloutView, type TrafficObjectView, toRolloutView, toTrafficObjectViews, trafficObjectRefs } from '../rollout/view.js';
 import { formatLabelSelector } from '../workload/label-selector.js';
 import type { LabelSelector } from '../workload/types.js';
 import type { Deps } from './deps.js';
@@ -28,14 +28,17 @@ async function readRolloutView(client: KubeClient, name: string, now: Date): Pro
 
 /** The canary Ingresses of a Rollout's traffic routing: one GET each (absent ones are shown absent); null when it routes none. */
 export async function readTrafficObjects(client: KubeClient, ro: Rollout): Promise<TrafficObjectView[] | null> {
-  const names = canaryIngressNames(ro);
+  const names = trafficObjectRefs(ro);
   if (names.length === 0) return null;
   const found = await Promise.all(
-    names.map((n) =>
-      client.get(Resources.ingresses, ro.metadata.namespace ?? client.namespace, n).catch((err) => {
-        if (isNotFound(err)) return undefined;
-        throw err;
-      }),
+    names.map(({ kind, name }) =>
+      client.get(kind === 'Ingress' ? Resources.ingresses : Resources.httpRoutes, ro.metadata.namespace ?? client.namespace, name).then(
+        (o): KubeObject => ({ ...o, kind }),
+        (err) => {
+          if (isNotFound(err)) return undefined;
+          throw err;
+        },
+      ),
     ),
   );
   return toTrafficObjectViews(

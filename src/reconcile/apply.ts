@@ -14,6 +14,7 @@ import { type BatchRelease, fillControlInfoUid } from './batch-release.js';
 import { handBack } from './deployment-control.js';
 import { reconcileRollout } from './reconcile.js';
 import { observeTraffic, trafficIndex, trafficOf } from './traffic/observe.js';
+import { trafficObjectNames } from './traffic/router.js';
 import type { Observed, PlannedWrite, ReconcilePlan, TrafficObjects } from './types.js';
 
 const REF: Record<PlannedWrite['resource'], ResourceRef> = {
@@ -25,6 +26,7 @@ const REF: Record<PlannedWrite['resource'], ResourceRef> = {
   events: Resources.events,
   services: Resources.services,
   ingresses: Resources.ingresses,
+  httproutes: Resources.httpRoutes,
 };
 
 /** Which rollout: its namespace and name. */
@@ -147,6 +149,7 @@ export interface ClusterState {
   /** Services and Ingresses, read only when a Rollout has trafficRoutings (docs/controller.md §16). */
   services?: KubeObject[];
   ingresses?: KubeObject[];
+  httpRoutes?: KubeObject[];
 }
 
 /** Five LIST requests (rollouts, deployments, replicasets, pods, batchreleases); namespace undefined = all. */
@@ -174,13 +177,17 @@ export async function listState(client: KubeClient, namespace: string | undefine
     state.services = services.items;
     state.ingresses = ingresses.items;
   }
+  // And one for HTTPRoutes, only when some Rollout routes through one (the CRD may not be installed).
+  if (state.rollouts.some((ro) => trafficObjectNames(ro).httpRoutes.length > 0))
+    state.httpRoutes = (await client.list<KubeObject>(Resources.httpRoutes, namespace)).items;
   return state;
 }
 
 /** The observed state of every rollout, joined in memory by workloadRef and ownerReferences. */
 export function joinState(state: ClusterState): Observed[] {
   const idx = indexState(state.deployments, state.replicaSets, state.pods, state.batchReleases);
-  const traffic = state.services || state.ingresses ? trafficIndex(state.services ?? [], state.ingresses ?? []) : undefined;
+  const traffic =
+    state.services || state.ingresses ? trafficIndex(state.services ?? [], state.ingresses ?? [], state.httpRoutes ?? []) : undefined;
   return state.rollouts.map((ro) => {
     const observed = join(ro, idx);
     const objects: TrafficObjects | undefined = traffic ? traffic(ro) : undefined;

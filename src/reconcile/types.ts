@@ -22,10 +22,21 @@ export interface Observed {
 export interface TrafficObjects {
   services: Record<string, KubeObject>;
   ingresses: Record<string, KubeObject>;
+  /** Gateway API HTTPRoutes (only read for a Rollout routing through one). */
+  httpRoutes?: Record<string, KubeObject>;
 }
 
 /** The resources a plan writes. */
-export type WriteResource = 'rollouts' | 'deployments' | 'replicasets' | 'pods' | 'batchreleases' | 'events' | 'services' | 'ingresses';
+export type WriteResource =
+  | 'rollouts'
+  | 'deployments'
+  | 'replicasets'
+  | 'pods'
+  | 'batchreleases'
+  | 'events'
+  | 'services'
+  | 'ingresses'
+  | 'httproutes';
 
 /** One write: the full object as read plus the changes (metadata.resourceVersion kept; PUT, never PATCH), or a DELETE. */
 export interface PlannedWrite {

@@ -138,6 +138,12 @@ function trafficLines(view: RolloutView): string[] {
     )
     .join('; ');
   const cluster = (t.cluster ?? []).map((o) => {
+    if (o.kind === 'HTTPRoute') {
+      if (!o.found) return `HTTPRoute ${esc(o.name)} absent`;
+      return `HTTPRoute ${esc(o.name)} ${Object.entries(o.canary)
+        .map(([k, v]) => (k === 'matches' ? `matches -> ${esc(v)}` : `${esc(k)} ${esc(v)}`))
+        .join(', ')}`;
+    }
     if (!o.found) return `${esc(o.name)} absent (all traffic to stable)`;
     const carried = Object.entries(o.canary)
       .filter(([k]) => k !== 'canary')
@@ -146,7 +152,7 @@ function trafficLines(view: RolloutView): string[] {
   });
   return [
     line('Traffic', `canary ${weight}${matches}${via ? ` (via ${via})` : ''}`),
-    ...(cluster.length > 0 ? [line('Ingress', cluster.join('; '))] : []),
+    ...(cluster.length > 0 ? [line('Gateway', cluster.join('; '))] : []),
   ];
 }
 

@@ -561,9 +561,9 @@ describe('reconcileRollout: changes mid-release', () => {
 describe('reconcileRollout: refused styles write only the refusal on the status', () => {
   it.each([
     [
-      'Gateway API traffic routing',
-      (r: any) => (r.spec.strategy.canary.trafficRoutings = [{ service: 's', gateway: { httpRouteName: 'r' } }]),
-      /Gateway API traffic routing \(trafficRoutings\[0\]\.gateway\) is not supported/,
+      'a routing with neither an Ingress nor an HTTPRoute',
+      (r: any) => (r.spec.strategy.canary.trafficRoutings = [{ service: 's' }]),
+      /trafficRoutings\[0\] names neither an ingress nor a gateway httpRouteName/,
     ],
     [
       'customNetworkRefs',

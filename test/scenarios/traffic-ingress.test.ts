@@ -158,7 +158,7 @@ describeWithKubectl('traffic routing: Service + nginx Ingress on a partition-sty
     // `rollout status` shows what the canary Ingress carries.
     const status = await kruise('rollout', 'status', 'rollouts-demo');
     expect(status.stdout).toMatch(/Traffic:.*20%/);
-    expect(status.stdout).toMatch(/echoserver-canary.*canary-weight 20/);
+    expect(status.stdout).toContain('Gateway:      echoserver-canary canary-weight 20\n');
 
     // Step 2 routes no traffic: the canary objects go before its batch.
     expect((await kruise('rollout', 'approve', 'rollouts-demo')).code).toBe(0);
@@ -303,4 +303,134 @@ describeWithKubectl('traffic routing with the sandbox controller loop', () => {
       await env.close();
     }
   }, 90_000);
+});
+
+describeWithKubectl('traffic routing through a Gateway API HTTPRoute (upstream e2e objects, v1alpha2)', () => {
+  let sb: Sandbox;
+  let home: string;
+  let kubeconfig: string;
+  let files: ReturnType<typeof fixtureDir>;
+  let t: number;
+  const kubectlRun = (args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        kubectl!.path,
+        ['--kubeconfig', kubeconfig, ...args],
+        { env: { PATH: process.env.PATH, HOME: home } },
+        (err, stdout, stderr) => resolve({ code: err ? 1 : 0, stdout, stderr }),
+      );
+    });
+  const apply = async (path: string) => {
+    const r = await kubectlRun(['apply', '-f', path]);
+    if (r.code !== 0) throw new Error(`kubectl apply -f ${path}: ${r.stderr}`);
+  };
+  const kruise = (...args: string[]) => runCli([...args, '--kubeconfig', kubeconfig], { now: () => new Date(t) });
+  const rollout = () => sb.store.get<Rollout>('rollouts', 'default', 'rollouts-demo');
+  /** The HTTPRoute's rules as kubectl reads them. */
+  const routeRules = async () => JSON.parse((await kubectlRun(['get', 'httproute', 'echoserver', '-o', 'json'])).stdout).spec.rules;
+  const drive = async (want: () => boolean, stepMs = 1000) => {
+    for (let i = 0; i < 60 && !want(); i++) {
+      t += stepMs;
+      const r = await kruise('rollout', 'reconcile-once', 'rollouts-demo');
+      if (r.code !== 0) throw new Error(`reconcile-once: ${r.stdout}${r.stderr}`);
+      await until(sb, 'ReplicaSets at size', () =>
+        sb.store
+          .list<ReplicaSet>('replicasets', { namespace: 'default' })
+          .every((rs) => rs.status?.readyReplicas === rs.spec.replicas || (rs.spec.replicas ?? 0) === 0),
+      );
+    }
+    if (!want()) throw new Error(`never got there: ${JSON.stringify(rollout()?.status)}`);
+  };
+  const at = (index: number, state: string) => () =>
+    rollout()?.status?.canaryStatus?.currentStepIndex === index && rollout()?.status?.canaryStatus?.currentStepState === state;
+  const ref = (name: string, weight: number) => ({ group: '', kind: 'Service', name, port: 80, weight });
+  const path = { path: { type: 'PathPrefix', value: '/apis/echo' } };
+
+  beforeEach(async () => {
+    t = Date.parse('2026-01-15T12:00:00Z');
+    sb = await createSandbox({ port: 0, podReadyDelayMs: 0, workloadAdmission: { admitDeploymentUpdate } });
+    home = mkdtempSync(join(tmpdir(), 'kk-gateway-'));
+    kubeconfig = join(home, 'kubeconfig');
+    writeFileSync(kubeconfig, sandboxKubeconfig(sb.url));
+    files = fixtureDir();
+  });
+  afterEach(async () => {
+    await sb.close();
+    rmSync(home, { recursive: true, force: true });
+    files.cleanup();
+  });
+
+  const setUp = async (steps: unknown[]) => {
+    for (const f of ['e2e_service.yaml', 'e2e_gateway_httproute-test.yaml', 'e2e_deployment.yaml']) await apply(examplePath(f));
+    await until(sb, '5 pods', () => sb.store.list<Pod>('pods', { namespace: 'default' }).length === 5);
+    const ro = loadExample('e2e_rollout_v1beta1_partition_base.yaml');
+    ro.spec.strategy.canary.trafficRoutings = [{ service: 'echoserver', gateway: { httpRouteName: 'echoserver' } }];
+    ro.spec.strategy.canary.steps = steps;
+    await apply(files.write('rollout.yaml', ro));
+    await drive(() => rollout()?.status?.phase === 'Healthy');
+    await send(
+      sb,
+      'PATCH',
+      '/apis/apps/v1/namespaces/default/deployments/echoserver',
+      NEW_VERSION,
+      'application/strategic-merge-patch+json',
+    );
+  };
+
+  test('weights: the canary backendRef gets 20 and the stable one 80; a step without traffic and the end restore the route', async () => {
+    await setUp([{ traffic: '20%', replicas: 1, pause: {} }, { replicas: 2, pause: {} }, { replicas: '100%' }]);
+    const original = await routeRules();
+    expect(original).toEqual([{ backendRefs: [ref('echoserver', 1)], matches: [path] }]);
+    await drive(at(1, 'StepPaused'));
+    expect(await routeRules()).toEqual([{ backendRefs: [ref('echoserver', 80), ref('echoserver-canary', 20)], matches: [path] }]);
+    expect((await kruise('rollout', 'status', 'rollouts-demo')).stdout).toContain(
+      'Gateway:      HTTPRoute echoserver echoserver 80, echoserver-canary 20\n',
+    );
+    expect((await kruise('rollout', 'approve', 'rollouts-demo')).code).toBe(0);
+    await drive(at(2, 'StepPaused'));
+    expect(await routeRules()).toEqual(original);
+    expect(sb.store.get('services', 'default', 'echoserver-canary')).toBeUndefined();
+    await kruise('rollout', 'approve', 'rollouts-demo');
+    await drive(() => rollout()?.status?.phase === 'Healthy');
+    expect(await routeRules()).toEqual(original);
+  });
+
+  test('A/B: a header match adds a rule to the canary Service; the end removes it', async () => {
+    await setUp([
+      { replicas: 1, matches: [{ headers: [{ type: 'Exact', name: 'user-agent', value: 'pc' }] }], pause: {} },
+      { replicas: '100%' },
+    ]);
+    const original = await routeRules();
+    await drive(at(1, 'StepPaused'));
+    expect(await routeRules()).toEqual([
+      ...original,
+      {
+        backendRefs: [ref('echoserver-canary', 1)],
+        matches: [{ ...path, headers: [{ type: 'Exact', name: 'user-agent', value: 'pc' }] }],
+      },
+    ]);
+    await kruise('rollout', 'approve', 'rollouts-demo');
+    await drive(() => rollout()?.status?.phase === 'Healthy');
+    expect(await routeRules()).toEqual(original);
+  });
+
+  test("a missing HTTPRoute: the release waits with upstream's message", async () => {
+    await apply(examplePath('e2e_service.yaml'));
+    await apply(examplePath('e2e_deployment.yaml'));
+    const ro = loadExample('e2e_rollout_v1beta1_partition_base.yaml');
+    ro.spec.strategy.canary.trafficRoutings = [{ service: 'echoserver', gateway: { httpRouteName: 'echoserver' } }];
+    await apply(files.write('rollout.yaml', ro));
+    await drive(() => rollout()?.status?.phase === 'Healthy');
+    await send(
+      sb,
+      'PATCH',
+      '/apis/apps/v1/namespaces/default/deployments/echoserver',
+      NEW_VERSION,
+      'application/strategic-merge-patch+json',
+    );
+    t += 1000;
+    const r = `${(await kruise('rollout', 'reconcile-once', 'rollouts-demo')).stdout}${(await kruise('rollout', 'reconcile-once', 'rollouts-demo')).stdout}`;
+    expect(r).toContain('httproutes.gateway.networking.k8s.io "echoserver" not found');
+    expect(rollout()!.status!.conditions!.find((c) => c.type === 'Progressing')?.reason).toBe('Initializing');
+  });
 });

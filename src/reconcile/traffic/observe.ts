@@ -11,7 +11,12 @@ import { trafficObjectNames, trafficRoutingOf } from './router.js';
 /** Whether the Rollout routes traffic (has a first trafficRoutings entry). */
 export const trafficOf = (ro: Rollout) => trafficRoutingOf(ro) !== undefined;
 
-async function getOrUndefined(client: KubeClient, ref: (typeof Resources)['services' | 'ingresses'], ns: string, name: string) {
+async function getOrUndefined(
+  client: KubeClient,
+  ref: (typeof Resources)['services' | 'ingresses' | 'httpRoutes'],
+  ns: string,
+  name: string,
+) {
   try {
     return await client.get<KubeObject>(ref, ns, name);
   } catch (err) {
@@ -25,25 +30,31 @@ export async function observeTraffic(client: KubeClient, ro: Rollout): Promise<T
   if (!trafficOf(ro)) return undefined;
   const ns = ro.metadata.namespace ?? client.namespace;
   const names = trafficObjectNames(ro);
-  const [services, ingresses] = await Promise.all([
+  const [services, ingresses, httpRoutes] = await Promise.all([
     Promise.all(names.services.map((n) => getOrUndefined(client, Resources.services, ns, n))),
     Promise.all(names.ingresses.map((n) => getOrUndefined(client, Resources.ingresses, ns, n))),
+    Promise.all(names.httpRoutes.map((n) => getOrUndefined(client, Resources.httpRoutes, ns, n))),
   ]);
   const byName = (objs: (KubeObject | undefined)[]) => Object.fromEntries(objs.filter((o) => o).map((o) => [o!.metadata.name!, o!]));
-  return { services: byName(services), ingresses: byName(ingresses) };
+  return { services: byName(services), ingresses: byName(ingresses), httpRoutes: byName(httpRoutes) };
 }
 
 /** An index over listed Services and Ingresses: each Rollout's traffic objects, or undefined when it routes none. */
-export function trafficIndex(services: KubeObject[], ingresses: KubeObject[]): (ro: Rollout) => TrafficObjects | undefined {
+export function trafficIndex(
+  services: KubeObject[],
+  ingresses: KubeObject[],
+  httpRoutes: KubeObject[] = [],
+): (ro: Rollout) => TrafficObjects | undefined {
   const key = (ns: string | undefined, name: string | undefined) => JSON.stringify([ns ?? null, name ?? null]);
   const svc = new Map(services.map((o) => [key(o.metadata.namespace, o.metadata.name), o]));
   const ing = new Map(ingresses.map((o) => [key(o.metadata.namespace, o.metadata.name), o]));
+  const routes = new Map(httpRoutes.map((o) => [key(o.metadata.namespace, o.metadata.name), o]));
   return (ro) => {
     if (!trafficOf(ro)) return undefined;
     const ns = ro.metadata.namespace;
     const names = trafficObjectNames(ro);
     const pick = (m: Map<string, KubeObject>, list: string[]) =>
       Object.fromEntries(list.flatMap((n) => (m.has(key(ns, n)) ? [[n, m.get(key(ns, n))!]] : [])));
-    return { services: pick(svc, names.services), ingresses: pick(ing, names.ingresses) };
+    return { services: pick(svc, names.services), ingresses: pick(ing, names.ingresses), httpRoutes: pick(routes, names.httpRoutes) };
   };
 }

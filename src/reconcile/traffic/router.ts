@@ -9,6 +9,7 @@ import { canonicalJson } from '../../workload/hash.js';
 import { isPercent, scaledValue } from '../../workload/intstr.js';
 import type { PlannedWrite, TrafficObjects } from '../types.js';
 import { canaryIngressAnnotations } from './annotations.js';
+import { desiredRouteRules, type RouteRule } from './gateway.js';
 import type { GraceBook } from './grace.js';
 
 /** The label a Deployment's pods carry their revision in (upstream's RevisionLabelKey). */
@@ -46,6 +47,7 @@ interface IngressRule {
   http?: { paths?: IngressPath[] };
 }
 type Ingress = KubeObject & { spec?: { rules?: IngressRule[]; [k: string]: unknown } };
+type HTTPRoute = KubeObject & { spec?: { rules?: RouteRule[]; [k: string]: unknown } };
 
 /** The first traffic routing of a Rollout (upstream uses only the first), if it has one. */
 export function trafficRoutingOf(rollout: Rollout): TrafficRoutingRef | undefined {
@@ -70,12 +72,13 @@ export function canaryServiceName(rollout: Rollout): string | undefined {
 export const canaryIngressName = (name: string) => `${name}-canary`;
 
 /** The names of the objects a Rollout's traffic routing reads. */
-export function trafficObjectNames(rollout: Rollout): { services: string[]; ingresses: string[] } {
+export function trafficObjectNames(rollout: Rollout): { services: string[]; ingresses: string[]; httpRoutes: string[] } {
   const ref = trafficRoutingOf(rollout);
-  if (!ref) return { services: [], ingresses: [] };
+  if (!ref) return { services: [], ingresses: [], httpRoutes: [] };
   const services = [...new Set([ref.service, canaryServiceName(rollout)!])];
   const ingresses = ref.ingress?.name ? [ref.ingress.name, canaryIngressName(ref.ingress.name)] : [];
-  return { services, ingresses };
+  const httpRoutes = ref.gateway?.httpRouteName ? [ref.gateway.httpRouteName] : [];
+  return { services, ingresses, httpRoutes };
 }
 
 /** The step's weight as the scripts get it: ceil(traffic of 100), -1 when the step sets none. */
@@ -96,6 +99,7 @@ export class TrafficRouter {
   lastUpdateTime?: string;
   private readonly services: Map<string, Service | undefined>;
   private readonly ingresses: Map<string, Ingress | undefined>;
+  private readonly httpRoutes: Map<string, HTTPRoute | undefined>;
   private readonly ref: TrafficRoutingRef;
   private readonly namespace: string | undefined;
 
@@ -108,6 +112,7 @@ export class TrafficRouter {
     this.namespace = ctx.rollout.metadata.namespace;
     this.services = new Map(Object.entries(structuredClone(objects.services)) as [string, Service][]);
     this.ingresses = new Map(Object.entries(structuredClone(objects.ingresses)) as [string, Ingress][]);
+    this.httpRoutes = new Map(Object.entries(structuredClone(objects.httpRoutes ?? {})) as [string, HTTPRoute][]);
     this.lastUpdateTime = ctx.lastUpdateTime;
   }
 
@@ -144,8 +149,9 @@ export class TrafficRouter {
     this.lastUpdateTime = kubeTime(this.ctx.now);
   }
 
-  private write(op: PlannedWrite['op'], resource: 'services' | 'ingresses', object: KubeObject): void {
-    const map = resource === 'services' ? this.services : this.ingresses;
+  private write(op: PlannedWrite['op'], resource: 'services' | 'ingresses' | 'httproutes', object: KubeObject): void {
+    const map: Map<string, KubeObject | undefined> =
+      resource === 'services' ? this.services : resource === 'ingresses' ? this.ingresses : this.httpRoutes;
     map.set(object.metadata.name!, op === 'delete' ? undefined : structuredClone(object));
     this.writes.push({ op, resource, object: structuredClone(object) });
   }
@@ -162,8 +168,13 @@ export class TrafficRouter {
     };
   }
 
-  private notFound(resource: 'services' | 'ingresses', name: string): string {
-    return `${resource === 'services' ? 'services' : 'ingresses.networking.k8s.io'} "${name}" not found`;
+  private notFound(resource: 'services' | 'ingresses' | 'httproutes', name: string): string {
+    const qualified = {
+      services: 'services',
+      ingresses: 'ingresses.networking.k8s.io',
+      httproutes: 'httproutes.gateway.networking.k8s.io',
+    };
+    return `${qualified[resource]} "${name}" not found`;
   }
 
   /** InitializeTrafficRouting: the stable Service and the Ingress exist; else upstream's error. */
@@ -171,6 +182,8 @@ export class TrafficRouter {
     if (!this.services.get(this.ref.service)) return (this.error = this.notFound('services', this.ref.service));
     const ingress = this.ref.ingress?.name;
     if (ingress && !this.ingresses.get(ingress)) return (this.error = this.notFound('ingresses', ingress));
+    const route = this.ref.gateway?.httpRouteName;
+    if (route && !this.httpRoutes.get(route)) return (this.error = this.notFound('httproutes', route));
     return undefined;
   }
 
@@ -242,6 +255,7 @@ export class TrafficRouter {
 
   /** The Ingress provider's EnsureRoutes: true when the canary Ingress carries the step already. */
   private ensureRoutes(strategy: TrafficStrategy): boolean {
+    if (this.ref.gateway?.httpRouteName) return this.ensureHttpRoute(strategy);
     const ingress = this.ref.ingress;
     if (!ingress) return true;
     const classType = ingress.classType || 'nginx';
@@ -269,6 +283,24 @@ export class TrafficRouter {
     const next = structuredClone(canary);
     next.metadata.annotations = annotations;
     this.write('update', 'ingresses', next);
+    return false;
+  }
+
+  /** The Gateway API provider's EnsureRoutes: the HTTPRoute's rules as the step wants them (one update). */
+  private ensureHttpRoute(strategy: TrafficStrategy): boolean {
+    const name = this.ref.gateway!.httpRouteName!;
+    const route = this.httpRoutes.get(name);
+    if (!route) {
+      this.error = this.notFound('httproutes', name);
+      return false;
+    }
+    const weight = strategy.traffic !== undefined && strategy.traffic !== null ? stepWeight(strategy.traffic) : undefined;
+    const rules = route.spec?.rules ?? [];
+    const desired = desiredRouteRules(rules, this.ref.service, this.canaryService, weight, strategy.matches);
+    if (canonicalJson(desired) === canonicalJson(rules)) return true;
+    const next = structuredClone(route);
+    next.spec = { ...(next.spec ?? {}), rules: desired };
+    this.write('update', 'httproutes', next);
     return false;
   }
 
@@ -335,6 +367,19 @@ export class TrafficRouter {
   /** RestoreGateway: the canary Ingress is deleted, all traffic goes to the stable Service. True to retry. */
   restoreGateway(): boolean {
     let modified = false;
+    const routeName = this.ref.gateway?.httpRouteName;
+    const route = routeName ? this.httpRoutes.get(routeName) : undefined;
+    if (route) {
+      const rules = route.spec?.rules ?? [];
+      const desired = desiredRouteRules(rules, this.ref.service, this.canaryService, -1, undefined);
+      if (canonicalJson(desired) !== canonicalJson(rules)) {
+        const next = structuredClone(route);
+        next.spec = { ...(next.spec ?? {}), rules: desired };
+        this.write('update', 'httproutes', next);
+        this.touch();
+        modified = true;
+      }
+    }
     const ingress = this.ref.ingress?.name;
     const canary = ingress ? this.ingresses.get(canaryIngressName(ingress)) : undefined;
     if (canary && !canary.metadata.deletionTimestamp) {

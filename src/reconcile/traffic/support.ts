@@ -13,9 +13,9 @@ export function unsupportedTraffic(canary: CanaryStrategy): string | undefined {
   const ref = routings[0]!;
   if ((ref.customNetworkRefs?.length ?? 0) > 0)
     return 'customNetworkRefs (Lua-scripted providers such as Istio) are not supported by the embedded controller';
-  if (ref.gateway) return 'Gateway API traffic routing (trafficRoutings[0].gateway) is not supported by the embedded controller yet';
   if (!ref.service) return 'trafficRoutings[0].service is empty';
-  if (!ref.ingress?.name) return 'trafficRoutings[0] names no ingress; the embedded controller routes traffic through an Ingress only';
+  if (ref.gateway?.httpRouteName) return undefined;
+  if (!ref.ingress?.name) return 'trafficRoutings[0] names neither an ingress nor a gateway httpRouteName';
   const classType = ref.ingress.classType || 'nginx';
   if (!(INGRESS_CLASS_TYPES as readonly string[]).includes(classType))
     return `ingress classType "${classType}" has no bundled script; the embedded controller knows ${INGRESS_CLASS_TYPES.join(', ')}`;

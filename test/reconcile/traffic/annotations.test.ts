@@ -101,7 +101,7 @@ describe('rollout status: what the canary Ingress carries', () => {
       renderRolloutText(toRolloutView(rollout, workload, new Date(), null, null, toTrafficObjectViews(['demo-canary'], objs as never)), {
         chalk: plain,
       });
-    expect(text([ingress])).toContain('Ingress:      demo-canary canary-weight 20\n');
-    expect(text([])).toContain('Ingress:      demo-canary absent (all traffic to stable)');
+    expect(text([ingress])).toContain('Gateway:      demo-canary canary-weight 20\n');
+    expect(text([])).toContain('Gateway:      demo-canary absent (all traffic to stable)');
   });
 });
