@@ -225,6 +225,42 @@ describeWithKubectl('traffic routing: Service + nginx Ingress on a partition-sty
     expect(ingress('echoserver-canary')).toBeUndefined();
   });
 
+  test('continuous release v2 -> v3 at step 1: the canary Ingress goes (RouteTrafficToStable), then the canary Service; v3 starts again and routes 20% to its revision', async () => {
+    await setUp();
+    await release();
+    await drive(at(1, 'StepPaused'));
+    const v2 = revisions().canary;
+    await send(
+      sb,
+      'PATCH',
+      '/apis/apps/v1/namespaces/default/deployments/echoserver',
+      NEW_VERSION.replace('version2', 'version3'),
+      'application/strategic-merge-patch+json',
+    );
+    const finalising: string[] = [];
+    await drive(() => {
+      const f = rollout()?.status?.canaryStatus?.finalisingStep;
+      if (f && finalising[finalising.length - 1] !== f) finalising.push(f);
+      if (finalising.length === 1 && !ingress('echoserver-canary')) finalising.push('(canary Ingress gone)');
+      return at(1, 'StepPaused')() && revisions().canary !== v2;
+    });
+    expect(finalising.slice(0, 2)).toEqual(['FinalisingStepRouteTrafficToStable', '(canary Ingress gone)']);
+    const { stable, canary } = revisions();
+    expect(service('echoserver')!.spec.selector).toEqual({ app: 'echoserver', 'pod-template-hash': stable });
+    expect(service('echoserver-canary')!.spec.selector).toEqual({ app: 'echoserver', 'pod-template-hash': canary });
+    expect(annotationsOf('echoserver-canary')['nginx.ingress.kubernetes.io/canary-weight']).toBe('20');
+  });
+
+  test('a plan change mid-release (step 1 traffic 20% -> 30%) moves the canary Ingress to the new weight', async () => {
+    await setUp();
+    await release();
+    await drive(at(1, 'StepPaused'));
+    const ro = loadExample('e2e_rollout_v1beta1_partition_base.yaml');
+    ro.spec.strategy.canary.steps[0].traffic = '30%';
+    await apply(files.write('rollout.yaml', ro));
+    await drive(() => annotationsOf('echoserver-canary')['nginx.ingress.kubernetes.io/canary-weight'] === '30' && at(1, 'StepPaused')());
+  });
+
   test('deleting the Rollout mid-release restores the Service and removes the canary objects before the finalizer goes', async () => {
     await setUp();
     await release();
