@@ -26,7 +26,10 @@ async function readRolloutView(client: KubeClient, name: string, now: Date): Pro
   return toRolloutView(ro, workload, now, batchRelease, pods, await readTrafficObjects(client, ro));
 }
 
-/** The canary Ingresses of a Rollout's traffic routing: one GET each (absent ones are shown absent); null when it routes none. */
+/**
+ * The canary Ingresses and HTTPRoutes of a Rollout's traffic routing: one GET each (absent ones are
+ * shown absent); null when it routes none, or when they cannot be read.
+ */
 export async function readTrafficObjects(client: KubeClient, ro: Rollout): Promise<TrafficObjectView[] | null> {
   const names = trafficObjectRefs(ro);
   if (names.length === 0) return null;
@@ -40,7 +43,9 @@ export async function readTrafficObjects(client: KubeClient, ro: Rollout): Promi
         },
       ),
     ),
-  );
+  ).catch(() => null);
+  // Not readable (no permission on Ingresses, say): the view goes without it rather than failing.
+  if (!found) return null;
   return toTrafficObjectViews(
     names,
     found.filter((o): o is KubeObject => o !== undefined),

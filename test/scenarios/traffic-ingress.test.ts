@@ -160,6 +160,13 @@ describeWithKubectl('traffic routing: Service + nginx Ingress on a partition-sty
     expect(status.stdout).toMatch(/Traffic:.*20%/);
     expect(status.stdout).toContain('Gateway:      echoserver-canary canary-weight 20\n');
 
+    // Without permission to read Ingresses, status still answers, without the Gateway line.
+    sb.faults.failNext({ path: '/ingresses/echoserver-canary', status: 403, message: 'ingresses is forbidden' });
+    const forbidden = await kruise('rollout', 'status', 'rollouts-demo');
+    expect(forbidden.code).toBe(0);
+    expect(forbidden.stdout).toMatch(/Traffic:.*20%/);
+    expect(forbidden.stdout).not.toContain('Gateway:');
+
     // Step 2 routes no traffic: the canary objects go before its batch.
     expect((await kruise('rollout', 'approve', 'rollouts-demo')).code).toBe(0);
     await drive(at(2, 'StepPaused'));
