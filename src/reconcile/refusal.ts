@@ -38,7 +38,7 @@ function unsupportedStyle(rollout: Rollout): string | undefined {
   if (strategy?.blueGreen) return `blue-green rollouts are not supported by the embedded controller yet${ROLLS_NATIVELY}`;
   const canary = strategy?.canary;
   if (!canary) return `the rollout has no canary strategy${ROLLS_NATIVELY}`;
-  const traffic = unsupportedTraffic(canary);
+  const traffic = unsupportedTraffic(canary, workloadRefOf(rollout)?.kind);
   if (traffic) return `${traffic}${ROLLS_NATIVELY}`;
   if (canary.enableExtraWorkloadForCanary)
     return `canary style (enableExtraWorkloadForCanary: true) is not supported by the embedded controller yet; only partition style is${ROLLS_NATIVELY}`;

@@ -574,6 +574,14 @@ describe('reconcileRollout: refused styles write only the refusal on the status'
       /customNetworkRefs \(Lua-scripted providers such as Istio\) are not supported/,
     ],
     [
+      'traffic routing for a CloneSet',
+      (r: any) => {
+        r.spec.workloadRef = { apiVersion: 'apps.kruise.io/v1alpha1', kind: 'CloneSet', name: 'x' };
+        r.spec.strategy.canary.trafficRoutings = [{ service: 's', ingress: { name: 'i' } }];
+      },
+      /traffic routing is run for Deployment workloads only, not CloneSet/,
+    ],
+    [
       'trafficRoutingRef',
       (r: any) => (r.spec.strategy.canary.trafficRoutingRef = 'tr'),
       /trafficRoutingRef \(a TrafficRouting object\) is not supported/,
