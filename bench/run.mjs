@@ -6,7 +6,7 @@
 // machine at the same time. Timed commands are interleaved (A B C, A B C, …) so that a noisy
 // neighbour slows every command alike; figures are medians.
 //
-// Flags: --quick (fewer runs, smaller sizes), --only=startup,requests,reconcile,watch,sandbox,availability,app,cloneset,
+// Flags: --quick (fewer runs, smaller sizes), --only=startup,requests,reconcile,traffic,watch,sandbox,availability,app,cloneset,
 //        --sea PATH (the single executable; default dist-sea/kubectl-kruise when built),
 //        --json=FILE (also write the figures as JSON), -n N (runs per timed command).
 import { spawn } from 'node:child_process';
@@ -18,7 +18,7 @@ import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { benchAppApply } from './app-apply.mjs';
 import { benchCloneSetRelease } from './cloneset-release.mjs';
-import { deployment, jsonClient, paths, resetPaused, rollout, seedPairs, seedPaused } from './lib/http.mjs';
+import { deployment, jsonClient, paths, pool, resetPaused, rollout, seedPairs, seedPaused, seedTrafficPairs } from './lib/http.mjs';
 import { fanOut, loadGet, loadPut } from './lib/load.mjs';
 import { haveCpuTime, haveGnuTime, probe, procStatusKiB, runTimed } from './lib/proc.mjs';
 import { describeRequests, startCountingProxy, startSandbox, writeKubeconfig } from './lib/sandbox.mjs';
@@ -398,6 +398,120 @@ async function benchRequests(ctx) {
     row('2 requests', 'watch', `failed: ${err.message} ${stderr.trim().slice(0, 200)}`, '1 per stream', false);
   } finally {
     child.kill('SIGTERM');
+  }
+}
+
+/**
+ * (3t) reconcile-once -A over N rollouts routing traffic through a Service and an nginx Ingress
+ * each (docs/controller.md §16): the first pass, the pass that starts N releases (the stable
+ * Services narrowed to their revision), and the pass after the grace period (the first batches).
+ */
+async function benchReconcileTraffic(_ctx) {
+  const results = [];
+  for (const size of P.sizes) {
+    const sb = await startSandbox({
+      root: ROOT,
+      dir: TMP,
+      name: `traffic-${size}`,
+      extraArgs: ['--no-rollout-controller', '--pod-ready-delay', '0'],
+    });
+    const proxy = await startCountingProxy(sb.url);
+    const kc = writeKubeconfig(join(TMP, `traffic-${size}-proxy.kc`), proxy.url);
+    const c = jsonClient(sb.url);
+    try {
+      const empty = [];
+      for (let i = 0; i < Math.max(3, Math.min(P.runs, 5)); i++)
+        empty.push((await runTimed(BIN, ['--kubeconfig', kc, 'rollout', 'reconcile-once', '-A'], { env: ENV, cwd: ROOT })).ms);
+      const fixed = median(empty);
+      log(`traffic: seeding ${size} Services + Ingresses + Deployments + Rollouts`);
+      await seedTrafficPairs(c, 'bench', size, { parallel: 16, replicas: 2 });
+      await settle(c);
+      const pass = async () => {
+        const from = proxy.log.length;
+        const r = await runTimed(BIN, ['--kubeconfig', kc, 'rollout', 'reconcile-once', '-A', '-o', 'json'], {
+          env: ENV,
+          cwd: ROOT,
+          tmp: TMP,
+        });
+        const lines = r.stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l));
+        return { ms: r.ms, code: r.code, reqs: proxy.since(from), passes: lines.length, stderr: r.stderr };
+      };
+      const first = await pass();
+      await settle(c);
+      // A new template for every Deployment: admission pauses each for its Rollout.
+      await pool(
+        Array.from({ length: size }, (_, i) => i),
+        16,
+        async (i) => {
+          const d = await c.must('GET', `${paths.deployments('bench')}/app-${i}`);
+          d.spec.template.spec.containers[0].env = [{ name: 'VERSION', value: 'version-2' }];
+          await c.must('PUT', `${paths.deployments('bench')}/app-${i}`, d);
+        },
+      );
+      await settle(c);
+      const start = await pass();
+      await settle(c);
+      await sleep(3200); // the grace period after the stable Services changed
+      const batch = await pass();
+      const services = (await c.request('GET', '/api/v1/namespaces/bench/services')).json?.items ?? [];
+      const narrowed = services.filter((s) => s.spec?.selector?.['pod-template-hash']).length;
+      results.push({ size, fixed, first, start, batch, narrowed });
+    } finally {
+      c.close();
+      await proxy.close();
+      await sb.stop();
+    }
+  }
+  figures.traffic = results.map((r) => ({
+    size: r.size,
+    fixedMs: r.fixed,
+    narrowedServices: r.narrowed,
+    ...Object.fromEntries(
+      ['first', 'start', 'batch'].map((k) => [k, { ms: r[k].ms, requests: describeRequests(r[k].reqs), passes: r[k].passes }]),
+    ),
+  }));
+  const perRollout = (r, p) => (p.ms - r.fixed) / r.size;
+  for (const r of results) {
+    // Reads: 7 LISTs, then each further pass of a rollout (reconcile-once goes on while the state
+    // changes) re-reads it: 7 GETs (Rollout, Deployment, BatchRelease, 2 Services, 2 Ingresses)
+    // and 2 LISTs (ReplicaSets, pods). Writes: only the needed ones.
+    for (const [label, p, writesPer] of [
+      ['first pass', r.first, 4],
+      ['releases start (stable Services narrowed)', r.start, 4],
+      ['after the grace period (first batches)', r.batch, 8],
+    ]) {
+      const reads = p.reqs.filter((q) => q.method === 'GET' && !q.watch).length;
+      const writes = p.reqs.filter((q) => q.method !== 'GET').length;
+      const good = p.code === 0 && p.passes === r.size;
+      row(
+        '3t traffic',
+        `-A over ${fmtInt(r.size)} with Service + Ingress: ${label}`,
+        `${fmtMs(p.ms)} (${fmtMs(perRollout(r, p))}/rollout); ${describeRequests(p.reqs)}${good ? '' : `; exit ${p.code}, ${p.passes}/${r.size} ${p.stderr.trim().split('\n')[0] ?? ''}`}`,
+        `≤ 7 + 18/rollout reads, ≤ ${writesPer} writes/rollout`,
+        good && reads <= 7 + 18 * r.size && writes <= writesPer * r.size,
+      );
+    }
+    row(
+      '3t traffic',
+      `-A over ${fmtInt(r.size)}: stable Services narrowed to their revision`,
+      `${fmtInt(r.narrowed)}`,
+      'all',
+      r.narrowed === r.size,
+    );
+  }
+  if (results.length >= 2) {
+    const [a, b] = [results[0], results[results.length - 1]];
+    const ratio = perRollout(b, b.start) / perRollout(a, a.start);
+    row(
+      '3t traffic',
+      `per-rollout cost ${fmtInt(b.size)} ÷ ${fmtInt(a.size)} (releases start)`,
+      `${fmtRatio(ratio)} (${fmtMs(perRollout(b, b.start))} vs ${fmtMs(perRollout(a, a.start))})`,
+      'flat (≤ 1.5×)',
+      ratio <= 1.5,
+    );
   }
 }
 
@@ -820,6 +934,13 @@ async function main() {
     await sb.stop();
   }
   if (want('reconcile')) await benchRecon(ctx);
+  if (want('traffic')) {
+    try {
+      await benchReconcileTraffic(ctx);
+    } catch (err) {
+      row('3t traffic', 'reconcile-once with traffic routing', `failed: ${err.message}`, '', false);
+    }
+  }
   if (want('app') && ctx.haveKubectl) {
     try {
       figures.app = await benchAppApply({ root: ROOT, tmp: TMP, env: ENV, runs: Math.min(P.runs, 5), row, log });

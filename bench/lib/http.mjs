@@ -171,6 +171,37 @@ export async function seedPairs(c, ns, count, { parallel = 16, replicas = 2 } = 
   });
 }
 
+/**
+ * `count` Deployments with a Service, an nginx Ingress and a Rollout routing 20% of traffic at
+ * step 1 through them (docs/controller.md §16).
+ */
+export async function seedTrafficPairs(c, ns, count, { parallel = 16, replicas = 2 } = {}) {
+  await ensureNamespace(c, ns);
+  const ids = Array.from({ length: count }, (_, i) => i);
+  await pool(ids, parallel, async (i) => {
+    const app = `app-${i}`;
+    await c.must('POST', `/api/v1/namespaces/${ns}/services`, {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: app, namespace: ns },
+      spec: { selector: { app }, ports: [{ port: 80, targetPort: 8080 }] },
+    });
+    await c.must('POST', `/apis/networking.k8s.io/v1/namespaces/${ns}/ingresses`, {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: app, namespace: ns, annotations: { 'kubernetes.io/ingress.class': 'nginx' } },
+      spec: {
+        rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: app, port: { number: 80 } } } }] } }],
+      },
+    });
+    await c.must('POST', paths.deployments(ns), deployment(ns, app, { replicas }));
+    const ro = rollout(ns, `ro-${i}`, app);
+    ro.spec.strategy.canary.steps[0] = { replicas: 1, traffic: '20%', pause: {} };
+    ro.spec.strategy.canary.trafficRoutings = [{ service: app, ingress: { name: app } }];
+    await c.must('POST', paths.rollouts(ns), ro);
+  });
+}
+
 /** Creates one Deployment + Rollout and puts a step-1-paused status on the Rollout; returns the Rollout. */
 export async function seedPaused(c, ns, name, workload) {
   await ensureNamespace(c, ns);

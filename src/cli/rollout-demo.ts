@@ -16,6 +16,7 @@ import { ownHelp } from './help-text.js';
 export interface DemoFlags {
   writeManifests?: string;
   keep?: boolean;
+  traffic?: boolean;
 }
 
 /** Validated `rollout demo` options. */
@@ -26,6 +27,8 @@ interface DemoOptions {
   writeManifests?: string;
   /** --keep: leave the sandbox running after the walkthrough, with a kubeconfig for it. */
   keep: boolean;
+  /** --traffic: the same release with a Service and an nginx Ingress, 20% and 50% of traffic to the canary. */
+  traffic: boolean;
 }
 
 /** Adds `demo` with its flags and help to `parent`. */
@@ -35,10 +38,12 @@ export function addDemoCommand(parent: Command, name: string): Command {
     .description("Run the user guide's walkthrough on an in-process sandbox")
     .option('--write-manifests <dir>', "write the guide's manifests (workload-demo.yaml, rollouts-demo.yaml) to DIR and exit")
     .option('--keep', 'leave the sandbox running afterwards (until Ctrl-C) and print its export KUBECONFIG= line')
+    .option('--traffic', 'route traffic through a Service and an nginx Ingress: 20%, then 50% to the canary')
     .option('--no-color', 'print plain text without colours');
   return ownHelp(cmd, name, [
     ['Watch a canary release go 1 -> 5 -> 10 pods with two approvals', 'rollout demo'],
     ['Then go on by hand on the same sandbox', 'rollout demo --keep'],
+    ['The same release with an Ingress carrying 20%, then 50% of the traffic', 'rollout demo --traffic'],
     ['Get the two manifests to try it on a sandbox or a cluster yourself', 'rollout demo --write-manifests .'],
   ]);
 }
@@ -46,12 +51,18 @@ export function addDemoCommand(parent: Command, name: string): Command {
 /** The demo's options. */
 export function completeDemo(flags: DemoFlags = {}, globals: GlobalOptions = NO_GLOBALS): DemoOptions {
   if (flags.writeManifests === '') throw new UsageError('--write-manifests needs a directory');
-  return { color: globals.color !== false, writeManifests: flags.writeManifests, keep: flags.keep === true };
+  return {
+    color: globals.color !== false,
+    writeManifests: flags.writeManifests,
+    keep: flags.keep === true,
+    traffic: flags.traffic === true,
+  };
 }
 
 /** Checks the options together. */
 export function validateDemo(o: DemoOptions): void {
   if (o.writeManifests !== undefined && o.keep) throw new UsageError('--write-manifests runs no demo: it takes no --keep');
+  if (o.writeManifests !== undefined && o.traffic) throw new UsageError('--write-manifests runs no demo: it takes no --traffic');
 }
 
 // The guide's two objects: examples/*.yaml is their one copy (embedded at build time, shipped as files).
@@ -81,6 +92,39 @@ async function writeManifests(dir: string, deps: Deps): Promise<ExitCodeValue> {
   }
   for (const [file] of MANIFESTS) deps.io.out.write(`${join(abs, file)}\n`);
   return ExitCode.ok;
+}
+
+/** --traffic: a Service and an nginx Ingress in front of workload-demo (as upstream's e2e objects, for app=demo). */
+const SERVICE: KubeObject = {
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name: 'demo', namespace: 'default' },
+  spec: { selector: { app: 'demo' }, ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }] },
+};
+const INGRESS: KubeObject = {
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'Ingress',
+  metadata: { name: 'demo', namespace: 'default', annotations: { 'kubernetes.io/ingress.class': 'nginx' } },
+  spec: {
+    rules: [
+      {
+        host: 'demo.example.com',
+        http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'demo', port: { number: 80 } } } }] },
+      },
+    ],
+  },
+};
+
+/** The guide's Rollout routing 20%, then 50% of the traffic to the canary through the Service and Ingress. */
+function trafficRollout(): KubeObject {
+  const ro = structuredClone(ROLLOUT) as KubeObject & {
+    spec: { strategy: { canary: { steps: Record<string, unknown>[]; trafficRoutings?: unknown[] } } };
+  };
+  const steps = ro.spec.strategy.canary.steps;
+  steps[0]!.traffic = '20%';
+  steps[1]!.traffic = '50%';
+  ro.spec.strategy.canary.trafficRoutings = [{ service: 'demo', ingress: { classType: 'nginx', name: 'demo' } }];
+  return ro;
 }
 
 const GUIDE_PATCH = '{"spec":{"template":{"spec":{"containers":[{"name":"busybox", "env":[{"name":"VERSION", "value":"version-2"}]}]}}}}';
@@ -131,6 +175,16 @@ export async function runDemo(o: DemoOptions, deps: Deps, cli: CliRunner): Promi
     );
     return counts;
   };
+  /** What the canary Ingress carries, as `kubectl get ingress demo-canary` would show it. */
+  const showIngress = async () => {
+    const r = await fetch(`${server}/apis/networking.k8s.io/v1/namespaces/default/ingresses/demo-canary`);
+    if (r.status === 404) return out('  ingress demo-canary: gone (all traffic to the stable pods)');
+    const annotations = ((await r.json()) as KubeObject).metadata.annotations ?? {};
+    const canary = Object.entries(annotations)
+      .filter(([k]) => k.startsWith('nginx.ingress.kubernetes.io/canary'))
+      .map(([k, v]) => `${k}=${v}`);
+    out(`  ingress demo-canary: ${canary.join(', ')}`);
+  };
   const wait = async (args: string[]) => {
     const code = await kruise(['rollout', 'watch', 'rollouts-demo', '-n', 'default', '--timeout', '60s', ...args], quiet);
     if (code !== ExitCode.ok) throw new CliError(`demo: waiting for ${args.join(' ')} ended with exit code ${code}`);
@@ -148,8 +202,16 @@ export async function runDemo(o: DemoOptions, deps: Deps, cli: CliRunner): Promi
     await waitForReadyPods(server, 10);
     await showPods();
 
-    say('Step 1: apply the Rollout (batches: 1, 50%, 100%)', 'kubectl apply -f examples/rollouts-demo.yaml');
-    await api('POST', '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts', ROLLOUT);
+    if (o.traffic) {
+      say('Step 0b: a Service and an nginx Ingress in front of it', 'kubectl apply -f service.yaml -f ingress.yaml');
+      await api('POST', '/api/v1/namespaces/default/services', SERVICE);
+      await api('POST', '/apis/networking.k8s.io/v1/namespaces/default/ingresses', INGRESS);
+      say(
+        'Step 1: apply the Rollout (batches: 1 with 20% of the traffic, 50% with 50%, 100%)',
+        'kubectl apply -f rollouts-demo.yaml  # with trafficRoutings: [{service: demo, ingress: {name: demo}}]',
+      );
+    } else say('Step 1: apply the Rollout (batches: 1, 50%, 100%)', 'kubectl apply -f examples/rollouts-demo.yaml');
+    await api('POST', '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts', o.traffic ? trafficRollout() : ROLLOUT);
     await wait(['--until', 'completed']);
     await kruise(['rollout', 'status', 'rollouts-demo', '-n', 'default']);
 
@@ -163,6 +225,7 @@ export async function runDemo(o: DemoOptions, deps: Deps, cli: CliRunner): Promi
     await wait(['--until', 'paused', '--step', '1']);
     await kruise(['rollout', 'status', 'rollouts-demo', '-n', 'default']);
     await showPods();
+    if (o.traffic) await showIngress();
 
     for (const [step, expected] of [
       [2, 5],
@@ -175,6 +238,7 @@ export async function runDemo(o: DemoOptions, deps: Deps, cli: CliRunner): Promi
       await waitForVersionCount(pods, 'version-2', expected);
       await kruise(['rollout', 'status', 'rollouts-demo', '-n', 'default']);
       await showPods();
+      if (o.traffic) await showIngress();
     }
     const final = await pods();
     out();

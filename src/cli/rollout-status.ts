@@ -8,7 +8,7 @@ import type { KubeObject } from '../kube/types.js';
 import { loadYaml } from '../kube/yaml.js';
 import { workloadRefOf, workloadResourceOf } from '../rollout/release.js';
 import type { Rollout } from '../rollout/types.js';
-import { type RolloutView, toRolloutView } from '../rollout/view.js';
+import { type RolloutView, type TrafficObjectView, toRolloutView, toTrafficObjectViews, trafficObjectRefs } from '../rollout/view.js';
 import { formatLabelSelector } from '../workload/label-selector.js';
 import type { LabelSelector } from '../workload/types.js';
 import type { Deps } from './deps.js';
@@ -23,7 +23,33 @@ import type { StatusOptions } from './rollout-status-options.js';
 async function readRolloutView(client: KubeClient, name: string, now: Date): Promise<RolloutView> {
   const { ro, workload, batchRelease } = await readRolloutObjects(client, name);
   const pods = workload ? await listWorkloadPods(client, workload) : null;
-  return toRolloutView(ro, workload, now, batchRelease, pods);
+  return toRolloutView(ro, workload, now, batchRelease, pods, await readTrafficObjects(client, ro));
+}
+
+/**
+ * The canary Ingresses and HTTPRoutes of a Rollout's traffic routing: one GET each (absent ones are
+ * shown absent); null when it routes none, or when they cannot be read.
+ */
+export async function readTrafficObjects(client: KubeClient, ro: Rollout): Promise<TrafficObjectView[] | null> {
+  const names = trafficObjectRefs(ro);
+  if (names.length === 0) return null;
+  const found = await Promise.all(
+    names.map(({ kind, name }) =>
+      client.get(kind === 'Ingress' ? Resources.ingresses : Resources.httpRoutes, ro.metadata.namespace ?? client.namespace, name).then(
+        (o): KubeObject => ({ ...o, kind }),
+        (err) => {
+          if (isNotFound(err)) return undefined;
+          throw err;
+        },
+      ),
+    ),
+  ).catch(() => null);
+  // Not readable (no permission on Ingresses, say): the view goes without it rather than failing.
+  if (!found) return null;
+  return toTrafficObjectViews(
+    names,
+    found.filter((o): o is KubeObject => o !== undefined),
+  );
 }
 
 /** The pods of a workload: one LIST by its selector (null when it has none to list by). */

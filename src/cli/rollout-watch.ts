@@ -15,13 +15,13 @@ import { renderLiveFrame } from '../render/live-frame.js';
 import { renderRolloutLine } from '../render/rollout-text.js';
 import { workloadRefOf, workloadResourceOf } from '../rollout/release.js';
 import type { Rollout } from '../rollout/types.js';
-import { type RolloutView, toRolloutView } from '../rollout/view.js';
+import { type RolloutView, type TrafficObjectView, toRolloutView } from '../rollout/view.js';
 import { evaluateWatch, type WatchMemory } from '../rollout/watch-condition.js';
 import { type CancelTimer, type Clock, commandClock } from '../runtime/clock.js';
 import { chalkFor } from './color.js';
 import type { Deps } from './deps.js';
 import { ExitCode, type ExitCodeValue, ObjectFailures } from './errors.js';
-import { listWorkloadPods } from './rollout-status.js';
+import { listWorkloadPods, readTrafficObjects } from './rollout-status.js';
 import type { WatchOptions } from './rollout-watch-options.js';
 
 /** Everything runWatch needs besides the client and the deps. */
@@ -299,11 +299,12 @@ export async function runWatch(
       let workloadStop: AbortController | undefined;
       let memory: WatchMemory | undefined;
       let pods: KubeObject[] | null = null;
+      let traffic: TrafficObjectView[] | null = null;
       let podsListing: 'idle' | 'busy' | 'again' = 'idle';
 
       const show = (reason: string) => {
-        const [r, w, p] = [ro, workload, pods];
-        printer.update(name, r ? (now) => toRolloutView(r, w, now, null, p) : null, reason);
+        const [r, w, p, tr] = [ro, workload, pods, traffic];
+        printer.update(name, r ? (now) => toRolloutView(r, w, now, null, p, tr) : null, reason);
       };
       // The live view shows pods: one LIST by the workload's selector after a change of the
       // Rollout or the workload (never more than one in flight; a change meanwhile lists again).
@@ -314,9 +315,11 @@ export async function runWatch(
           return;
         }
         podsListing = 'busy';
-        listWorkloadPods(client, workload).then(
-          (items) => {
+        // The canary Ingresses too (one GET each): what the gateway carries moves with the Rollout.
+        Promise.all([listWorkloadPods(client, workload), ro ? readTrafficObjects(client, ro) : null]).then(
+          ([items, objects]) => {
             pods = items;
+            traffic = objects;
             const again = podsListing === 'again';
             podsListing = 'idle';
             if (finished) return;
@@ -340,7 +343,7 @@ export async function runWatch(
           memory,
         });
         memory = verdict.memory;
-        lastSeen = { view: ro ? toRolloutView(ro, workload, deps.now(), null, pods) : null, reason: verdict.reason };
+        lastSeen = { view: ro ? toRolloutView(ro, workload, deps.now(), null, pods, traffic) : null, reason: verdict.reason };
         show(verdict.reason);
         refreshPods();
         // --follow: the view goes on; a finished or superseded release only means a new baseline.

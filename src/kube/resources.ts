@@ -21,6 +21,9 @@ export const Resources = {
   namespaces: { group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false },
   events: { group: '', version: 'v1', resource: 'events', kind: 'Event', namespaced: true },
   batchReleases: { group: 'rollouts.kruise.io', version: 'v1beta1', resource: 'batchreleases', kind: 'BatchRelease', namespaced: true },
+  services: { group: '', version: 'v1', resource: 'services', kind: 'Service', namespaced: true },
+  ingresses: { group: 'networking.k8s.io', version: 'v1', resource: 'ingresses', kind: 'Ingress', namespaced: true },
+  httpRoutes: { group: 'gateway.networking.k8s.io', version: 'v1beta1', resource: 'httproutes', kind: 'HTTPRoute', namespaced: true },
 } as const satisfies Record<string, ResourceRef>;
 
 /** The REST path of a collection or of one object (and optionally a subresource). */

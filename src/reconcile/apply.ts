@@ -14,7 +14,9 @@ import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
 import { type BatchRelease, fillControlInfoUid } from './batch-release.js';
 import { handBack } from './deployment-control.js';
 import { reconcileRollout } from './reconcile.js';
-import type { Observed, PlannedWrite, ReconcilePlan } from './types.js';
+import { observeTraffic, trafficIndex, trafficOf } from './traffic/observe.js';
+import { trafficObjectNames } from './traffic/router.js';
+import type { Observed, PlannedWrite, ReconcilePlan, TrafficObjects } from './types.js';
 
 const REF: Record<PlannedWrite['resource'], ResourceRef> = {
   rollouts: Resources.rolloutsV1beta1,
@@ -24,6 +26,9 @@ const REF: Record<PlannedWrite['resource'], ResourceRef> = {
   pods: Resources.pods,
   batchreleases: Resources.batchReleases,
   events: Resources.events,
+  services: Resources.services,
+  ingresses: Resources.ingresses,
+  httproutes: Resources.httpRoutes,
 };
 
 /** Which rollout: its namespace and name. */
@@ -137,22 +142,23 @@ export async function observe(client: KubeClient, rollout: RolloutKey | Rollout)
       if (!isNotFound(err)) throw err;
     }
   }
-  const batchRelease = await getBatchRelease(client, key.namespace, key.name);
-  if (!d) return { rollout: ro, workload: undefined, replicaSets: [], pods: [], ...(batchRelease ? { batchRelease } : {}) };
+  const [batchRelease, traffic] = await Promise.all([getBatchRelease(client, key.namespace, key.name), observeTraffic(client, ro)]);
+  const withTraffic = (o: Observed): Observed => (traffic ? { ...o, traffic } : o);
+  if (!d) return withTraffic({ rollout: ro, workload: undefined, replicaSets: [], pods: [], ...(batchRelease ? { batchRelease } : {}) });
   const labelSelector = selectorString(d);
   const brs = batchRelease ? [batchRelease] : [];
   if (isCloneSet(d)) {
     const pods = await client.list<Pod>(Resources.pods, key.namespace, { labelSelector });
-    return join(ro, indexState([], [], pods.items, brs, [d]));
+    return withTraffic(join(ro, indexState([], [], pods.items, brs, [d])));
   }
   const [rss, pods] = await Promise.all([
     client.list<ReplicaSet>(Resources.replicaSets, key.namespace, { labelSelector }),
     client.list<Pod>(Resources.pods, key.namespace, { labelSelector }),
   ]);
-  return join(ro, indexState([d as Deployment], rss.items, pods.items, brs));
+  return withTraffic(join(ro, indexState([d as Deployment], rss.items, pods.items, brs)));
 }
 
-/** Everything the controller reads, from five LISTs (six when a Rollout refers to a CloneSet). */
+/** Everything the controller reads, from five LISTs (more only when a Rollout refers to a CloneSet or routes traffic). */
 export interface ClusterState {
   rollouts: Rollout[];
   deployments: Deployment[];
@@ -162,6 +168,10 @@ export interface ClusterState {
   batchReleases?: BatchRelease[];
   /** Read only when a Rollout refers to a CloneSet (a sixth LIST; none without the CRD). */
   cloneSets?: CloneSet[];
+  /** Services and Ingresses, read only when a Rollout has trafficRoutings (docs/controller.md §17). */
+  services?: KubeObject[];
+  ingresses?: KubeObject[];
+  httpRoutes?: KubeObject[];
 }
 
 /** Five LIST requests (rollouts, deployments, replicasets, pods, batchreleases), and clonesets when a Rollout refers to one; namespace undefined = all. */
@@ -181,6 +191,18 @@ export async function listState(client: KubeClient, namespace: string | undefine
     batchReleases: batchReleases.items,
   };
   if (rollouts.items.some((ro) => isCloneSetRef(workloadRefOf(ro)))) state.cloneSets = await listCloneSets(client, namespace);
+  // Two more LISTs, only when some Rollout routes traffic.
+  if (state.rollouts.some((ro) => trafficOf(ro))) {
+    const [services, ingresses] = await Promise.all([
+      client.list<KubeObject>(Resources.services, namespace),
+      client.list<KubeObject>(Resources.ingresses, namespace),
+    ]);
+    state.services = services.items;
+    state.ingresses = ingresses.items;
+  }
+  // And one for HTTPRoutes, only when some Rollout routes through one (the CRD may not be installed).
+  if (state.rollouts.some((ro) => trafficObjectNames(ro).httpRoutes.length > 0))
+    state.httpRoutes = (await client.list<KubeObject>(Resources.httpRoutes, namespace)).items;
   return state;
 }
 
@@ -202,7 +224,13 @@ async function listCloneSets(client: KubeClient, namespace: string | undefined):
 /** The observed state of every rollout, joined in memory by workloadRef and ownerReferences. */
 export function joinState(state: ClusterState): Observed[] {
   const idx = indexState(state.deployments, state.replicaSets, state.pods, state.batchReleases, state.cloneSets);
-  return state.rollouts.map((ro) => join(ro, idx));
+  const traffic =
+    state.services || state.ingresses ? trafficIndex(state.services ?? [], state.ingresses ?? [], state.httpRoutes ?? []) : undefined;
+  return state.rollouts.map((ro) => {
+    const observed = join(ro, idx);
+    const objects: TrafficObjects | undefined = traffic ? traffic(ro) : undefined;
+    return objects ? { ...observed, traffic: objects } : observed;
+  });
 }
 
 /** The observed state of every rollout in a namespace (undefined: all namespaces): five (or six) LISTs, no GET. */

@@ -37,6 +37,8 @@ import { type RolloutEvent, RolloutEvents } from './events.js';
 import { RefusedCondition, refusedMessage, StatusMessage, stepMessage } from './messages.js';
 import { ROLLS_NATIVELY, refusalOf } from './refusal.js';
 import { computeRolloutHash } from './rollout-hash.js';
+import { defaultGraceBook } from './traffic/grace.js';
+import { DEFAULT_GRACE_SECONDS, stepRoutesTraffic, TrafficRouter, trafficRoutingOf } from './traffic/router.js';
 import type { Observed, ReconcilePlan } from './types.js';
 import { type Workload, type WorkloadControl, workloadControlFor } from './workload-control.js';
 import { finalizerWrite, planWrites, statusChanged } from './write-plan.js';
@@ -219,6 +221,10 @@ class Pass {
   private readonly events: RolloutEvent[] = [];
   /** The finalising task ReleaseWorkloadControl ran: the BatchRelease is deleted. */
   private releaseBatchRelease = false;
+  /** The traffic tasks of this pass (docs/controller.md §17), made on first use. */
+  private trafficRouter?: TrafficRouter;
+  /** What the pass waits for that the status does not say (a traffic object missing). */
+  private waiting?: string;
 
   constructor(
     private readonly observed: Observed,
@@ -256,9 +262,11 @@ class Pass {
       passTime: this.passTime,
       events: this.events,
       now: this.now,
+      traffic: this.trafficRouter?.writes,
     });
     const step = canary && this.status.phase === Phase.Progressing ? `step ${canary.currentStepIndex}/${this.steps.length} ` : '';
-    const wait = this.requeueAfterMs !== undefined ? ` (requeue in ${Math.ceil(this.requeueAfterMs / 1000)}s)` : '';
+    const waiting = this.waiting ? `: ${this.waiting}` : '';
+    const wait = `${this.requeueAfterMs !== undefined ? ` (requeue in ${Math.ceil(this.requeueAfterMs / 1000)}s)` : ''}${waiting}`;
     return {
       status: statusChanged(this.observed, this.status) ? this.status : undefined,
       writes,
@@ -266,6 +274,7 @@ class Pass {
       transition: { from, to },
       stateChanged: machineState(this.rollout, this.observed.rollout.status) !== machineState(this.rollout, this.status, this.finalizer),
       step,
+      ...(this.waiting ? { waiting: this.waiting } : {}),
       summary: `${step}${from} -> ${to}${wait}`,
     };
   }
@@ -440,6 +449,7 @@ class Pass {
     const progressingCondition = status.conditions?.find((c) => c.type === ConditionType.Progressing);
     switch (progressingCondition?.reason) {
       case ProgressingReason.Initializing:
+        if (this.trafficMissing()) return 'stop';
         this.initialize(hash);
         this.progressTo('True', ProgressingReason.InRolling, StatusMessage.progressing);
         return 'continue';
@@ -521,6 +531,7 @@ class Pass {
     }
     // 4. Continuous release: a newer template mid-release restarts from step 1 (stable stays).
     if (canary.canaryRevision && hash !== canary.canaryRevision) {
+      if (!this.resetTraffic()) return 'stop';
       this.events.push(RolloutEvents.continuousRelease);
       this.priorStable = stable;
       this.control!.resetPartition();
@@ -619,12 +630,28 @@ class Pass {
     const stepCount = this.steps.length;
     const stepIndex = canary.currentStepIndex ?? 1;
     const step = this.steps[stepIndex - 1]!;
+    // A step without traffic: the canary traffic of an earlier step is cleaned up first.
+    const traffic = this.traffic();
+    if (traffic && !stepRoutesTraffic(step)) {
+      const done = traffic.finalising();
+      canary.lastUpdateTime = traffic.lastUpdateTime;
+      if (!done) return this.waitForTraffic(traffic);
+    }
     const state = canary.currentStepState;
     // Past the upgrade of this step, keep the batch sized to the live replica count (HPA).
     if (state !== StepState.BeforeStepUpgrade && state !== StepState.StepUpgrade && state !== StepState.Completed)
       this.runBatch(stepIndex, step);
     switch (state) {
       case StepState.BeforeStepUpgrade:
+        if (traffic && stepRoutesTraffic(step)) {
+          // Upstream's work-around for ingress-nginx#9635: a step that updates every pod first
+          // lets the stable Service select all pods; the first step first narrows it to stable.
+          if (batchReplicasOrZero(step.replicas, this.replicas(), 'plain') >= this.replicas() && traffic.restoreStableService())
+            return this.waitForTraffic(traffic);
+          if (stepIndex === 1 && !this.rollout.spec.strategy?.canary?.disableGenerateCanaryService && traffic.patchStableService())
+            return this.waitForTraffic(traffic);
+          canary.lastUpdateTime = this.passTime;
+        }
         canary.currentStepState = StepState.StepUpgrade;
         return 'continue';
       case StepState.StepUpgrade: {
@@ -640,7 +667,11 @@ class Pass {
         return 'continue';
       }
       case StepState.StepTrafficRouting:
-        // No traffic routing: done at once.
+        if (traffic) {
+          const done = traffic.doTrafficRouting();
+          canary.lastUpdateTime = traffic.lastUpdateTime;
+          if (!done) return this.waitForTraffic(traffic, DEFAULT_GRACE_SECONDS * 1000);
+        }
         canary.lastUpdateTime = this.passTime;
         canary.currentStepState = StepState.StepMetricsAnalysis;
         return 'continue';
@@ -736,17 +767,31 @@ class Pass {
     if (current === FinalisingStep.End) return true;
     const next = nextFinalisingTask(tasks, current);
     if (!current) canary.finalisingStep = next;
+    const traffic = this.traffic();
     switch (canary.finalisingStep) {
+      case FinalisingStep.RestoreStableService:
+        if (traffic?.restoreStableService()) {
+          this.waitForTraffic(traffic);
+          return false;
+        }
+        break;
+      case FinalisingStep.RouteTrafficToStable:
+        if (traffic?.restoreGateway()) {
+          this.waitForTraffic(traffic);
+          return false;
+        }
+        break;
+      case FinalisingStep.RemoveCanaryService:
+        if (traffic?.removeCanaryService()) {
+          this.waitForTraffic(traffic);
+          return false;
+        }
+        break;
       case FinalisingStep.ResumeWorkload:
         this.control?.handBack();
         break;
       case FinalisingStep.ReleaseWorkloadControl:
         this.releaseBatchRelease = true;
-        break;
-      case FinalisingStep.RestoreStableService:
-      case FinalisingStep.RouteTrafficToStable:
-      case FinalisingStep.RemoveCanaryService:
-        // No traffic routing: nothing to restore.
         break;
       default:
         // An unknown step (hand-edited status): start again from the first.
@@ -784,6 +829,67 @@ class Pass {
       return;
     }
     if (this.finalise('other')) transitionCondition(this.status, this.passTime, ConditionType.Terminating, 'False', 'Completed', '');
+  }
+
+  // ---- traffic routing (docs/controller.md §17) ----
+
+  /** The traffic tasks with the status as it stands now; undefined for a Rollout without trafficRoutings. */
+  private traffic(): TrafficRouter | undefined {
+    if (!trafficRoutingOf(this.rollout)) return undefined;
+    const canary = this.canary;
+    const steps = this.steps;
+    const index = (canary?.currentStepIndex ?? 1) - 1;
+    // Out of range (finalising, deleting): upstream takes the first step.
+    const step = steps[index >= 0 && index < steps.length ? index : 0];
+    const ctx = {
+      rollout: this.rollout,
+      strategy: { traffic: step?.traffic, matches: step?.matches, requestHeaderModifier: step?.requestHeaderModifier },
+      stableRevision: canary?.stableRevision ?? '',
+      canaryRevision: canary?.podTemplateHash ?? '',
+      lastUpdateTime: canary?.lastUpdateTime,
+      now: this.now,
+    };
+    this.trafficRouter ??= new TrafficRouter(this.observed.traffic ?? { services: {}, ingresses: {} }, ctx, defaultGraceBook);
+    return this.trafficRouter.with(ctx);
+  }
+
+  /** A traffic task is not done: run again when its grace period ends (or at upstream's recheck). */
+  private waitForTraffic(traffic: TrafficRouter, recheckMs = DEFAULT_GRACE_SECONDS * 1000): Next {
+    this.requeueAfterMs = traffic.recheckMs ?? recheckMs;
+    if (traffic.error) this.waiting = traffic.error;
+    return 'stop';
+  }
+
+  /** Initializing waits while the stable Service or the Ingress is missing, writing nothing (upstream's error). */
+  private trafficMissing(): boolean {
+    const traffic = this.traffic();
+    const error = traffic?.initialize();
+    if (!traffic || !error) return false;
+    this.waitForTraffic(traffic);
+    return true;
+  }
+
+  /**
+   * Upstream's doProgressingReset for a continuous release with traffic routing: the gateway
+   * routes all traffic to stable (with its grace period), then the canary Service goes. True when done.
+   */
+  private resetTraffic(): boolean {
+    const traffic = this.traffic();
+    const canary = this.canary!;
+    if (!traffic) return true;
+    if (canary.finalisingStep !== FinalisingStep.RemoveCanaryService) {
+      canary.finalisingStep = FinalisingStep.RouteTrafficToStable;
+      if (traffic.restoreGateway()) {
+        canary.lastUpdateTime = traffic.lastUpdateTime;
+        this.waitForTraffic(traffic);
+        return false;
+      }
+      canary.lastUpdateTime = this.passTime;
+      canary.finalisingStep = FinalisingStep.RemoveCanaryService;
+    }
+    // The last task ignores the grace period.
+    traffic.removeCanaryService(true);
+    return true;
   }
 
   // ---- helpers ----

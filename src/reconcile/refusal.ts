@@ -4,6 +4,7 @@
 import { workloadRefOf } from '../rollout/release.js';
 import type { Rollout } from '../rollout/types.js';
 import { scaledValue } from '../workload/intstr.js';
+import { unsupportedTraffic } from './traffic/support.js';
 
 const NOTHING_WRITTEN = '; nothing was written';
 /** The ending of a refusal whose reason is written on the Rollout (the style or steps are not supported). */
@@ -37,8 +38,8 @@ function unsupportedStyle(rollout: Rollout): string | undefined {
   if (strategy?.blueGreen) return `blue-green rollouts are not supported by the embedded controller yet${ROLLS_NATIVELY}`;
   const canary = strategy?.canary;
   if (!canary) return `the rollout has no canary strategy${ROLLS_NATIVELY}`;
-  if ((canary.trafficRoutings?.length ?? 0) > 0 || canary.trafficRoutingRef)
-    return `traffic routing is not supported by the embedded controller yet${ROLLS_NATIVELY}`;
+  const traffic = unsupportedTraffic(canary, workloadRefOf(rollout)?.kind);
+  if (traffic) return `${traffic}${ROLLS_NATIVELY}`;
   if (canary.enableExtraWorkloadForCanary)
     return `canary style (enableExtraWorkloadForCanary: true) is not supported by the embedded controller yet; only partition style is${ROLLS_NATIVELY}`;
   const ref = workloadRefOf(rollout);

@@ -15,10 +15,30 @@ export interface Observed {
   pods: Pod[];
   /** The BatchRelease named after the Rollout, if any (docs/controller.md §12). */
   batchRelease?: BatchRelease;
+  /** The traffic objects of a Rollout with trafficRoutings, by name (docs/controller.md §17); absent: none read. */
+  traffic?: TrafficObjects;
+}
+
+/** The Services and Ingresses a Rollout's traffic routing names (each absent when it does not exist). */
+export interface TrafficObjects {
+  services: Record<string, KubeObject>;
+  ingresses: Record<string, KubeObject>;
+  /** Gateway API HTTPRoutes (only read for a Rollout routing through one). */
+  httpRoutes?: Record<string, KubeObject>;
 }
 
 /** The resources a plan writes. */
-export type WriteResource = 'rollouts' | 'deployments' | 'clonesets' | 'replicasets' | 'pods' | 'batchreleases' | 'events';
+export type WriteResource =
+  | 'rollouts'
+  | 'deployments'
+  | 'clonesets'
+  | 'replicasets'
+  | 'pods'
+  | 'batchreleases'
+  | 'events'
+  | 'services'
+  | 'ingresses'
+  | 'httproutes';
 
 /** One write: the full object as read plus the changes (metadata.resourceVersion kept; PUT, never PATCH), or a DELETE. */
 export interface PlannedWrite {
@@ -43,6 +63,8 @@ export interface ReconcilePlan {
   stateChanged?: boolean;
   /** `step i/n ` while progressing, else empty: the head of the summary. */
   step?: string;
+  /** What the pass waits for that is not on the status (a traffic object missing: upstream's error). */
+  waiting?: string;
   /** One human line: `step 1/3 StepUpgrade -> StepPaused`. */
   summary: string;
 }

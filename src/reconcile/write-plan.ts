@@ -33,6 +33,8 @@ interface PassOutcome {
   events?: RolloutEvent[];
   /** The time of the pass (names the events). */
   now?: Date;
+  /** The traffic objects' writes, in the order the pass made them (docs/controller.md §17). */
+  traffic?: PlannedWrite[];
 }
 
 /** Whether a status differs from the one observed. */
@@ -74,6 +76,7 @@ export function planWrites(observed: Observed, outcome: PassOutcome): PlannedWri
     const before = observed.pods.find((o) => o.metadata.name === pod.metadata.name);
     if (changed(before, pod)) writes.push({ op: 'update', resource: 'pods', object: pod });
   }
+  writes.push(...(outcome.traffic ?? []));
   writes.push(...batchRelease.after);
   const rollout = observed.rollout;
   if (statusChanged(observed, status))

@@ -137,7 +137,23 @@ function trafficLines(view: RolloutView): string[] {
         .join(', '),
     )
     .join('; ');
-  return [line('Traffic', `canary ${weight}${matches}${via ? ` (via ${via})` : ''}`)];
+  const cluster = (t.cluster ?? []).map((o) => {
+    if (o.kind === 'HTTPRoute') {
+      if (!o.found) return `HTTPRoute ${esc(o.name)} absent`;
+      return `HTTPRoute ${esc(o.name)} ${Object.entries(o.canary)
+        .map(([k, v]) => (k === 'matches' ? `matches -> ${esc(v)}` : `${esc(k)} ${esc(v)}`))
+        .join(', ')}`;
+    }
+    if (!o.found) return `${esc(o.name)} absent (all traffic to stable)`;
+    const carried = Object.entries(o.canary)
+      .filter(([k]) => k !== 'canary')
+      .map(([k, v]) => `${esc(k)} ${esc(v)}`);
+    return `${esc(o.name)} ${carried.length > 0 ? carried.join(', ') : 'no canary rule'}`;
+  });
+  return [
+    line('Traffic', `canary ${weight}${matches}${via ? ` (via ${via})` : ''}`),
+    ...(cluster.length > 0 ? [line('Gateway', cluster.join('; '))] : []),
+  ];
 }
 
 function hasStep(view: RolloutView): boolean {

@@ -109,6 +109,65 @@ export interface TrafficView {
   current: string | null;
   /** The current step's header/query matches (as written), null when none. */
   matches: unknown[] | null;
+  /** What the canary objects in the cluster carry (null: not read). */
+  cluster: TrafficObjectView[] | null;
+}
+
+/**
+ * A canary Ingress as the cluster holds it: its canary annotations (names without the provider
+ * prefix); or an HTTPRoute: the weight of each Service it routes to (`echoserver: "80"`,
+ * `echoserver-canary: "20"`, and `matches` when a rule to the canary Service matches headers).
+ */
+export interface TrafficObjectView {
+  kind: 'Ingress' | 'HTTPRoute';
+  name: string;
+  found: boolean;
+  /** `canary-weight: "20"`, `canary-by-header: "user-agent"`, … (empty when absent). */
+  canary: Record<string, string>;
+}
+
+/** The objects `rollout status` reads to show what the gateway carries: each canary Ingress and each HTTPRoute. */
+export function trafficObjectRefs(ro: Rollout): { kind: 'Ingress' | 'HTTPRoute'; name: string }[] {
+  const strategy = ro.spec?.strategy?.canary ?? ro.spec?.strategy?.blueGreen;
+  return (strategy?.trafficRoutings ?? []).flatMap((r) => [
+    ...(r.ingress?.name ? [{ kind: 'Ingress' as const, name: `${r.ingress.name}-canary` }] : []),
+    ...(r.gateway?.httpRouteName ? [{ kind: 'HTTPRoute' as const, name: r.gateway.httpRouteName }] : []),
+  ]);
+}
+
+type RouteRules = { backendRefs?: { name?: string; weight?: number }[]; matches?: { headers?: unknown[]; queryParams?: unknown[] }[] }[];
+
+/** The view of an HTTPRoute: the weight of each backend Service, summed over rules without header matches. */
+function routeView(name: string, o: KubeObject | undefined): TrafficObjectView {
+  const canary: Record<string, string> = {};
+  const rules = ((o?.spec as { rules?: RouteRules } | undefined)?.rules ?? []) as RouteRules;
+  for (const rule of rules) {
+    const matched = (rule.matches ?? []).some((m) => (m.headers?.length ?? 0) > 0 || (m.queryParams?.length ?? 0) > 0);
+    for (const ref of rule.backendRefs ?? []) {
+      if (!ref.name) continue;
+      if (matched) canary.matches = `${canary.matches ? `${canary.matches}, ` : ''}${ref.name}`;
+      else canary[ref.name] = String(ref.weight ?? 1);
+    }
+  }
+  return { kind: 'HTTPRoute', name, found: Boolean(o), canary };
+}
+
+/** The view of the canary Ingresses read (`found` per name; an absent one routes nothing to the canary). */
+export function toTrafficObjectViews(
+  names: (string | { kind: 'Ingress' | 'HTTPRoute'; name: string })[],
+  found: KubeObject[],
+): TrafficObjectView[] {
+  return names.map((entry) => {
+    const { kind, name } = typeof entry === 'string' ? { kind: 'Ingress' as const, name: entry } : entry;
+    const o = found.find((x) => x.metadata?.name === name && x.kind === kind);
+    if (kind === 'HTTPRoute') return routeView(name, o);
+    const canary: Record<string, string> = {};
+    for (const [k, v] of Object.entries(o?.metadata?.annotations ?? {})) {
+      const key = k.split('/')[1] ?? '';
+      if (key.startsWith('canary-') || key === 'request-header-control-update') canary[key] = v;
+    }
+    return { kind: 'Ingress', name, found: Boolean(o), canary };
+  });
 }
 
 /** What `rollout status` shows of a BatchRelease (docs/controller.md §12). */
@@ -139,7 +198,7 @@ export function toBatchReleaseView(br: KubeObject): BatchReleaseView {
 const orNull = <T>(v: T | undefined | null): T | null => (v === undefined || v === null ? null : v);
 
 /** The traffic view of a Rollout (null when it has no traffic routing). */
-function trafficOf(ro: Rollout, currentStep: number | undefined): TrafficView | null {
+function trafficOf(ro: Rollout, currentStep: number | undefined, cluster: TrafficObjectView[] | null): TrafficView | null {
   const strategy = ro.spec?.strategy?.canary ?? ro.spec?.strategy?.blueGreen;
   const routings = strategy?.trafficRoutings ?? [];
   if (routings.length === 0 && !strategy?.trafficRoutingRef) return null;
@@ -153,6 +212,7 @@ function trafficOf(ro: Rollout, currentStep: number | undefined): TrafficView | 
     })),
     current: step?.traffic ?? (typeof step?.weight === 'number' ? `${step.weight}%` : null),
     matches: Array.isArray(step?.matches) && step.matches.length > 0 ? step.matches : null,
+    cluster,
   };
 }
 
@@ -175,6 +235,7 @@ export function toRolloutView(
   now: Date,
   batchRelease?: KubeObject | null,
   pods?: KubeObject[] | null,
+  trafficObjects?: TrafficObjectView[] | null,
 ): RolloutView {
   const a = assessRollout(ro, workload);
   const ref = workloadRefOf(ro);
@@ -248,6 +309,6 @@ export function toRolloutView(
     images: imagesView(workload, pods, revisions, inRelease),
     pods: podViews,
     podGroups: podViews ? groupPods(podViews) : null,
-    traffic: trafficOf(ro, a.currentStepIndex),
+    traffic: trafficOf(ro, a.currentStepIndex, trafficObjects ?? null),
   };
 }

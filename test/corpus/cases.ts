@@ -1274,14 +1274,19 @@ const objects: CorpusCase[] = inGroup('object', [
     error: /^error: demo: (?!Cannot create property)/,
   },
   {
-    name: 'reconcile-once: trafficRoutings are refused',
-    setup: paused((r) => (r.spec.strategy.canary.trafficRoutings = [{ service: 'demo', ingress: { name: 'demo' } }])),
+    name: 'reconcile-once: customNetworkRefs traffic routing is refused',
+    setup: paused(
+      (r) =>
+        (r.spec.strategy.canary.trafficRoutings = [
+          { service: 'demo', customNetworkRefs: [{ apiVersion: 'networking.istio.io/v1alpha3', kind: 'VirtualService', name: 'demo' }] },
+        ]),
+    ),
     argv: ro('reconcile-once', 'demo'),
     code: FAIL,
     // The refusal is written on the Rollout's status (one PUT), never on the workload.
     maxPuts: 1,
     statusWrite: true,
-    error: /^error: .*traffic routing/,
+    error: /^error: .*customNetworkRefs/,
   },
 ]);
 

@@ -38,6 +38,30 @@ test('rollout demo walks the guide to 10 version-2 pods', async () => {
   expect(out).toMatch(/Done in \d+\.\ds: 10 of 10 pods run version-2\.\n$/);
 });
 
+test('rollout demo --traffic shows the canary Ingress carrying 20%, then 50%, then gone', async () => {
+  const r = await runBinary(['rollout', 'demo', '--traffic'], { env: { NO_COLOR: '1' }, timeoutMs: 110_000 });
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  const marks = [
+    '## Step 0b: a Service and an nginx Ingress in front of it',
+    'Step:         1/3 StepPaused',
+    'Gateway:      demo-canary canary-weight 20',
+    '  pods: 9 × version-1, 1 × version-2',
+    '  ingress demo-canary: nginx.ingress.kubernetes.io/canary=true, nginx.ingress.kubernetes.io/canary-weight=20',
+    'Step:         2/3 StepPaused',
+    '  ingress demo-canary: nginx.ingress.kubernetes.io/canary=true, nginx.ingress.kubernetes.io/canary-weight=50',
+    'Step:         3/3 Completed',
+    '  pods: 10 × version-2',
+    '  ingress demo-canary: gone (all traffic to the stable pods)',
+  ];
+  let at = 0;
+  for (const mark of marks) {
+    const i = r.stdout.indexOf(mark, at);
+    expect({ mark, found: i >= 0 }).toEqual({ mark, found: true });
+    at = i + mark.length;
+  }
+}, 120_000);
+
 describe('the newcomer path', () => {
   let dir: string;
   beforeEach(() => {

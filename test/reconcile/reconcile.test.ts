@@ -561,9 +561,35 @@ describe('reconcileRollout: changes mid-release', () => {
 describe('reconcileRollout: refused styles write only the refusal on the status', () => {
   it.each([
     [
-      'traffic routing',
-      (r: any) => (r.spec.strategy.canary.trafficRoutings = [{ service: 's', ingress: { name: 'i' } }]),
-      /traffic routing is not supported/,
+      'a routing with neither an Ingress nor an HTTPRoute',
+      (r: any) => (r.spec.strategy.canary.trafficRoutings = [{ service: 's' }]),
+      /trafficRoutings\[0\] names neither an ingress nor a gateway httpRouteName/,
+    ],
+    [
+      'customNetworkRefs',
+      (r: any) =>
+        (r.spec.strategy.canary.trafficRoutings = [
+          { service: 's', customNetworkRefs: [{ apiVersion: 'networking.istio.io/v1alpha3', kind: 'VirtualService', name: 'v' }] },
+        ]),
+      /customNetworkRefs \(Lua-scripted providers such as Istio\) are not supported/,
+    ],
+    [
+      'traffic routing for a CloneSet',
+      (r: any) => {
+        r.spec.workloadRef = { apiVersion: 'apps.kruise.io/v1alpha1', kind: 'CloneSet', name: 'x' };
+        r.spec.strategy.canary.trafficRoutings = [{ service: 's', ingress: { name: 'i' } }];
+      },
+      /traffic routing is run for Deployment workloads only, not CloneSet/,
+    ],
+    [
+      'trafficRoutingRef',
+      (r: any) => (r.spec.strategy.canary.trafficRoutingRef = 'tr'),
+      /trafficRoutingRef \(a TrafficRouting object\) is not supported/,
+    ],
+    [
+      'an Ingress classType without a bundled script',
+      (r: any) => (r.spec.strategy.canary.trafficRoutings = [{ service: 's', ingress: { name: 'i', classType: 'traefik' } }]),
+      /ingress classType "traefik" has no bundled script/,
     ],
     ['canary style', (r: any) => (r.spec.strategy.canary.enableExtraWorkloadForCanary = true), /canary style/],
     ['blue-green', (r: any) => (r.spec.strategy = { blueGreen: { steps: [{ replicas: '50%' }] } }), /blue-green/],

@@ -227,7 +227,9 @@ describe('reconcile-once on the sandbox: the guide', () => {
     const other = load('docs_basic-usage_rollout_v1beta1.yaml');
     other.metadata.name = 'with-traffic';
     other.spec.workloadRef.name = 'another';
-    other.spec.strategy.canary.trafficRoutings = [{ service: 'svc', ingress: { name: 'ing' } }];
+    other.spec.strategy.canary.trafficRoutings = [
+      { service: 'svc', customNetworkRefs: [{ apiVersion: 'networking.istio.io/v1alpha3', kind: 'VirtualService', name: 'vs' }] },
+    ];
     await send(sb.url, 'POST', '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts', other);
     const r = await once('--all');
     expect(r.code).toBe(1);
@@ -236,11 +238,12 @@ describe('reconcile-once on the sandbox: the guide', () => {
     );
     expect(r.stdout).not.toContain('with-traffic');
     expect(r.stderr).toBe(
-      'error: with-traffic: traffic routing is not supported by the embedded controller yet; its workload rolls natively\n',
+      'error: with-traffic: customNetworkRefs (Lua-scripted providers such as Istio) are not supported by the embedded controller; its workload rolls natively\n',
     );
     expect(sb.store.get<Rollout>('rollouts', 'default', 'with-traffic')!.status).toMatchObject({
       phase: 'Initial',
-      message: 'Rollout is not handled: traffic routing is not supported by the embedded controller yet; its workload rolls natively',
+      message:
+        'Rollout is not handled: customNetworkRefs (Lua-scripted providers such as Istio) are not supported by the embedded controller; its workload rolls natively',
     });
   });
 

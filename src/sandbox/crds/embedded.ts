@@ -1,8 +1,11 @@
-// The Kruise CRDs (Rollouts, and the OpenKruise workloads a Rollout may control), embedded: the
-// YAML files in this folder are their only copy. Each import is one file's documents, turned into JSON when the code is built (scripts/yaml-module.cjs: an
+// The Kruise CRDs (Rollouts, and the OpenKruise workloads a Rollout may control) and the Gateway API
+// ones (HTTPRoute, Gateway), embedded: the YAML files in this folder are their only copy. Each import
+// is one file's documents, turned into JSON when the code is built (scripts/yaml-module.cjs: an
 // esbuild plugin for the bundle, the jest transform for the tests).
 import cloneSets from './apps.kruise.io_clonesets.yaml';
 import advancedStatefulSets from './apps.kruise.io_statefulsets.yaml';
+import gateways from './gateway.networking.k8s.io_gateways.yaml';
+import httpRoutes from './gateway.networking.k8s.io_httproutes.yaml';
 import batchReleases from './rollouts.kruise.io_batchreleases.yaml';
 import rolloutHistories from './rollouts.kruise.io_rollouthistories.yaml';
 import rollouts from './rollouts.kruise.io_rollouts.yaml';
@@ -12,6 +15,8 @@ import trafficRoutings from './rollouts.kruise.io_trafficroutings.yaml';
 export const EMBEDDED_CRDS: unknown[] = [
   ...cloneSets,
   ...advancedStatefulSets,
+  ...gateways,
+  ...httpRoutes,
   ...batchReleases,
   ...rolloutHistories,
   ...rollouts,
