@@ -67,6 +67,8 @@ const result = await build({
   banner: {
     js: "import { createRequire as __kkCreateRequire } from 'node:module'; let __kkRequire; const require = (id) => (__kkRequire ??= __kkCreateRequire(import.meta.url))(id);",
   },
+  // The dashboard's page (src/dashboard/page.html) is in the bundle as text: no files to find at run time.
+  loader: { '.html': 'text' },
   plugins: [lazyChildProcessInCommander, yamlAsJson],
 });
 

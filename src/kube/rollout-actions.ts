@@ -28,7 +28,7 @@ import type { KubeObject } from './types.js';
 /** What an action did to one rollout. `message` is the CLI's text (after `rollout.rollouts.kruise.io/NAME`, or after `"NAME"` for a refusal). */
 export type ActionResult =
   | { kind: 'written'; object: Rollout; message: string; dryRun: boolean }
-  | { kind: 'noop'; object: Rollout; message: string }
+  | { kind: 'noop'; object: Rollout; message: string; reason: string }
   | { kind: 'refused'; message: string };
 
 /** Approves the step a rollout waits at: GET + PUT /status; a retry never approves a step the first read did not show. */
@@ -76,7 +76,7 @@ export async function approveRollout(
     // pays a third request; an approval that writes stays GET + PUT.
     const stale = await staleReleaseMessage(client, ns, result.object, guards);
     if (stale) return { kind: 'refused', message: stale };
-    return { kind: 'noop', object: result.object, message: 'already approved' };
+    return { kind: 'noop', object: result.object, message: 'already approved', reason: result.reason };
   }
   const what = approvedStepText(result.object, first?.stepIndex);
   return { kind: 'written', object: result.object, message: what ? `approved ${what}` : 'approved', dryRun: result.dryRun };
