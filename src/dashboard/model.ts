@@ -45,15 +45,39 @@ export function workloadKey(kind: string, namespace: string, name: string): stri
   return `${kind}/${namespace}/${name}`;
 }
 
+/**
+ * Pods by namespace and by each of their labels (`key=value`): a workload's candidates are the pods
+ * with the first label its selector requires, so a page of 100 rollouts does not match every pod
+ * against every selector.
+ */
+type PodIndex = Map<string, { all: KubeObject[]; byLabel: Map<string, KubeObject[]> }>;
+
+function indexPods(pods: Iterable<KubeObject>): PodIndex {
+  const index: PodIndex = new Map();
+  for (const p of pods) {
+    const ns = p.metadata.namespace ?? '';
+    let at = index.get(ns);
+    if (!at) index.set(ns, (at = { all: [], byLabel: new Map() }));
+    at.all.push(p);
+    for (const [k, v] of Object.entries(p.metadata.labels ?? {})) {
+      const key = `${k}=${v}`;
+      const list = at.byLabel.get(key);
+      if (list) list.push(p);
+      else at.byLabel.set(key, [p]);
+    }
+  }
+  return index;
+}
+
 /** The pods of a workload: same namespace, matching its selector (none without a selector). */
-function podsOf(workload: KubeObject, pods: Iterable<KubeObject>): KubeObject[] {
+function podsOf(workload: KubeObject, index: PodIndex): KubeObject[] {
   const selector = (workload.spec as { selector?: LabelSelector } | undefined)?.selector;
   if (!selector) return [];
-  const out: KubeObject[] = [];
-  for (const p of pods) {
-    if (p.metadata.namespace === workload.metadata.namespace && matchesSelector(p.metadata.labels, selector)) out.push(p);
-  }
-  return out;
+  const at = index.get(workload.metadata.namespace ?? '');
+  if (!at) return [];
+  const first = Object.entries(selector.matchLabels ?? {})[0];
+  const candidates = first ? (at.byLabel.get(`${first[0]}=${first[1]}`) ?? []) : at.all;
+  return candidates.filter((p) => matchesSelector(p.metadata.labels, selector));
 }
 
 /** Groups events by the Rollout they are about (`namespace/name`), newest first. */
@@ -86,32 +110,53 @@ function eventsByRollout(events: Iterable<KubeObject>): Map<string, EventView[]>
   return out;
 }
 
-/** Every rollout's entry at time `now`, sorted by namespace and name. */
-export function toDashboardEntries(objects: ClusterObjects, now: Date): DashboardEntry[] {
-  const events = eventsByRollout(objects.events.values());
-  const entries: DashboardEntry[] = [];
-  for (const [key, ro] of objects.rollouts) {
-    const ref = workloadRefOf(ro);
-    const ns = ro.metadata.namespace ?? '';
-    const workload = ref ? (objects.workloads.get(workloadKey(ref.kind, ns, ref.name)) ?? null) : null;
-    const pods = workload ? podsOf(workload, objects.pods.values()) : null;
-    entries.push({ key, view: toRolloutView(ro, workload, now, null, pods), events: events.get(key) ?? [] });
-  }
-  return entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+/** What an entry was built from: the same objects (by identity) give the same entry. */
+interface Built {
+  inputs: unknown[];
+  entry: DashboardEntry;
+  text: string;
 }
 
-/** What changed between two sets of entries (as serialised): upserts and removed keys. */
-export function diffEntries(
-  before: Map<string, string>,
-  after: DashboardEntry[],
-): { upserts: DashboardEntry[]; removed: string[]; next: Map<string, string> } {
-  const next = new Map<string, string>();
-  const upserts: DashboardEntry[] = [];
-  for (const e of after) {
-    const text = JSON.stringify(e);
-    next.set(e.key, text);
-    if (before.get(e.key) !== text) upserts.push(e);
+const sameInputs = (a: unknown[], b: unknown[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * The page's entries, kept between changes: `update` rebuilds only the rollouts whose Rollout,
+ * workload, pods or events changed (the watches replace an object on every change, so identity
+ * says it), and answers what the open pages must be sent.
+ */
+export class DashboardEntries {
+  private built = new Map<string, Built>();
+
+  /** Rebuilds from `objects` at `now`; returns the entries that changed and the keys that went. */
+  update(objects: ClusterObjects, now: Date): { upserts: DashboardEntry[]; removed: string[] } {
+    const events = eventsByRollout(objects.events.values());
+    const pods = indexPods(objects.pods.values());
+    const next = new Map<string, Built>();
+    const upserts: DashboardEntry[] = [];
+    for (const [key, ro] of objects.rollouts) {
+      const ref = workloadRefOf(ro);
+      const ns = ro.metadata.namespace ?? '';
+      const workload = ref ? (objects.workloads.get(workloadKey(ref.kind, ns, ref.name)) ?? null) : null;
+      const mine = workload ? podsOf(workload, pods) : null;
+      const evs = events.get(key) ?? [];
+      const inputs = [ro, workload, ...(mine ?? ['no pods']), JSON.stringify(evs)];
+      const before = this.built.get(key);
+      if (before && sameInputs(before.inputs, inputs)) {
+        next.set(key, before);
+        continue;
+      }
+      const entry: DashboardEntry = { key, view: toRolloutView(ro, workload, now, null, mine), events: evs };
+      const text = JSON.stringify(entry);
+      next.set(key, { inputs, entry, text });
+      if (before?.text !== text) upserts.push(entry);
+    }
+    const removed = [...this.built.keys()].filter((k) => !next.has(k));
+    this.built = next;
+    return { upserts, removed };
   }
-  const removed = [...before.keys()].filter((k) => !next.has(k));
-  return { upserts, removed, next };
+
+  /** Every entry as last built, sorted by namespace and name. */
+  all(): DashboardEntry[] {
+    return [...this.built.values()].map((b) => b.entry).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
 }

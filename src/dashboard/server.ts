@@ -15,7 +15,7 @@ import { workloadRefOf, workloadResourceOf } from '../rollout/release.js';
 import { ROLLOUT_NAME_PREFIX, ROLLOUT_QUALIFIED_RESOURCE, type Rollout } from '../rollout/types.js';
 import type { CancelTimer, Clock } from '../runtime/clock.js';
 import { refuseForeign, tokenMatches } from './gate.js';
-import { type ClusterObjects, diffEntries, objectKey, toDashboardEntries, workloadKey } from './model.js';
+import { type ClusterObjects, DashboardEntries, objectKey, workloadKey } from './model.js';
 import PAGE from './page.html';
 
 /** How the dashboard is served. */
@@ -65,7 +65,7 @@ export async function startDashboard(client: KubeClient, o: DashboardOptions): P
   const stop = new AbortController();
   const objects: ClusterObjects = { rollouts: new Map(), workloads: new Map(), pods: new Map(), events: new Map() };
   const pages = new Set<ServerResponse>();
-  let sent = new Map<string, string>();
+  const entries = new DashboardEntries();
   let pending: CancelTimer | undefined;
   let failure: (err: unknown) => void = () => undefined;
   const failed = new Promise<never>((_, reject) => {
@@ -82,8 +82,7 @@ export async function startDashboard(client: KubeClient, o: DashboardOptions): P
   const send = (res: ServerResponse, event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   const publish = () => {
     pending = undefined;
-    const d = diffEntries(sent, toDashboardEntries(objects, o.now()));
-    sent = d.next;
+    const d = entries.update(objects, o.now());
     if (d.upserts.length === 0 && d.removed.length === 0) return;
     for (const res of pages) send(res, 'change', { upserts: d.upserts, removed: d.removed });
   };
@@ -231,8 +230,7 @@ export async function startDashboard(client: KubeClient, o: DashboardOptions): P
     pending?.();
     publish();
     pages.add(res);
-    const entries = [...sent.values()].map((t) => JSON.parse(t) as unknown);
-    send(res, 'snapshot', { namespace: o.namespace ?? null, cli: o.cli, entries });
+    send(res, 'snapshot', { namespace: o.namespace ?? null, cli: o.cli, entries: entries.all() });
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
     res.on('close', () => {
       clearInterval(keepAlive);
