@@ -113,7 +113,7 @@ export async function runDashboard(o: DashboardRunOptions, deps: Deps): Promise<
 }
 
 /** Opens `url` with the platform's opener (xdg-open, open, start); a failure is a warning, not an error. */
-function openBrowser(url: string, deps: Deps): void {
+export function openBrowser(url: string, deps: Deps): void {
   void import('node:child_process').then(({ spawn }) => {
     const [cmd, args] =
       process.platform === 'darwin'
