@@ -18,6 +18,15 @@ const CHROMIUM = process.env.KK_CHROMIUM ?? '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 if (!HAVE_CHROMIUM)
   console.log(`dashboard: no chromium at ${CHROMIUM} (apt-get install chromium, or set KK_CHROMIUM); skipping the browser tests`);
+/** The little of the DOM the in-page checks use (the project is type-checked without lib "dom"). */
+interface El {
+  textContent: string | null;
+  parentElement: El | null;
+}
+interface PageGlobals {
+  document: { activeElement: El | null; querySelectorAll(selector: string): Iterable<El> };
+  getComputedStyle(el: El): { color: string; backgroundColor: string };
+}
 const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const STATUS = '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts/rollouts-demo/status';
 
@@ -82,6 +91,50 @@ const STATUS = '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts/rol
     await expect(card.getByRole('button', { name: 'Approve step 1/3' }).isVisible()).resolves.toBe(true);
     expect(await card.getAttribute('class')).toContain('waiting');
     await shot('waiting-for-approval');
+  });
+
+  it('is usable from the keyboard and keeps WCAG AA contrast in the light and the dark theme', async () => {
+    // Tab order: the rollout's link, then its Approve button (after the header's link and toggle).
+    const focused: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press('Tab');
+      focused.push(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.textContent?.trim() ?? ''));
+    }
+    expect(focused).toEqual(['Kruise Rollouts', 'Theme', 'rollouts-demo', 'Approve step 1/3']);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      // Text against the nearest opaque background (WCAG 2 relative luminance): the lowest ratio.
+      const worst = await page.evaluate(() => {
+        const { document, getComputedStyle } = globalThis as unknown as PageGlobals;
+        const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+        const lum = (c: number[]) => {
+          const [r, g, b] = c.slice(0, 3).map((v) => {
+            const x = v / 255;
+            return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+          });
+          return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+        };
+        const background = (el: El | null): number[] => {
+          for (let e = el; e; e = e.parentElement) {
+            const c = rgb(getComputedStyle(e).backgroundColor);
+            if (c.length === 3 || (c[3] ?? 0) > 0.99) return c;
+          }
+          return [255, 255, 255];
+        };
+        let low = { ratio: 21, text: '' };
+        for (const el of document.querySelectorAll('h1 a, h2 a, .badge, button, .muted, .row span, .seg .lbl, #conn')) {
+          const a = lum(rgb(getComputedStyle(el).color));
+          const b = lum(background(el));
+          const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+          if (ratio < low.ratio) low = { ratio, text: el.textContent?.trim().slice(0, 30) ?? '' };
+        }
+        return low;
+      });
+      expect({ scheme, ok: worst.ratio >= 4.5, worst }).toEqual({ scheme, ok: true, worst });
+    }
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot('waiting-for-approval-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('pushes changes without polling: an idle page sends no requests', async () => {
