@@ -9,6 +9,7 @@ import { withKubeClient } from '../kube/from-flags.js';
 import { observeAll, type PassResult, type ReconcileAllOptions, reconcileAll, reconcileUntilSettled } from '../reconcile/apply.js';
 import type { Deps } from './deps.js';
 import { ExitCode, type ExitCodeValue, ObjectFailures } from './errors.js';
+import { inNamespace } from './rollout-mutation.js';
 import type { ReconcileOnceOptions } from './rollout-reconcile-once-options.js';
 
 function errorText(err: unknown): string {
@@ -17,7 +18,7 @@ function errorText(err: unknown): string {
 
 /** What a failed or refused pass says on its `error:` line: the rollout, then why. */
 function failureMessage(r: PassResult, qualify: boolean): string {
-  const text = r.error !== undefined ? errorText(r.error) : (r.plan?.refused ?? '');
+  const text = r.error !== undefined ? errorText(inNamespace(r.error, r.key.namespace, r.key.name)) : (r.plan?.refused ?? '');
   if (/^Error from server/.test(text)) return text;
   return `${qualify ? `${r.key.namespace}/` : ''}${r.key.name}: ${text.replace(/^error: /, '')}`;
 }

@@ -76,7 +76,7 @@ export async function approveRollout(
     // pays a third request; an approval that writes stays GET + PUT.
     const stale = await staleReleaseMessage(client, ns, result.object, guards);
     if (stale) return { kind: 'refused', message: stale };
-    return { kind: 'noop', object: result.object, message: 'already approved', reason: result.reason };
+    return { kind: 'noop', object: result.object, message: result.reason, reason: result.reason };
   }
   const what = approvedStepText(result.object, first?.stepIndex);
   return { kind: 'written', object: result.object, message: what ? `approved ${what}` : 'approved', dryRun: result.dryRun };

@@ -125,7 +125,12 @@ export function planApprove(
     if (index === undefined)
       return { kind: 'refuse', message: `does not allow to approve step ${n}: the status has no current step`, target };
     if (index > n || (index === n && (state === StepState.StepReady || state === StepState.Completed))) {
-      return { kind: 'noop', reason: `already approved (step ${n}; the rollout is at step ${index}, ${state ?? 'no state'})`, target };
+      const of = steps.length > 0 ? `/${steps.length}` : '';
+      return {
+        kind: 'noop',
+        reason: `already approved step ${n}${of} (the rollout is at step ${index}${of}, ${state ?? 'no state'})`,
+        target,
+      };
     }
     if (index < n)
       return {

@@ -109,7 +109,7 @@ describe('rollout approve (sandbox)', () => {
     const r = await approve('rollouts-demo', '--step', '1');
     expect(r).toEqual({
       code: 0,
-      stdout: 'rollout.rollouts.kruise.io/rollouts-demo already approved\n',
+      stdout: 'rollout.rollouts.kruise.io/rollouts-demo already approved step 1/3 (the rollout is at step 2/3, StepUpgrade)\n',
       stderr: '',
     });
     const after = await read<Rollout>(sb.url, before);
@@ -138,7 +138,7 @@ describe('rollout approve (sandbox)', () => {
     const results = await Promise.all(Array.from({ length: 16 }, () => approve('rollouts-demo', '--step', '1')));
     const lines = results.map((r) => r.stdout.trim().replace('rollout.rollouts.kruise.io/rollouts-demo ', ''));
     expect(lines.filter((l) => l === 'approved step 1/3 (releasing step 2: 50% of the pods)')).toHaveLength(1);
-    expect(lines.filter((l) => l === 'already approved')).toHaveLength(15);
+    expect(lines.filter((l) => l.startsWith('already approved step 1/3 (the rollout is at step '))).toHaveLength(15);
     expect(results.every((r) => r.code === 0 && r.stderr === '')).toBe(true);
     const after = await read<Rollout>(sb.url, before);
     expect(after.status).toEqual({
@@ -274,6 +274,6 @@ describe('rollout approve (sandbox)', () => {
     expect(
       out.filter((l) => l === '0 rollout.rollouts.kruise.io/rollouts-demo approved step 1/3 (releasing step 2: 50% of the pods)'),
     ).toHaveLength(1);
-    expect(out.filter((l) => l === '0 rollout.rollouts.kruise.io/rollouts-demo already approved')).toHaveLength(7);
+    expect(out.filter((l) => l.startsWith('0 rollout.rollouts.kruise.io/rollouts-demo already approved step 1/3 ('))).toHaveLength(7);
   });
 });

@@ -726,7 +726,7 @@ const server: CorpusCase[] = inGroup('server', [
     name: 'reconcile-once: 404 Not Found',
     argv: ro('reconcile-once', 'nope'),
     code: FAIL,
-    error: /^Error from server \(NotFound\): rollouts\.rollouts\.kruise\.io "nope" not found$/,
+    error: /^Error from server \(NotFound\): rollouts\.rollouts\.kruise\.io "nope" not found in namespace "default"$/,
   },
   {
     name: 'no Kruise Rollouts API on the server (plain 404 for both versions)',

@@ -197,7 +197,7 @@ const STATUS = '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts/rol
     await page.unroute('**/approve');
     const notice = page.locator('#notice');
     await expect(notice.textContent()).resolves.toMatch(
-      /^rollout\.rollouts\.kruise\.io\/rollouts-demo already approved \(step 2; the rollout is at step 3, \w+\); nothing was written$/,
+      /^rollout\.rollouts\.kruise\.io\/rollouts-demo already approved step 2\/3 \(the rollout is at step 3\/3, \w+\); nothing was written$/,
     );
     expect(await notice.getAttribute('class')).toBe('warn');
     await shot('stale-approve');

@@ -252,7 +252,7 @@ describe('reconcile-once on the sandbox: the guide', () => {
     expect(sb.requests.length).toBe(n);
     const missing = await once('nope');
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/NotFound/);
+    expect(missing.stderr).toBe('Error from server (NotFound): rollouts.rollouts.kruise.io "nope" not found in namespace "default"\n');
   });
 });
 

@@ -142,6 +142,6 @@ describe('rollout plan ROLLOUT (real binary, sandbox)', () => {
   it('a missing rollout is the server NotFound (exit 1)', async () => {
     const r = await kruise(sb, 'rollout', 'plan', 'nope');
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('Error from server (NotFound): rollouts.rollouts.kruise.io "nope" not found\n');
+    expect(r.stderr).toBe('Error from server (NotFound): rollouts.rollouts.kruise.io "nope" not found in namespace "default"\n');
   });
 });

@@ -153,7 +153,11 @@ describe('rollout undo (real binary, sandbox)', () => {
   it('a missing rollout: NotFound, exit 1, no write', async () => {
     const from = await quiet(sb);
     const r = await kruise(sb, 'rollout', 'undo', 'nope');
-    expect(r).toEqual({ code: 1, stdout: '', stderr: 'Error from server (NotFound): rollouts.rollouts.kruise.io "nope" not found\n' });
+    expect(r).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'Error from server (NotFound): rollouts.rollouts.kruise.io "nope" not found in namespace "default"\n',
+    });
     expect(requests(sb, from, true)).toEqual([]);
   });
 });
@@ -210,7 +214,7 @@ describe('rollout history (real binary, sandbox)', () => {
   it.each([
     [['a', 'b'], 2, /^error: history takes one rollout\n$/],
     [['rollouts-demo', '-o', 'wide'], 2, /^error: unable to match a printer/],
-    [['nope'], 1, /^Error from server \(NotFound\): rollouts.rollouts.kruise.io "nope" not found\n$/],
+    [['nope'], 1, /^Error from server \(NotFound\): rollouts.rollouts.kruise.io "nope" not found in namespace "default"\n$/],
   ])('%j: exit %d, one error line', async (args, code, stderr) => {
     const r = await kruise(sb, 'rollout', 'history', ...args);
     expect(r).toEqual({ code, stdout: '', stderr: expect.stringMatching(stderr) });
