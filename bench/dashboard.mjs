@@ -50,7 +50,7 @@ function startDashboard(root, env, kubeconfig) {
 export async function benchDashboard({ root, tmp, env, runs, row, log }) {
   const chromiumPath = process.env.KK_CHROMIUM ?? '/usr/bin/chromium';
   if (!existsSync(chromiumPath)) {
-    row('8 dashboard', 'page with 100 rollouts', `skipped: no chromium at ${chromiumPath}`);
+    row('9 dashboard', 'page with 100 rollouts', `skipped: no chromium at ${chromiumPath}`);
     return undefined;
   }
   const { chromium } = await import('playwright-core');
@@ -100,9 +100,9 @@ export async function benchDashboard({ root, tmp, env, runs, row, log }) {
       latency.push((await seen) - t0);
     }
     const figures = { rollouts: ROLLOUTS, renderMs: render, latencyMs: latency };
-    row('8 dashboard', `page: first render of ${ROLLOUTS} rollouts (navigation → all shown)`, fmtMs(median(render)));
+    row('9 dashboard', `page: first render of ${ROLLOUTS} rollouts (navigation → all shown)`, fmtMs(median(render)));
     row(
-      '8 dashboard',
+      '9 dashboard',
       'page: a change on the API server → shown (median / p95)',
       `${fmtMs(median(latency))} / ${fmtMs(quantile(latency, 0.95))}`,
     );

@@ -6,7 +6,7 @@
 // machine at the same time. Timed commands are interleaved (A B C, A B C, …) so that a noisy
 // neighbour slows every command alike; figures are medians.
 //
-// Flags: --quick (fewer runs, smaller sizes), --only=startup,requests,reconcile,watch,sandbox,availability,app,dashboard,
+// Flags: --quick (fewer runs, smaller sizes), --only=startup,requests,reconcile,watch,sandbox,availability,app,cloneset,dashboard,
 //        --sea PATH (the single executable; default dist-sea/kubectl-kruise when built),
 //        --json=FILE (also write the figures as JSON), -n N (runs per timed command).
 import { spawn } from 'node:child_process';
@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path';
 import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { benchAppApply } from './app-apply.mjs';
+import { benchCloneSetRelease } from './cloneset-release.mjs';
 import { benchDashboard } from './dashboard.mjs';
 import { deployment, jsonClient, paths, resetPaused, rollout, seedPairs, seedPaused } from './lib/http.mjs';
 import { fanOut, loadGet, loadPut } from './lib/load.mjs';
@@ -816,18 +817,26 @@ async function main() {
       row('7 app', 'kubectl apply of an application', `failed: ${err.message}`, '', false);
     }
   }
-  if (want('dashboard')) {
-    try {
-      figures.dashboard = await benchDashboard({ root: ROOT, tmp: TMP, env: ENV, runs: Math.min(P.runs, 5), row, log });
-    } catch (err) {
-      row('8 dashboard', 'page with 100 rollouts', `failed: ${err.message}`, '', false);
-    }
-  }
   if (want('availability')) {
     try {
       await benchAvailability(ctx);
     } catch (err) {
       row('6 availability', 'release with pods watched', `failed: ${err.message}`, '', false);
+    }
+  }
+
+  if (want('cloneset')) {
+    try {
+      figures.cloneset = await benchCloneSetRelease({ root: ROOT, tmp: TMP, env: ENV, row, log, replicas: QUICK ? 200 : 1000 });
+    } catch (err) {
+      row('8 cloneset', 'CloneSet release in 5 batches', `failed: ${err.message}`, '', false);
+    }
+  }
+  if (want('dashboard')) {
+    try {
+      figures.dashboard = await benchDashboard({ root: ROOT, tmp: TMP, env: ENV, runs: Math.min(P.runs, 5), row, log });
+    } catch (err) {
+      row('9 dashboard', 'page with 100 rollouts', `failed: ${err.message}`, '', false);
     }
   }
 

@@ -100,7 +100,7 @@ const GUIDE_PATCH = '{"spec":{"template":{"spec":{"containers":[{"name":"busybox
 export async function runDemo(o: DemoOptions, deps: Deps, cli: CliRunner): Promise<ExitCodeValue> {
   if (o.writeManifests !== undefined) return writeManifests(o.writeManifests, deps);
   const out = (s = '') => deps.io.out.write(`${s}\n`);
-  const [{ createSandbox }, { rolloutController }, { admitDeploymentUpdate }] = await Promise.all([
+  const [{ createSandbox }, { rolloutController }, { admitDeploymentUpdate, admitCloneSetUpdate }] = await Promise.all([
     import('../sandbox/server.js'),
     import('../sandbox/wire-rollout-controller.js'),
     import('../reconcile/workload-admission.js'),
@@ -109,7 +109,7 @@ export async function runDemo(o: DemoOptions, deps: Deps, cli: CliRunner): Promi
     port: 0,
     podReadyDelayMs: 200,
     controllers: [rolloutController()],
-    workloadAdmission: { admitDeploymentUpdate },
+    workloadAdmission: { admitDeploymentUpdate, admitCloneSetUpdate },
   });
   const server = sandbox.url;
   const page = o.dashboard ? await openDashboard(server, deps) : undefined;

@@ -8,6 +8,7 @@ import { type Backoff, DefaultBackoff, type RetryHooks, retryOnConflict } from '
 import type { KubeObject } from '../kube/types.js';
 import { workloadRefOf } from '../rollout/release.js';
 import { Annotation, type Rollout } from '../rollout/types.js';
+import { type CloneSet, isCloneSet } from '../workload/cloneset.js';
 import { canonicalJson } from '../workload/hash.js';
 import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
 import { type BatchRelease, fillControlInfoUid } from './batch-release.js';
@@ -18,6 +19,7 @@ import type { Observed, PlannedWrite, ReconcilePlan } from './types.js';
 const REF: Record<PlannedWrite['resource'], ResourceRef> = {
   rollouts: Resources.rolloutsV1beta1,
   deployments: Resources.deployments,
+  clonesets: Resources.cloneSets,
   replicasets: Resources.replicaSets,
   pods: Resources.pods,
   batchreleases: Resources.batchReleases,
@@ -31,7 +33,7 @@ interface RolloutKey {
 }
 
 /** A label selector string for matchLabels (narrows LISTs; ownership is still checked by uid). */
-function selectorString(d: Deployment): string | undefined {
+function selectorString(d: Deployment | CloneSet): string | undefined {
   const ml = d.spec.selector?.matchLabels;
   if (!ml || Object.keys(ml).length === 0) return undefined;
   return Object.entries(ml)
@@ -48,6 +50,8 @@ interface StateIndex {
   pods: Pod[];
   /** BatchReleases by namespace and name (a Rollout's has the Rollout's name). */
   batchReleases: Map<string, BatchRelease>;
+  /** CloneSets by namespace and name. */
+  cloneSets: Map<string, CloneSet>;
 }
 
 const nsNameKey = (ns: string | undefined, name: string | undefined) => JSON.stringify([ns ?? null, name ?? null]);
@@ -66,7 +70,7 @@ function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 }
 
 /** Indexes the listed objects once, so that joining each rollout costs its own objects, not all of them. */
-function indexState(deployments: Deployment[], rss: ReplicaSet[], pods: Pod[], brs: BatchRelease[] = []): StateIndex {
+function indexState(deployments: Deployment[], rss: ReplicaSet[], pods: Pod[], brs: BatchRelease[] = [], css: CloneSet[] = []): StateIndex {
   const byName = new Map<string | undefined, Map<string | undefined, Deployment>>();
   for (const d of deployments) {
     let names = byName.get(d.metadata.namespace);
@@ -82,12 +86,23 @@ function indexState(deployments: Deployment[], rss: ReplicaSet[], pods: Pod[], b
   });
   const batchReleases = new Map<string, BatchRelease>();
   for (const br of brs) batchReleases.set(nsNameKey(br.metadata.namespace, br.metadata.name), br);
-  return { deployments: byName, replicaSetsByOwner, podsByOwner, pods, batchReleases };
+  const cloneSets = new Map<string, CloneSet>();
+  for (const cs of css)
+    if (!cloneSets.has(nsNameKey(cs.metadata.namespace, cs.metadata.name)))
+      cloneSets.set(nsNameKey(cs.metadata.namespace, cs.metadata.name), cs);
+  return { deployments: byName, replicaSetsByOwner, podsByOwner, pods, batchReleases, cloneSets };
 }
 
 function join(ro: Rollout, idx: StateIndex): Observed {
   const ns = ro.metadata.namespace;
   const ref = workloadRefOf(ro);
+  const batchRelease = idx.batchReleases.get(nsNameKey(ns, ro.metadata.name));
+  if (ref && isCloneSetRef(ref)) {
+    // A CloneSet owns its pods directly.
+    const cs = idx.cloneSets.get(nsNameKey(ns, ref.name));
+    const pods = cs ? (idx.podsByOwner.get(cs.metadata.uid) ?? []).map((i) => idx.pods[i]!) : [];
+    return { rollout: ro, workload: cs, replicaSets: [], pods, ...(batchRelease ? { batchRelease } : {}) };
+  }
   const workload = ref?.kind === 'Deployment' ? idx.deployments.get(ns)?.get(ref.name) : undefined;
   // Same answer as filtering every ReplicaSet with isControlledBy(rs, workload), and every pod
   // with isControlledBy(pod, one of those), in list order.
@@ -95,7 +110,6 @@ function join(ro: Rollout, idx: StateIndex): Observed {
   const positions = new Set<number>();
   for (const rs of replicaSets) for (const i of idx.podsByOwner.get(rs.metadata.uid) ?? []) positions.add(i);
   const owned = [...positions].sort((a, b) => a - b).map((i) => idx.pods[i]!);
-  const batchRelease = idx.batchReleases.get(nsNameKey(ns, ro.metadata.name));
   return { rollout: ro, workload, replicaSets: [...replicaSets], pods: owned, ...(batchRelease ? { batchRelease } : {}) };
 }
 
@@ -114,10 +128,11 @@ export async function observe(client: KubeClient, rollout: RolloutKey | Rollout)
   const key = 'metadata' in rollout ? { namespace: rollout.metadata.namespace ?? client.namespace, name: rollout.metadata.name! } : rollout;
   const ro = await client.get<Rollout>(Resources.rolloutsV1beta1, key.namespace, key.name);
   const ref = workloadRefOf(ro);
-  let d: Deployment | undefined;
-  if (ref?.name && ref.kind === 'Deployment') {
+  let d: Deployment | CloneSet | undefined;
+  const kind = ref?.kind === 'Deployment' ? Resources.deployments : ref && isCloneSetRef(ref) ? Resources.cloneSets : undefined;
+  if (ref?.name && kind) {
     try {
-      d = await client.get<Deployment>(Resources.deployments, key.namespace, ref.name);
+      d = await client.get<Deployment | CloneSet>(kind, key.namespace, ref.name);
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
@@ -125,14 +140,19 @@ export async function observe(client: KubeClient, rollout: RolloutKey | Rollout)
   const batchRelease = await getBatchRelease(client, key.namespace, key.name);
   if (!d) return { rollout: ro, workload: undefined, replicaSets: [], pods: [], ...(batchRelease ? { batchRelease } : {}) };
   const labelSelector = selectorString(d);
+  const brs = batchRelease ? [batchRelease] : [];
+  if (isCloneSet(d)) {
+    const pods = await client.list<Pod>(Resources.pods, key.namespace, { labelSelector });
+    return join(ro, indexState([], [], pods.items, brs, [d]));
+  }
   const [rss, pods] = await Promise.all([
     client.list<ReplicaSet>(Resources.replicaSets, key.namespace, { labelSelector }),
     client.list<Pod>(Resources.pods, key.namespace, { labelSelector }),
   ]);
-  return join(ro, indexState([d], rss.items, pods.items, batchRelease ? [batchRelease] : []));
+  return join(ro, indexState([d as Deployment], rss.items, pods.items, brs));
 }
 
-/** Everything the controller reads, from exactly five LISTs. */
+/** Everything the controller reads, from five LISTs (six when a Rollout refers to a CloneSet). */
 export interface ClusterState {
   rollouts: Rollout[];
   deployments: Deployment[];
@@ -140,9 +160,11 @@ export interface ClusterState {
   pods: Pod[];
   /** Absent: none read (a BatchRelease is then planned as new, and its create conflicts if it exists). */
   batchReleases?: BatchRelease[];
+  /** Read only when a Rollout refers to a CloneSet (a sixth LIST; none without the CRD). */
+  cloneSets?: CloneSet[];
 }
 
-/** Five LIST requests (rollouts, deployments, replicasets, pods, batchreleases); namespace undefined = all. */
+/** Five LIST requests (rollouts, deployments, replicasets, pods, batchreleases), and clonesets when a Rollout refers to one; namespace undefined = all. */
 export async function listState(client: KubeClient, namespace: string | undefined): Promise<ClusterState> {
   const [rollouts, deployments, replicaSets, pods, batchReleases] = await Promise.all([
     client.list<Rollout>(Resources.rolloutsV1beta1, namespace),
@@ -151,22 +173,39 @@ export async function listState(client: KubeClient, namespace: string | undefine
     client.list<Pod>(Resources.pods, namespace),
     client.list<BatchRelease>(Resources.batchReleases, namespace),
   ]);
-  return {
+  const state: ClusterState = {
     rollouts: rollouts.items,
     deployments: deployments.items,
     replicaSets: replicaSets.items,
     pods: pods.items,
     batchReleases: batchReleases.items,
   };
+  if (rollouts.items.some((ro) => isCloneSetRef(workloadRefOf(ro)))) state.cloneSets = await listCloneSets(client, namespace);
+  return state;
+}
+
+/** Whether a workload reference names an OpenKruise CloneSet. */
+function isCloneSetRef(ref: { apiVersion?: string; kind?: string } | undefined): boolean {
+  return ref?.kind === 'CloneSet' && /^apps\.kruise\.io\//.test(ref.apiVersion ?? '');
+}
+
+/** The CloneSets, or none on a cluster without OpenKruise's CRD (404). */
+async function listCloneSets(client: KubeClient, namespace: string | undefined): Promise<CloneSet[]> {
+  try {
+    return (await client.list<CloneSet>(Resources.cloneSets, namespace)).items;
+  } catch (err) {
+    if (isNotFound(err)) return [];
+    throw err;
+  }
 }
 
 /** The observed state of every rollout, joined in memory by workloadRef and ownerReferences. */
 export function joinState(state: ClusterState): Observed[] {
-  const idx = indexState(state.deployments, state.replicaSets, state.pods, state.batchReleases);
+  const idx = indexState(state.deployments, state.replicaSets, state.pods, state.batchReleases, state.cloneSets);
   return state.rollouts.map((ro) => join(ro, idx));
 }
 
-/** The observed state of every rollout in a namespace (undefined: all namespaces): five LISTs, no GET. */
+/** The observed state of every rollout in a namespace (undefined: all namespaces): five (or six) LISTs, no GET. */
 export async function observeAll(client: KubeClient, namespace: string | undefined): Promise<Observed[]> {
   return joinState(await listState(client, namespace));
 }
@@ -232,7 +271,8 @@ export async function applyWrites(
     // Only our own previous write's version is carried forward: anyone else's change still conflicts.
     if (latestRv.has(key)) obj.metadata.resourceVersion = latestRv.get(key);
     // control-info names a BatchRelease created just before: its uid is known only now.
-    if (w.resource === 'deployments') fillControlInfoUid(obj, (name) => createdUid.get(`batchreleases/${ns}/${name}`));
+    if (w.resource === 'deployments' || w.resource === 'clonesets')
+      fillControlInfoUid(obj, (name) => createdUid.get(`batchreleases/${ns}/${name}`));
     if (w.op === 'delete') {
       try {
         await client.delete(REF[w.resource], ns, obj.metadata.name!);

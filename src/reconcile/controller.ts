@@ -15,6 +15,9 @@ import { applyWrites, listState, orphanHandBacks, reconcileOnce } from './apply.
 /** The resources the controller watches. */
 type FeedResource = 'rollouts' | 'deployments' | 'replicasets' | 'pods';
 
+/** How a change feed names CloneSets (the sandbox's store key, docs/sandbox-kinds.md §1). */
+const CLONESET_FEED = 'clonesets.apps.kruise.io';
+
 /** One committed change. */
 interface FeedChange {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -71,13 +74,17 @@ function keysFor(change: FeedChange, feed: ChangeFeed): string[] {
     case 'deployments':
       deployment = o.metadata.name;
       break;
+    case CLONESET_FEED:
+      deployment = o.metadata.name;
+      break;
     case 'replicasets':
       deployment = controllerOwner(o, 'Deployment');
       break;
     case 'pods': {
       const rs = controllerOwner(o, 'ReplicaSet');
       const owner = rs ? feed.get('replicasets', ns, rs) : undefined;
-      deployment = owner ? controllerOwner(owner, 'Deployment') : undefined;
+      // A CloneSet owns its pods directly.
+      deployment = owner ? controllerOwner(owner, 'Deployment') : controllerOwner(o, 'CloneSet');
       break;
     }
     default:

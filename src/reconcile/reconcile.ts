@@ -29,27 +29,16 @@ import {
   StepState,
   type StepStatus,
 } from '../rollout/types.js';
-import { findNewReplicaSet, isControlledBy, templateRevision } from '../workload/deployment.js';
-import { POD_TEMPLATE_HASH_LABEL } from '../workload/hash.js';
 import { scaledValue } from '../workload/intstr.js';
 import { batchReplicasOrZero } from '../workload/partition.js';
-import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
+import type { Pod, ReplicaSet } from '../workload/types.js';
 import { type BatchProgress, batchReleaseControlRef } from './batch-release.js';
-import {
-  countUpdated,
-  handBack,
-  raisePartition,
-  readStrategyAnnotation,
-  resetPartition,
-  sizeBatch,
-  takeControl,
-  writeExtraStatus,
-} from './deployment-control.js';
 import { type RolloutEvent, RolloutEvents } from './events.js';
 import { RefusedCondition, refusedMessage, StatusMessage, stepMessage } from './messages.js';
 import { ROLLS_NATIVELY, refusalOf } from './refusal.js';
 import { computeRolloutHash } from './rollout-hash.js';
 import type { Observed, ReconcilePlan } from './types.js';
+import { type Workload, type WorkloadControl, workloadControlFor } from './workload-control.js';
 import { finalizerWrite, planWrites, statusChanged } from './write-plan.js';
 
 /** NextBatchIndex: -1 on (or past) the last step, else i + 1. */
@@ -209,7 +198,9 @@ type Next = 'continue' | 'stop';
 class Pass {
   private readonly rollout: Rollout;
   private readonly status: RolloutStatus;
-  private readonly workload?: Deployment;
+  private readonly workload?: Workload;
+  /** The workload's kind of control (docs/controller.md §16), when there is a workload. */
+  private readonly control?: WorkloadControl;
   private readonly replicaSets: ReplicaSet[];
   private readonly pods: Pod[];
   private readonly steps: CanaryStep[];
@@ -238,6 +229,7 @@ class Pass {
     this.workload = observed.workload ? structuredClone(observed.workload) : undefined;
     this.replicaSets = structuredClone(observed.replicaSets);
     this.pods = structuredClone(observed.pods);
+    if (this.workload) this.control = workloadControlFor(this.workload, this.replicaSets, this.pods);
     this.steps = observed.rollout.spec.strategy?.canary?.steps ?? [];
     this.passTime = kubeTime(now);
   }
@@ -315,8 +307,10 @@ class Pass {
       }
       return;
     }
+    // Upstream waits for a workload whose status has not caught up with its spec (IsStatusConsistent).
+    if (!this.control!.statusConsistent()) return;
     // The template's revision as the cluster names it (never a hash recomputed here, §7).
-    const hash = templateRevision(workload, this.replicaSets, this.canary?.canaryRevision);
+    const hash = this.control!.revision(this.canary?.canaryRevision);
     const wantsRelease = this.wantsNewRelease(hash);
     const canary = this.canary;
     if (canary && canary.canaryRevision === hash) {
@@ -391,13 +385,7 @@ class Pass {
       // Without admission (a real cluster without Kruise's webhook, or a change made while
       // disabled) the native controller may already have rolled the new template out: then there
       // is nothing left to release in batches.
-      const replicas = workload.spec.replicas ?? 1;
-      const newReplicaSet = findNewReplicaSet(workload, this.replicaSets);
-      const done =
-        newReplicaSet !== undefined &&
-        (newReplicaSet.spec.replicas ?? 0) >= replicas &&
-        this.replicaSets.every((rs) => rs === newReplicaSet || (rs.spec.replicas ?? 0) === 0);
-      return replicas > 0 && !done;
+      return (workload.spec.replicas ?? 1) > 0 && !this.control!.rolledOut();
     }
     return false;
   }
@@ -419,12 +407,11 @@ class Pass {
    */
   private firstDeploy(hash: string): void {
     const workload = this.workload!;
-    const current = findNewReplicaSet(workload, this.replicaSets);
     this.status.canaryStatus = {
       observedWorkloadGeneration: workload.metadata.generation,
       observedRolloutID: this.rolloutId(hash),
       rolloutHash: computeRolloutHash(this.rollout.spec.strategy?.canary),
-      stableRevision: current?.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] || hash,
+      stableRevision: this.control!.currentRevision(hash),
       podTemplateHash: '',
       currentStepIndex: this.steps.length,
       nextStepIndex: -1,
@@ -441,7 +428,7 @@ class Pass {
   private refreshObserved(hash: string): void {
     const canary = this.canary;
     if (!canary || !this.workload || canary.canaryRevision !== hash || this.status.phase !== Phase.Progressing) return;
-    const counts = countUpdated(this.workload, this.replicaSets, this.pods);
+    const counts = this.control!.counts();
     canary.canaryReplicas = counts.updated;
     canary.canaryReadyReplicas = counts.updatedReady;
   }
@@ -486,7 +473,11 @@ class Pass {
   private initialize(hash: string): void {
     const workload = this.workload!;
     const stable =
-      workload.metadata.labels?.[Label.stableRevision] || this.priorStable || this.canary?.stableRevision || this.oldestRevision() || hash;
+      workload.metadata.labels?.[Label.stableRevision] ||
+      this.priorStable ||
+      this.canary?.stableRevision ||
+      this.control!.oldestRevision() ||
+      hash;
     this.status.canaryStatus = {
       observedWorkloadGeneration: workload.metadata.generation,
       observedRolloutID: this.rolloutId(hash),
@@ -503,14 +494,6 @@ class Pass {
       canaryReplicas: 0,
       canaryReadyReplicas: 0,
     };
-  }
-
-  private oldestRevision(): string | undefined {
-    const live = this.replicaSets.filter((rs) => (rs.spec.replicas ?? 0) > 0);
-    const oldest = [...live].sort((a, b) =>
-      String(a.metadata.creationTimestamp ?? '').localeCompare(String(b.metadata.creationTimestamp ?? '')),
-    )[0];
-    return oldest?.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] || undefined;
   }
 
   private inRolling(hash: string): Next {
@@ -540,7 +523,7 @@ class Pass {
     if (canary.canaryRevision && hash !== canary.canaryRevision) {
       this.events.push(RolloutEvents.continuousRelease);
       this.priorStable = stable;
-      resetPartition(this.workload!);
+      this.control!.resetPartition();
       delete status.canaryStatus;
       this.progressTo('True', ProgressingReason.Initializing, StatusMessage.continuous);
       return 'continue';
@@ -573,14 +556,11 @@ class Pass {
    */
   private previousPlanBatch(): number | undefined {
     const canary = this.canary!;
-    const fresh = findNewReplicaSet(this.workload!, this.replicaSets);
-    if (!fresh) return undefined;
     const rolloutId = canary.observedRolloutID || canary.canaryRevision || '';
     const current = canary.currentStepIndex ?? 1;
     let labelled = 0;
     let released = 0;
-    for (const pod of this.pods) {
-      if (pod.metadata.deletionTimestamp || !isControlledBy(pod, fresh)) continue;
+    for (const pod of this.control!.newRevisionPods()) {
       const labels = pod.metadata.labels ?? {};
       if (labels[Label.rolloutId] !== rolloutId) continue;
       labelled++;
@@ -595,10 +575,7 @@ class Pass {
     const canary = this.canary!;
     const stepCount = this.steps.length;
     const replicas = this.replicas();
-    const partition = readStrategyAnnotation(this.workload!)?.partition;
-    const currentBatch =
-      this.previousPlanBatch() ??
-      (partition !== undefined ? batchReplicasOrZero(partition, replicas, 'plain') : (canary.canaryReplicas ?? 0));
+    const currentBatch = this.previousPlanBatch() ?? this.control!.partitionBatch() ?? canary.canaryReplicas ?? 0;
     const currentOffset = (canary.currentStepIndex ?? 1) - 1;
     const order = [
       ...(currentOffset >= 0 && currentOffset < stepCount ? [currentOffset] : []),
@@ -714,23 +691,18 @@ class Pass {
 
   /** Sizes and labels the current batch; whether it is ready (docs/controller.md §9). */
   private runBatch(stepIndex: number, step: CanaryStep): boolean {
-    const workload = this.workload!;
     const canary = this.canary!;
-    takeControl(workload, this.rollout, canary.stableRevision, batchReleaseControlRef(this.rollout, this.observed.batchRelease));
-    const replicas = this.replicas();
-    const partition = raisePartition(workload, step.replicas ?? 0, replicas);
     const rolloutId = canary.observedRolloutID || canary.canaryRevision || '';
-    const batch = sizeBatch(
-      workload,
-      this.replicaSets,
-      this.pods,
-      partition,
+    const batch = this.control!.runBatch(
+      this.rollout,
+      canary.stableRevision,
+      batchReleaseControlRef(this.rollout, this.observed.batchRelease),
+      step.replicas ?? 0,
       { rolloutId, batch: stepIndex, batches: this.steps.map((s) => s.replicas) },
       this.now,
     );
     canary.canaryReplicas = batch.updated;
     canary.canaryReadyReplicas = batch.updatedReady;
-    writeExtraStatus(workload, batch.updatedReady, batch.target);
     const failureThreshold = this.rollout.spec.strategy?.canary?.failureThreshold;
     const tolerated = failureThreshold === undefined || failureThreshold === null ? 0 : scaledValue(failureThreshold, batch.updated, true);
     const ready =
@@ -766,7 +738,7 @@ class Pass {
     if (!current) canary.finalisingStep = next;
     switch (canary.finalisingStep) {
       case FinalisingStep.ResumeWorkload:
-        if (this.workload) handBack(this.workload);
+        this.control?.handBack();
         break;
       case FinalisingStep.ReleaseWorkloadControl:
         this.releaseBatchRelease = true;
@@ -826,8 +798,7 @@ class Pass {
     const workload = this.workload!;
     const label = workload.metadata.labels?.[Label.rolloutId];
     if (label) return label;
-    const inRollback =
-      Boolean(workload.metadata.annotations?.[Annotation.inProgressing]) && workload.metadata.labels?.[Label.stableRevision] === revision;
+    const inRollback = Boolean(workload.metadata.annotations?.[Annotation.inProgressing]) && this.control!.inRollback(revision);
     return inRollback ? `rollback-${revision}` : revision;
   }
 

@@ -43,8 +43,10 @@ function unsupportedStyle(rollout: Rollout): string | undefined {
     return `canary style (enableExtraWorkloadForCanary: true) is not supported by the embedded controller yet; only partition style is${ROLLS_NATIVELY}`;
   const ref = workloadRefOf(rollout);
   if (!ref) return `the rollout has no workloadRef${ROLLS_NATIVELY}`;
-  if (ref.kind !== 'Deployment' || !/^apps\//.test(ref.apiVersion ?? ''))
-    return `workload ${ref.apiVersion}/${ref.kind} is not supported by the embedded controller yet; only apps/v1 Deployment is${ROLLS_NATIVELY}`;
+  const deployment = ref.kind === 'Deployment' && /^apps\//.test(ref.apiVersion ?? '');
+  const cloneSet = ref.kind === 'CloneSet' && /^apps\.kruise\.io\//.test(ref.apiVersion ?? '');
+  if (!deployment && !cloneSet)
+    return `workload ${ref.apiVersion}/${ref.kind} is not supported by the embedded controller yet; only apps/v1 Deployment and apps.kruise.io CloneSet are${ROLLS_NATIVELY}`;
   return undefined;
 }
 

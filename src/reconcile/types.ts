@@ -1,23 +1,24 @@
 // The reconcile contract: what a pass observes and what it plans to write.
 import type { KubeObject } from '../kube/types.js';
 import type { Rollout, RolloutStatus } from '../rollout/types.js';
+import type { CloneSet } from '../workload/cloneset.js';
 import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
 import type { BatchRelease } from './batch-release.js';
 
 /** The state one pass reads: the Rollout, its workload, the workload's ReplicaSets and their pods. */
 export interface Observed {
   rollout: Rollout;
-  workload?: Deployment;
-  /** ReplicaSets controlled by the workload. */
+  workload?: Deployment | CloneSet;
+  /** ReplicaSets controlled by the workload (a Deployment's). */
   replicaSets: ReplicaSet[];
-  /** Pods controlled by those ReplicaSets. */
+  /** Pods controlled by those ReplicaSets, or by the CloneSet. */
   pods: Pod[];
   /** The BatchRelease named after the Rollout, if any (docs/controller.md §12). */
   batchRelease?: BatchRelease;
 }
 
 /** The resources a plan writes. */
-export type WriteResource = 'rollouts' | 'deployments' | 'replicasets' | 'pods' | 'batchreleases' | 'events';
+export type WriteResource = 'rollouts' | 'deployments' | 'clonesets' | 'replicasets' | 'pods' | 'batchreleases' | 'events';
 
 /** One write: the full object as read plus the changes (metadata.resourceVersion kept; PUT, never PATCH), or a DELETE. */
 export interface PlannedWrite {

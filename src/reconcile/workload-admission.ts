@@ -94,3 +94,6 @@ export function admitDeploymentUpdate(
   };
   return out;
 }
+
+/** The same webhook for CloneSets (docs/controller.md §16). */
+export { admitCloneSetUpdate } from './cloneset-control.js';

@@ -1,6 +1,7 @@
 // The writes of a pass: what it changed against what it observed (docs/controller.md §13).
 import type { KubeObject } from '../kube/types.js';
 import { Annotation, Label, ROLLOUT_FINALIZER, type Rollout, type RolloutStatus } from '../rollout/types.js';
+import { isCloneSet } from '../workload/cloneset.js';
 import { findNewReplicaSet } from '../workload/deployment.js';
 import { canonicalJson } from '../workload/hash.js';
 import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
@@ -9,12 +10,14 @@ import { eventWrites, type RolloutEvent } from './events.js';
 import { computeRolloutHash } from './rollout-hash.js';
 import type { Observed, PlannedWrite } from './types.js';
 
-/** Upstream's DeploymentType, the value of the workload-type label on a Deployment. */
-const WORKLOAD_TYPE_DEPLOYMENT = 'deployment';
+/** Upstream's DeploymentType / CloneSetType, the value of the workload-type label on the workload. */
+const workloadType = (w: Workload): string => (isCloneSet(w) ? 'cloneset' : 'deployment');
+
+type Workload = NonNullable<Observed['workload']>;
 
 /** The objects as a pass left them (edited copies of the observed ones). */
 interface PassOutcome {
-  workload?: Deployment;
+  workload?: Workload;
   replicaSets: ReplicaSet[];
   pods: Pod[];
   status: RolloutStatus;
@@ -58,10 +61,11 @@ export function planWrites(observed: Observed, outcome: PassOutcome): PlannedWri
     passTime: outcome.passTime ?? '',
   });
   writes.push(...batchRelease.before);
-  if (workload && changed(observed.workload, workload)) writes.push({ op: 'update', resource: 'deployments', object: workload });
+  if (workload && changed(observed.workload, workload))
+    writes.push({ op: 'update', resource: isCloneSet(workload) ? 'clonesets' : 'deployments', object: workload });
   const observedAs = (rs: ReplicaSet) => observed.replicaSets.find((o) => o.metadata.name === rs.metadata.name);
   for (const rs of replicaSets) if (!observedAs(rs)) writes.push({ op: 'create', resource: 'replicasets', object: rs });
-  const newReplicaSet = workload ? findNewReplicaSet(workload, replicaSets) : undefined;
+  const newReplicaSet = workload && !isCloneSet(workload) ? findNewReplicaSet(workload as Deployment, replicaSets) : undefined;
   const updated = replicaSets.filter((rs) => observedAs(rs) && changed(observedAs(rs), rs));
   for (const rs of [...updated.filter((rs) => rs === newReplicaSet), ...updated.filter((rs) => rs !== newReplicaSet)]) {
     writes.push({ op: 'update', resource: 'replicasets', object: rs });
@@ -88,10 +92,10 @@ export function planWrites(observed: Observed, outcome: PassOutcome): PlannedWri
  * (patchWorkloadRolloutWebhookLabel, pkg/controller/rollout/rollout_status.go, on every reconcile
  * of a Rollout it handles; never removed). A copy when it lacks it.
  */
-function withWorkloadType(d: Deployment): Deployment {
-  if (d.metadata.labels?.[Label.workloadType] === WORKLOAD_TYPE_DEPLOYMENT) return d;
+function withWorkloadType<W extends Workload>(d: W): W {
+  if (d.metadata.labels?.[Label.workloadType] === workloadType(d)) return d;
   const next = structuredClone(d);
-  next.metadata.labels = { ...(next.metadata.labels ?? {}), [Label.workloadType]: WORKLOAD_TYPE_DEPLOYMENT };
+  next.metadata.labels = { ...(next.metadata.labels ?? {}), [Label.workloadType]: workloadType(d) };
   return next;
 }
 

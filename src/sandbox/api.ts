@@ -2,6 +2,7 @@
 // subresources (status, scale) and patches. Synchronous, so each write is atomic.
 import type { KubeList, KubeObject } from '../kube/types.js';
 import type { Rollout } from '../rollout/types.js';
+import { CLONESET_RESOURCE, type CloneSet } from '../workload/cloneset.js';
 import { formatLabelSelector } from '../workload/label-selector.js';
 import type { Deployment, LabelSelector, ReplicaSet } from '../workload/types.js';
 import { validateRollout } from './admission.js';
@@ -157,6 +158,10 @@ export class SandboxApi {
     next = this.allocate(r, next, old);
     if (r.key === 'rollouts') this.admitRollout(next as Rollout, old as Rollout);
     if (r.key === 'deployments') next = this.admitDeployment(old as Deployment, next as Deployment);
+    if (r.key === CLONESET_RESOURCE && old && this.workloadAdmission?.admitCloneSetUpdate) {
+      const rollouts = this.store.list<Rollout>('rollouts', { namespace: old.metadata.namespace });
+      next = this.workloadAdmission.admitCloneSetUpdate(old as CloneSet, next as CloneSet, { rollouts });
+    }
     return this.toVersion(r, t.version, this.store.update(r.key, next));
   }
 

@@ -1,20 +1,24 @@
-// Runs the built-in pure planners (Deployment, ReplicaSet, pod lifecycle) against the store
+// Runs the built-in pure planners (Deployment, ReplicaSet, CloneSet, pod lifecycle) against the store
 // through the work queue (src/runtime/work-queue.ts): level-based, event-driven, with requeue
 // timers. A stale plan (409) is re-planned.
 import type { KubeObject } from '../kube/types.js';
 import type { Clock } from '../runtime/clock.js';
 import { WorkQueue } from '../runtime/work-queue.js';
+import { CLONESET_KIND, CLONESET_RESOURCE, type CloneSet } from '../workload/cloneset.js';
 import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
 import type { SandboxApi } from './api.js';
+import { type ControllerRevision, reconcileCloneSet } from './controllers/cloneset.js';
 import { reconcileDeployment } from './controllers/deployment.js';
 import { reconcilePod } from './controllers/pod.js';
 import { reconcileReplicaSet } from './controllers/replicaset.js';
+import { reconcileStatefulSet, type StatefulSetLike } from './controllers/statefulset.js';
 import type { ControllerAction, ControllerResult } from './controllers/types.js';
 import { StatusError } from './errors.js';
 import { randomSuffix, type SandboxStore, type StoreEvent } from './store.js';
 
-type Kind = 'deployments' | 'replicasets' | 'pods';
-const KINDS = new Set<string>(['deployments', 'replicasets', 'pods']);
+type Kind = 'deployments' | 'replicasets' | 'pods' | typeof CLONESET_RESOURCE | StatefulSetResource;
+type StatefulSetResource = 'statefulsets' | 'statefulsets.apps.kruise.io';
+const KINDS = new Set<string>(['deployments', 'replicasets', 'pods', CLONESET_RESOURCE, 'statefulsets', 'statefulsets.apps.kruise.io']);
 
 /** Options of the built-in controllers. */
 interface BuiltinControllerOptions {
@@ -67,6 +71,14 @@ export class BuiltinControllers {
       if (!ref.controller) continue;
       if (ref.kind === 'ReplicaSet') this.enqueueKey('replicasets', obj.metadata.namespace, ref.name);
       if (ref.kind === 'Deployment') this.enqueueKey('deployments', obj.metadata.namespace, ref.name);
+      if (ref.kind === CLONESET_KIND && ref.apiVersion?.startsWith('apps.kruise.io/'))
+        this.enqueueKey(CLONESET_RESOURCE, obj.metadata.namespace, ref.name);
+      if (ref.kind === 'StatefulSet')
+        this.enqueueKey(
+          ref.apiVersion?.startsWith('apps.kruise.io/') ? 'statefulsets.apps.kruise.io' : 'statefulsets',
+          obj.metadata.namespace,
+          ref.name,
+        );
     }
   }
 
@@ -98,6 +110,34 @@ export class BuiltinControllers {
         .dependentsOf<Pod>(rs.metadata.uid!, 'pods')
         .filter((p) => (p.metadata.ownerReferences ?? []).some((o) => isController(o, rs.metadata.uid)));
       result = reconcileReplicaSet(rs, structuredClone(owned), now, () => randomSuffix());
+    } else if (kind === 'statefulsets' || kind === 'statefulsets.apps.kruise.io') {
+      const set = structuredClone(obj) as StatefulSetLike;
+      const owned = <T extends KubeObject>(resource: string): T[] =>
+        this.store
+          .dependentsOf<T>(set.metadata.uid!, resource)
+          .filter((o) => (o.metadata.ownerReferences ?? []).some((r) => isController(r, set.metadata.uid)));
+      result = reconcileStatefulSet({
+        set,
+        resource: kind,
+        pods: structuredClone(owned<Pod>('pods')),
+        revisions: structuredClone(owned<ControllerRevision>('controllerrevisions')),
+        now,
+        hashSalt: this.opts.deploymentHashSalt,
+      });
+    } else if (kind === CLONESET_RESOURCE) {
+      const cs = structuredClone(obj) as CloneSet;
+      const owned = <T extends KubeObject>(resource: string): T[] =>
+        this.store
+          .dependentsOf<T>(cs.metadata.uid!, resource)
+          .filter((o) => (o.metadata.ownerReferences ?? []).some((r) => isController(r, cs.metadata.uid)));
+      result = reconcileCloneSet({
+        cloneSet: cs,
+        pods: structuredClone(owned<Pod>('pods')),
+        revisions: structuredClone(owned<ControllerRevision>('controllerrevisions')),
+        now,
+        randomSuffix: () => randomSuffix(),
+        hashSalt: this.opts.deploymentHashSalt,
+      });
     } else {
       result = reconcilePod(structuredClone(obj) as Pod, now, this.opts.podReadyDelayMs);
     }
@@ -140,7 +180,8 @@ export class BuiltinControllers {
           return true;
       }
     } catch (err) {
-      if (err instanceof StatusError && (err.code === 409 || err.code === 404)) return false;
+      // 403: the namespace is being deleted (its objects go with it).
+      if (err instanceof StatusError && (err.code === 409 || err.code === 404 || err.code === 403)) return false;
       throw err;
     }
     return true;

@@ -1,6 +1,7 @@
 // The sandbox's extension points: more controllers, and admission of workload updates.
 import type { Rollout } from '../rollout/types.js';
 import type { Clock } from '../runtime/clock.js';
+import type { CloneSet } from '../workload/cloneset.js';
 import type { Deployment, ReplicaSet } from '../workload/types.js';
 import type { SandboxStore } from './store.js';
 
@@ -24,4 +25,6 @@ export interface SandboxController {
 /** Kruise's workload mutating webhook, applied on every update of a Deployment's main resource. */
 export interface WorkloadAdmission {
   admitDeploymentUpdate(oldD: Deployment, newD: Deployment, ctx: { rollouts: Rollout[]; replicaSets: ReplicaSet[] }): Deployment;
+  /** The same webhook on an update of a CloneSet's main resource. */
+  admitCloneSetUpdate?(old: CloneSet, next: CloneSet, ctx: { rollouts: Rollout[] }): CloneSet;
 }

@@ -568,9 +568,9 @@ describe('reconcileRollout: refused styles write only the refusal on the status'
     ['canary style', (r: any) => (r.spec.strategy.canary.enableExtraWorkloadForCanary = true), /canary style/],
     ['blue-green', (r: any) => (r.spec.strategy = { blueGreen: { steps: [{ replicas: '50%' }] } }), /blue-green/],
     [
-      'CloneSet',
-      (r: any) => (r.spec.workloadRef = { apiVersion: 'apps.kruise.io/v1alpha1', kind: 'CloneSet', name: 'x' }),
-      /CloneSet is not supported/,
+      'Advanced StatefulSet',
+      (r: any) => (r.spec.workloadRef = { apiVersion: 'apps.kruise.io/v1beta1', kind: 'StatefulSet', name: 'x' }),
+      /StatefulSet is not supported by the embedded controller yet; only apps\/v1 Deployment and apps.kruise.io CloneSet are/,
     ],
     [
       'a bad step',

@@ -24,13 +24,19 @@ function fromFiles(): any[] {
 
 /** What a server answers, reduced to what must match the files: names and specs. */
 const served = (list: any) => list.items.map((c: any) => ({ name: c.metadata.name, spec: c.spec }));
-const expected = () => fromFiles().map((c) => ({ name: c.metadata.name, spec: c.spec }));
+/** The files' CRDs in the order a LIST answers (by name). */
+const expected = () =>
+  fromFiles()
+    .map((c) => ({ name: c.metadata.name, spec: c.spec }))
+    .sort((a, b) => a.name.localeCompare(b.name));
 
-test('the four CRD files are there', () => {
+test('the CRD files are there: Kruise Rollouts, CloneSet, Advanced StatefulSet', () => {
   expect(expected().map((c) => c.name)).toEqual([
     'batchreleases.rollouts.kruise.io',
+    'clonesets.apps.kruise.io',
     'rollouthistories.rollouts.kruise.io',
     'rollouts.rollouts.kruise.io',
+    'statefulsets.apps.kruise.io',
     'trafficroutings.rollouts.kruise.io',
   ]);
 });

@@ -1,6 +1,6 @@
 // A sandbox with the rollout controller and the guide's objects, for the verbs' end-to-end tests
 // through the real binary: its request log shows what each command sent.
-import { admitDeploymentUpdate } from '../../src/reconcile/workload-admission.js';
+import { admitCloneSetUpdate, admitDeploymentUpdate } from '../../src/reconcile/workload-admission.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { rolloutController } from '../../src/sandbox/wire-rollout-controller.js';
 import type { Pod } from '../../src/workload/types.js';
@@ -11,7 +11,11 @@ export { GUIDE_PATCH, rolloutOf, until };
 
 /** A sandbox running the rollout controller (pods ready at once). */
 export function controllerSandbox(): Promise<Sandbox> {
-  return createSandbox({ podReadyDelayMs: 0, controllers: [rolloutController()], workloadAdmission: { admitDeploymentUpdate } });
+  return createSandbox({
+    podReadyDelayMs: 0,
+    controllers: [rolloutController()],
+    workloadAdmission: { admitDeploymentUpdate, admitCloneSetUpdate },
+  });
 }
 
 /** The guide's Deployment and Rollout, created and at rest (Healthy, first deploy). */

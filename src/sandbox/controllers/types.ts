@@ -10,7 +10,14 @@ import type { KubeObject } from '../../kube/types.js';
  */
 export interface ControllerAction {
   op: 'create' | 'update' | 'updateStatus' | 'delete';
-  resource: 'deployments' | 'replicasets' | 'pods';
+  resource:
+    | 'deployments'
+    | 'replicasets'
+    | 'pods'
+    | 'clonesets.apps.kruise.io'
+    | 'statefulsets'
+    | 'statefulsets.apps.kruise.io'
+    | 'controllerrevisions';
   object: KubeObject;
 }
 

@@ -18,7 +18,15 @@ type Resource = ControllerAction['resource'];
 /** The cluster: objects by resource, a fake clock, and the three planners run in rounds. */
 export class Sim {
   now = new Date('2026-01-01T00:00:00Z');
-  readonly objects: Record<Resource, KubeObject[]> = { deployments: [], replicasets: [], pods: [] };
+  readonly objects: Record<Resource, KubeObject[]> = {
+    deployments: [],
+    replicasets: [],
+    pods: [],
+    controllerrevisions: [],
+    'clonesets.apps.kruise.io': [],
+    statefulsets: [],
+    'statefulsets.apps.kruise.io': [],
+  };
   private seq = 0;
   private rv = 0;
   /** Called after every applied action, to assert invariants at each intermediate state. */

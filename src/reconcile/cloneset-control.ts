@@ -1,0 +1,152 @@
+// Partition-style CloneSet control (docs/controller.md §16), as pure edits of in-memory copies:
+// what upstream's workload webhook does when a CloneSet release starts, and what its BatchRelease
+// control does per batch (pkg/controller/batchrelease/control/partitionstyle/cloneset): take
+// control, write the batch's partition, judge the batch, label its pods, hand back.
+import type { OwnerReference } from '../kube/types.js';
+import { workloadRefOf } from '../rollout/release.js';
+import { Annotation, Label, type Rollout } from '../rollout/types.js';
+import { batchPartition, type CloneSet, CONTROLLER_REVISION_HASH_LABEL, shortHash } from '../workload/cloneset.js';
+import { sameTemplate } from '../workload/hash.js';
+import { scaledValue } from '../workload/intstr.js';
+import { batchReplicas } from '../workload/partition.js';
+import type { IntOrString, Pod } from '../workload/types.js';
+import { labelPodBatches, type PodBatchRelease } from './deployment-control.js';
+import { refusalOf } from './refusal.js';
+
+/**
+ * The workload webhook on a CloneSet update (the sandbox's admission, src/sandbox/api.ts): with a
+ * Rollout of this CloneSet that is not disabled, has a strategy and is not refused, a release is
+ * started as markCloneSetRelease says. Returns the object to store.
+ */
+export function admitCloneSetUpdate(old: CloneSet, next: CloneSet, ctx: { rollouts: Rollout[] }): CloneSet {
+  const ns = next.metadata.namespace ?? 'default';
+  const rollout = ctx.rollouts.find((ro) => {
+    const ref = workloadRefOf(ro);
+    return (
+      ref?.kind === 'CloneSet' &&
+      ref.name === next.metadata.name &&
+      (ro.metadata.namespace ?? 'default') === ns &&
+      !ro.spec.disabled &&
+      !ro.metadata.deletionTimestamp &&
+      Boolean(ro.spec.strategy?.canary || ro.spec.strategy?.blueGreen)
+    );
+  });
+  if (!rollout || refusalOf(rollout)) return next;
+  const out = structuredClone(next);
+  return markCloneSetRelease(old, out, rollout.metadata.name!) ? out : next;
+}
+
+/**
+ * Upstream's workload webhook for a CloneSet update (handleCloneSet): a release starts when the
+ * rollout-id annotation changed, or, without one, the template changed; not at 0 replicas. It then
+ * holds every pod at the old revision (`partition: "100%"`) and marks the CloneSet in-progressing
+ * for `rolloutName`. Edits `next` in place; whether it did.
+ */
+export function markCloneSetRelease(old: CloneSet, next: CloneSet, rolloutName: string): boolean {
+  if (next.spec.replicas === 0) return false;
+  const id = next.metadata.annotations?.[Annotation.rolloutId] ?? '';
+  if (id && old.metadata.annotations?.[Annotation.rolloutId] === id) return false;
+  if (!id && sameTemplate(old.spec.template, next.spec.template)) return false;
+  next.spec.updateStrategy = { ...(next.spec.updateStrategy ?? {}), partition: '100%' };
+  next.metadata.annotations = { ...(next.metadata.annotations ?? {}), [Annotation.inProgressing]: JSON.stringify({ rolloutName }) };
+  return true;
+}
+
+/**
+ * BatchRelease Initialize: the control-info annotation names the BatchRelease; `paused: false`,
+ * `partition: "100%"`. Nothing when the annotation already names it (IsControlledByBatchRelease).
+ */
+export function takeCloneSetControl(cs: CloneSet, controlInfo: OwnerReference): void {
+  const raw = cs.metadata.annotations?.[Annotation.controlInfo];
+  if (raw) {
+    try {
+      const ref = JSON.parse(raw) as OwnerReference;
+      if (ref.name === controlInfo.name && (!controlInfo.uid || ref.uid === controlInfo.uid)) return;
+    } catch {
+      // A hand-edited annotation: take control again.
+    }
+  }
+  cs.metadata.annotations = { ...(cs.metadata.annotations ?? {}), [Annotation.controlInfo]: JSON.stringify(controlInfo) };
+  cs.spec.updateStrategy = { ...(cs.spec.updateStrategy ?? {}), paused: false, partition: '100%' };
+}
+
+/** The batch as upstream's CalculateBatchContext sees it, and whether it is ready (IsBatchReady). */
+export interface CloneSetBatch {
+  /** The partition this batch wants (pods kept at the old revision, as a number or a percentage). */
+  desiredPartition: IntOrString;
+  /** Pods of the update revision the batch wants (PlannedUpdatedReplicas = DesiredUpdatedReplicas). */
+  planned: number;
+  updated: number;
+  updatedReady: number;
+  /** Pods of the update revision labelled with this release's rollout-id. */
+  labelled: number;
+  ready: boolean;
+}
+
+/** The update revision's live pods (by controller-revision-hash, compared by short hash as Kruise does). */
+export function updatedPods(cs: CloneSet, pods: Pod[]): Pod[] {
+  const revision = cs.status?.updateRevision ?? '';
+  if (!revision) return [];
+  return pods.filter((p) => {
+    if (p.metadata.deletionTimestamp) return false;
+    const label = p.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] ?? '';
+    return label === revision || shortHash(label) === shortHash(revision);
+  });
+}
+
+/** GetScaledValueFromIntOrPercent rounding up; 0 for a value that is neither (upstream ignores the error). */
+function scaledOrZero(value: IntOrString, replicas: number): number {
+  try {
+    return scaledValue(value, replicas, true);
+  } catch {
+    return 0;
+  }
+}
+
+const isReady = (p: Pod): boolean => (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+
+/**
+ * One batch of a CloneSet release: the partition is lowered (never raised) to the batch's, the
+ * update revision's pods are labelled with the rollout-id and their batch (the label patcher, as for
+ * a Deployment: docs/controller.md §9), and the batch is judged on the CloneSet's pods. Edits `cs`
+ * and `pods` in place. `release.batch` is 1-based.
+ */
+export function sizeCloneSetBatch(cs: CloneSet, pods: Pod[], release: PodBatchRelease, failureThreshold?: IntOrString): CloneSetBatch {
+  const replicas = cs.spec.replicas ?? 1;
+  const step = release.batches[release.batch - 1] ?? 0;
+  const planned = batchReplicas(step, replicas, 'plain');
+  const desiredPartition = batchPartition(step, replicas, planned);
+  // UpgradeBatch: only ever lowered (a jump back keeps the pods already updated); no partition is 0.
+  const current = cs.spec.updateStrategy?.partition ?? 0;
+  if (scaledOrZero(current, replicas) > scaledOrZero(desiredPartition, replicas))
+    cs.spec.updateStrategy = { ...(cs.spec.updateStrategy ?? {}), partition: desiredPartition };
+  const fresh = updatedPods(cs, pods);
+  labelPodBatches(fresh, release, replicas, planned);
+  const updated = fresh.length;
+  const updatedReady = fresh.filter(isReady).length;
+  const labelled = fresh.filter((p) => p.metadata.labels?.[Label.rolloutId] === release.rolloutId).length;
+  const tolerated = failureThreshold === undefined || failureThreshold === null ? 0 : scaledValue(failureThreshold, updated, true);
+  const ready =
+    updated >= planned &&
+    updatedReady + tolerated >= planned &&
+    (planned === 0 || updatedReady > 0) &&
+    (!release.rolloutId || labelled >= planned);
+  return { desiredPartition, planned, updated, updatedReady, labelled, ready };
+}
+
+/**
+ * BatchRelease Finalize: the control-info annotation goes; once the release is complete
+ * (`completed`: no batch partition left) the partition goes too and the CloneSet is unpaused.
+ */
+export function releaseCloneSet(cs: CloneSet, completed: boolean): void {
+  const annotations = { ...(cs.metadata.annotations ?? {}) };
+  delete annotations[Annotation.controlInfo];
+  delete annotations[Annotation.inProgressing];
+  if (Object.keys(annotations).length > 0) cs.metadata.annotations = annotations;
+  else delete cs.metadata.annotations;
+  if (!completed) return;
+  const strategy = { ...(cs.spec.updateStrategy ?? {}) };
+  delete strategy.partition;
+  strategy.paused = false;
+  cs.spec.updateStrategy = strategy;
+}

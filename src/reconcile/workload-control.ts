@@ -1,0 +1,237 @@
+// One narrow interface between the rollout state machine (reconcile.ts) and the workload it
+// releases (docs/controller.md §16): each kind's partition-style control behind it — the
+// Deployment's (deployment-control.ts) and the CloneSet's (cloneset-control.ts), as upstream's
+// BatchRelease has one control per kind (pkg/controller/batchrelease/control/partitionstyle).
+import type { OwnerReference } from '../kube/types.js';
+import { Label, type Rollout } from '../rollout/types.js';
+import { type CloneSet, isCloneSet, partitionReplicas, shortHash } from '../workload/cloneset.js';
+import { findNewReplicaSet, isControlledBy, templateRevision } from '../workload/deployment.js';
+import { POD_TEMPLATE_HASH_LABEL } from '../workload/hash.js';
+import { batchReplicasOrZero } from '../workload/partition.js';
+import type { Deployment, IntOrString, Pod, ReplicaSet } from '../workload/types.js';
+import { releaseCloneSet, sizeCloneSetBatch, takeCloneSetControl, updatedPods } from './cloneset-control.js';
+import {
+  countUpdated,
+  handBack,
+  type PodBatchRelease,
+  raisePartition,
+  readStrategyAnnotation,
+  resetPartition,
+  sizeBatch,
+  takeControl,
+  writeExtraStatus,
+} from './deployment-control.js';
+
+/** A workload a Rollout may release in partition style. */
+export type Workload = Deployment | CloneSet;
+
+/** One batch as sized by a pass (docs/controller.md §9). */
+export interface SizedBatch {
+  /** Pods of the new revision the batch wants. */
+  target: number;
+  updated: number;
+  updatedReady: number;
+  /** Pods of the new revision labelled with this release's rollout-id. */
+  labelled: number;
+}
+
+/** What the rollout state machine asks of a workload; every edit is made on the pass's copies. */
+export interface WorkloadControl {
+  readonly workload: Workload;
+  /** Whether the workload's status describes its current spec (else the pass waits, as upstream's IsStatusConsistent). */
+  statusConsistent(): boolean;
+  /** The current template's revision as the cluster names it (`prefer`: a revision already recorded). */
+  revision(prefer?: string): string;
+  /** The revision running now, before any release (a first deploy's stableRevision). */
+  currentRevision(hash: string): string;
+  /** The oldest revision still running, if known (the stable one when nothing else says). */
+  oldestRevision(): string | undefined;
+  /** Whether the current template has rolled out natively already (nothing left to release in batches). */
+  rolledOut(): boolean;
+  /** Pods of the current revision, and how many are ready (observed). */
+  counts(): { updated: number; updatedReady: number };
+  /** The live pods of the current revision (the batch labels live on them). */
+  newRevisionPods(): Pod[];
+  /** The pods the partition in force releases, if one is set. */
+  partitionBatch(): number | undefined;
+  /** A new release of the same Rollout starts from nothing. */
+  resetPartition(): void;
+  /** Takes control for the release and sizes the current batch (labels its pods). */
+  runBatch(
+    rollout: Rollout,
+    stableRevision: string | undefined,
+    controlInfo: OwnerReference,
+    step: IntOrString,
+    release: PodBatchRelease,
+    now: Date,
+  ): SizedBatch;
+  /** Hands the workload back at the end of a release. */
+  handBack(): void;
+  /** Whether `revision` is the stable one of the release in progress (a rollback). */
+  inRollback(revision: string): boolean;
+}
+
+/** The control for a workload of a supported kind (the pass's copies are edited in place). */
+export function workloadControlFor(workload: Workload, replicaSets: ReplicaSet[], pods: Pod[]): WorkloadControl {
+  return isCloneSet(workload) ? new CloneSetControl(workload, pods) : new DeploymentControl(workload as Deployment, replicaSets, pods);
+}
+
+class DeploymentControl implements WorkloadControl {
+  constructor(
+    readonly workload: Deployment,
+    private readonly replicaSets: ReplicaSet[],
+    private readonly pods: Pod[],
+  ) {}
+
+  statusConsistent(): boolean {
+    // Batch progress is read from the ReplicaSets and pods themselves (reconcile.ts header).
+    return true;
+  }
+
+  revision(prefer?: string): string {
+    return templateRevision(this.workload, this.replicaSets, prefer);
+  }
+
+  currentRevision(hash: string): string {
+    return findNewReplicaSet(this.workload, this.replicaSets)?.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] || hash;
+  }
+
+  oldestRevision(): string | undefined {
+    const live = this.replicaSets.filter((rs) => (rs.spec.replicas ?? 0) > 0);
+    const oldest = [...live].sort((a, b) =>
+      String(a.metadata.creationTimestamp ?? '').localeCompare(String(b.metadata.creationTimestamp ?? '')),
+    )[0];
+    return oldest?.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] || undefined;
+  }
+
+  rolledOut(): boolean {
+    const replicas = this.workload.spec.replicas ?? 1;
+    const fresh = findNewReplicaSet(this.workload, this.replicaSets);
+    return (
+      fresh !== undefined &&
+      (fresh.spec.replicas ?? 0) >= replicas &&
+      this.replicaSets.every((rs) => rs === fresh || (rs.spec.replicas ?? 0) === 0)
+    );
+  }
+
+  counts(): { updated: number; updatedReady: number } {
+    return countUpdated(this.workload, this.replicaSets, this.pods);
+  }
+
+  newRevisionPods(): Pod[] {
+    const fresh = findNewReplicaSet(this.workload, this.replicaSets);
+    return fresh ? this.pods.filter((p) => !p.metadata.deletionTimestamp && isControlledBy(p, fresh)) : [];
+  }
+
+  partitionBatch(): number | undefined {
+    const partition = readStrategyAnnotation(this.workload)?.partition;
+    return partition === undefined ? undefined : batchReplicasOrZero(partition, this.workload.spec.replicas ?? 1, 'plain');
+  }
+
+  resetPartition(): void {
+    resetPartition(this.workload);
+  }
+
+  runBatch(
+    rollout: Rollout,
+    stableRevision: string | undefined,
+    controlInfo: OwnerReference,
+    step: IntOrString,
+    release: PodBatchRelease,
+    now: Date,
+  ): SizedBatch {
+    const d = this.workload;
+    takeControl(d, rollout, stableRevision, controlInfo);
+    const partition = raisePartition(d, step, d.spec.replicas ?? 1);
+    const batch = sizeBatch(d, this.replicaSets, this.pods, partition, release, now);
+    writeExtraStatus(d, batch.updatedReady, batch.target);
+    return batch;
+  }
+
+  handBack(): void {
+    handBack(this.workload);
+  }
+
+  inRollback(revision: string): boolean {
+    return this.workload.metadata.labels?.[Label.stableRevision] === revision;
+  }
+}
+
+class CloneSetControl implements WorkloadControl {
+  constructor(
+    readonly workload: CloneSet,
+    private readonly pods: Pod[],
+  ) {}
+
+  statusConsistent(): boolean {
+    const cs = this.workload;
+    return (cs.status?.observedGeneration ?? 0) >= (cs.metadata.generation ?? 0) && Boolean(cs.status?.updateRevision);
+  }
+
+  revision(): string {
+    // Kruise names revisions `NAME-HASH`; a Rollout records the hash (upstream ParseWorkload).
+    return shortHash(this.workload.status?.updateRevision ?? '');
+  }
+
+  currentRevision(hash: string): string {
+    return shortHash(this.workload.status?.currentRevision ?? '') || hash;
+  }
+
+  oldestRevision(): string | undefined {
+    return shortHash(this.workload.status?.currentRevision ?? '') || undefined;
+  }
+
+  rolledOut(): boolean {
+    const s = this.workload.status ?? {};
+    return (s.updatedReplicas ?? 0) >= (this.workload.spec.replicas ?? 1) && s.updateRevision === s.currentRevision;
+  }
+
+  counts(): { updated: number; updatedReady: number } {
+    const fresh = this.newRevisionPods();
+    return { updated: fresh.length, updatedReady: fresh.filter(isReady).length };
+  }
+
+  newRevisionPods(): Pod[] {
+    return updatedPods(this.workload, this.pods);
+  }
+
+  partitionBatch(): number | undefined {
+    const partition = this.workload.spec.updateStrategy?.partition;
+    if (partition === undefined || partition === null) return undefined;
+    const replicas = this.workload.spec.replicas ?? 1;
+    try {
+      return replicas - partitionReplicas(partition, replicas);
+    } catch {
+      return undefined;
+    }
+  }
+
+  resetPartition(): void {
+    this.workload.spec.updateStrategy = { ...(this.workload.spec.updateStrategy ?? {}), partition: '100%' };
+  }
+
+  runBatch(
+    rollout: Rollout,
+    _stable: string | undefined,
+    controlInfo: OwnerReference,
+    _step: IntOrString,
+    release: PodBatchRelease,
+  ): SizedBatch {
+    takeCloneSetControl(this.workload, controlInfo);
+    const failureThreshold = rollout.spec.strategy?.canary?.failureThreshold ?? undefined;
+    const batch = sizeCloneSetBatch(this.workload, this.pods, release, failureThreshold);
+    return { target: batch.planned, updated: batch.updated, updatedReady: batch.updatedReady, labelled: batch.labelled };
+  }
+
+  handBack(): void {
+    releaseCloneSet(this.workload, true);
+  }
+
+  inRollback(): boolean {
+    // Rolling a CloneSet back in batches (rollback-in-batch) is not done here: its rollout-id is never `rollback-…`.
+    return false;
+  }
+}
+
+const isReady = (p: Pod): boolean =>
+  !p.metadata.deletionTimestamp && (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
