@@ -150,6 +150,9 @@ async function benchStartup(ctx) {
     nodeCa: [process.execPath, ['-e', '0'], undefined, CA],
     helpCa: [...kk('--help'), helpOk, CA],
     statusCa: [...kk(...statusArgs), isJson, CA],
+    // What the V8 code cache (src/runtime/launch.ts) buys: the same build with it turned off.
+    statusNoCache: [...kk(...statusArgs), isJson, { ...ENV, KUBECTL_KRUISE_NO_CODE_CACHE: '1' }],
+    helpNoCache: [...kk('--help'), helpOk, { ...ENV, KUBECTL_KRUISE_NO_CODE_CACHE: '1' }],
     // What the sh line of bin/ saves: node started directly, paying for the variable.
     statusCaDirect: [process.execPath, [BIN, ...statusArgs], isJson, CA],
     ...(haveKubectl ? { kubectlCa: ['kubectl', kubectlArgs, isJson, CA] } : {}),
@@ -197,6 +200,14 @@ async function benchStartup(ctx) {
   }
   row(S, '`kubectl-kruise --help`', abs(m.help));
   row(S, '  --help ÷ node -e 0', ratio(m.help, m.node), '≤ 1.50×', target(m.help, m.node, 1.5));
+
+  row(
+    S,
+    'the code cache (made by the warm-up round in the private HOME): status / --help ÷ the same with KUBECTL_KRUISE_NO_CODE_CACHE=1',
+    `${ratio(m.status, m.statusNoCache)} / ${ratio(m.help, m.helpNoCache)}`,
+    'status ≤ 0.90× (else drop it)',
+    pairedRatio(m.status, m.statusNoCache) <= 0.9,
+  );
 
   const ca = `NODE_EXTRA_CA_CERTS=${CA.NODE_EXTRA_CA_CERTS}`;
   row(S, `with ${ca}: \`node -e 0\``, `${abs(m.nodeCa)}; ÷ unset ${ratio(m.nodeCa, m.node)}`);
@@ -266,8 +277,8 @@ async function startupTimeline(statusArgs) {
   const phases = [
     ['node: V8 and environment up', (t) => t.node.environment],
     ['node: bootstrap complete', (t) => t.node.bootstrapComplete],
-    ['bin/ shim running (ESM loader, the shim read)', markAt('shim')],
-    ['dist/cli.mjs loaded (commander, the main chunk)', markAt('loaded')],
+    ['bin/ shim running (the shim read and compiled)', markAt('shim')],
+    ['dist/cli.cjs loaded (read, compiled from the code cache, top level run)', markAt('loaded')],
     ['main(): program built, argv parsed, status command loaded', markAt('kubeconfig-start')],
     ['kubeconfig read', markAt('kubeconfig-loaded')],
     ['request 1 sent (GET the Rollout)', markAt(/^GET (?!.* answered$)/, 0)],

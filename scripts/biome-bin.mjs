@@ -1,6 +1,7 @@
 // Runs Biome over the shims in bin/, which have no extension (Biome picks a file's language from
-// its extension and skips them). Each shim is checked as NAME.mjs in a temp directory, under a
-// config that extends the repo's biome.jsonc; with --write, the result is copied back.
+// its extension and skips them). Each shim is checked as NAME.cjs (bin/package.json makes them
+// CommonJS) in a temp directory, under a config that extends the repo's biome.jsonc; with
+// --write, the result is copied back.
 // A shim that starts as `#!/bin/sh` has a second line for sh (`":" //; …`, a string and a comment
 // to node): Biome would rewrite it into JavaScript style that sh cannot run, so it is left out of
 // the check and put back as it was.
@@ -23,17 +24,17 @@ try {
     const text = readFileSync(join(root, 'bin', n), 'utf8');
     const head = shLine.exec(text)?.[1] ?? '';
     heads.set(n, head);
-    writeFileSync(join(dir, `${n}.mjs`), text.slice(head.length));
+    writeFileSync(join(dir, `${n}.cjs`), text.slice(head.length));
   }
-  const config = { extends: [join(root, 'biome.jsonc')], vcs: { enabled: false }, files: { includes: ['*.mjs'] } };
+  const config = { extends: [join(root, 'biome.jsonc')], vcs: { enabled: false }, files: { includes: ['*.cjs'] } };
   writeFileSync(join(dir, 'biome.json'), JSON.stringify(config));
   const biome = join(root, 'node_modules', '.bin', 'biome');
   const args = write ? ['check', '--write'] : ['ci', '--error-on-warnings'];
-  // Diagnostics name NAME.mjs: that is bin/NAME.
-  const r = spawnSync(biome, [...args, ...shims.map((n) => `${n}.mjs`)], { cwd: dir, stdio: 'inherit' });
+  // Diagnostics name NAME.cjs: that is bin/NAME.
+  const r = spawnSync(biome, [...args, ...shims.map((n) => `${n}.cjs`)], { cwd: dir, stdio: 'inherit' });
   if (r.error) throw r.error;
   if (write && r.status === 0)
-    for (const n of shims) writeFileSync(join(root, 'bin', n), heads.get(n) + readFileSync(join(dir, `${n}.mjs`), 'utf8'));
+    for (const n of shims) writeFileSync(join(root, 'bin', n), heads.get(n) + readFileSync(join(dir, `${n}.cjs`), 'utf8'));
   process.exitCode = r.status ?? 1;
 } finally {
   rmSync(dir, { recursive: true, force: true });

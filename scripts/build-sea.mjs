@@ -1,17 +1,19 @@
 // Builds the single executable: Node's own binary with the CLI injected (Node's "single executable
 // applications" + postject), so that no Node install is needed to run it.
-//   node scripts/build-sea.mjs [--out DIR] [--code-cache|--no-code-cache]
+//   node scripts/build-sea.mjs [--out DIR] [--code-cache]
 // Writes DIR (default dist-sea/): kubectl-kruise (kubectl-kruise.exe on Windows) and
 // THIRD-PARTY-NOTICES beside it (the bundled packages and Node.js itself, whose licence lists the
 // libraries it includes). The binary runs on the platform and architecture of the node that runs
 // this script: build it on each target (docs/single-executable.md).
 //
-// The single executable runs one CommonJS script and cannot import files, so the CLI is bundled
-// again as one CommonJS file (no chunks; what the ESM build loads lazily is still evaluated only
-// on first use). The V8 code cache (`useCodeCache`) is on by default: measured, it starts the
-// binary faster (README, Performance); a startup snapshot is not used (Node 20 cannot snapshot
-// the modules the CLI needs at load time).
+// The single executable runs one CommonJS script and cannot import files: the CLI is bundled as
+// one CommonJS file (as dist/cli.cjs), and the executable's script is the launcher with that
+// bundle built in, which runs it with the code cache made where it runs (src/runtime/launch.ts).
+// Node's build-time code cache (`useCodeCache`, --code-cache) holds only what V8 compiles before
+// running and is off; a startup snapshot is not used (Node 20 cannot snapshot the modules the CLI
+// needs at load time).
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
@@ -21,7 +23,7 @@ import { findNodeLicense, thirdPartyNotices } from './third-party-notices.mjs';
 const args = process.argv.slice(2);
 const outIdx = args.indexOf('--out');
 const out = resolve(outIdx >= 0 ? args[outIdx + 1] : 'dist-sea');
-const codeCache = !args.includes('--no-code-cache');
+const codeCache = args.includes('--code-cache');
 const require = createRequire(import.meta.url);
 const { yamlDocuments } = require('./yaml-module.cjs');
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -47,11 +49,13 @@ const yamlAsJson = {
   },
 };
 
-const bundle = join(work, 'kubectl-kruise.cjs');
+// 1. The CLI as one CommonJS bundle (src/cli/entry.ts), ASCII with its hash as the last line, as
+// scripts/build.mjs writes dist/cli.cjs: src/runtime/launch.ts names its code cache by that hash.
 const result = await build({
-  entryPoints: ['src/cli/sea.ts'],
-  outfile: bundle,
+  entryPoints: ['src/cli/entry.ts'],
   bundle: true,
+  write: false,
+  outfile: join(work, 'cli.cjs'),
   format: 'cjs',
   platform: 'node',
   target: 'node20',
@@ -62,6 +66,22 @@ const result = await build({
   // A single executable has no dynamic import(); `await import('node:https')` becomes require().
   supported: { 'dynamic-import': false },
   plugins: [yamlAsJson],
+});
+let cli = result.outputFiles[0].text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+cli += `\n// kubectl-kruise bundle ${createHash('sha256').update(cli).digest('hex').slice(0, 16)}\n`;
+
+// 2. The executable's main script: the launcher, with the bundle built in as a string.
+const bundle = join(work, 'kubectl-kruise.cjs');
+await build({
+  entryPoints: ['src/cli/sea.ts'],
+  outfile: bundle,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  logLevel: 'warning',
+  define: { __KK_CLI_BUNDLE__: JSON.stringify(cli) },
 });
 
 const blob = join(work, 'sea-prep.blob');

@@ -1,13 +1,17 @@
-// Builds the CLI into dist/ with esbuild: dist/cli.mjs + chunks, ESM, split, heavy modules loaded
-// lazily, so `--help` does not pay for the sandbox or YAML. Readable (not minified): the bench
-// showed no gain from minifying it. No source maps by default: they were two thirds of the
-// published package, and an installed CLI has no use for them.
+// Builds the CLI into dist/ with esbuild: dist/cli.cjs, the whole CLI as one CommonJS file, and
+// dist/launch.cjs, the small launcher bin/ requires (src/runtime/launch.ts: it runs the bundle with
+// a V8 code cache made on the user's machine). One CommonJS file, not ESM chunks: node's ESM loader
+// and one file per chunk cost every run more than parsing the code a command does not use, and a
+// code cache removes that (README, Performance). What a command does not need is still evaluated
+// only on first use (esbuild keeps `await import()` lazy). Readable (not minified). No source maps
+// by default: an installed CLI has no use for them.
 //   node scripts/build.mjs              as above
 //   node scripts/build.mjs --sourcemap  also write linked maps (node --enable-source-maps)
 //   node scripts/build.mjs --minify     minify
 // KK_SOURCEMAP=1 / KK_MINIFY=1 do the same as the flags.
 
-import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
@@ -46,47 +50,81 @@ const lazyChildProcessInCommander = {
   },
 };
 
+/**
+ * `yaml` (a quarter of the CLI's code, needed only for -o yaml, unusual kubeconfigs and the
+ * sandbox) is its own file, dist/yaml.cjs, required on first use: the bundle every command loads,
+ * and its code cache, stay smaller.
+ */
+const yamlApart = {
+  name: 'yaml-apart',
+  setup(b) {
+    b.onResolve({ filter: /^yaml$/ }, (args) => (args.kind === 'entry-point' ? undefined : { path: './yaml.cjs', external: true }));
+  },
+};
+
 const args = process.argv.slice(2);
 const minify = args.includes('--minify') || process.env.KK_MINIFY === '1';
 const sourcemap = args.includes('--sourcemap') || process.env.KK_SOURCEMAP === '1';
 
 const result = await build({
-  entryPoints: { cli: 'src/cli/entry.ts' },
+  entryPoints: { cli: 'src/cli/entry.ts', launch: 'src/runtime/launch.ts', yaml: 'yaml' },
   outdir: 'dist',
-  outExtension: { '.js': '.mjs' },
+  outExtension: { '.js': '.cjs' },
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   minify,
   sourcemap: sourcemap ? 'linked' : false,
   metafile: true,
+  write: false,
   logLevel: 'warning',
-  // A CommonJS dependency bundled into ESM needs `require`; made on first use, not in every chunk.
-  banner: {
-    js: "import { createRequire as __kkCreateRequire } from 'node:module'; let __kkRequire; const require = (id) => (__kkRequire ??= __kkCreateRequire(import.meta.url))(id);",
-  },
+  // No real import(): the bundle runs as a vm.Script (src/runtime/launch.ts), which has no module
+  // loader; esbuild turns each `await import('node:x')` into a require() made when it runs.
+  supported: { 'dynamic-import': false },
+  // import.meta.url (version.ts finds package.json with it) is the bundle's own file, made on use.
+  define: { 'import.meta.url': '__kkImportMeta.url' },
+  banner: { js: "var __kkImportMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
   // The dashboard's page (src/dashboard/page.html) is in the bundle as text: no files to find at run time.
   loader: { '.html': 'text' },
-  plugins: [lazyChildProcessInCommander, yamlAsJson],
+  plugins: [lazyChildProcessInCommander, yamlAsJson, yamlApart],
 });
+
+/**
+ * ASCII only (launch.ts reads the bundle as latin1, and V8 keeps a one-byte string): esbuild
+ * escapes strings, not regular expressions or comments, so what is left becomes \uXXXX, which
+ * means the same there and in identifiers.
+ */
+const ascii = (text) => text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+// Each file is written whole or not at all (a temp file renamed): a launcher started during a
+// build reads the previous bundle or this one, never half of one. The bundle's last line is a hash
+// of its content, which names its code cache (V8 itself checks only the length).
+mkdirSync('dist', { recursive: true });
+for (const out of result.outputFiles) {
+  let text = out.text;
+  if (out.path.endsWith('.cjs')) {
+    text = ascii(text);
+    if (basename(out.path) === 'cli.cjs')
+      text += `\n// kubectl-kruise bundle ${createHash('sha256').update(text).digest('hex').slice(0, 16)}\n`;
+  }
+  const tmp = `${out.path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, out.path);
+}
 
 // The licences of what the bundle contains travel with it (files: dist/ is in the package).
 writeFileSync('dist/THIRD-PARTY-NOTICES', thirdPartyNotices(result.metafile));
 
-// Chunk names carry a content hash, so every change leaves the previous ones behind. Remove the
-// chunks this build did not write — but only once they are half an hour old: several people build
-// in one work tree, and a process started from an earlier build still imports its chunks lazily.
-// Maps this build did not write go now (nothing loads them later), and so do the files of the
-// V8 code-cache build that earlier versions made (cli-HASH.cjs, its caches, fast.cjs): each
-// process read its bundle whole at start-up.
+// Remove what earlier builds wrote and this one did not: the ESM build's chunks (dist/*.mjs) once
+// they are half an hour old — a process started from such a build may still import them lazily —
+// and maps and the V8 code-cache files of older builds now.
 const written = new Set(Object.keys(result.metafile.outputs).map((f) => basename(f)));
 const staleAfterMs = 30 * 60 * 1000;
 for (const name of readdirSync('dist')) {
-  if (written.has(name)) continue;
-  const now = name.endsWith('.map') || name === 'fast.cjs' || /^cli-[A-Z0-9]{8}\.cjs/.test(name);
-  if (!now && !/-[A-Z0-9]{8}\.mjs$/.test(name)) continue;
+  if (written.has(name) || name === 'THIRD-PARTY-NOTICES') continue;
+  const now = name.endsWith('.map') || name === 'fast.cjs' || /^cli-[A-Z0-9]{8}\.cjs/.test(name) || /\.cjs\.\d+\.tmp$/.test(name);
+  if (!now && !name.endsWith('.mjs')) continue;
   const file = join('dist', name);
   try {
     if (now || Date.now() - statSync(file).mtimeMs > staleAfterMs) rmSync(file, { force: true });

@@ -1,5 +1,6 @@
 // What a command needs from the outside world, injected so tests see exact output.
 import { invokedAsFrom } from './invoked-as.js';
+import { processStdio } from './stdio.js';
 
 /** A writable text stream (process.stdout or a test buffer). */
 export interface OutStream {
@@ -34,11 +35,25 @@ export interface Deps {
   self?: string;
 }
 
+/**
+ * The real process' streams: stdout and stderr written synchronously unless they are terminals
+ * (src/cli/stdio.ts), stdin made on first use: making process.stdin (a pipe or a TTY stream) costs
+ * a few ms, and only the live view reads keys.
+ */
+function processIo(): Deps['io'] {
+  return {
+    ...processStdio(),
+    get in(): InStream {
+      return process.stdin;
+    },
+  };
+}
+
 /** The real process' dependencies. */
 export function processDeps(overrides: Partial<Deps> = {}): Deps {
   const env = overrides.env ?? process.env;
   return {
-    io: { out: process.stdout, err: process.stderr, in: process.stdin },
+    io: overrides.io ?? processIo(),
     env,
     now: () => new Date(),
     invokedAs: invokedAsFrom(env),

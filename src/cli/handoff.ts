@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Command, Option } from 'commander';
 import type { Deps } from './deps.js';
 import { isOtherType, isRolloutType } from './resource-args.js';
+import { isProcessStdio } from './stdio.js';
 
 /** Set in the environment of the executable we hand over to: it never hands over again (no loops). */
 export const HANDED_OFF_ENV = 'KUBECTL_KRUISE_HANDED_OFF';
@@ -95,7 +96,7 @@ export async function handOff(argv: string[], program: Command, deps: Deps): Pro
   if (!other) return undefined;
   // The real process passes its terminal on (the other tool sees a TTY, colours, its prompts);
   // a caller with its own streams (tests) gets the output through them.
-  const inherit = deps.io.out === process.stdout && deps.io.err === process.stderr;
+  const inherit = isProcessStdio(deps.io.out) && isProcessStdio(deps.io.err);
   // Loaded only here: node:child_process costs every command's start-up a few milliseconds.
   const { spawn } = await import('node:child_process');
   const child = spawn(other, argv, {

@@ -4,28 +4,13 @@ import { DEFERRED_EXTRA_CA_ENV } from '../kube/extra-ca.js';
 import { mark, printTimelineAtExit } from '../runtime/timeline.js';
 import { main } from './main.js';
 
-// A reader that goes away (`watch … | head -1`) ends the process as SIGPIPE ends kubectl: 141, the
-// shell's code, so a pipeline under `set -o pipefail` never reads it as "the condition holds".
-const SIGPIPE_EXIT = 141;
-
 /** Runs main(argv) as this process (`self`: its executable): stream errors, SIGINT/SIGTERM and the exit code. */
 export async function runAsProcess(argv: string[], self: string | undefined): Promise<void> {
   // bin/ starts node without NODE_EXTRA_CA_CERTS and hands the file on (src/kube/extra-ca.ts);
   // children (exec credential plugins, another kubectl-kruise) see the variable the user set.
   const deferred = process.env[DEFERRED_EXTRA_CA_ENV];
   if (deferred && !process.env.NODE_EXTRA_CA_CERTS) process.env.NODE_EXTRA_CA_CERTS = deferred;
-  // Only a command that had already finished keeps its own code on EPIPE. Any other write error
-  // (a full disk, /dev/full) is one error line and exit 1, never a stack trace.
-  for (const [name, stream] of [
-    ['standard output', process.stdout],
-    ['standard error', process.stderr],
-  ] as const) {
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') process.exit(process.exitCode ?? SIGPIPE_EXIT);
-      if (stream !== process.stderr) process.stderr.write(`error: cannot write to ${name}: ${err.code ?? err.message}\n`);
-      process.exit(1);
-    });
-  }
+  // Standard output and error, and what a write error does (EPIPE: 141): src/cli/stdio.ts, made by processDeps.
   // SIGINT/SIGTERM abort long-running commands (sandbox, watch), which then return their exit code.
   const stop = new AbortController();
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,4 +1,4 @@
-// A sample of the corpus through the real entry point (bin/kubectl-kruise → dist/cli.mjs): the same
+// A sample of the corpus through the real entry point (bin/kubectl-kruise → dist/launch.cjs → dist/cli.cjs): the same
 // exit code and one error line, and no stack trace from the shim, the bundle or an unhandled rejection.
 // Needs a fresh build (`node scripts/build.mjs`; `npm test` runs it first).
 import net from 'node:net';

@@ -11,10 +11,10 @@ import { EXECUTABLE } from '../helpers/cli.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DIST = path.join(ROOT, 'dist');
 
-/** Package names whose modules esbuild put into dist/*.mjs. */
+/** Package names whose modules esbuild put into dist/*.cjs. */
 function bundledPackages(): string[] {
   const names = new Set<string>();
-  for (const f of readdirSync(DIST).filter((n) => n.endsWith('.mjs'))) {
+  for (const f of readdirSync(DIST).filter((n) => n.endsWith('.cjs'))) {
     for (const m of readFileSync(path.join(DIST, f), 'utf8').matchAll(/^\/\/ (?:.*\/)?node_modules\/((?:@[^/\s]+\/)?[^/\s]+)\//gm))
       names.add(m[1]!);
   }

@@ -65,7 +65,11 @@ describe('npm pack + global install', () => {
       expect.arrayContaining([
         'bin/kubectl-kruise',
         'bin/kubectl_complete-kruise',
-        'dist/cli.mjs',
+        // bin/ is CommonJS (the package is ESM): no ESM loader at start-up.
+        'bin/package.json',
+        'dist/cli.cjs',
+        'dist/launch.cjs',
+        'dist/yaml.cjs',
         'dist/THIRD-PARTY-NOTICES',
         'package.json',
         'LICENSE',
@@ -77,10 +81,10 @@ describe('npm pack + global install', () => {
     expect(files.filter((f) => /^(src|test|scripts)\//.test(f))).toEqual([]);
   });
 
-  it('ships the ESM build alone: no source maps, nothing but dist/*.mjs and the notices of what they bundle', () => {
+  it('ships the build alone: no source maps, no code cache, nothing but dist/*.cjs and the notices of what they bundle', () => {
     const files = packed.files.map((f) => f.path);
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
-    expect(files.filter((f) => f.startsWith('dist/') && !f.endsWith('.mjs'))).toEqual(['dist/THIRD-PARTY-NOTICES']);
+    expect(files.filter((f) => f.startsWith('dist/') && !f.endsWith('.cjs'))).toEqual(['dist/THIRD-PARTY-NOTICES']);
   });
 
   it('installs cleanly (no lifecycle script for npm to warn about)', () => {

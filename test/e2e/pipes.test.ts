@@ -1,7 +1,9 @@
 // What the real binary does when its output goes away: a reader that leaves (`watch … | head -1`)
 // must not turn into exit 0 ("the condition holds") for a gate that never held, and a stdout that
 // cannot be written (/dev/full) is one error line, not a stack trace.
-import { openSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Rollout } from '../../src/rollout/types.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { scenario } from '../fixtures/load.js';
@@ -46,4 +48,45 @@ it('stdout on /dev/full is one error line and exit 1', async () => {
   });
   expect(await exited).toBe(1);
   expect(stderr()).toMatch(/^error: cannot write to standard output: ENOSPC\n$/);
+});
+
+describe('stdout as a pipe or a file (written synchronously, src/cli/stdio.ts)', () => {
+  const names = Array.from({ length: 120 }, (_, i) => `many-${String(i).padStart(3, '0')}`);
+  beforeAll(async () => {
+    // One workload per Rollout (the sandbox's admission refuses two on one); none exists: shown as not found.
+    for (const name of names) {
+      const spec = { ...rollout.spec, workloadRef: { ...rollout.spec.workloadRef!, name } };
+      await create(sb.url, { ...rollout, metadata: { name, namespace: rollout.metadata.namespace }, spec });
+    }
+  });
+  const args = () => ['rollout', 'status', ...names, '-o', 'json', '--server', sb.url];
+
+  it('a reader slower than the output gets all of it, in order, past the pipe buffer', async () => {
+    const { child, stderr, exited } = startBinary(args(), { env });
+    // Nobody reads for a while: the pipe (64 KiB) fills, and the writer waits.
+    await new Promise((r) => setTimeout(r, 500));
+    let text = '';
+    child.stdout!.on('data', (d) => (text += d));
+    expect(await exited).toBe(0);
+    expect(stderr()).toBe('');
+    expect(text.length).toBeGreaterThan(128 * 1024);
+    const list = JSON.parse(text) as { items: { name: string }[] };
+    expect(list.items.map((v) => v.name)).toEqual(names);
+  });
+
+  it('a file gets the same bytes as a pipe', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kk-pipes-'));
+    try {
+      const file = path.join(dir, 'out.json');
+      const toFile = startBinary(args(), { env, stdout: openSync(file, 'w') });
+      expect(await toFile.exited).toBe(0);
+      const toPipe = startBinary(args(), { env });
+      let text = '';
+      toPipe.child.stdout!.on('data', (d) => (text += d));
+      expect(await toPipe.exited).toBe(0);
+      expect(readFileSync(file, 'utf8')).toBe(text);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
