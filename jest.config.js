@@ -7,6 +7,8 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true, diagnostics: false }],
     // The sandbox's embedded CRDs: a YAML import is the file's documents, as in the bundle.
     '^.+\\.yaml$': '<rootDir>/scripts/yaml-module.cjs',
+    // The dashboard's page: its text, as esbuild's text loader gives it to the bundle.
+    '^.+\\.html$': '<rootDir>/scripts/text-module.cjs',
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 30000,

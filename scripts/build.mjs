@@ -85,6 +85,8 @@ const result = await build({
   // import.meta.url (version.ts finds package.json with it) is the bundle's own file, made on use.
   define: { 'import.meta.url': '__kkImportMeta.url' },
   banner: { js: "var __kkImportMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
+  // The dashboard's page (src/dashboard/page.html) is in the bundle as text: no files to find at run time.
+  loader: { '.html': 'text' },
   plugins: [lazyChildProcessInCommander, yamlAsJson, yamlApart],
 });
 

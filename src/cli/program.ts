@@ -15,6 +15,7 @@ import {
   validateCompletion,
 } from './completion.js';
 import type { CliRunner, GlobalOptions } from './context.js';
+import { addDashboardCommand, completeDashboard, type DashboardFlags, validateDashboard } from './dashboard.js';
 import type { Deps } from './deps.js';
 import { CliError, ExitCode, type ExitCodeValue } from './errors.js';
 import { help } from './help-text.js';
@@ -125,6 +126,11 @@ export function buildProgram(deps: Deps, result: { code: number }, runCli: CliRu
     const o = completeSandbox(flags);
     validateSandbox(o);
     return runSandbox(o, deps);
+  });
+  on<DashboardFlags>(addDashboardCommand(program, name), async (args, flags, globals) => {
+    const o = completeDashboard(args, flags, globals);
+    validateDashboard(o);
+    return (await import('./dashboard.js')).runDashboard(o, deps);
   });
   on<VersionFlags>(addVersionCommand(program, name), async (_args, flags) => {
     const o = completeVersion(flags);

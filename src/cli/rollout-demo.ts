@@ -17,6 +17,7 @@ export interface DemoFlags {
   writeManifests?: string;
   keep?: boolean;
   traffic?: boolean;
+  dashboard?: boolean;
 }
 
 /** Validated `rollout demo` options. */
@@ -29,6 +30,8 @@ interface DemoOptions {
   keep: boolean;
   /** --traffic: the same release with a Service and an nginx Ingress, 20% and 50% of traffic to the canary. */
   traffic: boolean;
+  /** --dashboard: serve the dashboard for the sandbox, open it, and let the approvals be made there. */
+  dashboard: boolean;
 }
 
 /** Adds `demo` with its flags and help to `parent`. */
@@ -39,11 +42,13 @@ export function addDemoCommand(parent: Command, name: string): Command {
     .option('--write-manifests <dir>', "write the guide's manifests (workload-demo.yaml, rollouts-demo.yaml) to DIR and exit")
     .option('--keep', 'leave the sandbox running afterwards (until Ctrl-C) and print its export KUBECONFIG= line')
     .option('--traffic', 'route traffic through a Service and an nginx Ingress: 20%, then 50% to the canary')
+    .option('--dashboard', 'open the dashboard of the sandbox in the browser and wait for each approval to be made there')
     .option('--no-color', 'print plain text without colours');
   return ownHelp(cmd, name, [
     ['Watch a canary release go 1 -> 5 -> 10 pods with two approvals', 'rollout demo'],
     ['Then go on by hand on the same sandbox', 'rollout demo --keep'],
     ['The same release with an Ingress carrying 20%, then 50% of the traffic', 'rollout demo --traffic'],
+    ['Watch it and approve each batch in the browser', 'rollout demo --dashboard'],
     ['Get the two manifests to try it on a sandbox or a cluster yourself', 'rollout demo --write-manifests .'],
   ]);
 }
@@ -56,6 +61,7 @@ export function completeDemo(flags: DemoFlags = {}, globals: GlobalOptions = NO_
     writeManifests: flags.writeManifests,
     keep: flags.keep === true,
     traffic: flags.traffic === true,
+    dashboard: flags.dashboard === true,
   };
 }
 
@@ -63,6 +69,7 @@ export function completeDemo(flags: DemoFlags = {}, globals: GlobalOptions = NO_
 export function validateDemo(o: DemoOptions): void {
   if (o.writeManifests !== undefined && o.keep) throw new UsageError('--write-manifests runs no demo: it takes no --keep');
   if (o.writeManifests !== undefined && o.traffic) throw new UsageError('--write-manifests runs no demo: it takes no --traffic');
+  if (o.writeManifests !== undefined && o.dashboard) throw new UsageError('--write-manifests runs no demo: it takes no --dashboard');
 }
 
 // The guide's two objects: examples/*.yaml is their one copy (embedded at build time, shipped as files).
@@ -145,6 +152,7 @@ export async function runDemo(o: DemoOptions, deps: Deps, cli: CliRunner): Promi
     workloadAdmission: { admitDeploymentUpdate, admitCloneSetUpdate },
   });
   const server = sandbox.url;
+  const page = o.dashboard ? await openDashboard(server, deps) : undefined;
   const kruise = (argv: string[], io: Deps['io'] = deps.io) =>
     cli([...argv, '--server', server, ...(o.color ? [] : ['--no-color'])], { ...deps, io, invokedAs: 'kubectl-kruise' });
   const quiet: Deps['io'] = { out: { write: () => true }, err: deps.io.err };
@@ -232,9 +240,15 @@ export async function runDemo(o: DemoOptions, deps: Deps, cli: CliRunner): Promi
       [3, 10],
     ] as const) {
       say(`Step ${step + 1}: release batch ${step}`, 'kubectl-kruise rollout approve rollout/rollouts-demo -n default');
-      const code = await kruise(['rollout', 'approve', 'rollout/rollouts-demo', '-n', 'default', '--step', String(step - 1)]);
-      if (code !== ExitCode.ok) throw new CliError(`demo: approve ended with exit code ${code}`);
-      await wait(step === 3 ? ['--until', 'completed'] : ['--until', 'paused', '--step', String(step)]);
+      if (page) {
+        // The approval is the user's, in the page: the demo waits for it (as long as it takes).
+        out(`  waiting for you: click "Approve step ${step - 1}/3" in the dashboard (${page.url})`);
+        await wait([...(step === 3 ? ['--until', 'completed'] : ['--until', 'paused', '--step', String(step)]), '--timeout', '0']);
+      } else {
+        const code = await kruise(['rollout', 'approve', 'rollout/rollouts-demo', '-n', 'default', '--step', String(step - 1)]);
+        if (code !== ExitCode.ok) throw new CliError(`demo: approve ended with exit code ${code}`);
+        await wait(step === 3 ? ['--until', 'completed'] : ['--until', 'paused', '--step', String(step)]);
+      }
       await waitForVersionCount(pods, 'version-2', expected);
       await kruise(['rollout', 'status', 'rollouts-demo', '-n', 'default']);
       await showPods();
@@ -247,8 +261,36 @@ export async function runDemo(o: DemoOptions, deps: Deps, cli: CliRunner): Promi
     if (ok && o.keep) return await keepRunning(server, deps);
     return ok ? ExitCode.ok : ExitCode.failure;
   } finally {
+    await page?.close();
     await sandbox.close();
   }
+}
+
+/** --dashboard: serves the dashboard for the sandbox (any free port), prints its URL and opens it. */
+async function openDashboard(server: string, deps: Deps): Promise<{ url: string; close(): Promise<void> }> {
+  const [{ clientFromGlobals }, { startDashboard }, { openBrowser }] = await Promise.all([
+    import('../kube/from-flags.js'),
+    import('../dashboard/server.js'),
+    import('./dashboard.js'),
+  ]);
+  const client = await clientFromGlobals({ server, namespace: 'default' }, deps);
+  const dashboard = await startDashboard(client, {
+    namespace: 'default',
+    host: '127.0.0.1',
+    port: 0,
+    now: deps.now,
+    clock: commandClock,
+    cli: 'kubectl-kruise',
+  });
+  deps.io.out.write(`Dashboard (approve each batch there): ${dashboard.url}\n`);
+  openBrowser(dashboard.url, deps);
+  return {
+    url: dashboard.url,
+    async close() {
+      await dashboard.close();
+      client.close();
+    },
+  };
 }
 
 /** --keep: writes a kubeconfig for the sandbox, says how to use it, and waits for Ctrl-C. */

@@ -4,10 +4,10 @@
 
 import type { KubeClient } from '../kube/client.js';
 import { withKubeClient } from '../kube/from-flags.js';
-import { planPause, planResume } from '../rollout/pause.js';
+import { setRolloutPaused } from '../kube/rollout-actions.js';
 import type { Deps } from './deps.js';
 import { type ExitCodeValue, ObjectFailures } from './errors.js';
-import { addRefusal, forEachRollout, mutateRollout, printResult } from './rollout-mutation.js';
+import { addRefusal, forEachRollout, printResult } from './rollout-mutation.js';
 import type { SetPausedOptions } from './rollout-pause-options.js';
 
 /** Runs `pause` or `resume`: connects with the global flags and sets the flag on each rollout. */
@@ -20,13 +20,9 @@ async function setPausedRollouts(o: SetPausedOptions, client: KubeClient, deps: 
   const printed = { printed: 0 };
   const failures = new ObjectFailures(deps.io.err);
   await forEachRollout(o.names, failures, async (name) => {
-    const result = await mutateRollout(client, client.namespace, name, o.paused ? planPause : planResume, {
-      dryRun: false,
-      // A write that may have landed: it did if the flag now reads as we set it.
-      landed: (fresh) => (fresh.spec?.strategy?.paused === true) === o.paused,
-    });
+    const result = await setRolloutPaused(client, client.namespace, name, o.paused);
     if (result.kind === 'refused') return addRefusal(failures, name, result.message);
-    return printResult(deps, o.output, result.object, name, o.paused ? 'paused' : 'resumed', printed);
+    return printResult(deps, o.output, result.object, name, result.message, printed);
   });
   return failures.exitCode();
 }

@@ -4,17 +4,14 @@
 // (docs/controller.md §7). With --fast: the Rollout's /status gets a nextStepIndex back to an
 // earlier step (a jump, §10), through the same conflict-safe update as approve.
 import type { KubeClient } from '../kube/client.js';
-import { Resources } from '../kube/resources.js';
-import { DefaultRetry, retryOnConflict } from '../kube/retry.js';
+import { DefaultRetry } from '../kube/retry.js';
+import { undoRolloutWorkload } from '../kube/rollout-actions.js';
 import { escapeTerminal } from '../render/escape.js';
-import { workloadRefOf } from '../rollout/release.js';
 import { ROLLOUT_NAME_PREFIX, type Rollout } from '../rollout/types.js';
-import { planFastUndo, planUndo } from '../rollout/undo.js';
-import { formatLabelSelector } from '../workload/label-selector.js';
-import type { Deployment, ReplicaSet } from '../workload/types.js';
+import { planFastUndo } from '../rollout/undo.js';
 import type { Deps } from './deps.js';
 import { type ExitCodeValue, ObjectFailures } from './errors.js';
-import { addRefusal, forEachRollout, getRollout, mutateRollout } from './rollout-mutation.js';
+import { addRefusal, forEachRollout, mutateRollout } from './rollout-mutation.js';
 import type { UndoOptions } from './rollout-undo-options.js';
 
 /** The one message of each undo failure that is not the plan's. */
@@ -67,34 +64,11 @@ async function undoWorkload(
   deps: Deps,
   failures: ObjectFailures,
 ): Promise<void> {
-  const { ro } = await getRollout(client, client.namespace, name);
-  const ref = workloadRefOf(ro);
-  if (!ref) return addRefusal(failures, name, UndoFailure.noWorkload);
-  if (ref.kind !== 'Deployment' || !ref.apiVersion.startsWith('apps/'))
-    return failures.add(UndoFailure.notDeployment('undo', ref.kind, ref.name));
-  const ns = ro.metadata.namespace ?? client.namespace;
-  let outcome: string | undefined;
-  try {
-    await retryOnConflict(DefaultRetry, async () => {
-      // Every attempt re-reads what it writes: a retry with the old resourceVersion would only conflict again.
-      const d = await client.get<Deployment>(Resources.deployments, ns, ref.name);
-      const rss = await client.list<ReplicaSet>(Resources.replicaSets, ns, { labelSelector: formatLabelSelector(d.spec.selector) });
-      const decision = planUndo(ro, d, rss.items, toRevision);
-      if (decision.kind === 'refuse') {
-        failures.add(`deployments.apps "${escapeTerminal(ref.name)}" ${decision.message}`);
-        return;
-      }
-      if (decision.kind === 'noop') {
-        outcome = `deployment.apps/${escapeTerminal(ref.name)} ${decision.reason}`;
-        return;
-      }
-      // PUT, not PATCH: a Deployment changed since the read must fail (409) and be planned again.
-      await client.update(Resources.deployments, ns, decision.object);
-      outcome = `deployment.apps/${escapeTerminal(ref.name)} rolled back (to revision ${decision.revision})`;
-    });
-  } catch (err) {
-    if ((err as { code?: number }).code !== 409) throw err;
-    return failures.add(`deployments.apps "${escapeTerminal(ref.name)}" ${UndoFailure.gaveUp}`);
-  }
-  if (outcome) deps.io.out.write(`${outcome}\n`);
+  const r = await undoRolloutWorkload(client, client.namespace, name, toRevision);
+  if (r.kind === 'no-workload') return addRefusal(failures, name, UndoFailure.noWorkload);
+  if (r.kind === 'not-deployment') return failures.add(UndoFailure.notDeployment('undo', r.workloadKind, r.workload));
+  const d = escapeTerminal(r.deployment);
+  if (r.kind === 'refused') return failures.add(`deployments.apps "${d}" ${r.message}`);
+  if (r.kind === 'gave-up') return failures.add(`deployments.apps "${d}" ${UndoFailure.gaveUp}`);
+  deps.io.out.write(`deployment.apps/${d} ${r.message}\n`);
 }

@@ -16,7 +16,7 @@ const plan = (line: string): CompletionPlan => planCompletion(tree, line.split('
 
 describe('planCompletion', () => {
   it.each([
-    ['', ['rollout', 'sandbox', 'version', 'completion']],
+    ['', ['rollout', 'sandbox', 'dashboard', 'version', 'completion']],
     ['ro', ['rollout']],
     ['rollout ', ['approve', 'pause', 'resume', 'status', 'watch', 'reconcile-once', 'plan', 'list', 'history', 'undo', 'demo']],
     ['rollout re', ['resume', 'reconcile-once']],
