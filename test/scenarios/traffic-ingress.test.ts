@@ -23,6 +23,20 @@ const describeWithKubectl = kubectl ? describe : describe.skip;
 
 type Obj = KubeObject & { spec?: any };
 
+/** kubectl with the test's kubeconfig and a private HOME. */
+function runKubectl(kubeconfig: string, home: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(kubectl!.path, ['--kubeconfig', kubeconfig, ...args], { env: { PATH: process.env.PATH, HOME: home } }, (err, stdout, stderr) =>
+      resolve({ code: err ? 1 : 0, stdout, stderr }),
+    );
+  });
+}
+
+async function applyFile(kubeconfig: string, home: string, path: string): Promise<void> {
+  const r = await runKubectl(kubeconfig, home, ['apply', '-f', path]);
+  if (r.code !== 0) throw new Error(`kubectl apply -f ${path}: ${r.stderr}`);
+}
+
 const NEW_VERSION = '{"spec":{"template":{"spec":{"containers":[{"name":"echoserver","env":[{"name":"NODE_NAME","value":"version2"}]}]}}}}';
 
 describeWithKubectl('traffic routing: Service + nginx Ingress on a partition-style Deployment', () => {
@@ -32,19 +46,8 @@ describeWithKubectl('traffic routing: Service + nginx Ingress on a partition-sty
   let files: ReturnType<typeof fixtureDir>;
   let t: number;
 
-  const run = (args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        kubectl!.path,
-        ['--kubeconfig', kubeconfig, ...args],
-        { env: { PATH: process.env.PATH, HOME: home } },
-        (err, stdout, stderr) => resolve({ code: err ? 1 : 0, stdout, stderr }),
-      );
-    });
-  const apply = async (path: string) => {
-    const r = await run(['apply', '-f', path]);
-    if (r.code !== 0) throw new Error(`kubectl apply -f ${path}: ${r.stderr}`);
-  };
+  const run = (args: string[]) => runKubectl(kubeconfig, home, args);
+  const apply = (path: string) => applyFile(kubeconfig, home, path);
   const kruise = (...args: string[]) => runCli([...args, '--kubeconfig', kubeconfig], { now: () => new Date(t) });
   const once = () => kruise('rollout', 'reconcile-once', 'rollouts-demo');
 
@@ -354,19 +357,8 @@ describeWithKubectl('traffic routing through a Gateway API HTTPRoute (upstream e
   let kubeconfig: string;
   let files: ReturnType<typeof fixtureDir>;
   let t: number;
-  const kubectlRun = (args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        kubectl!.path,
-        ['--kubeconfig', kubeconfig, ...args],
-        { env: { PATH: process.env.PATH, HOME: home } },
-        (err, stdout, stderr) => resolve({ code: err ? 1 : 0, stdout, stderr }),
-      );
-    });
-  const apply = async (path: string) => {
-    const r = await kubectlRun(['apply', '-f', path]);
-    if (r.code !== 0) throw new Error(`kubectl apply -f ${path}: ${r.stderr}`);
-  };
+  const kubectlRun = (args: string[]) => runKubectl(kubeconfig, home, args);
+  const apply = (path: string) => applyFile(kubeconfig, home, path);
   const kruise = (...args: string[]) => runCli([...args, '--kubeconfig', kubeconfig], { now: () => new Date(t) });
   const rollout = () => sb.store.get<Rollout>('rollouts', 'default', 'rollouts-demo');
   /** The HTTPRoute's rules as kubectl reads them. */
