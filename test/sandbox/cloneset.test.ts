@@ -5,7 +5,7 @@
 // and scales (docs/sandbox-kinds.md §6).
 import { availableKubectls, type KubectlEnv, startKubectlEnv } from '../conformance/harness.js';
 import { examplePath } from '../fixtures/load.js';
-import { firstKubectl, kubectlOk } from '../scenarios/helpers.js';
+import { firstKubectl, kubectlOk, setCloneSetVersion } from '../scenarios/helpers.js';
 import { eventually } from './http.js';
 
 const kubectls = firstKubectl(availableKubectls());
@@ -35,21 +35,7 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('CloneSet with %s', (_
         s.updatedReadyReplicas === want.updated;
       return ok && cs;
     });
-  const setVersion = (version: string) =>
-    kubectlOk(env, [
-      'patch',
-      'cloneset',
-      'echoserver',
-      '--type=merge',
-      '-p',
-      JSON.stringify({
-        spec: {
-          template: {
-            spec: { containers: [{ name: 'echoserver', image: 'cilium/echoserver:latest', env: [{ name: 'NODE_NAME', value: version }] }] },
-          },
-        },
-      }),
-    ]);
+  const setVersion = (version: string) => setCloneSetVersion(env, version);
 
   test('apply of the e2e CloneSet: pods with their revision, a ControllerRevision, the columns a cluster shows', async () => {
     expect(await kubectlOk(env, ['apply', '-f', CLONESET_YAML])).toBe('cloneset.apps.kruise.io/echoserver created\n');

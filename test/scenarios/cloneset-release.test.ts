@@ -4,7 +4,7 @@
 // and `watch` work on it, a jump with nextStepIndex, scaling mid-release, and the hand-back.
 import { availableKubectls, type KubectlEnv, startKubectlEnv } from '../conformance/harness.js';
 import { examplePath } from '../fixtures/load.js';
-import { firstKubectl, fixtureDir, kruiseIn, kubectlOk, loadExample } from './helpers.js';
+import { firstKubectl, fixtureDir, kruiseIn, kubectlOk, loadExample, setCloneSetVersion } from './helpers.js';
 
 const kubectls = firstKubectl(availableKubectls());
 const ID = 'rollouts.kruise.io/rollout-id';
@@ -51,21 +51,7 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('CloneSet release with
     await kubectlOk(env, ['apply', '-f', files.write('rollout.yaml', ro)]);
     await watch('--until', 'completed');
   };
-  const newVersion = (version: string) =>
-    kubectlOk(env, [
-      'patch',
-      'cloneset',
-      'echoserver',
-      '--type=merge',
-      '-p',
-      JSON.stringify({
-        spec: {
-          template: {
-            spec: { containers: [{ name: 'echoserver', image: 'cilium/echoserver:latest', env: [{ name: 'NODE_NAME', value: version }] }] },
-          },
-        },
-      }),
-    ]);
+  const newVersion = (version: string) => setCloneSetVersion(env, version);
 
   test('manual steps 20%/40%/60%/100%: the partition and the batch labels at each step, approve, status, hand-back', async () => {
     await setUp([{ replicas: '20%' }, { replicas: '40%' }, { replicas: '60%' }, { replicas: '100%' }]);

@@ -352,3 +352,21 @@ export async function ok(kubeconfig: string, args: string[]): Promise<string> {
   if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
 }
+
+/** A new version of upstream's e2e CloneSet `echoserver` (its NODE_NAME env), as a user patches it. */
+export function setCloneSetVersion(env: KubectlEnv, version: string): Promise<string> {
+  return kubectlOk(env, [
+    'patch',
+    'cloneset',
+    'echoserver',
+    '--type=merge',
+    '-p',
+    JSON.stringify({
+      spec: {
+        template: {
+          spec: { containers: [{ name: 'echoserver', image: 'cilium/echoserver:latest', env: [{ name: 'NODE_NAME', value: version }] }] },
+        },
+      },
+    }),
+  ]);
+}
