@@ -2,7 +2,7 @@
 // black-box against the sandbox with kubectl and our CLI (docs/controller.md §16): the unified
 // webhook holds every ordinal back (partition 32767), each step lowers the ordinal partition to
 // replicas − batch so the highest ordinals update first, pods carry the rollout-id and their batch,
-// `approve`, `status` and `watch` work on it, scaling mid-release, and the hand-back.
+// `approve`, `status` and `watch` work on it, a rollout-id-only release, scaling mid-release, and the hand-back.
 import { availableKubectls, type KubectlEnv, startKubectlEnv } from '../conformance/harness.js';
 import { examplePath } from '../fixtures/load.js';
 import { firstKubectl, fixtureDir, kruiseIn, kubectlOk, loadExample } from './helpers.js';
@@ -121,6 +121,31 @@ describe.each(cases)('%s', (_label, kubectl, kind) => {
       total: 5,
       batches: { '1': 1, '2': 1, '3': 1, '4': 2 },
     });
+  });
+
+  test('a rollout-id-only release: every ordinal is already new; each batch relabels its share with the new id', async () => {
+    await setUp([{ replicas: '20%' }, { replicas: '40%' }, { replicas: '60%' }, { replicas: '100%' }]);
+    await kubectlOk(env, ['label', kind.resource, 'echoserver', `${ID}=1`]);
+    await newVersion('version2');
+    await watch('--until', 'paused', '--step', '1');
+    for (const step of [1, 2, 3]) {
+      await approve(step);
+      await watch(...(step < 3 ? ['--until', 'paused', '--step', String(step + 1)] : ['--until', 'completed']));
+    }
+    expect((await released('1')).batches).toEqual({ '1': 1, '2': 1, '3': 1, '4': 2 });
+    await kubectlOk(env, ['label', '--overwrite', kind.resource, 'echoserver', `${ID}=2`]);
+    const expected = [
+      [4, { '1': 1 }],
+      [3, { '1': 1, '2': 1 }],
+      [2, { '1': 1, '2': 1, '3': 1 }],
+    ] as const;
+    for (const [i, [partition, batches]] of expected.entries()) {
+      await watch('--until', 'paused', '--step', String(i + 1));
+      expect(await released('2')).toEqual({ partition, ordinals: [0, 1, 2, 3, 4], total: 5, batches });
+      await approve(i + 1);
+    }
+    await watch('--until', 'completed');
+    expect((await released('2')).batches).toEqual({ '1': 1, '2': 1, '3': 1, '4': 2 });
   });
 
   test('scaling 5 → 10 mid-release keeps the ordinal partition, and a jump to the last step', async () => {
