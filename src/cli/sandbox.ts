@@ -120,7 +120,7 @@ export async function runSandbox(o: SandboxRunOptions, deps: Deps): Promise<Exit
     tls = await generateTls();
     writeFileSync(join(dirname(o.kubeconfigOut), `${basename(o.kubeconfigOut)}.ca.crt`), tls.caCert);
   }
-  const [{ rolloutController }, { admitDeploymentUpdate, admitCloneSetUpdate }] = await Promise.all([
+  const [{ rolloutController }, { admitDeploymentUpdate, admitCloneSetUpdate, admitStatefulSetUpdate }] = await Promise.all([
     import('../sandbox/wire-rollout-controller.js'),
     import('../reconcile/workload-admission.js'),
   ]);
@@ -131,7 +131,7 @@ export async function runSandbox(o: SandboxRunOptions, deps: Deps): Promise<Exit
     warn: (line) => deps.io.err.write(`${line}\n`),
     podReadyDelayMs: o.podReadyDelayMs,
     controllers: o.rolloutController ? [rolloutController({ log: (line) => deps.io.err.write(`${line}\n`) })] : [],
-    workloadAdmission: { admitDeploymentUpdate, admitCloneSetUpdate },
+    workloadAdmission: { admitDeploymentUpdate, admitCloneSetUpdate, admitStatefulSetUpdate },
     tls: tls ? { key: tls.key, cert: tls.cert } : undefined,
     allowOrigins: o.allowOrigins,
     now: deps.now,

@@ -10,6 +10,7 @@ import { workloadRefOf } from '../rollout/release.js';
 import { Annotation, type Rollout } from '../rollout/types.js';
 import { type CloneSet, isCloneSet } from '../workload/cloneset.js';
 import { canonicalJson } from '../workload/hash.js';
+import { isAdvancedStatefulSet, isStatefulSetLike, type StatefulSetLike } from '../workload/statefulset.js';
 import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
 import { type BatchRelease, fillControlInfoUid } from './batch-release.js';
 import { handBack } from './deployment-control.js';
@@ -22,6 +23,8 @@ const REF: Record<PlannedWrite['resource'], ResourceRef> = {
   rollouts: Resources.rolloutsV1beta1,
   deployments: Resources.deployments,
   clonesets: Resources.cloneSets,
+  statefulsets: Resources.statefulSets,
+  advancedstatefulsets: Resources.advancedStatefulSets,
   replicasets: Resources.replicaSets,
   pods: Resources.pods,
   batchreleases: Resources.batchReleases,
@@ -38,7 +41,7 @@ interface RolloutKey {
 }
 
 /** A label selector string for matchLabels (narrows LISTs; ownership is still checked by uid). */
-function selectorString(d: Deployment | CloneSet): string | undefined {
+function selectorString(d: Deployment | CloneSet | StatefulSetLike): string | undefined {
   const ml = d.spec.selector?.matchLabels;
   if (!ml || Object.keys(ml).length === 0) return undefined;
   return Object.entries(ml)
@@ -57,9 +60,14 @@ interface StateIndex {
   batchReleases: Map<string, BatchRelease>;
   /** CloneSets by namespace and name. */
   cloneSets: Map<string, CloneSet>;
+  /** StatefulSets (native and Advanced) by API group, namespace and name. */
+  statefulSets: Map<string, StatefulSetLike>;
 }
 
 const nsNameKey = (ns: string | undefined, name: string | undefined) => JSON.stringify([ns ?? null, name ?? null]);
+/** A StatefulSet's key: native and Advanced ones may share a name. */
+const stsKey = (advanced: boolean, ns: string | undefined, name: string | undefined) =>
+  JSON.stringify([advanced, ns ?? null, name ?? null]);
 
 /** The uids of an object's controller references (normally one), each once. */
 function controllerUids(obj: KubeObject): Set<string | undefined> {
@@ -75,7 +83,14 @@ function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 }
 
 /** Indexes the listed objects once, so that joining each rollout costs its own objects, not all of them. */
-function indexState(deployments: Deployment[], rss: ReplicaSet[], pods: Pod[], brs: BatchRelease[] = [], css: CloneSet[] = []): StateIndex {
+function indexState(
+  deployments: Deployment[],
+  rss: ReplicaSet[],
+  pods: Pod[],
+  brs: BatchRelease[] = [],
+  css: CloneSet[] = [],
+  sts: StatefulSetLike[] = [],
+): StateIndex {
   const byName = new Map<string | undefined, Map<string | undefined, Deployment>>();
   for (const d of deployments) {
     let names = byName.get(d.metadata.namespace);
@@ -95,16 +110,23 @@ function indexState(deployments: Deployment[], rss: ReplicaSet[], pods: Pod[], b
   for (const cs of css)
     if (!cloneSets.has(nsNameKey(cs.metadata.namespace, cs.metadata.name)))
       cloneSets.set(nsNameKey(cs.metadata.namespace, cs.metadata.name), cs);
-  return { deployments: byName, replicaSetsByOwner, podsByOwner, pods, batchReleases, cloneSets };
+  const statefulSets = new Map<string, StatefulSetLike>();
+  for (const set of sts) {
+    const key = stsKey(isAdvancedStatefulSet(set), set.metadata.namespace, set.metadata.name);
+    if (!statefulSets.has(key)) statefulSets.set(key, set);
+  }
+  return { deployments: byName, replicaSetsByOwner, podsByOwner, pods, batchReleases, cloneSets, statefulSets };
 }
 
 function join(ro: Rollout, idx: StateIndex): Observed {
   const ns = ro.metadata.namespace;
   const ref = workloadRefOf(ro);
   const batchRelease = idx.batchReleases.get(nsNameKey(ns, ro.metadata.name));
-  if (ref && isCloneSetRef(ref)) {
-    // A CloneSet owns its pods directly.
-    const cs = idx.cloneSets.get(nsNameKey(ns, ref.name));
+  if (ref && (isCloneSetRef(ref) || isStatefulSetLike(ref))) {
+    // A CloneSet or a StatefulSet owns its pods directly.
+    const cs = isCloneSetRef(ref)
+      ? idx.cloneSets.get(nsNameKey(ns, ref.name))
+      : idx.statefulSets.get(stsKey(isAdvancedStatefulSet(ref), ns, ref.name));
     const pods = cs ? (idx.podsByOwner.get(cs.metadata.uid) ?? []).map((i) => idx.pods[i]!) : [];
     return { rollout: ro, workload: cs, replicaSets: [], pods, ...(batchRelease ? { batchRelease } : {}) };
   }
@@ -133,11 +155,11 @@ export async function observe(client: KubeClient, rollout: RolloutKey | Rollout)
   const key = 'metadata' in rollout ? { namespace: rollout.metadata.namespace ?? client.namespace, name: rollout.metadata.name! } : rollout;
   const ro = await client.get<Rollout>(Resources.rolloutsV1beta1, key.namespace, key.name);
   const ref = workloadRefOf(ro);
-  let d: Deployment | CloneSet | undefined;
-  const kind = ref?.kind === 'Deployment' ? Resources.deployments : ref && isCloneSetRef(ref) ? Resources.cloneSets : undefined;
+  let d: Deployment | CloneSet | StatefulSetLike | undefined;
+  const kind = workloadResourceOf(ref);
   if (ref?.name && kind) {
     try {
-      d = await client.get<Deployment | CloneSet>(kind, key.namespace, ref.name);
+      d = await client.get<Deployment | CloneSet | StatefulSetLike>(kind, key.namespace, ref.name);
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
@@ -147,9 +169,10 @@ export async function observe(client: KubeClient, rollout: RolloutKey | Rollout)
   if (!d) return withTraffic({ rollout: ro, workload: undefined, replicaSets: [], pods: [], ...(batchRelease ? { batchRelease } : {}) });
   const labelSelector = selectorString(d);
   const brs = batchRelease ? [batchRelease] : [];
-  if (isCloneSet(d)) {
+  if (isCloneSet(d) || isStatefulSetLike(d)) {
     const pods = await client.list<Pod>(Resources.pods, key.namespace, { labelSelector });
-    return withTraffic(join(ro, indexState([], [], pods.items, brs, [d])));
+    const own = isCloneSet(d) ? { css: [d], sts: [] } : { css: [], sts: [d as StatefulSetLike] };
+    return withTraffic(join(ro, indexState([], [], pods.items, brs, own.css, own.sts)));
   }
   const [rss, pods] = await Promise.all([
     client.list<ReplicaSet>(Resources.replicaSets, key.namespace, { labelSelector }),
@@ -168,6 +191,8 @@ export interface ClusterState {
   batchReleases?: BatchRelease[];
   /** Read only when a Rollout refers to a CloneSet (a sixth LIST; none without the CRD). */
   cloneSets?: CloneSet[];
+  /** Read only when a Rollout refers to a StatefulSet (one LIST per API group referred to). */
+  statefulSets?: StatefulSetLike[];
   /** Services and Ingresses, read only when a Rollout has trafficRoutings (docs/controller.md §17). */
   services?: KubeObject[];
   ingresses?: KubeObject[];
@@ -190,7 +215,13 @@ export async function listState(client: KubeClient, namespace: string | undefine
     pods: pods.items,
     batchReleases: batchReleases.items,
   };
-  if (rollouts.items.some((ro) => isCloneSetRef(workloadRefOf(ro)))) state.cloneSets = await listCloneSets(client, namespace);
+  const refs = rollouts.items.map((ro) => workloadRefOf(ro));
+  if (refs.some(isCloneSetRef)) state.cloneSets = await listCloneSets(client, namespace);
+  const stsKinds = [Resources.statefulSets, Resources.advancedStatefulSets].filter((kind) =>
+    refs.some((ref) => isStatefulSetLike(ref) && isAdvancedStatefulSet(ref) === (kind.group !== 'apps')),
+  );
+  if (stsKinds.length > 0)
+    state.statefulSets = (await Promise.all(stsKinds.map((kind) => listOrNone<StatefulSetLike>(client, kind, namespace)))).flat();
   // Two more LISTs, only when some Rollout routes traffic.
   if (state.rollouts.some((ro) => trafficOf(ro))) {
     const [services, ingresses] = await Promise.all([
@@ -212,18 +243,31 @@ function isCloneSetRef(ref: { apiVersion?: string; kind?: string } | undefined):
 }
 
 /** The CloneSets, or none on a cluster without OpenKruise's CRD (404). */
-async function listCloneSets(client: KubeClient, namespace: string | undefined): Promise<CloneSet[]> {
+function listCloneSets(client: KubeClient, namespace: string | undefined): Promise<CloneSet[]> {
+  return listOrNone<CloneSet>(client, Resources.cloneSets, namespace);
+}
+
+/** The objects of a kind, or none on a cluster that does not serve it (404: OpenKruise's CRDs absent). */
+async function listOrNone<T extends KubeObject>(client: KubeClient, kind: ResourceRef, namespace: string | undefined): Promise<T[]> {
   try {
-    return (await client.list<CloneSet>(Resources.cloneSets, namespace)).items;
+    return (await client.list<T>(kind, namespace)).items;
   } catch (err) {
     if (isNotFound(err)) return [];
     throw err;
   }
 }
 
+/** Where the workload a reference names is read from (undefined: a kind the controller does not read). */
+function workloadResourceOf(ref: { apiVersion?: string; kind?: string } | undefined): ResourceRef | undefined {
+  if (ref?.kind === 'Deployment') return Resources.deployments;
+  if (isCloneSetRef(ref)) return Resources.cloneSets;
+  if (isStatefulSetLike(ref)) return isAdvancedStatefulSet(ref) ? Resources.advancedStatefulSets : Resources.statefulSets;
+  return undefined;
+}
+
 /** The observed state of every rollout, joined in memory by workloadRef and ownerReferences. */
 export function joinState(state: ClusterState): Observed[] {
-  const idx = indexState(state.deployments, state.replicaSets, state.pods, state.batchReleases, state.cloneSets);
+  const idx = indexState(state.deployments, state.replicaSets, state.pods, state.batchReleases, state.cloneSets, state.statefulSets);
   const traffic =
     state.services || state.ingresses ? trafficIndex(state.services ?? [], state.ingresses ?? [], state.httpRoutes ?? []) : undefined;
   return state.rollouts.map((ro) => {
@@ -299,7 +343,7 @@ export async function applyWrites(
     // Only our own previous write's version is carried forward: anyone else's change still conflicts.
     if (latestRv.has(key)) obj.metadata.resourceVersion = latestRv.get(key);
     // control-info names a BatchRelease created just before: its uid is known only now.
-    if (w.resource === 'deployments' || w.resource === 'clonesets')
+    if (['deployments', 'clonesets', 'statefulsets', 'advancedstatefulsets'].includes(w.resource))
       fillControlInfoUid(obj, (name) => createdUid.get(`batchreleases/${ns}/${name}`));
     if (w.op === 'delete') {
       try {

@@ -83,9 +83,9 @@ export interface CloneSetBatch {
   ready: boolean;
 }
 
-/** The update revision's live pods (by controller-revision-hash, compared by short hash as Kruise does). */
-export function updatedPods(cs: CloneSet, pods: Pod[]): Pod[] {
-  const revision = cs.status?.updateRevision ?? '';
+/** The update revision's live pods of a CloneSet or StatefulSet (by controller-revision-hash, compared by short hash as Kruise does). */
+export function updatedPods(workload: { status?: { updateRevision?: string } }, pods: Pod[]): Pod[] {
+  const revision = workload.status?.updateRevision ?? '';
   if (!revision) return [];
   return pods.filter((p) => {
     if (p.metadata.deletionTimestamp) return false;
@@ -122,6 +122,24 @@ export function sizeCloneSetBatch(cs: CloneSet, pods: Pod[], release: PodBatchRe
     cs.spec.updateStrategy = { ...(cs.spec.updateStrategy ?? {}), partition: desiredPartition };
   const fresh = updatedPods(cs, pods);
   labelPodBatches(fresh, release, replicas, planned);
+  return { desiredPartition, ...judgePodBatch(fresh, planned, release, failureThreshold) };
+}
+
+/** A batch judged on the update revision's live pods (upstream's BatchContext.IsBatchReady). */
+export interface JudgedBatch {
+  planned: number;
+  updated: number;
+  updatedReady: number;
+  labelled: number;
+  ready: boolean;
+}
+
+/**
+ * IsBatchReady for a partition-style workload that owns its pods: enough pods of the update
+ * revision, enough of them ready (failureThreshold tolerated), one ready at least, and with a
+ * rollout-id every planned pod labelled with it. Shared by the CloneSet and StatefulSet controls.
+ */
+export function judgePodBatch(fresh: Pod[], planned: number, release: PodBatchRelease, failureThreshold?: IntOrString): JudgedBatch {
   const updated = fresh.length;
   const updatedReady = fresh.filter(isReady).length;
   const labelled = fresh.filter((p) => p.metadata.labels?.[Label.rolloutId] === release.rolloutId).length;
@@ -131,7 +149,7 @@ export function sizeCloneSetBatch(cs: CloneSet, pods: Pod[], release: PodBatchRe
     updatedReady + tolerated >= planned &&
     (planned === 0 || updatedReady > 0) &&
     (!release.rolloutId || labelled >= planned);
-  return { desiredPartition, planned, updated, updatedReady, labelled, ready };
+  return { planned, updated, updatedReady, labelled, ready };
 }
 
 /**

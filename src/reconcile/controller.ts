@@ -10,6 +10,7 @@ import { workloadRefOf } from '../rollout/release.js';
 import { Annotation, type Rollout } from '../rollout/types.js';
 import type { Clock } from '../runtime/clock.js';
 import { WorkQueue } from '../runtime/work-queue.js';
+import { ADVANCED_STATEFULSET_RESOURCE, STATEFULSET_RESOURCE } from '../workload/statefulset.js';
 import { applyWrites, listState, orphanHandBacks, reconcileOnce } from './apply.js';
 
 /** The resources the controller watches. */
@@ -75,6 +76,8 @@ function keysFor(change: FeedChange, feed: ChangeFeed): string[] {
       deployment = o.metadata.name;
       break;
     case CLONESET_FEED:
+    case STATEFULSET_RESOURCE:
+    case ADVANCED_STATEFULSET_RESOURCE:
       deployment = o.metadata.name;
       break;
     case 'replicasets':
@@ -83,8 +86,8 @@ function keysFor(change: FeedChange, feed: ChangeFeed): string[] {
     case 'pods': {
       const rs = controllerOwner(o, 'ReplicaSet');
       const owner = rs ? feed.get('replicasets', ns, rs) : undefined;
-      // A CloneSet owns its pods directly.
-      deployment = owner ? controllerOwner(owner, 'Deployment') : controllerOwner(o, 'CloneSet');
+      // A CloneSet or a StatefulSet owns its pods directly.
+      deployment = owner ? controllerOwner(owner, 'Deployment') : (controllerOwner(o, 'CloneSet') ?? controllerOwner(o, 'StatefulSet'));
       break;
     }
     default:

@@ -4,6 +4,7 @@
 import { workloadRefOf } from '../rollout/release.js';
 import type { Rollout } from '../rollout/types.js';
 import { scaledValue } from '../workload/intstr.js';
+import { isStatefulSetLike } from '../workload/statefulset.js';
 import { unsupportedTraffic } from './traffic/support.js';
 
 const NOTHING_WRITTEN = '; nothing was written';
@@ -46,8 +47,8 @@ function unsupportedStyle(rollout: Rollout): string | undefined {
   if (!ref) return `the rollout has no workloadRef${ROLLS_NATIVELY}`;
   const deployment = ref.kind === 'Deployment' && /^apps\//.test(ref.apiVersion ?? '');
   const cloneSet = ref.kind === 'CloneSet' && /^apps\.kruise\.io\//.test(ref.apiVersion ?? '');
-  if (!deployment && !cloneSet)
-    return `workload ${ref.apiVersion}/${ref.kind} is not supported by the embedded controller yet; only apps/v1 Deployment and apps.kruise.io CloneSet are${ROLLS_NATIVELY}`;
+  if (!deployment && !cloneSet && !isStatefulSetLike(ref))
+    return `workload ${ref.apiVersion}/${ref.kind} is not supported by the embedded controller yet; only apps/v1 Deployment and StatefulSet, and apps.kruise.io CloneSet and StatefulSet are${ROLLS_NATIVELY}`;
   return undefined;
 }
 

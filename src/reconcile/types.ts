@@ -2,16 +2,17 @@
 import type { KubeObject } from '../kube/types.js';
 import type { Rollout, RolloutStatus } from '../rollout/types.js';
 import type { CloneSet } from '../workload/cloneset.js';
+import type { StatefulSetLike } from '../workload/statefulset.js';
 import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
 import type { BatchRelease } from './batch-release.js';
 
 /** The state one pass reads: the Rollout, its workload, the workload's ReplicaSets and their pods. */
 export interface Observed {
   rollout: Rollout;
-  workload?: Deployment | CloneSet;
+  workload?: Deployment | CloneSet | StatefulSetLike;
   /** ReplicaSets controlled by the workload (a Deployment's). */
   replicaSets: ReplicaSet[];
-  /** Pods controlled by those ReplicaSets, or by the CloneSet. */
+  /** Pods controlled by those ReplicaSets, or by the CloneSet or StatefulSet. */
   pods: Pod[];
   /** The BatchRelease named after the Rollout, if any (docs/controller.md §12). */
   batchRelease?: BatchRelease;
@@ -32,6 +33,8 @@ export type WriteResource =
   | 'rollouts'
   | 'deployments'
   | 'clonesets'
+  | 'statefulsets'
+  | 'advancedstatefulsets'
   | 'replicasets'
   | 'pods'
   | 'batchreleases'

@@ -97,3 +97,5 @@ export function admitDeploymentUpdate(
 
 /** The same webhook for CloneSets (docs/controller.md §16). */
 export { admitCloneSetUpdate } from './cloneset-control.js';
+/** The unified webhook for StatefulSets, native and Advanced (docs/controller.md §16). */
+export { admitStatefulSetUpdate } from './statefulset-control.js';

@@ -1,6 +1,7 @@
 // One narrow interface between the rollout state machine (reconcile.ts) and the workload it
 // releases (docs/controller.md §16): each kind's partition-style control behind it — the
-// Deployment's (deployment-control.ts) and the CloneSet's (cloneset-control.ts), as upstream's
+// Deployment's (deployment-control.ts), the CloneSet's (cloneset-control.ts) and the
+// StatefulSet's, native or Advanced (statefulset-control.ts), as upstream's
 // BatchRelease has one control per kind (pkg/controller/batchrelease/control/partitionstyle).
 import type { OwnerReference } from '../kube/types.js';
 import { Label, type Rollout } from '../rollout/types.js';
@@ -8,6 +9,7 @@ import { type CloneSet, isCloneSet, partitionReplicas, shortHash } from '../work
 import { findNewReplicaSet, isControlledBy, templateRevision } from '../workload/deployment.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../workload/hash.js';
 import { batchReplicasOrZero } from '../workload/partition.js';
+import { HOLD_ALL_PARTITION, isStatefulSetLike, type StatefulSetLike, setOrdinalPartition } from '../workload/statefulset.js';
 import type { Deployment, IntOrString, Pod, ReplicaSet } from '../workload/types.js';
 import { releaseCloneSet, sizeCloneSetBatch, takeCloneSetControl, updatedPods } from './cloneset-control.js';
 import {
@@ -21,9 +23,10 @@ import {
   takeControl,
   writeExtraStatus,
 } from './deployment-control.js';
+import { releaseStatefulSet, sizeStatefulSetBatch, takeStatefulSetControl } from './statefulset-control.js';
 
 /** A workload a Rollout may release in partition style. */
-export type Workload = Deployment | CloneSet;
+export type Workload = Deployment | CloneSet | StatefulSetLike;
 
 /** One batch as sized by a pass (docs/controller.md §9). */
 export interface SizedBatch {
@@ -73,7 +76,9 @@ export interface WorkloadControl {
 
 /** The control for a workload of a supported kind (the pass's copies are edited in place). */
 export function workloadControlFor(workload: Workload, replicaSets: ReplicaSet[], pods: Pod[]): WorkloadControl {
-  return isCloneSet(workload) ? new CloneSetControl(workload, pods) : new DeploymentControl(workload as Deployment, replicaSets, pods);
+  if (isCloneSet(workload)) return new CloneSetControl(workload, pods);
+  if (isStatefulSetLike(workload)) return new StatefulSetControl(workload as StatefulSetLike, pods);
+  return new DeploymentControl(workload as Deployment, replicaSets, pods);
 }
 
 class DeploymentControl implements WorkloadControl {
@@ -229,6 +234,77 @@ class CloneSetControl implements WorkloadControl {
 
   inRollback(): boolean {
     // Rolling a CloneSet back in batches (rollback-in-batch) is not done here: its rollout-id is never `rollback-…`.
+    return false;
+  }
+}
+
+class StatefulSetControl implements WorkloadControl {
+  constructor(
+    readonly workload: StatefulSetLike,
+    private readonly pods: Pod[],
+  ) {}
+
+  statusConsistent(): boolean {
+    const set = this.workload;
+    return (set.status?.observedGeneration ?? 0) >= (set.metadata.generation ?? 0) && Boolean(set.status?.updateRevision);
+  }
+
+  revision(): string {
+    // ControllerRevisions are named `NAME-HASH`; a Rollout records the hash (upstream ParseWorkload).
+    return shortHash(this.workload.status?.updateRevision ?? '');
+  }
+
+  currentRevision(hash: string): string {
+    return shortHash(this.workload.status?.currentRevision ?? '') || hash;
+  }
+
+  oldestRevision(): string | undefined {
+    return shortHash(this.workload.status?.currentRevision ?? '') || undefined;
+  }
+
+  rolledOut(): boolean {
+    const s = this.workload.status ?? {};
+    return (s.updatedReplicas ?? 0) >= (this.workload.spec.replicas ?? 1) && s.updateRevision === s.currentRevision;
+  }
+
+  counts(): { updated: number; updatedReady: number } {
+    const fresh = this.newRevisionPods();
+    return { updated: fresh.length, updatedReady: fresh.filter(isReady).length };
+  }
+
+  newRevisionPods(): Pod[] {
+    return updatedPods(this.workload, this.pods);
+  }
+
+  partitionBatch(): number | undefined {
+    const partition = this.workload.spec.updateStrategy?.rollingUpdate?.partition;
+    if (partition === undefined || partition === null) return undefined;
+    const replicas = this.workload.spec.replicas ?? 1;
+    return Math.max(0, replicas - Math.min(Math.max(partition, 0), replicas));
+  }
+
+  resetPartition(): void {
+    setOrdinalPartition(this.workload, HOLD_ALL_PARTITION);
+  }
+
+  runBatch(
+    rollout: Rollout,
+    _stable: string | undefined,
+    controlInfo: OwnerReference,
+    _step: IntOrString,
+    release: PodBatchRelease,
+  ): SizedBatch {
+    takeStatefulSetControl(this.workload, controlInfo);
+    const failureThreshold = rollout.spec.strategy?.canary?.failureThreshold ?? undefined;
+    const batch = sizeStatefulSetBatch(this.workload, this.pods, release, failureThreshold);
+    return { target: batch.planned, updated: batch.updated, updatedReady: batch.updatedReady, labelled: batch.labelled };
+  }
+
+  handBack(): void {
+    releaseStatefulSet(this.workload, true);
+  }
+
+  inRollback(): boolean {
     return false;
   }
 }

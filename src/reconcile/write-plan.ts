@@ -4,14 +4,22 @@ import { Annotation, Label, ROLLOUT_FINALIZER, type Rollout, type RolloutStatus 
 import { isCloneSet } from '../workload/cloneset.js';
 import { findNewReplicaSet } from '../workload/deployment.js';
 import { canonicalJson } from '../workload/hash.js';
+import { isAdvancedStatefulSet, isStatefulSetLike } from '../workload/statefulset.js';
 import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
 import { type BatchProgress, planBatchRelease } from './batch-release.js';
 import { eventWrites, type RolloutEvent } from './events.js';
 import { computeRolloutHash } from './rollout-hash.js';
-import type { Observed, PlannedWrite } from './types.js';
+import type { Observed, PlannedWrite, WriteResource } from './types.js';
 
-/** Upstream's DeploymentType / CloneSetType, the value of the workload-type label on the workload. */
-const workloadType = (w: Workload): string => (isCloneSet(w) ? 'cloneset' : 'deployment');
+/** Upstream's DeploymentType / CloneSetType / StatefulSetType, the value of the workload-type label on the workload. */
+const workloadType = (w: Workload): string => (isCloneSet(w) ? 'cloneset' : isStatefulSetLike(w) ? 'statefulset' : 'deployment');
+
+/** Where a workload is written. */
+function workloadResource(w: Workload): WriteResource {
+  if (isCloneSet(w)) return 'clonesets';
+  if (isStatefulSetLike(w)) return isAdvancedStatefulSet(w) ? 'advancedstatefulsets' : 'statefulsets';
+  return 'deployments';
+}
 
 type Workload = NonNullable<Observed['workload']>;
 
@@ -64,10 +72,11 @@ export function planWrites(observed: Observed, outcome: PassOutcome): PlannedWri
   });
   writes.push(...batchRelease.before);
   if (workload && changed(observed.workload, workload))
-    writes.push({ op: 'update', resource: isCloneSet(workload) ? 'clonesets' : 'deployments', object: workload });
+    writes.push({ op: 'update', resource: workloadResource(workload), object: workload });
   const observedAs = (rs: ReplicaSet) => observed.replicaSets.find((o) => o.metadata.name === rs.metadata.name);
   for (const rs of replicaSets) if (!observedAs(rs)) writes.push({ op: 'create', resource: 'replicasets', object: rs });
-  const newReplicaSet = workload && !isCloneSet(workload) ? findNewReplicaSet(workload as Deployment, replicaSets) : undefined;
+  const newReplicaSet =
+    workload && workloadResource(workload) === 'deployments' ? findNewReplicaSet(workload as Deployment, replicaSets) : undefined;
   const updated = replicaSets.filter((rs) => observedAs(rs) && changed(observedAs(rs), rs));
   for (const rs of [...updated.filter((rs) => rs === newReplicaSet), ...updated.filter((rs) => rs !== newReplicaSet)]) {
     writes.push({ op: 'update', resource: 'replicasets', object: rs });

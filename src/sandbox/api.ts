@@ -4,6 +4,7 @@ import type { KubeList, KubeObject } from '../kube/types.js';
 import type { Rollout } from '../rollout/types.js';
 import { CLONESET_RESOURCE, type CloneSet } from '../workload/cloneset.js';
 import { formatLabelSelector } from '../workload/label-selector.js';
+import { ADVANCED_STATEFULSET_RESOURCE, STATEFULSET_RESOURCE, type StatefulSetLike } from '../workload/statefulset.js';
 import type { Deployment, LabelSelector, ReplicaSet } from '../workload/types.js';
 import { validateRollout } from './admission.js';
 import { rolloutFromStorage, rolloutToStorage } from './convert.js';
@@ -161,6 +162,14 @@ export class SandboxApi {
     if (r.key === CLONESET_RESOURCE && old && this.workloadAdmission?.admitCloneSetUpdate) {
       const rollouts = this.store.list<Rollout>('rollouts', { namespace: old.metadata.namespace });
       next = this.workloadAdmission.admitCloneSetUpdate(old as CloneSet, next as CloneSet, { rollouts });
+    }
+    if (
+      (r.key === STATEFULSET_RESOURCE || r.key === ADVANCED_STATEFULSET_RESOURCE) &&
+      old &&
+      this.workloadAdmission?.admitStatefulSetUpdate
+    ) {
+      const rollouts = this.store.list<Rollout>('rollouts', { namespace: old.metadata.namespace });
+      next = this.workloadAdmission.admitStatefulSetUpdate(old as StatefulSetLike, next as StatefulSetLike, { rollouts });
     }
     return this.toVersion(r, t.version, this.store.update(r.key, next));
   }

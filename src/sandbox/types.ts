@@ -2,6 +2,7 @@
 import type { Rollout } from '../rollout/types.js';
 import type { Clock } from '../runtime/clock.js';
 import type { CloneSet } from '../workload/cloneset.js';
+import type { StatefulSetLike } from '../workload/statefulset.js';
 import type { Deployment, ReplicaSet } from '../workload/types.js';
 import type { SandboxStore } from './store.js';
 
@@ -27,4 +28,6 @@ export interface WorkloadAdmission {
   admitDeploymentUpdate(oldD: Deployment, newD: Deployment, ctx: { rollouts: Rollout[]; replicaSets: ReplicaSet[] }): Deployment;
   /** The same webhook on an update of a CloneSet's main resource. */
   admitCloneSetUpdate?(old: CloneSet, next: CloneSet, ctx: { rollouts: Rollout[] }): CloneSet;
+  /** The unified webhook on an update of a StatefulSet's (native or Advanced) main resource. */
+  admitStatefulSetUpdate?(old: StatefulSetLike, next: StatefulSetLike, ctx: { rollouts: Rollout[] }): StatefulSetLike;
 }

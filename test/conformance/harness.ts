@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { admitCloneSetUpdate, admitDeploymentUpdate } from '../../src/reconcile/workload-admission.js';
+import { admitCloneSetUpdate, admitDeploymentUpdate, admitStatefulSetUpdate } from '../../src/reconcile/workload-admission.js';
 import { sandboxKubeconfig } from '../../src/sandbox/kubeconfig.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { rolloutController } from '../../src/sandbox/wire-rollout-controller.js';
@@ -95,7 +95,7 @@ export async function startKubectlEnv(
     podReadyDelayMs: opts.podReadyDelayMs ?? 50,
     deploymentHashSalt: opts.deploymentHashSalt,
     controllers: [rolloutController()],
-    workloadAdmission: { admitDeploymentUpdate, admitCloneSetUpdate },
+    workloadAdmission: { admitDeploymentUpdate, admitCloneSetUpdate, admitStatefulSetUpdate },
   });
   const kubeconfig = join(home, 'kubeconfig');
   writeFileSync(kubeconfig, sandboxKubeconfig(sb.url));

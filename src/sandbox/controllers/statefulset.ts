@@ -3,28 +3,17 @@
 // ControllerRevision per template, pods `NAME-0` … `NAME-(n−1)` labelled with their revision, the
 // ordinal `updateStrategy.rollingUpdate.partition` (pods with an ordinal at or above it get the
 // update revision), updates one pod at a time from the highest ordinal, `paused` (Advanced), scale.
-import type { KubeObject } from '../../kube/types.js';
 import { CONTROLLER_REVISION_HASH_LABEL, shortHash } from '../../workload/cloneset.js';
 import { controllerRef } from '../../workload/deployment.js';
 import { canonicalJson, podTemplateHash } from '../../workload/hash.js';
 import { formatLabelSelector } from '../../workload/label-selector.js';
-import type { LabelSelector, Pod, PodTemplate } from '../../workload/types.js';
+import type { StatefulSetLike } from '../../workload/statefulset.js';
+import type { Pod, PodTemplate } from '../../workload/types.js';
 import { type ControllerRevision, newRevision, templateOf } from './cloneset.js';
 import { isPodReady, podAvailability } from './pod.js';
 import type { ControllerAction, ControllerResult } from './types.js';
 
-/** The fields of a StatefulSet (native or Advanced) this controller reads and writes. */
-export interface StatefulSetLike extends KubeObject {
-  spec: {
-    replicas?: number;
-    selector: LabelSelector;
-    template: PodTemplate;
-    minReadySeconds?: number;
-    updateStrategy?: { type?: string; rollingUpdate?: { partition?: number | null; paused?: boolean; [k: string]: unknown } };
-    [k: string]: unknown;
-  };
-  status?: Record<string, unknown> & { currentRevision?: string; updateRevision?: string };
-}
+export type { StatefulSetLike };
 
 /** What one pass is given. `resource`: the store key its status is written under. */
 export interface StatefulSetInput {
