@@ -9,7 +9,7 @@ import { buildProgram } from './program.js';
 export async function main(argv: string[], overrides: Partial<Deps> = {}): Promise<number> {
   const deps = processDeps(overrides);
   const result = { code: ExitCode.ok as number };
-  const program = buildProgram(deps, result, main);
+  const program = buildProgram(deps, result, main, argv);
   // What this CLI does not handle goes to another kubectl-kruise on PATH (kruise-tools), if any.
   const handedOff = await handOff(argv, program, deps);
   if (handedOff !== undefined) return handedOff;
