@@ -1,6 +1,6 @@
 // The entry point: parses argv, runs one command, and maps every error to an exit code.
 import { CommanderError } from 'commander';
-import { type Deps, processDeps } from './deps.js';
+import { type Deps, type OutStream, processDeps } from './deps.js';
 import { CliError, ExitCode, errorLine } from './errors.js';
 import { handOff } from './handoff.js';
 import { buildProgram } from './program.js';
@@ -9,16 +9,23 @@ import { buildProgram } from './program.js';
 export async function main(argv: string[], overrides: Partial<Deps> = {}): Promise<number> {
   const deps = processDeps(overrides);
   const result = { code: ExitCode.ok as number };
-  const program = buildProgram(deps, result, main);
+  const program = buildProgram(deps, result, main, argv);
   // What this CLI does not handle goes to another kubectl-kruise on PATH (kruise-tools), if any.
   const handedOff = await handOff(argv, program, deps);
   if (handedOff !== undefined) return handedOff;
+  const { out, err } = deps.io;
   for (const cmd of [program, ...allCommands(program)]) {
     cmd.exitOverride();
     cmd.configureOutput({
-      writeOut: (s) => deps.io.out.write(s),
-      writeErr: (s) => deps.io.err.write(s),
+      writeOut: (s) => out.write(s),
+      writeErr: (s) => err.write(s),
       outputError: (s, write) => write(s.endsWith('\n') ? s : `${s}\n`),
+      // Commander's defaults ask process.stdout/stderr, which makes node's stream for a pipe or a
+      // file (a few ms of every --help) and is not the stream written to in tests or the demo.
+      getOutHelpWidth: () => helpWidth(out),
+      getErrHelpWidth: () => helpWidth(err),
+      getOutHasColors: () => hasColors(out),
+      getErrHasColors: () => hasColors(err),
     });
   }
   try {
@@ -27,6 +34,19 @@ export async function main(argv: string[], overrides: Partial<Deps> = {}): Promi
   } catch (err) {
     return reportError(err, deps);
   }
+}
+
+/** A terminal's width, or commander's default (80) for anything else. */
+function helpWidth(s: OutStream): number {
+  return (s.isTTY && s.columns) || 80;
+}
+
+/** Whether commander may keep colours in what it writes to `s`: its own rule, asked of `s`. */
+function hasColors(s: OutStream): boolean {
+  const env = process.env;
+  if (env.NO_COLOR || env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false') return false;
+  if (env.FORCE_COLOR || env.CLICOLOR_FORCE !== undefined) return true;
+  return s.isTTY === true && (s as { hasColors?: () => boolean }).hasColors?.() === true;
 }
 
 function allCommands(cmd: import('commander').Command): import('commander').Command[] {

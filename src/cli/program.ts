@@ -40,9 +40,10 @@ type Action<F> = (args: string[], flags: F, globals: GlobalOptions) => Promise<E
 
 /**
  * Builds the commander program; `result.code` receives the exit code of the action that ran.
- * `runCli` (main) is what `rollout demo` types its commands into.
+ * `runCli` (main) is what `rollout demo` types its commands into. Given the command line `argv`,
+ * it builds only what that line can reach (needsRolloutVerbs); without it, the whole tree.
  */
-export function buildProgram(deps: Deps, result: { code: number }, runCli: CliRunner = noCli): Command {
+export function buildProgram(deps: Deps, result: { code: number }, runCli: CliRunner = noCli, argv?: readonly string[]): Command {
   const name = deps.invokedAs;
   const program = new Command(name).name(name);
   const on = <F>(cmd: Command, action: Action<F>): Command =>
@@ -86,42 +87,46 @@ export function buildProgram(deps: Deps, result: { code: number }, runCli: CliRu
     );
   hintPeerVerbs(rollout, name);
 
-  on<ApproveFlags>(addApproveCommand(rollout, name), async (args, flags, globals) => {
-    const o = completeApprove(args, flags, globals);
-    validateApprove(o);
-    return (await import('./rollout-approve.js')).runApprove(o, deps);
-  });
-  on<SetPausedFlags>(addPauseCommand(rollout, name), async (args, flags, globals) => {
-    const o = completeSetPaused(args, flags, true, globals);
-    validateSetPaused(o);
-    return (await import('./rollout-pause.js')).runSetPaused(o, deps);
-  });
-  on<SetPausedFlags>(addResumeCommand(rollout, name), async (args, flags, globals) => {
-    const o = completeSetPaused(args, flags, false, globals);
-    validateSetPaused(o);
-    return (await import('./rollout-pause.js')).runSetPaused(o, deps);
-  });
-  on<StatusFlags>(addStatusCommand(rollout, name), async (args, flags, globals) => {
-    const o = completeStatus(args, flags, globals);
-    validateStatus(o);
-    return (await import('./rollout-status.js')).runStatus(o, deps);
-  });
-  on<WatchFlags>(addWatchCommand(rollout, name), async (args, flags, globals) => {
-    const o = completeWatch(args, flags, globals);
-    validateWatch(o);
-    return (await import('./rollout-watch.js')).runWatchCommand(o, deps);
-  });
-  on<ReconcileOnceFlags>(addReconcileOnceCommand(rollout, name), async (args, flags, globals) => {
-    const o = completeReconcileOnce(args, flags, globals);
-    validateReconcileOnce(o);
-    return (await import('./rollout-reconcile-once.js')).runReconcileOnce(o, deps);
-  });
-  addRolloutVerbs(rollout, name, on, deps);
-  on<DemoFlags>(addDemoCommand(rollout, name), async (_args, flags, globals) => {
-    const o = completeDemo(flags, globals);
-    validateDemo(o);
-    return runDemo(o, deps, runCli);
-  });
+  // The verbs, only for a command line that can reach them: --help and the other commands skip
+  // building a dozen commands (README, Performance). The top-level help shows `rollout` alone.
+  if (!argv || needsRolloutVerbs(argv)) {
+    on<ApproveFlags>(addApproveCommand(rollout, name), async (args, flags, globals) => {
+      const o = completeApprove(args, flags, globals);
+      validateApprove(o);
+      return (await import('./rollout-approve.js')).runApprove(o, deps);
+    });
+    on<SetPausedFlags>(addPauseCommand(rollout, name), async (args, flags, globals) => {
+      const o = completeSetPaused(args, flags, true, globals);
+      validateSetPaused(o);
+      return (await import('./rollout-pause.js')).runSetPaused(o, deps);
+    });
+    on<SetPausedFlags>(addResumeCommand(rollout, name), async (args, flags, globals) => {
+      const o = completeSetPaused(args, flags, false, globals);
+      validateSetPaused(o);
+      return (await import('./rollout-pause.js')).runSetPaused(o, deps);
+    });
+    on<StatusFlags>(addStatusCommand(rollout, name), async (args, flags, globals) => {
+      const o = completeStatus(args, flags, globals);
+      validateStatus(o);
+      return (await import('./rollout-status.js')).runStatus(o, deps);
+    });
+    on<WatchFlags>(addWatchCommand(rollout, name), async (args, flags, globals) => {
+      const o = completeWatch(args, flags, globals);
+      validateWatch(o);
+      return (await import('./rollout-watch.js')).runWatchCommand(o, deps);
+    });
+    on<ReconcileOnceFlags>(addReconcileOnceCommand(rollout, name), async (args, flags, globals) => {
+      const o = completeReconcileOnce(args, flags, globals);
+      validateReconcileOnce(o);
+      return (await import('./rollout-reconcile-once.js')).runReconcileOnce(o, deps);
+    });
+    addRolloutVerbs(rollout, name, on, deps);
+    on<DemoFlags>(addDemoCommand(rollout, name), async (_args, flags, globals) => {
+      const o = completeDemo(flags, globals);
+      validateDemo(o);
+      return runDemo(o, deps, runCli);
+    });
+  }
   on<SandboxFlags>(addSandboxCommand(program, name), async (_args, flags) => {
     const o = completeSandbox(flags);
     validateSandbox(o);
@@ -149,6 +154,15 @@ export function buildProgram(deps: Deps, result: { code: number }, runCli: CliRu
   });
 
   return program;
+}
+
+/**
+ * Whether `argv` can reach a rollout verb: it names `rollout` (`rollout status x`, `help rollout`)
+ * or asks for completions (`__complete`, which walks the whole tree). A flag's value that happens
+ * to be `rollout` only builds what was not needed.
+ */
+export function needsRolloutVerbs(argv: readonly string[]): boolean {
+  return argv.some((a) => a === 'rollout' || a === '__complete');
 }
 
 /** Without a CLI to type into (a program built outside main), the demo cannot run. */

@@ -1,8 +1,9 @@
 // kubectl's help conventions, checked on every visible command of the real tree.
 import type { Command } from 'commander';
 import { processDeps } from '../../src/cli/deps.js';
+import { main } from '../../src/cli/main.js';
 import { buildProgram } from '../../src/cli/program.js';
-import { runCli } from '../helpers/cli.js';
+import { captureStream, runCli } from '../helpers/cli.js';
 
 function visible(cmd: Command, path: string[] = []): string[][] {
   return cmd.commands
@@ -103,5 +104,20 @@ describe('version', () => {
     const r = await runCli(['version', '-o', 'wide']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
+  });
+});
+
+describe('help width', () => {
+  it('wraps to the width of the terminal the CLI writes to, not the test process', async () => {
+    const out = { ...captureStream(true), columns: 120 };
+    const code = await main(['rollout', 'status', '--help'], {
+      io: { out, err: captureStream() },
+      env: { HOME: '/nonexistent', NO_COLOR: '1' },
+    });
+    expect(code).toBe(0);
+    // One line on a 120-column terminal, two on 80.
+    expect(out.text()).toContain(
+      '  -w, --watch                   watch until the current release completes (same as `rollout watch --until completed`)\n',
+    );
   });
 });

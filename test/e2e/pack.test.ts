@@ -70,6 +70,8 @@ describe('npm pack + global install', () => {
         'dist/cli.cjs',
         'dist/launch.cjs',
         'dist/yaml.cjs',
+        // The sandbox (and rollout demo's API server), loaded only by the commands that start one.
+        'dist/sandbox.cjs',
         'dist/THIRD-PARTY-NOTICES',
         'package.json',
         'LICENSE',
