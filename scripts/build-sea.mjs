@@ -18,6 +18,7 @@ import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, wri
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { textLoaders, yamlAsJson } from './source-loaders.mjs';
 import { findNodeLicense, thirdPartyNotices } from './third-party-notices.mjs';
 
 const args = process.argv.slice(2);
@@ -25,7 +26,6 @@ const outIdx = args.indexOf('--out');
 const out = resolve(outIdx >= 0 ? args[outIdx + 1] : 'dist-sea');
 const codeCache = args.includes('--code-cache');
 const require = createRequire(import.meta.url);
-const { yamlDocuments } = require('./yaml-module.cjs');
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
 const nodeLicense = findNodeLicense();
@@ -38,16 +38,6 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 const work = join(out, '.work');
 mkdirSync(work);
-
-const yamlAsJson = {
-  name: 'yaml-as-json',
-  setup(b) {
-    b.onLoad({ filter: /\.yaml$/ }, (a) => ({
-      contents: JSON.stringify(yamlDocuments(readFileSync(a.path, 'utf8'), a.path)),
-      loader: 'json',
-    }));
-  },
-};
 
 // 1. The CLI as one CommonJS bundle (src/cli/entry.ts), ASCII with its hash as the last line, as
 // scripts/build.mjs writes dist/cli.cjs: src/runtime/launch.ts names its code cache by that hash.
@@ -65,6 +55,7 @@ const result = await build({
   define: { __KK_VERSION__: JSON.stringify(pkg.version) },
   // A single executable has no dynamic import(); `await import('node:https')` becomes require().
   supported: { 'dynamic-import': false },
+  loader: textLoaders,
   plugins: [yamlAsJson],
 });
 let cli = result.outputFiles[0].text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

@@ -13,23 +13,10 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { build } from 'esbuild';
+import { textLoaders, yamlAsJson } from './source-loaders.mjs';
 import { thirdPartyNotices } from './third-party-notices.mjs';
-
-const { yamlDocuments } = createRequire(import.meta.url)('./yaml-module.cjs');
-
-/** `import docs from './x.yaml'` (the sandbox's CRDs): the file's documents, as JSON in the bundle. */
-const yamlAsJson = {
-  name: 'yaml-as-json',
-  setup(b) {
-    b.onLoad({ filter: /\.yaml$/ }, async (args) => ({
-      contents: JSON.stringify(yamlDocuments(await readFile(args.path, 'utf8'), args.path)),
-      loader: 'json',
-    }));
-  },
-};
 
 /**
  * commander requires node:child_process at load time, for executable subcommands we never use;
@@ -105,7 +92,7 @@ const result = await build({
   define: { 'import.meta.url': '__kkImportMeta.url' },
   banner: { js: "var __kkImportMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
   // The dashboard's page (src/dashboard/page.html) is in the bundle as text: no files to find at run time.
-  loader: { '.html': 'text' },
+  loader: textLoaders,
   plugins: [lazyChildProcessInCommander, yamlAsJson, yamlApart, sandboxApart],
 });
 
