@@ -162,19 +162,24 @@ class DeploymentControl implements WorkloadControl {
   }
 }
 
-class CloneSetControl implements WorkloadControl {
+/**
+ * The part of the CloneSet and StatefulSet controls that reads revisions from the workload's status
+ * (ControllerRevisions named `NAME-HASH`, pods labelled with them; upstream ParseWorkload for both
+ * kinds); the partition and the batch are each kind's own.
+ */
+abstract class RevisionedControl<W extends CloneSet | StatefulSetLike> implements WorkloadControl {
   constructor(
-    readonly workload: CloneSet,
-    private readonly pods: Pod[],
+    readonly workload: W,
+    protected readonly pods: Pod[],
   ) {}
 
   statusConsistent(): boolean {
-    const cs = this.workload;
-    return (cs.status?.observedGeneration ?? 0) >= (cs.metadata.generation ?? 0) && Boolean(cs.status?.updateRevision);
+    const w = this.workload;
+    return (w.status?.observedGeneration ?? 0) >= (w.metadata.generation ?? 0) && Boolean(w.status?.updateRevision);
   }
 
   revision(): string {
-    // Kruise names revisions `NAME-HASH`; a Rollout records the hash (upstream ParseWorkload).
+    // Revisions are named `NAME-HASH`; a Rollout records the hash (upstream ParseWorkload).
     return shortHash(this.workload.status?.updateRevision ?? '');
   }
 
@@ -200,6 +205,25 @@ class CloneSetControl implements WorkloadControl {
     return updatedPods(this.workload, this.pods);
   }
 
+  inRollback(): boolean {
+    // Rolling back in batches (rollback-in-batch) is not done for these kinds: the rollout-id is never `rollback-…`.
+    return false;
+  }
+
+  abstract partitionBatch(): number | undefined;
+  abstract resetPartition(): void;
+  abstract runBatch(
+    rollout: Rollout,
+    stableRevision: string | undefined,
+    controlInfo: OwnerReference,
+    step: IntOrString,
+    release: PodBatchRelease,
+    now: Date,
+  ): SizedBatch;
+  abstract handBack(): void;
+}
+
+class CloneSetControl extends RevisionedControl<CloneSet> {
   partitionBatch(): number | undefined {
     const partition = this.workload.spec.updateStrategy?.partition;
     if (partition === undefined || partition === null) return undefined;
@@ -231,51 +255,9 @@ class CloneSetControl implements WorkloadControl {
   handBack(): void {
     releaseCloneSet(this.workload, true);
   }
-
-  inRollback(): boolean {
-    // Rolling a CloneSet back in batches (rollback-in-batch) is not done here: its rollout-id is never `rollback-…`.
-    return false;
-  }
 }
 
-class StatefulSetControl implements WorkloadControl {
-  constructor(
-    readonly workload: StatefulSetLike,
-    private readonly pods: Pod[],
-  ) {}
-
-  statusConsistent(): boolean {
-    const set = this.workload;
-    return (set.status?.observedGeneration ?? 0) >= (set.metadata.generation ?? 0) && Boolean(set.status?.updateRevision);
-  }
-
-  revision(): string {
-    // ControllerRevisions are named `NAME-HASH`; a Rollout records the hash (upstream ParseWorkload).
-    return shortHash(this.workload.status?.updateRevision ?? '');
-  }
-
-  currentRevision(hash: string): string {
-    return shortHash(this.workload.status?.currentRevision ?? '') || hash;
-  }
-
-  oldestRevision(): string | undefined {
-    return shortHash(this.workload.status?.currentRevision ?? '') || undefined;
-  }
-
-  rolledOut(): boolean {
-    const s = this.workload.status ?? {};
-    return (s.updatedReplicas ?? 0) >= (this.workload.spec.replicas ?? 1) && s.updateRevision === s.currentRevision;
-  }
-
-  counts(): { updated: number; updatedReady: number } {
-    const fresh = this.newRevisionPods();
-    return { updated: fresh.length, updatedReady: fresh.filter(isReady).length };
-  }
-
-  newRevisionPods(): Pod[] {
-    return updatedPods(this.workload, this.pods);
-  }
-
+class StatefulSetControl extends RevisionedControl<StatefulSetLike> {
   partitionBatch(): number | undefined {
     const partition = this.workload.spec.updateStrategy?.rollingUpdate?.partition;
     if (partition === undefined || partition === null) return undefined;
@@ -302,10 +284,6 @@ class StatefulSetControl implements WorkloadControl {
 
   handBack(): void {
     releaseStatefulSet(this.workload, true);
-  }
-
-  inRollback(): boolean {
-    return false;
   }
 }
 
