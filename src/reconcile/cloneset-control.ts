@@ -3,7 +3,6 @@
 // control does per batch (pkg/controller/batchrelease/control/partitionstyle/cloneset): take
 // control, write the batch's partition, judge the batch, label its pods, hand back.
 import type { OwnerReference } from '../kube/types.js';
-import { workloadRefOf } from '../rollout/release.js';
 import { Annotation, Label, type Rollout } from '../rollout/types.js';
 import { batchPartition, type CloneSet, CONTROLLER_REVISION_HASH_LABEL, shortHash } from '../workload/cloneset.js';
 import { sameTemplate } from '../workload/hash.js';
@@ -11,7 +10,7 @@ import { scaledValue } from '../workload/intstr.js';
 import { batchReplicas } from '../workload/partition.js';
 import type { IntOrString, Pod } from '../workload/types.js';
 import { labelPodBatches, type PodBatchRelease } from './deployment-control.js';
-import { refusalOf } from './refusal.js';
+import { rolloutReleasing } from './releasing-rollout.js';
 
 /**
  * The workload webhook on a CloneSet update (the sandbox's admission, src/sandbox/api.ts): with a
@@ -19,19 +18,8 @@ import { refusalOf } from './refusal.js';
  * started as markCloneSetRelease says. Returns the object to store.
  */
 export function admitCloneSetUpdate(old: CloneSet, next: CloneSet, ctx: { rollouts: Rollout[] }): CloneSet {
-  const ns = next.metadata.namespace ?? 'default';
-  const rollout = ctx.rollouts.find((ro) => {
-    const ref = workloadRefOf(ro);
-    return (
-      ref?.kind === 'CloneSet' &&
-      ref.name === next.metadata.name &&
-      (ro.metadata.namespace ?? 'default') === ns &&
-      !ro.spec.disabled &&
-      !ro.metadata.deletionTimestamp &&
-      Boolean(ro.spec.strategy?.canary || ro.spec.strategy?.blueGreen)
-    );
-  });
-  if (!rollout || refusalOf(rollout)) return next;
+  const rollout = rolloutReleasing(next, ctx.rollouts, { kind: 'CloneSet' });
+  if (!rollout) return next;
   const out = structuredClone(next);
   return markCloneSetRelease(old, out, rollout.metadata.name!) ? out : next;
 }

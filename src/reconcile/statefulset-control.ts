@@ -5,7 +5,6 @@
 // per batch (pkg/controller/batchrelease/control/partitionstyle/statefulset): take control, lower
 // the ordinal partition, judge the batch, label its pods, hand back.
 import type { OwnerReference } from '../kube/types.js';
-import { workloadRefOf } from '../rollout/release.js';
 import { Annotation, type Rollout } from '../rollout/types.js';
 import { sameTemplate } from '../workload/hash.js';
 import { batchReplicas } from '../workload/partition.js';
@@ -20,12 +19,7 @@ import {
 import type { IntOrString, Pod } from '../workload/types.js';
 import { type JudgedBatch, judgePodBatch, updatedPods } from './cloneset-control.js';
 import { labelPodBatches, type PodBatchRelease } from './deployment-control.js';
-import { refusalOf } from './refusal.js';
-
-const groupOf = (apiVersion: string | undefined): string => {
-  const v = apiVersion ?? '';
-  return v.includes('/') ? v.slice(0, v.indexOf('/')) : '';
-};
+import { rolloutReleasing } from './releasing-rollout.js';
 
 /**
  * The unified workload webhook on a StatefulSet update (the sandbox's admission, src/sandbox/api.ts):
@@ -33,20 +27,8 @@ const groupOf = (apiVersion: string | undefined): string => {
  * not refused, a release starts as markStatefulSetRelease says. Returns the object to store.
  */
 export function admitStatefulSetUpdate(old: StatefulSetLike, next: StatefulSetLike, ctx: { rollouts: Rollout[] }): StatefulSetLike {
-  const ns = next.metadata.namespace ?? 'default';
-  const rollout = ctx.rollouts.find((ro) => {
-    const ref = workloadRefOf(ro);
-    return (
-      ref?.kind === 'StatefulSet' &&
-      groupOf(ref.apiVersion) === groupOf(next.apiVersion) &&
-      ref.name === next.metadata.name &&
-      (ro.metadata.namespace ?? 'default') === ns &&
-      !ro.spec.disabled &&
-      !ro.metadata.deletionTimestamp &&
-      Boolean(ro.spec.strategy?.canary || ro.spec.strategy?.blueGreen)
-    );
-  });
-  if (!rollout || refusalOf(rollout)) return next;
+  const rollout = rolloutReleasing(next, ctx.rollouts, { kind: 'StatefulSet', sameGroup: true });
+  if (!rollout) return next;
   const out = structuredClone(next);
   return markStatefulSetRelease(old, out, rollout.metadata.name!) ? out : next;
 }

@@ -1,35 +1,13 @@
 // Kruise's workload mutating webhook for Deployments (docs/controller.md §5), as a pure function:
 // the sandbox applies it atomically with every Deployment UPDATE.
 
-import { workloadRefOf } from '../rollout/release.js';
 import { Annotation, Label, type Rollout } from '../rollout/types.js';
 import { isControlledBy } from '../workload/deployment.js';
 import { POD_TEMPLATE_HASH_LABEL, sameTemplate } from '../workload/hash.js';
 import { matchesSelector } from '../workload/label-selector.js';
 import type { Deployment, ReplicaSet } from '../workload/types.js';
 import { readStrategyAnnotation, writeStrategyAnnotation } from './deployment-control.js';
-import { refusalOf } from './refusal.js';
-
-/**
- * The Rollout (not disabled, with a strategy) whose workloadRef names this Deployment, if any.
- * A Rollout the controller refuses (docs/controller.md §1) does not count: its Deployment rolls
- * natively rather than being paused for a release nothing would carry out.
- */
-function rolloutForDeployment(d: Deployment, rollouts: Rollout[]): Rollout | undefined {
-  const found = rollouts.find((ro) => {
-    const ref = workloadRefOf(ro);
-    const strategy = ro.spec?.strategy;
-    return (
-      ref?.kind === 'Deployment' &&
-      ref.name === d.metadata.name &&
-      (ro.metadata.namespace ?? 'default') === (d.metadata.namespace ?? 'default') &&
-      !ro.spec.disabled &&
-      !ro.metadata.deletionTimestamp &&
-      Boolean(strategy?.canary || strategy?.blueGreen)
-    );
-  });
-  return found && !refusalOf(found) ? found : undefined;
-}
+import { rolloutReleasing } from './releasing-rollout.js';
 
 /**
  * Upstream's isEffectiveDeploymentRevisionChange (workload_update_handler.go), on the rollout-id
@@ -56,7 +34,7 @@ export function admitDeploymentUpdate(
   newD: Deployment,
   ctx: { rollouts: Rollout[]; replicaSets: ReplicaSet[] },
 ): Deployment {
-  const rollout = rolloutForDeployment(newD, ctx.rollouts);
+  const rollout = rolloutReleasing(newD, ctx.rollouts, { kind: 'Deployment' });
   if (!rollout) return newD;
   const out = structuredClone(newD);
   const partitionStyle = !rollout.spec.strategy?.blueGreen && !rollout.spec.strategy?.canary?.enableExtraWorkloadForCanary;
