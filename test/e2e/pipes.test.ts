@@ -63,10 +63,14 @@ describe('stdout as a pipe or a file (written synchronously, src/cli/stdio.ts)',
 
   it('a reader slower than the output gets all of it, in order, past the pipe buffer', async () => {
     const { child, stderr, exited } = startBinary(args(), { env });
-    // Nobody reads for a while: the pipe (64 KiB) fills, and the writer waits.
-    await new Promise((r) => setTimeout(r, 500));
+    // Nobody reads for a while: the pipe fills, and the writer waits. The listener is there from
+    // the start, paused: a child that exits with nobody listening has its output discarded by
+    // node (flushStdio), which a late timer on a loaded machine would otherwise allow.
     let text = '';
     child.stdout!.on('data', (d) => (text += d));
+    child.stdout!.pause();
+    await new Promise((r) => setTimeout(r, 500));
+    child.stdout!.resume();
     expect(await exited).toBe(0);
     expect(stderr()).toBe('');
     expect(text.length).toBeGreaterThan(128 * 1024);
