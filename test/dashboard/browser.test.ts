@@ -30,6 +30,24 @@ interface PageGlobals {
 const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const STATUS = '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts/rollouts-demo/status';
 
+/**
+ * The page's notice line once it says something matching `re`: the action's response arrives
+ * before the page has rendered it. After 10 s, whatever it says (the expectation then shows it).
+ */
+async function noticeMatching(page: Page, re: RegExp): Promise<string> {
+  await page
+    .waitForFunction(
+      ([source, flags]) => {
+        const doc = (globalThis as unknown as { document: { querySelector(q: string): { textContent: string | null } | null } }).document;
+        return new RegExp(source!, flags).test(doc.querySelector('#notice')?.textContent ?? '');
+      },
+      [re.source, re.flags],
+      { timeout: 10_000 },
+    )
+    .catch(() => undefined);
+  return (await page.locator('#notice').textContent()) ?? '';
+}
+
 (HAVE_CHROMIUM ? describe : describe.skip)('dashboard (real binary, sandbox, headless chromium)', () => {
   let sb: Sandbox;
   let dir: string;
@@ -156,7 +174,7 @@ const STATUS = '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts/rol
     await card.getByRole('button', { name: 'Approve step 1/3' }).click();
     const res = await answer;
     expect(JSON.parse(res.request().postData() ?? '{}')).toEqual({ step: 1 });
-    await expect(page.locator('#notice').textContent()).resolves.toBe(
+    expect(await noticeMatching(page, /approved/)).toBe(
       'rollout.rollouts.kruise.io/rollouts-demo approved step 1/3 (releasing step 2: 50% of the pods)',
     );
     await card.getByText('2: 5/5 ready').waitFor({ timeout: 15_000 });
@@ -196,7 +214,7 @@ const STATUS = '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts/rol
     await answer;
     await page.unroute('**/approve');
     const notice = page.locator('#notice');
-    await expect(notice.textContent()).resolves.toMatch(
+    expect(await noticeMatching(page, /approved/)).toMatch(
       /^rollout\.rollouts\.kruise\.io\/rollouts-demo already approved step 2\/3 \(the rollout is at step 3\/3, \w+\); nothing was written$/,
     );
     expect(await notice.getAttribute('class')).toBe('warn');
