@@ -212,15 +212,31 @@ abstract class RevisionedControl<W extends CloneSet | StatefulSetLike> implement
 
   abstract partitionBatch(): number | undefined;
   abstract resetPartition(): void;
-  abstract runBatch(
-    rollout: Rollout,
-    stableRevision: string | undefined,
-    controlInfo: OwnerReference,
-    step: IntOrString,
-    release: PodBatchRelease,
-    now: Date,
-  ): SizedBatch;
   abstract handBack(): void;
+  /** Takes the workload for the release (upstream's Initialize for this kind). */
+  protected abstract takeControl(controlInfo: OwnerReference): void;
+  /** Lowers the partition for the current step and labels the batch's pods (this kind's arithmetic). */
+  protected abstract sizeBatch(release: PodBatchRelease, failureThreshold: IntOrString | undefined): KindBatch;
+
+  runBatch(
+    rollout: Rollout,
+    _stable: string | undefined,
+    controlInfo: OwnerReference,
+    _step: IntOrString,
+    release: PodBatchRelease,
+  ): SizedBatch {
+    this.takeControl(controlInfo);
+    const batch = this.sizeBatch(release, rollout.spec.strategy?.canary?.failureThreshold ?? undefined);
+    return { target: batch.planned, updated: batch.updated, updatedReady: batch.updatedReady, labelled: batch.labelled };
+  }
+}
+
+/** A batch as a CloneSet's or a StatefulSet's control sizes it. */
+interface KindBatch {
+  planned: number;
+  updated: number;
+  updatedReady: number;
+  labelled: number;
 }
 
 class CloneSetControl extends RevisionedControl<CloneSet> {
@@ -239,17 +255,12 @@ class CloneSetControl extends RevisionedControl<CloneSet> {
     this.workload.spec.updateStrategy = { ...(this.workload.spec.updateStrategy ?? {}), partition: '100%' };
   }
 
-  runBatch(
-    rollout: Rollout,
-    _stable: string | undefined,
-    controlInfo: OwnerReference,
-    _step: IntOrString,
-    release: PodBatchRelease,
-  ): SizedBatch {
+  protected takeControl(controlInfo: OwnerReference): void {
     takeCloneSetControl(this.workload, controlInfo);
-    const failureThreshold = rollout.spec.strategy?.canary?.failureThreshold ?? undefined;
-    const batch = sizeCloneSetBatch(this.workload, this.pods, release, failureThreshold);
-    return { target: batch.planned, updated: batch.updated, updatedReady: batch.updatedReady, labelled: batch.labelled };
+  }
+
+  protected sizeBatch(release: PodBatchRelease, failureThreshold: IntOrString | undefined): KindBatch {
+    return sizeCloneSetBatch(this.workload, this.pods, release, failureThreshold);
   }
 
   handBack(): void {
@@ -269,17 +280,12 @@ class StatefulSetControl extends RevisionedControl<StatefulSetLike> {
     setOrdinalPartition(this.workload, HOLD_ALL_PARTITION);
   }
 
-  runBatch(
-    rollout: Rollout,
-    _stable: string | undefined,
-    controlInfo: OwnerReference,
-    _step: IntOrString,
-    release: PodBatchRelease,
-  ): SizedBatch {
+  protected takeControl(controlInfo: OwnerReference): void {
     takeStatefulSetControl(this.workload, controlInfo);
-    const failureThreshold = rollout.spec.strategy?.canary?.failureThreshold ?? undefined;
-    const batch = sizeStatefulSetBatch(this.workload, this.pods, release, failureThreshold);
-    return { target: batch.planned, updated: batch.updated, updatedReady: batch.updatedReady, labelled: batch.labelled };
+  }
+
+  protected sizeBatch(release: PodBatchRelease, failureThreshold: IntOrString | undefined): KindBatch {
+    return sizeStatefulSetBatch(this.workload, this.pods, release, failureThreshold);
   }
 
   handBack(): void {
