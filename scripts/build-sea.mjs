@@ -7,8 +7,8 @@
 // this script: build it on each target (docs/single-executable.md).
 //
 // The single executable runs one CommonJS script and cannot import files: the CLI is bundled as
-// one CommonJS file (as dist/cli.cjs), and the executable's script is the launcher with that
-// bundle built in, which runs it with the code cache made where it runs (src/runtime/launch.ts).
+// one CommonJS file (as dist/cli.cjs), carried in the executable as an asset, and the executable's
+// script is the launcher, which runs it with the code cache made where it runs (src/runtime/launch.ts).
 // Node's build-time code cache (`useCodeCache`, --code-cache) holds only what V8 compiles before
 // running and is off; a startup snapshot is not used (Node 20 cannot snapshot the modules the CLI
 // needs at load time).
@@ -61,7 +61,11 @@ const result = await build({
 let cli = result.outputFiles[0].text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 cli += `\n// kubectl-kruise bundle ${createHash('sha256').update(cli).digest('hex').slice(0, 16)}\n`;
 
-// 2. The executable's main script: the launcher, with the bundle built in as a string.
+// 2. The executable's main script: the launcher. The bundle travels beside it in the blob as an
+// asset (node:sea), read as bytes at start-up: built into the script as a string literal, V8 had to
+// scan the whole bundle once more to compile the launcher.
+const cliAsset = join(work, 'cli.cjs');
+writeFileSync(cliAsset, cli, 'latin1');
 const bundle = join(work, 'kubectl-kruise.cjs');
 await build({
   entryPoints: ['src/cli/sea.ts'],
@@ -72,12 +76,20 @@ await build({
   target: 'node20',
   minify: true,
   logLevel: 'warning',
-  define: { __KK_CLI_BUNDLE__: JSON.stringify(cli) },
 });
 
 const blob = join(work, 'sea-prep.blob');
 const config = join(work, 'sea-config.json');
-writeFileSync(config, JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true, useCodeCache: codeCache }));
+writeFileSync(
+  config,
+  JSON.stringify({
+    main: bundle,
+    output: blob,
+    disableExperimentalSEAWarning: true,
+    useCodeCache: codeCache,
+    assets: { 'cli.cjs': cliAsset },
+  }),
+);
 execFileSync(process.execPath, ['--experimental-sea-config', config], { stdio: 'inherit' });
 
 const exe = join(out, process.platform === 'win32' ? 'kubectl-kruise.exe' : 'kubectl-kruise');
