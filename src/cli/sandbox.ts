@@ -40,8 +40,9 @@ export function addSandboxCommand(parent: Command, name: string): Command {
     .summary('Run an embedded Kubernetes API server on 127.0.0.1 for trying and testing without a cluster')
     .description(
       'Run an embedded Kubernetes API server on 127.0.0.1 for trying and testing without a cluster. ' +
-        'It serves the built-in kinds and those of CRDs you apply; only Deployments, ReplicaSets, pods and Rollouts have controllers: ' +
-        'every other kind (Jobs, StatefulSets, Services…) is stored only, and there is no container runtime (logs, exec, port-forward fail)',
+        'It serves the built-in kinds and those of CRDs you apply; Deployments, ReplicaSets, pods, StatefulSets (native and Advanced), ' +
+        'CloneSets and Rollouts have controllers: every other kind (Jobs, DaemonSets, Services…) is stored only, ' +
+        'and there is no container runtime (logs, exec, port-forward fail)',
     )
     .option('--port <port>', 'port to listen on (0 picks a free one)', '0')
     .option('--kubeconfig-out <file>', 'where to write the kubeconfig', './kubeconfig.sandbox')
