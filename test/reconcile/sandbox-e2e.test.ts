@@ -12,7 +12,18 @@ import { example } from '../fixtures/load.js';
 import { runCli } from '../helpers/cli.js';
 
 const load = (f: string): any => example(f)[0];
-const GUIDE_PATCH = '{"spec":{"template":{"spec":{"containers":[{"name":"busybox", "env":[{"name":"VERSION", "value":"version-2"}]}]}}}}';
+
+/** The guide's `kubectl patch` of the Deployment's VERSION (a strategic merge patch). */
+function setVersion(sb: Sandbox, version: string): Promise<unknown> {
+  const patch = { spec: { template: { spec: { containers: [{ name: 'busybox', env: [{ name: 'VERSION', value: version }] }] } } } };
+  return send(
+    sb.url,
+    'PATCH',
+    '/apis/apps/v1/namespaces/default/deployments/workload-demo',
+    patch,
+    'application/strategic-merge-patch+json',
+  );
+}
 
 async function send(base: string, method: string, path: string, body: unknown, contentType = 'application/json'): Promise<any> {
   const res = await fetch(`${base}${path}`, {
@@ -60,6 +71,21 @@ async function setUp(sb: Sandbox): Promise<void> {
   await send(sb.url, 'POST', '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts', load('docs_basic-usage_rollout_v1beta1.yaml'));
 }
 
+/** A sandbox running the rollout controller loop, closed after `test` whatever it does. */
+async function withController(test: (sb: Sandbox) => Promise<void>): Promise<void> {
+  const sb = await createSandbox({
+    port: 0,
+    podReadyDelayMs: 0,
+    workloadAdmission: { admitDeploymentUpdate },
+    controllers: [rolloutController()],
+  });
+  try {
+    await test(sb);
+  } finally {
+    await sb.close();
+  }
+}
+
 describe('reconcile-once on the sandbox: the guide', () => {
   let sb: Sandbox;
   beforeEach(async () => {
@@ -96,13 +122,7 @@ describe('reconcile-once on the sandbox: the guide', () => {
     );
     expect(rollout(sb).status).toMatchObject({ phase: 'Healthy', message: 'workload deployment is completed' });
 
-    await send(
-      sb.url,
-      'PATCH',
-      '/apis/apps/v1/namespaces/default/deployments/workload-demo',
-      GUIDE_PATCH,
-      'application/strategic-merge-patch+json',
-    );
+    await setVersion(sb, 'version-2');
     expect(deployment(sb).spec.paused).toBe(true);
     expect(deployment(sb).metadata.annotations?.[Annotation.inProgressing]).toBe('{"rolloutName":"rollouts-demo"}');
 
@@ -260,24 +280,11 @@ describe('reconcile-once on the sandbox: the guide', () => {
 });
 
 describe('the sandbox rollout controller loop', () => {
-  it('runs the guide by itself; only approvals are manual', async () => {
-    const controller = rolloutController();
-    const sb = await createSandbox({
-      port: 0,
-      podReadyDelayMs: 0,
-      workloadAdmission: { admitDeploymentUpdate },
-      controllers: [controller],
-    });
-    try {
+  it('runs the guide by itself; only approvals are manual', () =>
+    withController(async (sb) => {
       await setUp(sb);
       await until(sb, 'Healthy', () => rollout(sb).status?.phase === 'Healthy');
-      await send(
-        sb.url,
-        'PATCH',
-        '/apis/apps/v1/namespaces/default/deployments/workload-demo',
-        GUIDE_PATCH,
-        'application/strategic-merge-patch+json',
-      );
+      await setVersion(sb, 'version-2');
       const pausedAt = (i: number) => () =>
         rollout(sb).status?.currentStepIndex === i && rollout(sb).status?.currentStepState === 'StepPaused';
       await until(sb, 'step 1 paused', pausedAt(1));
@@ -298,31 +305,16 @@ describe('the sandbox rollout controller loop', () => {
       );
       await until(sb, 'all pods at version-2', () => podsOf(sb, 'version-2').ready === 10 && podsOf(sb, 'version-1').total === 0);
       expect(deployment(sb).spec.paused).toBe(false);
-    } finally {
-      await sb.close();
-    }
-  });
+    }));
 
-  it('a timed pause moves on by itself (requeue timer), with no approval', async () => {
-    const sb = await createSandbox({
-      port: 0,
-      podReadyDelayMs: 0,
-      workloadAdmission: { admitDeploymentUpdate },
-      controllers: [rolloutController()],
-    });
-    try {
+  it('a timed pause moves on by itself (requeue timer), with no approval', () =>
+    withController(async (sb) => {
       await send(sb.url, 'POST', '/apis/apps/v1/namespaces/default/deployments', load('docs_basic-usage_deployment_workload-demo.yaml'));
       const ro = load('docs_basic-usage_rollout_v1beta1.yaml');
       ro.spec.strategy.canary.steps = [{ replicas: 1, pause: { duration: 1 } }, { replicas: '100%' }];
       await send(sb.url, 'POST', '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts', ro);
       await until(sb, 'Healthy', () => rollout(sb).status?.phase === 'Healthy');
-      await send(
-        sb.url,
-        'PATCH',
-        '/apis/apps/v1/namespaces/default/deployments/workload-demo',
-        GUIDE_PATCH,
-        'application/strategic-merge-patch+json',
-      );
+      await setVersion(sb, 'version-2');
       await until(
         sb,
         'waiting 1 s at step 1',
@@ -337,36 +329,15 @@ describe('the sandbox rollout controller loop', () => {
           rollout(sb).status?.conditions?.some((c) => c.type === 'Succeeded' && c.status === 'True') === true,
       );
       expect(rollout(sb).status?.phase).toBe('Healthy');
-    } finally {
-      await sb.close();
-    }
-  });
+    }));
 
-  it('a rollback to v1 at step 2 is cancelled and rolled back natively (Succeeded False)', async () => {
-    const sb = await createSandbox({
-      port: 0,
-      podReadyDelayMs: 0,
-      workloadAdmission: { admitDeploymentUpdate },
-      controllers: [rolloutController()],
-    });
-    try {
+  it('a rollback to v1 at step 2 is cancelled and rolled back natively (Succeeded False)', () =>
+    withController(async (sb) => {
       await setUp(sb);
       await until(sb, 'Healthy', () => rollout(sb).status?.phase === 'Healthy');
-      await send(
-        sb.url,
-        'PATCH',
-        '/apis/apps/v1/namespaces/default/deployments/workload-demo',
-        GUIDE_PATCH,
-        'application/strategic-merge-patch+json',
-      );
+      await setVersion(sb, 'version-2');
       await until(sb, 'step 1 paused', () => rollout(sb).status?.currentStepState === 'StepPaused');
-      await send(
-        sb.url,
-        'PATCH',
-        '/apis/apps/v1/namespaces/default/deployments/workload-demo',
-        GUIDE_PATCH.replace('version-2', 'version-1'),
-        'application/strategic-merge-patch+json',
-      );
+      await setVersion(sb, 'version-1');
       await until(
         sb,
         'cancelled',
@@ -377,28 +348,13 @@ describe('the sandbox rollout controller loop', () => {
       expect(rollout(sb).status).toMatchObject({ phase: 'Healthy', message: 'Rollout progressing has been canceled' });
       await until(sb, 'all pods back at version-1', () => podsOf(sb, 'version-1').ready === 10 && podsOf(sb, 'version-2').total === 0);
       expect(deployment(sb).spec.paused).toBe(false);
-    } finally {
-      await sb.close();
-    }
-  });
+    }));
 
-  it('a Rollout deleted mid-release (no finalizer) leaves no Deployment behind paused', async () => {
-    const sb = await createSandbox({
-      port: 0,
-      podReadyDelayMs: 0,
-      workloadAdmission: { admitDeploymentUpdate },
-      controllers: [rolloutController()],
-    });
-    try {
+  it('a Rollout deleted mid-release (no finalizer) leaves no Deployment behind paused', () =>
+    withController(async (sb) => {
       await setUp(sb);
       await until(sb, 'Healthy', () => rollout(sb).status?.phase === 'Healthy');
-      await send(
-        sb.url,
-        'PATCH',
-        '/apis/apps/v1/namespaces/default/deployments/workload-demo',
-        GUIDE_PATCH,
-        'application/strategic-merge-patch+json',
-      );
+      await setVersion(sb, 'version-2');
       await until(sb, 'step 1 paused', () => rollout(sb).status?.currentStepState === 'StepPaused');
       const res = await fetch(`${sb.url}/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts/rollouts-demo`, { method: 'DELETE' });
       expect(res.ok).toBe(true);
@@ -408,10 +364,7 @@ describe('the sandbox rollout controller loop', () => {
         () => deployment(sb).spec.paused === false && !deployment(sb).metadata.annotations?.[Annotation.inProgressing],
       );
       await until(sb, 'all pods at version-2', () => podsOf(sb, 'version-2').ready === 10 && podsOf(sb, 'version-1').total === 0);
-    } finally {
-      await sb.close();
-    }
-  });
+    }));
 });
 
 describe('observe / observeAll', () => {
