@@ -21,6 +21,10 @@ afterEach(async () => {
 const MANUAL = 'and you need manually confirm to enter the next step';
 const UPGRADE = 'and upgrade workload to new version';
 
+/** The status of a release at generation `gen` that completed (Healthy, Succeeded), with `message`. */
+const completed = (gen: number, message = 'done'): RolloutStatus =>
+  status(gen, { phase: 'Healthy', step: 3, state: 'Completed', updated: 10, ready: 10, reason: 'Completed', succeeded: 'True', message });
+
 /** A v1beta1 status of the release at workload generation `gen`. */
 function status(
   gen: number,
@@ -117,19 +121,7 @@ describe('rollout watch: non-TTY transcript', () => {
           message: 'Rollout has been completed and some closing work is being done',
         }),
       ],
-      [
-        '10:00:09',
-        status(gen, {
-          phase: 'Healthy',
-          step: 3,
-          state: 'Completed',
-          updated: 10,
-          ready: 10,
-          reason: 'Completed',
-          succeeded: 'True',
-          message: 'Rollout progressing has been completed',
-        }),
-      ],
+      ['10:00:09', completed(gen, 'Rollout progressing has been completed')],
     ];
     for (const [i, [time, st]] of steps.entries()) {
       w.setNow(`2026-11-27T${time}Z`);
@@ -209,20 +201,7 @@ describe('rollout watch: non-TTY transcript', () => {
     await waitFor(() => w.lines().length === 2, 'two lines');
     expect(w.lines()[1]).toContain('(the controller has not seen the new template yet) — rollout is healthy');
     // Now the controller reports the new generation as completed.
-    await putStatus(
-      sb.url,
-      rollout,
-      status(gen, {
-        phase: 'Healthy',
-        step: 3,
-        state: 'Completed',
-        updated: 10,
-        ready: 10,
-        reason: 'Completed',
-        succeeded: 'True',
-        message: 'done',
-      }),
-    );
+    await putStatus(sb.url, rollout, completed(gen));
     expect(await w.code).toBe(0);
     expect(w.lines()).toHaveLength(4);
   });
@@ -314,20 +293,7 @@ describe('rollout watch: connections', () => {
     await sb.close();
     await new Promise((r) => setTimeout(r, 300)); // the watcher meets ECONNREFUSED meanwhile
     sb = await createSandbox({ port, podReadyDelayMs: 0, builtinControllers: false, dataDir });
-    await putStatus(
-      sb.url,
-      rollout,
-      status(gen, {
-        phase: 'Healthy',
-        step: 3,
-        state: 'Completed',
-        updated: 10,
-        ready: 10,
-        reason: 'Completed',
-        succeeded: 'True',
-        message: 'done',
-      }),
-    );
+    await putStatus(sb.url, rollout, completed(gen));
     expect(await w.code).toBe(0);
     expect(w.stderr()).toBe('');
     expect(w.lines().at(-1)).toBe('2026-11-27T10:00:00Z rollout/rollouts-demo is completed: the release completed');
@@ -444,20 +410,7 @@ describe('rollout status -w', () => {
     const gen = await setVersion(workload, 'version-2');
     const w = startWatch(sb, ['rollout', 'status', 'rollouts-demo', '-w', '--timeout', '20s']);
     await watchesOpened(sb, 2);
-    await putStatus(
-      sb.url,
-      rollout,
-      status(gen, {
-        phase: 'Healthy',
-        step: 3,
-        state: 'Completed',
-        updated: 10,
-        ready: 10,
-        reason: 'Completed',
-        succeeded: 'True',
-        message: 'done',
-      }),
-    );
+    await putStatus(sb.url, rollout, completed(gen));
     expect(await w.code).toBe(0);
     expect(w.lines()).toEqual([
       '2026-11-27T10:00:00Z rollouts-demo Healthy step 3/3 Completed (planned 10, updated 0, ready 0) (the controller has not seen the new template yet) — workload deployment is completed',
