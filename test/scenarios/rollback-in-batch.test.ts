@@ -143,6 +143,9 @@ describe.each(cases)('rollback in batches: %s', (_label, kubectl, kind) => {
       expect(await released('2')).toEqual({ ...want, noNeed: 2 });
     }
     // status shows the rollback's step and counts.
+    const text = (await kruise('rollout', 'status', 'echoserver')).stdout;
+    expect(text).toMatch(/Release: +rolling back in batches, waiting for approval \(rollout approve echoserver --step 4 to continue\)/);
+    expect(text).toMatch(/Batch: +planned 4, updated 5, ready 5/);
     const view = JSON.parse((await kruise('rollout', 'status', 'echoserver', '-o', 'json')).stdout);
     expect(view).toMatchObject({ batch: { updated: 5, ready: 5 }, workload: { kind: kind.kind, replicas: 5 }, waitingForApproval: true });
     await approve(4);
