@@ -159,6 +159,39 @@ describe.each(cases)('rollback in batches: %s', (_label, kubectl, kind) => {
     expect(final.conditions.find((c: any) => c.type === 'Succeeded')?.status).toBe('True');
   });
 
+  test('without a rollout-id label (upstream e2e "disable quickly rollback policy without traffic routing"): the id is rollback-<revision>, and the release completes', async () => {
+    await kubectlOk(env, ['apply', '-f', examplePath(kind.file)]);
+    const ro = loadExample('docs_basic-usage_rollout_v1beta1.yaml');
+    ro.metadata.name = 'echoserver';
+    ro.metadata.annotations = { 'rollouts.kruise.io/rollback-in-batch': 'true' };
+    ro.spec.workloadRef = { apiVersion: kind.apiVersion, kind: kind.kind, name: 'echoserver' };
+    ro.spec.strategy.canary.steps = STEPS;
+    await kubectlOk(env, ['apply', '-f', files.write('rollout.yaml', ro)]);
+    await watch('--until', 'completed');
+    const v1 = (await getWorkload()).status.updateRevision;
+    const stable = v1.slice(v1.lastIndexOf('-') + 1);
+    await setVersion('version2');
+    await watch('--until', 'paused', '--step', '1');
+    await approve(1);
+    await watch('--until', 'paused', '--step', '2');
+    await approve(2);
+    await watch('--until', 'paused', '--step', '3');
+    await setVersion('version1');
+    await watch('--until', 'paused', '--step', '1');
+    const id = `rollback-${stable}`;
+    expect((await getRollout()).status.canaryStatus).toMatchObject({ canaryRevision: stable, observedRolloutID: id });
+    expect(await released(id)).toMatchObject({ batches: { '1': 1 }, noNeed: 2 });
+    for (const step of [1, 2, 3, 4]) {
+      await approve(step);
+      await watch(...(step < 4 ? ['--until', 'paused', '--step', String(step + 1)] : ['--until', 'completed']));
+    }
+    const final = await getRollout();
+    expect(final.status.conditions.find((c: any) => c.type === 'Succeeded')?.status).toBe('True');
+    const done = await getWorkload();
+    expect(done.status).toMatchObject({ updatedReplicas: 5, updateRevision: v1, currentRevision: v1 });
+    expect(partitionOf(done)).toBeUndefined();
+  });
+
   test('without the annotation the same rollback cancels the release: the workload rolls back natively, Succeeded=False', async () => {
     await kubectlOk(env, ['apply', '-f', examplePath(kind.file)]);
     const ro = loadExample('docs_basic-usage_rollout_v1beta1.yaml');
