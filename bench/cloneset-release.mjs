@@ -32,13 +32,53 @@ function cloneSet(replicas, version) {
   };
 }
 
-/** Runs the section; `row(section, figure, measured, target, ok)` records a line. */
+/**
+ * Runs the section; `row(section, figure, measured, target, ok)` records a line. The release runs
+ * at `replicas` and again at a fifth of it, to show that the pod-label writes of a batch are the
+ * pods of the batch, and that the other requests of a batch do not grow with the workload.
+ */
 export async function benchCloneSetRelease({ root, tmp, env, row, log, replicas = 1000 }) {
   const S = '8 cloneset';
+  const small = Math.max(STEPS.length, Math.round(replicas / 5));
+  const big = await releaseOnce({ root, tmp, env, row, log, replicas, S });
+  const little = await releaseOnce({ root, tmp, env, row: () => {}, log, replicas: small, S });
+  const batch = (n) => n / STEPS.length;
+  // Label writes follow the batch: one PUT per pod the batch adds, whatever the workload's size.
+  const linear = [
+    [big, replicas],
+    [little, small],
+  ].every(([runs, n]) => runs.every((b) => b.podWrites === batch(n)));
+  row(
+    S,
+    `pod-label writes per batch at ${small} / ${replicas} pods (batches of ${batch(small)} / ${batch(replicas)})`,
+    `${little.map((b) => b.podWrites).join(' ')} / ${big.map((b) => b.podWrites).join(' ')}`,
+    '= the batch',
+    linear,
+  );
+  // Everything else a batch sends (reads, the CloneSet, the Rollout, the BatchRelease) is the same at both sizes.
+  const others = (runs) => runs.map((b) => b.requests - b.podWrites);
+  const flat = others(big).every((n, i) => n <= 1.5 * others(little)[i] + 5);
+  row(
+    S,
+    `requests besides the pod-label writes, per batch, at ${small} / ${replicas} pods`,
+    `${others(little).join(' ')} / ${others(big).join(' ')}`,
+    'flat (≤ 1.5×)',
+    flat,
+  );
+  return { perBatch: big, small: little };
+}
+
+/** One release of a CloneSet of `replicas` pods in a fresh sandbox; the per-batch figures. */
+async function releaseOnce({ root, tmp, env, row, log, replicas, S }) {
   const bin = join(root, 'bin/kubectl-kruise');
-  const sb = await startSandbox({ root, dir: tmp, name: 'cloneset', extraArgs: ['--no-rollout-controller', '--pod-ready-delay', '0'] });
+  const sb = await startSandbox({
+    root,
+    dir: tmp,
+    name: `cloneset-${replicas}`,
+    extraArgs: ['--no-rollout-controller', '--pod-ready-delay', '0'],
+  });
   const proxy = await startCountingProxy(sb.url);
-  const kc = writeKubeconfig(join(tmp, 'cloneset-proxy.kc'), proxy.url);
+  const kc = writeKubeconfig(join(tmp, `cloneset-${replicas}-proxy.kc`), proxy.url);
   const c = jsonClient(sb.url);
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const until = async (what, pred, ms = 300_000) => {
@@ -102,16 +142,6 @@ export async function benchCloneSetRelease({ root, tmp, env, row, log, replicas 
         `${describeRequests(reqs)} / ${podWrites} / ${fmtMs(ms)}`,
       );
     }
-    // Label writes follow the batch: 200 pods a batch, whatever the workload's size.
-    const batch = replicas / STEPS.length;
-    const linear = perBatch.every((b) => b.podWrites === batch);
-    row(
-      S,
-      `pod-label writes per batch (batch = ${batch} pods of ${replicas})`,
-      perBatch.map((b) => b.podWrites).join(' / '),
-      `${batch} each`,
-      linear,
-    );
     return perBatch;
   } finally {
     c.close();

@@ -7,10 +7,10 @@ import { Annotation, Label, type Rollout } from '../rollout/types.js';
 import { batchPartition, type CloneSet, CONTROLLER_REVISION_HASH_LABEL, shortHash } from '../workload/cloneset.js';
 import { sameTemplate } from '../workload/hash.js';
 import { scaledValue } from '../workload/intstr.js';
-import { batchReplicas } from '../workload/partition.js';
 import type { IntOrString, Pod } from '../workload/types.js';
 import { labelPodBatches, type PodBatchRelease } from './deployment-control.js';
 import { rolloutReleasing } from './releasing-rollout.js';
+import { countNoNeedUpdate, filterUnordered, sizeRollbackBatch } from './rollback-in-batch.js';
 
 /**
  * The workload webhook on a CloneSet update (the sandbox's admission, src/sandbox/api.ts): with a
@@ -62,8 +62,10 @@ export function takeCloneSetControl(cs: CloneSet, controlInfo: OwnerReference): 
 export interface CloneSetBatch {
   /** The partition this batch wants (pods kept at the old revision, as a number or a percentage). */
   desiredPartition: IntOrString;
-  /** Pods of the update revision the batch wants (PlannedUpdatedReplicas = DesiredUpdatedReplicas). */
+  /** The plan's batch over every replica (PlannedUpdatedReplicas): what the labels follow. */
   planned: number;
+  /** Pods of the update revision the batch wants (DesiredUpdatedReplicas; more than `planned` when rolling back in batches). */
+  desired: number;
   updated: number;
   updatedReady: number;
   /** Pods of the update revision labelled with this release's rollout-id. */
@@ -102,20 +104,27 @@ const isReady = (p: Pod): boolean => (p.status?.conditions ?? []).some((c) => c.
 export function sizeCloneSetBatch(cs: CloneSet, pods: Pod[], release: PodBatchRelease, failureThreshold?: IntOrString): CloneSetBatch {
   const replicas = cs.spec.replicas ?? 1;
   const step = release.batches[release.batch - 1] ?? 0;
-  const planned = batchReplicas(step, replicas, 'plain');
-  const desiredPartition = batchPartition(step, replicas, planned);
+  const fresh = updatedPods(cs, pods);
+  // Rolling back in batches: the pods marked no-need-update are not counted in the step (§16.2).
+  const noNeedUpdate = countNoNeedUpdate(fresh, release.rolloutId);
+  const sizing = sizeRollbackBatch(step, replicas, noNeedUpdate, false);
+  const planned = sizing.planned;
+  const desiredPartition = batchPartition(step, replicas, replicas - sizing.desiredStable);
   // UpgradeBatch: only ever lowered (a jump back keeps the pods already updated); no partition is 0.
   const current = cs.spec.updateStrategy?.partition ?? 0;
   if (scaledOrZero(current, replicas) > scaledOrZero(desiredPartition, replicas))
     cs.spec.updateStrategy = { ...(cs.spec.updateStrategy ?? {}), partition: desiredPartition };
-  const fresh = updatedPods(cs, pods);
-  labelPodBatches(fresh, release, replicas, planned);
-  return { desiredPartition, ...judgePodBatch(fresh, planned, release, failureThreshold) };
+  const labelled = noNeedUpdate > 0 ? filterUnordered(fresh, release.rolloutId, sizing) : fresh;
+  labelPodBatches(labelled, release, replicas, planned);
+  return { desiredPartition, ...judgePodBatch(fresh, planned, release, failureThreshold, sizing.desiredUpdate) };
 }
 
 /** A batch judged on the update revision's live pods (upstream's BatchContext.IsBatchReady). */
 export interface JudgedBatch {
+  /** The plan's batch over every replica: the pods labelled with it. */
   planned: number;
+  /** Pods of the update revision the batch waits for (more than `planned` when rolling back in batches, §16.2). */
+  desired: number;
   updated: number;
   updatedReady: number;
   labelled: number;
@@ -124,20 +133,26 @@ export interface JudgedBatch {
 
 /**
  * IsBatchReady for a partition-style workload that owns its pods: enough pods of the update
- * revision, enough of them ready (failureThreshold tolerated), one ready at least, and with a
- * rollout-id every planned pod labelled with it. Shared by the CloneSet and StatefulSet controls.
+ * revision (`desired`), enough of them ready (failureThreshold tolerated), one ready at least, and
+ * with a rollout-id every planned pod labelled with it. Shared by the CloneSet and StatefulSet controls.
  */
-export function judgePodBatch(fresh: Pod[], planned: number, release: PodBatchRelease, failureThreshold?: IntOrString): JudgedBatch {
+export function judgePodBatch(
+  fresh: Pod[],
+  planned: number,
+  release: PodBatchRelease,
+  failureThreshold?: IntOrString,
+  desired = planned,
+): JudgedBatch {
   const updated = fresh.length;
   const updatedReady = fresh.filter(isReady).length;
   const labelled = fresh.filter((p) => p.metadata.labels?.[Label.rolloutId] === release.rolloutId).length;
   const tolerated = failureThreshold === undefined || failureThreshold === null ? 0 : scaledValue(failureThreshold, updated, true);
   const ready =
-    updated >= planned &&
-    updatedReady + tolerated >= planned &&
-    (planned === 0 || updatedReady > 0) &&
+    updated >= desired &&
+    updatedReady + tolerated >= desired &&
+    (desired === 0 || updatedReady > 0) &&
     (!release.rolloutId || labelled >= planned);
-  return { planned, updated, updatedReady, labelled, ready };
+  return { planned, desired, updated, updatedReady, labelled, ready };
 }
 
 /**

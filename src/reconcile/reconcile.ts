@@ -36,6 +36,7 @@ import { type BatchProgress, batchReleaseControlRef } from './batch-release.js';
 import { type RolloutEvent, RolloutEvents } from './events.js';
 import { RefusedCondition, refusedMessage, StatusMessage, stepMessage } from './messages.js';
 import { ROLLS_NATIVELY, refusalOf } from './refusal.js';
+import { isRollbackInBatchPolicy } from './rollback-in-batch.js';
 import { computeRolloutHash } from './rollout-hash.js';
 import { defaultGraceBook } from './traffic/grace.js';
 import { DEFAULT_GRACE_SECONDS, stepRoutesTraffic, TrafficRouter, trafficRoutingOf } from './traffic/router.js';
@@ -514,8 +515,10 @@ class Pass {
       return 'continue';
     }
     const stable = canary.stableRevision;
+    const rolledBack = Boolean(stable) && hash === stable && hash !== canary.canaryRevision;
+    const inBatches = rolledBack && isRollbackInBatchPolicy(this.rollout, this.workload?.metadata.labels);
     // 1. Rolled back to the stable revision: cancel at once (a Deployment never rolls back in batches).
-    if (stable && hash === stable && hash !== canary.canaryRevision) {
+    if (rolledBack && !inBatches) {
       canary.canaryRevision = hash;
       this.events.push(RolloutEvents.rolledBack);
       // Upstream refreshes it from getRolloutID while the workload is still in progressing:
@@ -527,6 +530,17 @@ class Pass {
     // 2. Paused by the user.
     if (this.rollout.spec.strategy?.paused) {
       this.progressTo('True', ProgressingReason.Paused, StatusMessage.paused);
+      return 'stop';
+    }
+    // 3. Rolled back with rollback-in-batch (§16.2): restart from step 1 toward the stable template.
+    if (inBatches && this.control!.startRollbackInBatches(this.rolloutId(hash))) {
+      canary.currentStepIndex = 1;
+      canary.nextStepIndex = nextBatchIndex(1, this.steps.length);
+      canary.canaryRevision = hash;
+      canary.currentStepState = StepState.BeforeStepUpgrade;
+      canary.lastUpdateTime = this.passTime;
+      canary.rolloutHash = computeRolloutHash(this.rollout.spec.strategy?.canary);
+      canary.observedRolloutID = this.rolloutId(hash);
       return 'stop';
     }
     // 4. Continuous release: a newer template mid-release restarts from step 1 (stable stays).
@@ -737,10 +751,11 @@ class Pass {
     const failureThreshold = this.rollout.spec.strategy?.canary?.failureThreshold;
     const tolerated = failureThreshold === undefined || failureThreshold === null ? 0 : scaledValue(failureThreshold, batch.updated, true);
     const ready =
-      batch.updated >= batch.target &&
-      batch.updatedReady + tolerated >= batch.target &&
-      (batch.target === 0 || batch.updatedReady > 0) &&
-      batch.labelled >= batch.target;
+      batch.ready ??
+      (batch.updated >= batch.target &&
+        batch.updatedReady + tolerated >= batch.target &&
+        (batch.target === 0 || batch.updatedReady > 0) &&
+        batch.labelled >= batch.target);
     canary.message = `BatchRelease is at state ${ready ? 'Ready' : 'Upgrading'}, rollout-id ${rolloutId}, step ${stepIndex}`;
     this.batch = { stepIndex, rolloutId, updated: batch.updated, updatedReady: batch.updatedReady, ready };
     return ready;

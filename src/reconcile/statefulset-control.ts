@@ -7,7 +7,6 @@
 import type { OwnerReference } from '../kube/types.js';
 import { Annotation, type Rollout } from '../rollout/types.js';
 import { sameTemplate } from '../workload/hash.js';
-import { batchReplicas } from '../workload/partition.js';
 import {
   HOLD_ALL_PARTITION,
   isAdvancedStatefulSet,
@@ -20,6 +19,7 @@ import type { IntOrString, Pod } from '../workload/types.js';
 import { type JudgedBatch, judgePodBatch, updatedPods } from './cloneset-control.js';
 import { labelPodBatches, type PodBatchRelease } from './deployment-control.js';
 import { rolloutReleasing } from './releasing-rollout.js';
+import { countNoNeedUpdate, filterOrdered, sizeRollbackBatch } from './rollback-in-batch.js';
 
 /**
  * The unified workload webhook on a StatefulSet update (the sandbox's admission, src/sandbox/api.ts):
@@ -89,12 +89,16 @@ export function sizeStatefulSetBatch(
 ): StatefulSetBatch {
   const replicas = set.spec.replicas ?? 1;
   const step = release.batches[release.batch - 1] ?? 0;
-  const planned = batchReplicas(step, replicas, 'plain');
-  const desiredPartition = replicas - planned;
-  if (ordinalPartition(set) > desiredPartition) setOrdinalPartition(set, desiredPartition);
   const fresh = updatedPods(set, pods);
-  labelPodBatches(fresh, release, replicas, planned);
-  return { desiredPartition, ...judgePodBatch(fresh, planned, release, failureThreshold) };
+  // Rolling back in batches: the ordinals marked no-need-update stay below the partition (§16.2).
+  const noNeedUpdate = countNoNeedUpdate(fresh, release.rolloutId);
+  const sizing = sizeRollbackBatch(step, replicas, noNeedUpdate, true);
+  const planned = sizing.planned;
+  const desiredPartition = sizing.desiredStable;
+  if (ordinalPartition(set) > desiredPartition) setOrdinalPartition(set, desiredPartition);
+  const labelled = noNeedUpdate > 0 ? filterOrdered(fresh, replicas, sizing) : fresh;
+  labelPodBatches(labelled, release, replicas, planned);
+  return { desiredPartition, ...judgePodBatch(fresh, planned, release, failureThreshold, sizing.desiredUpdate) };
 }
 
 /**

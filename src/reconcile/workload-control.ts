@@ -23,6 +23,7 @@ import {
   takeControl,
   writeExtraStatus,
 } from './deployment-control.js';
+import { markNoNeedUpdate } from './rollback-in-batch.js';
 import { releaseStatefulSet, sizeStatefulSetBatch, takeStatefulSetControl } from './statefulset-control.js';
 
 /** A workload a Rollout may release in partition style. */
@@ -36,6 +37,8 @@ export interface SizedBatch {
   updatedReady: number;
   /** Pods of the new revision labelled with this release's rollout-id. */
   labelled: number;
+  /** The kind's own judgement of the batch, when it sizes more pods than it labels (rolling back in batches, §16.2). */
+  ready?: boolean;
 }
 
 /** What the rollout state machine asks of a workload; every edit is made on the pass's copies. */
@@ -72,6 +75,11 @@ export interface WorkloadControl {
   handBack(): void;
   /** Whether `revision` is the stable one of the release in progress (a rollback). */
   inRollback(revision: string): boolean;
+  /**
+   * A rollback in batches starts (§16.2): the pods already at the template rolled back to are
+   * marked no-need-update for `rolloutId`. Whether the kind rolls back in batches at all.
+   */
+  startRollbackInBatches(rolloutId: string): boolean;
 }
 
 /** The control for a workload of a supported kind (the pass's copies are edited in place). */
@@ -160,6 +168,11 @@ class DeploymentControl implements WorkloadControl {
   inRollback(revision: string): boolean {
     return this.workload.metadata.labels?.[Label.stableRevision] === revision;
   }
+
+  startRollbackInBatches(): boolean {
+    // A Deployment always rolls back directly (upstream's IsRollbackInBatchPolicy).
+    return false;
+  }
 }
 
 /**
@@ -206,8 +219,15 @@ abstract class RevisionedControl<W extends CloneSet | StatefulSetLike> implement
   }
 
   inRollback(): boolean {
-    // Rolling back in batches (rollback-in-batch) is not done for these kinds: the rollout-id is never `rollback-…`.
-    return false;
+    // Upstream's IsInRollback for these kinds: the update revision is the current (stable) one
+    // again while some pods are still of another.
+    const s = this.workload.status ?? {};
+    return Boolean(s.updateRevision) && s.updateRevision === s.currentRevision && (s.updatedReplicas ?? 0) !== (s.replicas ?? 0);
+  }
+
+  startRollbackInBatches(rolloutId: string): boolean {
+    markNoNeedUpdate(this.newRevisionPods(), rolloutId);
+    return true;
   }
 
   abstract partitionBatch(): number | undefined;
@@ -227,13 +247,21 @@ abstract class RevisionedControl<W extends CloneSet | StatefulSetLike> implement
   ): SizedBatch {
     this.takeControl(controlInfo);
     const batch = this.sizeBatch(release, rollout.spec.strategy?.canary?.failureThreshold ?? undefined);
-    return { target: batch.planned, updated: batch.updated, updatedReady: batch.updatedReady, labelled: batch.labelled };
+    return {
+      target: batch.desired,
+      updated: batch.updated,
+      updatedReady: batch.updatedReady,
+      labelled: batch.labelled,
+      ready: batch.ready,
+    };
   }
 }
 
 /** A batch as a CloneSet's or a StatefulSet's control sizes it. */
 interface KindBatch {
   planned: number;
+  desired: number;
+  ready: boolean;
   updated: number;
   updatedReady: number;
   labelled: number;

@@ -66,12 +66,17 @@ function releaseSummary(view: RolloutView): string {
   }
   if (view.done) return 'completed';
   if (view.cancelled) return 'cancelled (rolled back)';
-  if (view.paused) return 'paused (rollout resume to continue)';
+  // rollback-in-batch (docs/controller.md §16.2): a release toward the stable revision itself.
+  const back =
+    view.phase === 'Progressing' && view.revisions.stable !== null && view.revisions.stable === view.revisions.canary
+      ? 'rolling back in batches, '
+      : '';
+  if (view.paused) return `${back}paused (rollout resume to continue)`;
   if (view.waitingForApproval)
-    return `waiting for approval (rollout approve ${esc(view.name)} --step ${view.currentStepIndex} to continue)`;
-  if (view.pauseRemainingSeconds !== null) return `next step in ${view.pauseRemainingSeconds}s`;
+    return `${back}waiting for approval (rollout approve ${esc(view.name)} --step ${view.currentStepIndex} to continue)`;
+  if (view.pauseRemainingSeconds !== null) return `${back}next step in ${view.pauseRemainingSeconds}s`;
   if (view.phase === 'Healthy') return 'idle';
-  return 'in progress';
+  return `${back}in progress`;
 }
 
 /** kubectl's HumanDuration, for pod ages: 45s, 3m20s, 15m, 5h10m, 2d3h, 40d. */

@@ -594,6 +594,11 @@ describe('reconcileRollout: refused styles write only the refusal on the status'
     ['canary style', (r: any) => (r.spec.strategy.canary.enableExtraWorkloadForCanary = true), /canary style/],
     ['blue-green', (r: any) => (r.spec.strategy = { blueGreen: { steps: [{ replicas: '50%' }] } }), /blue-green/],
     [
+      'native DaemonSet',
+      (r: any) => (r.spec.workloadRef = { apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'x' }),
+      /DaemonSet is not supported by the embedded controller yet/,
+    ],
+    [
       'Advanced DaemonSet',
       (r: any) => (r.spec.workloadRef = { apiVersion: 'apps.kruise.io/v1alpha1', kind: 'DaemonSet', name: 'x' }),
       /DaemonSet is not supported by the embedded controller yet; only apps\/v1 Deployment and StatefulSet, and apps.kruise.io CloneSet and StatefulSet are/,

@@ -116,3 +116,54 @@ describe.each(refusedRollouts())('a refused Rollout (%s)', (_name, rollout, reas
     }
   });
 });
+
+// DaemonSets (native and Advanced) are not released by the embedded controller (docs/controller.md
+// §1, §16): upstream's own e2e Rollout of a native DaemonSet is refused, and the DaemonSet is
+// never captured — admission leaves a template change alone and reconcile-once writes nothing to it.
+describe('a Rollout of a native DaemonSet (upstream e2e rollout_v1beta1_native_daemonset_base.yaml)', () => {
+  let dir: string;
+  let files: ReturnType<typeof fixtureDir>;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kk-refused-ds-'));
+    files = fixtureDir();
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+    files.cleanup();
+  });
+
+  test('is refused: a template change is not held, reconcile-once exits 1 with one error line and no DaemonSet write', async () => {
+    const sb = await startSandboxCommand(dir, ['--no-rollout-controller']);
+    try {
+      const kc = sb.kubeconfig;
+      const ds = {
+        apiVersion: 'apps/v1',
+        kind: 'DaemonSet',
+        metadata: { name: 'fluentd-elasticsearch', namespace: 'default' },
+        spec: {
+          selector: { matchLabels: { app: 'fluentd' } },
+          template: { metadata: { labels: { app: 'fluentd' } }, spec: { containers: [{ name: 'fluentd', image: 'fluentd:v1' }] } },
+        },
+      };
+      await ok(kc, ['apply', '-f', files.write('ds.yaml', ds)]);
+      const rollout = loadExample('e2e_rollout_v1beta1_native_daemonset_base.yaml');
+      rollout.metadata.namespace = 'default';
+      await ok(kc, ['apply', '-f', files.write('rollout.yaml', rollout)]);
+      await ok(kc, ['set', 'image', 'daemonset/fluentd-elasticsearch', 'fluentd=fluentd:v2']);
+      const before = JSON.parse(await ok(kc, ['get', 'daemonset', 'fluentd-elasticsearch', '-o', 'json']));
+      expect(before.metadata.annotations?.['rollouts.kruise.io/in-progressing']).toBeUndefined();
+      expect(before.spec.updateStrategy?.rollingUpdate?.partition).toBeUndefined();
+      const once = await runCli(['rollout', 'reconcile-once', 'rollouts-demo', '--kubeconfig', kc], { now: () => new Date() });
+      expect(once.code).toBe(1);
+      expect(once.stderr.split('\n').filter(Boolean)).toEqual([
+        expect.stringMatching(/^error: rollouts-demo: .*DaemonSet is not supported/),
+      ]);
+      const after = JSON.parse(await ok(kc, ['get', 'daemonset', 'fluentd-elasticsearch', '-o', 'json']));
+      expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+      const status = await runCli(['rollout', 'status', 'rollouts-demo', '--kubeconfig', kc], { now: () => new Date() });
+      expect(status.stdout).toMatch(/DaemonSet is not supported by the embedded controller yet/);
+    } finally {
+      await sb.stop();
+    }
+  });
+});
