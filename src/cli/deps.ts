@@ -9,6 +9,12 @@ export interface OutStream {
   columns?: number;
   /** Terminal height (a TTY stream); the live view never draws more rows. */
   rows?: number;
+  /**
+   * The command's exit code is decided (a watch whose condition held): a reader that goes away
+   * while it writes its last lines ends the process with this code, not 141 (src/cli/stdio.ts).
+   * Only the process' own pipes and files have it.
+   */
+  settle?(code: number): void;
 }
 
 /** A readable terminal (process.stdin): the live view reads keys from it when it is a TTY. */

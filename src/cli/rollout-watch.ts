@@ -423,6 +423,8 @@ export async function runWatch(
     const outcomes = await Promise.all(o.names.map(followOne));
     printer.finish();
     const code = deps.signal?.aborted ? ExitCode.interrupted : worst(outcomes.map((x) => x.code));
+    // Decided: a reader that leaves during the lines below (`| head -1`) no longer changes it.
+    deps.io.out.settle?.(code);
     const failures = new ObjectFailures(deps.io.err);
     o.names.forEach((name, i) => {
       const { code: c, message } = outcomes[i]!;

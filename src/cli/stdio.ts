@@ -10,6 +10,9 @@ import type { OutStream } from './deps.js';
 // shell's code, so a pipeline under `set -o pipefail` never reads it as "the condition holds".
 const SIGPIPE_EXIT = 141;
 
+/** The exit code a command settled on before its last writes (OutStream.settle). */
+let settledCode: number | undefined;
+
 /** The streams processStdio made: the real process' own (a hand-off passes the terminal on to them). */
 const own = new WeakSet<object>();
 
@@ -19,11 +22,12 @@ export function isProcessStdio(s: object): boolean {
 }
 
 /**
- * Only a command that had already finished keeps its own code on EPIPE. Any other write error
+ * Only a command that had already finished, or settled its code before its last writes (a watch
+ * whose condition held, then `| head -1`), keeps its own code on EPIPE. Any other write error
  * (a full disk, /dev/full) is one error line and exit 1, never a stack trace.
  */
 function onWriteError(fd: 1 | 2, err: NodeJS.ErrnoException): never {
-  if (err.code === 'EPIPE') process.exit(process.exitCode ?? SIGPIPE_EXIT);
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? settledCode ?? SIGPIPE_EXIT);
   if (fd === 1) process.stderr.write(`error: cannot write to standard output: ${err.code ?? err.message}\n`);
   process.exit(1);
 }
@@ -52,6 +56,9 @@ function stdioOut(fd: 1 | 2): OutStream {
   let queued: NodeJS.WriteStream | undefined;
   const out: OutStream = {
     isTTY: false,
+    settle(code: number) {
+      settledCode = code;
+    },
     write(chunk: string) {
       if (queued) return queued.write(chunk);
       const buf = Buffer.from(chunk, 'utf8');

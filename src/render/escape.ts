@@ -18,8 +18,3 @@ export function escapeTerminal(s: string): string {
   }
   return out;
 }
-
-/** escapeTerminal for a value that may be missing. */
-export function escapeOrNull(s: string | null | undefined): string | null {
-  return s === null || s === undefined ? null : escapeTerminal(s);
-}

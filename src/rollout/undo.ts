@@ -1,5 +1,6 @@
 // `rollout undo`: what to write to take a Rollout's workload back (kruise-tools' `rollout undo`,
-// facts §1.7), and `--fast`'s jump back to an earlier step (upstream's DefaultFastRollbackFunc).
+// its `rollout_undo.go`; README, `rollout undo`), and `--fast`'s jump back to an earlier step
+// (upstream's DefaultFastRollbackFunc).
 // Pure: objects in, a decision out; the command reads and writes.
 
 import { isControlledBy, revisionOf } from '../workload/deployment.js';

@@ -2,6 +2,7 @@
 // on a Kubernetes 1.32 cluster (group/version, plural, scope, short names, categories, verbs,
 // subresources). Most are stored only: the sandbox runs controllers for Deployments, ReplicaSets,
 // pods and Rollouts, nothing else (see README, "What the sandbox stores, runs and cannot do").
+import { kubeTime } from '../kube/time.js';
 import type { SandboxResource } from './resources.js';
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -39,7 +40,7 @@ function crdStatus(obj: { spec?: Record<string, unknown> }): Record<string, unkn
   const condition = (type: string, reason: string, message: string) => ({
     type,
     status: 'True',
-    lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    lastTransitionTime: kubeTime(new Date()),
     reason,
     message,
   });

@@ -1,6 +1,10 @@
 // Durations past 2^31 ms (about 24.8 days), where Node's setTimeout fires at once: `--timeout 600h`
-// ("practically forever"), `--request-timeout 9999h` and a watch's `timeoutSeconds` must wait, not
-// end at once. All of them run on the one timer helper (src/runtime/clock.ts), which chains timers.
+// ("practically forever"), `--request-timeout 9999h`, a watch's `timeoutSeconds` and the sandbox's
+// `--pod-ready-delay 600h` must wait, not end (or re-arm) at once. All of them run on the one timer
+// helper (src/runtime/clock.ts), which chains timers.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { scenario } from '../fixtures/load.js';
 import { create, putStatus } from '../fixtures/seed.js';
@@ -66,4 +70,42 @@ it('watch --timeout 0.0001ms is a timeout (exit 3), not "no timeout"', async () 
     },
   );
   expect(r.code).toBe(3);
+});
+
+it('sandbox --pod-ready-delay 600h: a new pod stays not ready, and no timer fires early or warns', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kk-long-delay-'));
+  const kubeconfig = join(dir, 'kc');
+  const { child, stderr, exited } = startBinary(
+    ['sandbox', '--port', '0', '--kubeconfig-out', kubeconfig, '--pod-ready-delay', '600h', '--no-rollout-controller'],
+    { env },
+  );
+  try {
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    for (let i = 0; i < 200 && !out.includes('\n'); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(out).toBe(`export KUBECONFIG=${kubeconfig}\n`);
+    const server = /server: (\S+)/.exec(readFileSync(kubeconfig, 'utf8'))![1];
+    const pods = `${server}/api/v1/namespaces/default/pods`;
+    const created = await fetch(pods, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'slow' },
+        spec: { containers: [{ name: 'c', image: 'busybox' }] },
+      }),
+    });
+    expect(created.status).toBe(201);
+    // Long enough for a timer that fires at once (and re-arms) to have done so thousands of times.
+    await new Promise((r) => setTimeout(r, 1500));
+    const pod = (await (await fetch(`${pods}/slow`)).json()) as { status?: { conditions?: { type: string; status: string }[] } };
+    const ready = (pod.status?.conditions ?? []).find((c) => c.type === 'Ready');
+    expect(ready?.status).not.toBe('True');
+    expect(stderr()).not.toMatch(/TimeoutOverflowWarning/);
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

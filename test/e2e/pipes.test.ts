@@ -1,6 +1,7 @@
 // What the real binary does when its output goes away: a reader that leaves (`watch … | head -1`)
 // must not turn into exit 0 ("the condition holds") for a gate that never held, and a stdout that
 // cannot be written (/dev/full) is one error line, not a stack trace.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,7 +9,7 @@ import type { Rollout } from '../../src/rollout/types.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { scenario } from '../fixtures/load.js';
 import { create, putStatus, read } from '../fixtures/seed.js';
-import { startBinary } from '../helpers/cli.js';
+import { EXECUTABLE, startBinary } from '../helpers/cli.js';
 
 let sb: Sandbox;
 let rollout: Rollout;
@@ -39,6 +40,32 @@ it('watch whose reader goes away before the condition holds exits 141, as a shel
   await putStatus(sb.url, current, { ...current.status, message: 'something changed' });
   expect(await exited).toBe(141);
   expect(stderr()).toBe('');
+});
+
+it('watch whose condition already holds exits 0 although its reader leaves early (`| head -c 1` under pipefail)', async () => {
+  // The reader leaves after the first byte, while the watch still has its verdict line to write:
+  // the condition held, so the gate holds. Several runs, since the reader's timing varies.
+  const { workload } = scenario('canary-step-paused');
+  const deployment = await create(sb.url, workload!);
+  await putStatus(sb.url, deployment, workload!.status);
+  const current = await read<Rollout>(sb.url, rollout);
+  const status = structuredClone(current.status!);
+  status.canaryStatus!.observedWorkloadGeneration = deployment.metadata.generation;
+  await putStatus(sb.url, current, status);
+  const codes: (number | null)[] = [];
+  for (let run = 0; run < 5; run++) {
+    const argv = ['rollout', 'watch', rollout.metadata.name!, '--until', 'paused', '--server', sb.url];
+    const child = spawn(
+      'bash',
+      ['-o', 'pipefail', '-c', '"$@" | head -c 1 >/dev/null', 'bash', EXECUTABLE.file, ...EXECUTABLE.args, ...argv],
+      {
+        env,
+        stdio: 'ignore',
+      },
+    );
+    codes.push(await new Promise<number | null>((resolve) => child.on('close', resolve)));
+  }
+  expect(codes).toEqual([0, 0, 0, 0, 0]);
 });
 
 it('stdout on /dev/full is one error line and exit 1', async () => {

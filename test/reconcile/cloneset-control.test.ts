@@ -1,7 +1,7 @@
 // CloneSet control as tables (docs/controller.md §16): the webhook's marks when a release starts,
 // the partition each batch writes, and the pods each batch labels with the rollout-id and its
 // batch — the normal case, scaling 5 → 10 with 20%/40%/60%/100%, and a rollout-id-only release
-// (upstream's "Others" e2e group, facts §2.4, §3.5).
+// (upstream's "Others" e2e group; docs/controller.md §2, §9).
 import { markCloneSetRelease, releaseCloneSet, sizeCloneSetBatch, takeCloneSetControl } from '../../src/reconcile/cloneset-control.js';
 import type { CloneSet } from '../../src/workload/cloneset.js';
 import type { Pod } from '../../src/workload/types.js';

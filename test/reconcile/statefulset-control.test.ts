@@ -1,6 +1,6 @@
-// StatefulSet-like control as tables (docs/controller.md §16): the unified webhook's marks when a
+// StatefulSet-like control as tables (docs/controller.md §16.1): the unified webhook's marks when a
 // release starts, the ordinal partition each batch writes, the ordinals each batch updates and the
-// pods it labels with the rollout-id and its batch (facts §2.4, §3.8).
+// pods it labels with the rollout-id and its batch (docs/controller.md §2, §16.1).
 import {
   markStatefulSetRelease,
   releaseStatefulSet,

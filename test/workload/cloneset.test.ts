@@ -1,4 +1,4 @@
-// CloneSet partition arithmetic as tables (docs/controller.md §16; facts §3.5): Kruise's
+// CloneSet partition arithmetic as tables (docs/controller.md §9, §16): Kruise's
 // CalculatePartitionReplicas and the partition upstream's BatchRelease writes for each batch.
 import { batchPartition, partitionReplicas } from '../../src/workload/cloneset.js';
 import { batchReplicas } from '../../src/workload/partition.js';

@@ -3,7 +3,7 @@
 // ControllerRevision per template, pods `NAME-0` … `NAME-(n−1)` labelled with their revision, the
 // ordinal `updateStrategy.rollingUpdate.partition` (pods with an ordinal at or above it get the
 // update revision), updates one pod at a time from the highest ordinal, `paused` (Advanced), scale.
-import { CONTROLLER_REVISION_HASH_LABEL, shortHash } from '../../workload/cloneset.js';
+import { CONTROLLER_REVISION_HASH_LABEL } from '../../workload/cloneset.js';
 import { controllerRef } from '../../workload/deployment.js';
 import { canonicalJson, podTemplateHash } from '../../workload/hash.js';
 import { formatLabelSelector } from '../../workload/label-selector.js';
@@ -125,6 +125,3 @@ function newPod(set: StatefulSetLike, ordinal: number, revision: string, templat
   if (copy.metadata?.annotations) metadata.annotations = { ...copy.metadata.annotations };
   return { apiVersion: 'v1', kind: 'Pod', metadata, spec: { ...((copy.spec ?? { containers: [] }) as Pod['spec']), hostname: name } };
 }
-
-/** The revision hash a rollout records for a StatefulSet revision name (`NAME-HASH`). */
-export const statefulSetRevisionHash = shortHash;
