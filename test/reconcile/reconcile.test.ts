@@ -591,7 +591,14 @@ describe('reconcileRollout: refused styles write only the refusal on the status'
       (r: any) => (r.spec.strategy.canary.trafficRoutings = [{ service: 's', ingress: { name: 'i', classType: 'traefik' } }]),
       /ingress classType "traefik" has no bundled script/,
     ],
-    ['canary style', (r: any) => (r.spec.strategy.canary.enableExtraWorkloadForCanary = true), /canary style/],
+    [
+      'canary style for a CloneSet',
+      (r: any) => {
+        r.spec.workloadRef = { apiVersion: 'apps.kruise.io/v1alpha1', kind: 'CloneSet', name: 'x' };
+        r.spec.strategy.canary.enableExtraWorkloadForCanary = true;
+      },
+      /canary style \(enableExtraWorkloadForCanary: true\) is run for apps\/v1 Deployments only, not apps.kruise.io\/v1alpha1\/CloneSet/,
+    ],
     ['blue-green', (r: any) => (r.spec.strategy = { blueGreen: { steps: [{ replicas: '50%' }] } }), /blue-green/],
     [
       'Advanced DaemonSet',
