@@ -355,6 +355,17 @@ describeWithKubectl('canary style: an extra canary Deployment with a Service and
     expect(stable().spec.paused).toBeFalsy();
   });
 
+  test('disabling the Rollout mid-release: the finalising steps run, the stable Deployment rolls natively, the canary Deployment goes', async () => {
+    await setUp();
+    await release();
+    await drive(at(1));
+    expect((await run(['patch', 'rollout', 'rollouts-demo', '--type=merge', '-p', '{"spec":{"disabled":true}}'])).code).toBe(0);
+    await drive(() => rollout()?.status?.phase === 'Disabled');
+    await until(sb, 'the stable Deployment rolled out', () => versions().version2 === 5 && versions().version1 === undefined);
+    expectCleanedUp('version2', 5);
+    expect(rollout()!.status!.canaryStatus!.finalisingStep).toBe('END');
+  });
+
   test('a plan change at step 1 (traffic 20% -> 30%, replicas 20% -> 40%) moves the canary Ingress and grows the canary Deployment', async () => {
     await setUp();
     await release();
@@ -364,6 +375,64 @@ describeWithKubectl('canary style: an extra canary Deployment with a Service and
     await apply(files.write('rollout.yaml', ro));
     await drive(() => weight() === '30' && at(1)());
     expect(canaries()[0]!.spec.replicas).toBe(2);
+  });
+
+  test('Gateway API: the HTTPRoute gives the canary Service (selecting the canary Deployment) 20 and the stable one 80; the end restores the route and deletes the canary', async () => {
+    await apply(examplePath('e2e_gateway_httproute-test.yaml'));
+    const ro = loadExample('e2e_rollout_v1beta1_canary_base.yaml');
+    ro.spec.strategy.canary.trafficRoutings = [{ service: 'echoserver', gateway: { httpRouteName: 'echoserver' } }];
+    ro.spec.strategy.canary.steps = [
+      { traffic: '20%', replicas: '20%', pause: {} },
+      { traffic: '100%', replicas: '100%' },
+    ];
+    await setUp({ withIngress: false, rollout: ro });
+    const rules = () => sb.store.get<Obj>('httproutes.gateway.networking.k8s.io', 'default', 'echoserver')!.spec.rules;
+    const original = structuredClone(rules());
+    await release();
+    await drive(at(1));
+    const ref = (name: string, weight: number) => expect.objectContaining({ kind: 'Service', name, weight });
+    expect(rules()[0].backendRefs).toEqual([ref('echoserver', 80), ref('echoserver-canary', 20)]);
+    expect(canaries()[0]!.spec.replicas).toBe(1);
+    expect(service('echoserver-canary')!.spec.selector['pod-template-hash']).toBe(rollout()!.status!.canaryStatus!.podTemplateHash);
+    await approve();
+    await drive(() => rollout()?.status?.phase === 'Healthy');
+    expect(rules()).toEqual(original);
+    expectCleanedUp('version2', 5);
+  });
+
+  test("A/B: a header match and a cookie match on the canary Ingress while the canary Deployment holds the step's pods", async () => {
+    const ro = loadExample('e2e_rollout_v1beta1_canary_base.yaml');
+    ro.spec.strategy.canary.steps = [
+      { replicas: 1, matches: [{ headers: [{ type: 'Exact', name: 'user-agent', value: 'pc' }] }], pause: {} },
+      { replicas: 2, traffic: '50%', matches: [{ headers: [{ name: 'canary-by-cookie', value: 'demo' }] }], pause: {} },
+      { replicas: '100%', traffic: '100%' },
+    ];
+    await setUp({ rollout: ro });
+    await release();
+    await drive(at(1));
+    const annotations = () => {
+      const { 'kubectl.kubernetes.io/last-applied-configuration': _, ...rest } = ingress('echoserver-canary')!.metadata.annotations ?? {};
+      return rest;
+    };
+    expect(annotations()).toEqual({
+      'kubernetes.io/ingress.class': 'nginx',
+      'nginx.ingress.kubernetes.io/canary': 'true',
+      'nginx.ingress.kubernetes.io/canary-by-header': 'user-agent',
+      'nginx.ingress.kubernetes.io/canary-by-header-value': 'pc',
+    });
+    expect(canaries()[0]!.spec.replicas).toBe(1);
+    await approve();
+    await drive(at(2));
+    expect(annotations()).toEqual({
+      'kubernetes.io/ingress.class': 'nginx',
+      'nginx.ingress.kubernetes.io/canary': 'true',
+      'nginx.ingress.kubernetes.io/canary-by-cookie': 'demo',
+      'nginx.ingress.kubernetes.io/canary-weight': '50',
+    });
+    expect(canaries()[0]!.spec.replicas).toBe(2);
+    await approve();
+    await drive(() => rollout()?.status?.phase === 'Healthy');
+    expectCleanedUp('version2', 5);
   });
 
   test("a missing Ingress: the release waits with upstream's message and creates no canary Deployment; it goes on once the Ingress exists", async () => {
