@@ -1,4 +1,4 @@
-// The embedded Kruise Rollout controller for partition-style Deployments, as a pure function:
+// The embedded Kruise Rollout controller (partition style, and canary style for Deployments: §18), as a pure function:
 // observed state + the time → the status to write and the workload writes (docs/controller.md).
 //
 // Level-based: everything is derived from what was observed. One pass makes at most one state
