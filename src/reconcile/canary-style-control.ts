@@ -241,8 +241,13 @@ export class CanaryStyleControl implements WorkloadControl {
     const stable = this.workload;
     const template = canaryTemplate(stable.spec.template, this.patch);
     const name = `${stable.metadata.name}-${podTemplateHash(template)}`;
-    // A left-over of that name (being deleted): wait for it to go.
-    if (this.canaries.deployments.some((d) => d.metadata.name === name)) return;
+    // A left-over of that name (deleted by someone mid-release): our finalizer goes, so that it
+    // can; the canary is created again once it is gone.
+    const leftOver = this.canaries.deployments.find((d) => d.metadata.name === name);
+    if (leftOver) {
+      if (leftOver.metadata.deletionTimestamp) dropFinalizer(leftOver);
+      return;
+    }
     const spec = structuredClone(stable.spec);
     spec.template = template;
     spec.replicas = replicas;

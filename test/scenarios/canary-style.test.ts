@@ -366,6 +366,18 @@ describeWithKubectl('canary style: an extra canary Deployment with a Service and
     expect(rollout()!.status!.canaryStatus!.finalisingStep).toBe('END');
   });
 
+  test('the canary Deployment deleted by hand mid-release: its finalizer is let go, and the release creates it again', async () => {
+    await setUp();
+    await release();
+    await drive(at(1));
+    const name = canaries()[0]!.metadata.name!;
+    expect((await run(['delete', 'deployment', name, '--wait=false'])).code).toBe(0);
+    expect(canaries()[0]!.metadata.deletionTimestamp).toBeDefined();
+    await drive(() => canaries().length === 1 && !canaries()[0]!.metadata.deletionTimestamp && versions().version2 === 1);
+    expect(canaries()[0]!.metadata.name).toBe(name);
+    expect(at(1)()).toBe(true);
+  });
+
   test('a plan change at step 1 (traffic 20% -> 30%, replicas 20% -> 40%) moves the canary Ingress and grows the canary Deployment', async () => {
     await setUp();
     await release();
