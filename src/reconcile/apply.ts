@@ -7,7 +7,7 @@ import { type ResourceRef, Resources } from '../kube/resources.js';
 import { type Backoff, DefaultBackoff, type RetryHooks, retryOnConflict } from '../kube/retry.js';
 import type { KubeObject } from '../kube/types.js';
 import { workloadRefOf } from '../rollout/release.js';
-import { Annotation, Label, type Rollout } from '../rollout/types.js';
+import { Annotation, CANARY_DEPLOYMENT_FINALIZER, Label, type Rollout } from '../rollout/types.js';
 import { type CloneSet, isCloneSet } from '../workload/cloneset.js';
 import { canonicalJson } from '../workload/hash.js';
 import { isAdvancedStatefulSet, isStatefulSetLike, type StatefulSetLike } from '../workload/statefulset.js';
@@ -310,7 +310,9 @@ export async function observeAll(client: KubeClient, namespace: string | undefin
 
 /**
  * Deployments still marked in-progressing for a Rollout that no longer exists (deleted without
- * our finalizer): each comes with the hand-back write that frees it.
+ * our finalizer): each comes with the hand-back write that frees it. Likewise a canary Deployment
+ * (§18) being deleted (its BatchRelease went with the Rollout) loses our finalizer, which upstream's
+ * BatchRelease finalizer would have removed.
  */
 export function orphanHandBacks(state: ClusterState): PlannedWrite[] {
   const out: PlannedWrite[] = [];
@@ -319,6 +321,18 @@ export function orphanHandBacks(state: ClusterState): PlannedWrite[] {
   const aliveKey = (ns: string | undefined, kind: 'rollout' | 'workload', name: string | undefined) =>
     JSON.stringify([ns ?? null, kind, name ?? null]);
   for (const d of state.deployments) {
+    const stableName = d.metadata.labels?.[Label.canaryDeployment];
+    if (stableName && d.metadata.deletionTimestamp && (d.metadata.finalizers ?? []).includes(CANARY_DEPLOYMENT_FINALIZER)) {
+      const rolloutFor = state.rollouts.some(
+        (ro) => ro.metadata.namespace === d.metadata.namespace && workloadRefOf(ro)?.name === stableName && !ro.metadata.deletionTimestamp,
+      );
+      if (!rolloutFor) {
+        const freed = structuredClone(d);
+        freed.metadata.finalizers = (freed.metadata.finalizers ?? []).filter((f) => f !== CANARY_DEPLOYMENT_FINALIZER);
+        out.push({ op: 'update', resource: 'deployments', object: freed });
+      }
+      continue;
+    }
     const marker = d.metadata.annotations?.[Annotation.inProgressing];
     if (!marker) continue;
     let rolloutName: string | undefined;

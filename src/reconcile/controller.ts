@@ -111,6 +111,9 @@ function keysFor(change: FeedChange, feed: ChangeFeed): string[] {
   // A Deployment still marked in-progressing with no Rollout left must be handed back.
   if (keys.length === 0 && change.resource === 'deployments' && o.metadata.annotations?.[Annotation.inProgressing])
     keys.push(orphansKey(ns));
+  // So must a canary Deployment being deleted with our finalizer on it (§18).
+  if (keys.length === 0 && change.resource === 'deployments' && o.metadata.labels?.[Label.canaryDeployment] && o.metadata.deletionTimestamp)
+    keys.push(orphansKey(ns));
   return keys;
 }
 
