@@ -50,7 +50,9 @@ describeWithKubectl('canary style: an extra canary Deployment with a Service and
     if (r.code !== 0) throw new Error(`kubectl apply -f ${path}: ${r.stderr}`);
   };
   const kruise = (...args: string[]) => runCli([...args, '--kubeconfig', kubeconfig], { now: () => new Date(t) });
-  const once = () => kruise('rollout', 'reconcile-once', 'rollouts-demo');
+  /** `reconcile-once rollouts-demo`, or `reconcile-once -A` (every Rollout from five LISTs) when `all` is set. */
+  let all = false;
+  const once = () => kruise('rollout', 'reconcile-once', ...(all ? ['-A'] : ['rollouts-demo']));
 
   const rollout = () => sb.store.get<Rollout>('rollouts', 'default', 'rollouts-demo');
   const stable = () => sb.store.get<Deployment>('deployments', 'default', 'echoserver')!;
@@ -147,6 +149,7 @@ describeWithKubectl('canary style: an extra canary Deployment with a Service and
 
   beforeEach(async () => {
     t = Date.parse('2026-01-15T12:00:00Z');
+    all = false;
     sb = await createSandbox({ port: 0, podReadyDelayMs: 0, workloadAdmission: { admitDeploymentUpdate } });
     home = mkdtempSync(join(tmpdir(), 'kk-canary-'));
     kubeconfig = join(home, 'kubeconfig');
@@ -224,6 +227,25 @@ describeWithKubectl('canary style: an extra canary Deployment with a Service and
     expect(canaryGoneEarly).toBe(false);
     expectCleanedUp('version2', 5);
     expect(rollout()!.status!.conditions!.find((c) => c.type === 'Succeeded')?.status).toBe('True');
+  });
+
+  test('reconcile-once -A (the state from five LISTs) runs the same release: canary Deployment, weights, clean-up', async () => {
+    all = true;
+    await setUp();
+    await release();
+    await drive(at(1));
+    expect(canaries().map((d) => d.spec.replicas)).toEqual([1]);
+    expect(weight()).toBe('20');
+    await approve();
+    await drive(at(2), 11_000);
+    expect(canaries().map((d) => d.spec.replicas)).toEqual([2]);
+    expect(weight()).toBe('40');
+    // A second reconcile-once -A right away changes nothing: the canary is found in the list, not created again.
+    const r = await once();
+    expect(r.stdout).toContain('(no writes)');
+    await approve();
+    await drive(() => rollout()?.status?.phase === 'Healthy', 11_000);
+    expectCleanedUp('version2', 5);
   });
 
   test('v1alpha1 (no rolling-style annotation) is canary style: replicas 3 gives 1,2,2,3,3 canary pods, and patchPodTemplateMetadata marks only the canary pods', async () => {
