@@ -6,7 +6,7 @@
 // machine at the same time. Timed commands are interleaved (A B C, A B C, …) so that a noisy
 // neighbour slows every command alike; figures are medians.
 //
-// Flags: --quick (fewer runs, smaller sizes), --only=startup,requests,reconcile,traffic,watch,sandbox,availability,app,cloneset,dashboard,
+// Flags: --quick (fewer runs, smaller sizes), --only=startup,requests,reconcile,traffic,canary,watch,sandbox,availability,app,cloneset,dashboard,
 //        --sea PATH (the single executable; default dist-sea/kubectl-kruise when built),
 //        --json=FILE (also write the figures as JSON), -n N (runs per timed command).
 import { spawn } from 'node:child_process';
@@ -407,25 +407,28 @@ async function benchRequests(ctx) {
  * each (docs/controller.md §16): the first pass, the pass that starts N releases (the stable
  * Services narrowed to their revision), and the pass after the grace period (the first batches).
  */
-async function benchReconcileTraffic(_ctx) {
+async function benchReconcileTraffic(_ctx, { canaryStyle = false } = {}) {
+  // 3c: the same in canary style, each release creating a canary Deployment (docs/controller.md §18).
+  const section = canaryStyle ? '3c canary style' : '3t traffic';
+  const tag = canaryStyle ? 'canary' : 'traffic';
   const results = [];
   for (const size of P.sizes) {
     const sb = await startSandbox({
       root: ROOT,
       dir: TMP,
-      name: `traffic-${size}`,
+      name: `${tag}-${size}`,
       extraArgs: ['--no-rollout-controller', '--pod-ready-delay', '0'],
     });
     const proxy = await startCountingProxy(sb.url);
-    const kc = writeKubeconfig(join(TMP, `traffic-${size}-proxy.kc`), proxy.url);
+    const kc = writeKubeconfig(join(TMP, `${tag}-${size}-proxy.kc`), proxy.url);
     const c = jsonClient(sb.url);
     try {
       const empty = [];
       for (let i = 0; i < Math.max(3, Math.min(P.runs, 5)); i++)
         empty.push((await runTimed(BIN, ['--kubeconfig', kc, 'rollout', 'reconcile-once', '-A'], { env: ENV, cwd: ROOT })).ms);
       const fixed = median(empty);
-      log(`traffic: seeding ${size} Services + Ingresses + Deployments + Rollouts`);
-      await seedTrafficPairs(c, 'bench', size, { parallel: 16, replicas: 2 });
+      log(`${tag}: seeding ${size} Services + Ingresses + Deployments + Rollouts`);
+      await seedTrafficPairs(c, 'bench', size, { parallel: 16, replicas: 2, canaryStyle });
       await settle(c);
       const pass = async () => {
         const from = proxy.log.length;
@@ -459,17 +462,20 @@ async function benchReconcileTraffic(_ctx) {
       const batch = await pass();
       const services = (await c.request('GET', '/api/v1/namespaces/bench/services')).json?.items ?? [];
       const narrowed = services.filter((s) => s.spec?.selector?.['pod-template-hash']).length;
-      results.push({ size, fixed, first, start, batch, narrowed });
+      const deployments = (await c.request('GET', '/apis/apps/v1/namespaces/bench/deployments')).json?.items ?? [];
+      const canaries = deployments.filter((d) => d.metadata.labels?.['rollouts.kruise.io/canary-deployment']).length;
+      results.push({ size, fixed, first, start, batch, narrowed, canaries });
     } finally {
       c.close();
       await proxy.close();
       await sb.stop();
     }
   }
-  figures.traffic = results.map((r) => ({
+  figures[canaryStyle ? 'canaryStyle' : 'traffic'] = results.map((r) => ({
     size: r.size,
     fixedMs: r.fixed,
     narrowedServices: r.narrowed,
+    canaryDeployments: r.canaries,
     ...Object.fromEntries(
       ['first', 'start', 'batch'].map((k) => [k, { ms: r[k].ms, requests: describeRequests(r[k].reqs), passes: r[k].passes }]),
     ),
@@ -478,25 +484,35 @@ async function benchReconcileTraffic(_ctx) {
   for (const r of results) {
     // Reads: 7 LISTs, then each further pass of a rollout (reconcile-once goes on while the state
     // changes) re-reads it: 7 GETs (Rollout, Deployment, BatchRelease, 2 Services, 2 Ingresses)
-    // and 2 LISTs (ReplicaSets, pods). Writes: only the needed ones.
+    // and 2 LISTs (ReplicaSets, pods), in canary style a third (the canary Deployments by label).
+    // Writes: only the needed ones (canary style: one more, the canary Deployment's create).
+    const readsPer = canaryStyle ? 20 : 18;
     for (const [label, p, writesPer] of [
       ['first pass', r.first, 4],
       ['releases start (stable Services narrowed)', r.start, 4],
-      ['after the grace period (first batches)', r.batch, 8],
+      ['after the grace period (first batches)', r.batch, canaryStyle ? 9 : 8],
     ]) {
       const reads = p.reqs.filter((q) => q.method === 'GET' && !q.watch).length;
       const writes = p.reqs.filter((q) => q.method !== 'GET').length;
       const good = p.code === 0 && p.passes === r.size;
       row(
-        '3t traffic',
+        section,
         `-A over ${fmtInt(r.size)} with Service + Ingress: ${label}`,
         `${fmtMs(p.ms)} (${fmtMs(perRollout(r, p))}/rollout); ${describeRequests(p.reqs)}${good ? '' : `; exit ${p.code}, ${p.passes}/${r.size} ${p.stderr.trim().split('\n')[0] ?? ''}`}`,
-        `≤ 7 + 18/rollout reads, ≤ ${writesPer} writes/rollout`,
-        good && reads <= 7 + 18 * r.size && writes <= writesPer * r.size,
+        `≤ 7 + ${readsPer}/rollout reads, ≤ ${writesPer} writes/rollout`,
+        good && reads <= 7 + readsPer * r.size && writes <= writesPer * r.size,
       );
     }
+    if (canaryStyle)
+      row(
+        section,
+        `-A over ${fmtInt(r.size)}: canary Deployments after the first batches`,
+        `${fmtInt(r.canaries)}`,
+        'one per rollout',
+        r.canaries === r.size,
+      );
     row(
-      '3t traffic',
+      section,
       `-A over ${fmtInt(r.size)}: stable Services narrowed to their revision`,
       `${fmtInt(r.narrowed)}`,
       'all',
@@ -507,12 +523,22 @@ async function benchReconcileTraffic(_ctx) {
     const [a, b] = [results[0], results[results.length - 1]];
     const ratio = perRollout(b, b.start) / perRollout(a, a.start);
     row(
-      '3t traffic',
+      section,
       `per-rollout cost ${fmtInt(b.size)} ÷ ${fmtInt(a.size)} (releases start)`,
       `${fmtRatio(ratio)} (${fmtMs(perRollout(b, b.start))} vs ${fmtMs(perRollout(a, a.start))})`,
       'flat (≤ 1.5×)',
       ratio <= 1.5,
     );
+    if (canaryStyle) {
+      const batchRatio = perRollout(b, b.batch) / perRollout(a, a.batch);
+      row(
+        section,
+        `per-rollout cost ${fmtInt(b.size)} ÷ ${fmtInt(a.size)} (first batches: canary Deployments created)`,
+        `${fmtRatio(batchRatio)} (${fmtMs(perRollout(b, b.batch))} vs ${fmtMs(perRollout(a, a.batch))})`,
+        'flat (≤ 1.5×)',
+        batchRatio <= 1.5,
+      );
+    }
   }
 }
 
@@ -940,6 +966,13 @@ async function main() {
       await benchReconcileTraffic(ctx);
     } catch (err) {
       row('3t traffic', 'reconcile-once with traffic routing', `failed: ${err.message}`, '', false);
+    }
+  }
+  if (want('canary')) {
+    try {
+      await benchReconcileTraffic(ctx, { canaryStyle: true });
+    } catch (err) {
+      row('3c canary style', 'reconcile-once in canary style with traffic routing', `failed: ${err.message}`, '', false);
     }
   }
   if (want('app') && ctx.haveKubectl) {

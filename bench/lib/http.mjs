@@ -175,7 +175,7 @@ export async function seedPairs(c, ns, count, { parallel = 16, replicas = 2 } = 
  * `count` Deployments with a Service, an nginx Ingress and a Rollout routing 20% of traffic at
  * step 1 through them (docs/controller.md §16).
  */
-export async function seedTrafficPairs(c, ns, count, { parallel = 16, replicas = 2 } = {}) {
+export async function seedTrafficPairs(c, ns, count, { parallel = 16, replicas = 2, canaryStyle = false } = {}) {
   await ensureNamespace(c, ns);
   const ids = Array.from({ length: count }, (_, i) => i);
   await pool(ids, parallel, async (i) => {
@@ -198,6 +198,8 @@ export async function seedTrafficPairs(c, ns, count, { parallel = 16, replicas =
     const ro = rollout(ns, `ro-${i}`, app);
     ro.spec.strategy.canary.steps[0] = { replicas: 1, traffic: '20%', pause: {} };
     ro.spec.strategy.canary.trafficRoutings = [{ service: app, ingress: { name: app } }];
+    // Canary style: an extra canary Deployment per release (docs/controller.md §18).
+    if (canaryStyle) ro.spec.strategy.canary.enableExtraWorkloadForCanary = true;
     await c.must('POST', paths.rollouts(ns), ro);
   });
 }

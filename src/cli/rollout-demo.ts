@@ -17,6 +17,7 @@ export interface DemoFlags {
   writeManifests?: string;
   keep?: boolean;
   traffic?: boolean;
+  canary?: boolean;
   dashboard?: boolean;
 }
 
@@ -30,6 +31,8 @@ interface DemoOptions {
   keep: boolean;
   /** --traffic: the same release with a Service and an nginx Ingress, 20% and 50% of traffic to the canary. */
   traffic: boolean;
+  /** --canary: the --traffic release in canary style, an extra canary Deployment next to the paused stable one. */
+  canary: boolean;
   /** --dashboard: serve the dashboard for the sandbox, open it, and let the approvals be made there. */
   dashboard: boolean;
 }
@@ -42,12 +45,14 @@ export function addDemoCommand(parent: Command, name: string): Command {
     .option('--write-manifests <dir>', "write the guide's manifests (workload-demo.yaml, rollouts-demo.yaml) to DIR and exit")
     .option('--keep', 'leave the sandbox running afterwards (until Ctrl-C) and print its export KUBECONFIG= line')
     .option('--traffic', 'route traffic through a Service and an nginx Ingress: 20%, then 50% to the canary')
+    .option('--canary', 'the --traffic release in canary style: an extra canary Deployment, the stable one paused until the end')
     .option('--dashboard', 'open the dashboard of the sandbox in the browser and wait for each approval to be made there')
     .option('--no-color', 'print plain text without colours');
   return ownHelp(cmd, name, [
     ['Watch a canary release go 1 -> 5 -> 10 pods with two approvals', 'rollout demo'],
     ['Then go on by hand on the same sandbox', 'rollout demo --keep'],
     ['The same release with an Ingress carrying 20%, then 50% of the traffic', 'rollout demo --traffic'],
+    ['The same with a canary Deployment next to the stable one (canary style)', 'rollout demo --canary'],
     ['Watch it and approve each batch in the browser', 'rollout demo --dashboard'],
     ['Get the two manifests to try it on a sandbox or a cluster yourself', 'rollout demo --write-manifests .'],
   ]);
@@ -60,7 +65,8 @@ export function completeDemo(flags: DemoFlags = {}, globals: GlobalOptions = NO_
     color: globals.color !== false,
     writeManifests: flags.writeManifests,
     keep: flags.keep === true,
-    traffic: flags.traffic === true,
+    traffic: flags.traffic === true || flags.canary === true,
+    canary: flags.canary === true,
     dashboard: flags.dashboard === true,
   };
 }
@@ -68,6 +74,7 @@ export function completeDemo(flags: DemoFlags = {}, globals: GlobalOptions = NO_
 /** Checks the options together. */
 export function validateDemo(o: DemoOptions): void {
   if (o.writeManifests !== undefined && o.keep) throw new UsageError('--write-manifests runs no demo: it takes no --keep');
+  if (o.writeManifests !== undefined && o.canary) throw new UsageError('--write-manifests runs no demo: it takes no --canary');
   if (o.writeManifests !== undefined && o.traffic) throw new UsageError('--write-manifests runs no demo: it takes no --traffic');
   if (o.writeManifests !== undefined && o.dashboard) throw new UsageError('--write-manifests runs no demo: it takes no --dashboard');
 }
@@ -134,6 +141,13 @@ function trafficRollout(): KubeObject {
   return ro;
 }
 
+/** --canary: the same in canary style (docs/controller.md §18). */
+function canaryRollout(): KubeObject {
+  const ro = trafficRollout() as KubeObject & { spec: { strategy: { canary: Record<string, unknown> } } };
+  ro.spec.strategy.canary.enableExtraWorkloadForCanary = true;
+  return ro;
+}
+
 const GUIDE_PATCH = '{"spec":{"template":{"spec":{"containers":[{"name":"busybox", "env":[{"name":"VERSION", "value":"version-2"}]}]}}}}';
 
 /** Runs the walkthrough, typing each command into `cli`; ok when it ends with every pod at version-2. */
@@ -194,6 +208,21 @@ export async function runDemo(o: DemoOptions, deps: Deps, cli: CliRunner): Promi
       .map(([k, v]) => `${k}=${v}`);
     out(`  ingress demo-canary: ${canary.join(', ')}`);
   };
+  /** The canary Deployment next to the stable one (canary style). */
+  const showDeployments = async () => {
+    const list = (await (
+      await fetch(
+        `${server}/apis/apps/v1/namespaces/default/deployments?labelSelector=rollouts.kruise.io%2Fcanary-deployment%3Dworkload-demo`,
+      )
+    ).json()) as { items: { metadata: { name: string }; spec: { replicas?: number }; status?: { readyReplicas?: number } }[] };
+    const stable = (await (await fetch(`${server}/apis/apps/v1/namespaces/default/deployments/workload-demo`)).json()) as {
+      spec: { paused?: boolean };
+    };
+    out(`  deployment workload-demo: ${stable.spec.paused ? 'paused (stable pods untouched)' : 'rolling natively'}`);
+    if (list.items.length === 0) return out('  canary deployment: none');
+    for (const d of list.items)
+      out(`  canary deployment ${d.metadata.name}: ${d.status?.readyReplicas ?? 0}/${d.spec.replicas ?? 0} ready`);
+  };
   const wait = async (args: string[]) => {
     const code = await kruise(['rollout', 'watch', 'rollouts-demo', '-n', 'default', '--timeout', '60s', ...args], quiet);
     if (code !== ExitCode.ok) throw new CliError(`demo: waiting for ${args.join(' ')} ended with exit code ${code}`);
@@ -215,12 +244,23 @@ export async function runDemo(o: DemoOptions, deps: Deps, cli: CliRunner): Promi
       say('Step 0b: a Service and an nginx Ingress in front of it', 'kubectl apply -f service.yaml -f ingress.yaml');
       await api('POST', '/api/v1/namespaces/default/services', SERVICE);
       await api('POST', '/apis/networking.k8s.io/v1/namespaces/default/ingresses', INGRESS);
+    }
+    if (o.canary)
+      say(
+        'Step 1: apply the Rollout in canary style (a canary Deployment of 1, 50%, 100% of the pods; 20%, 50% of the traffic)',
+        'kubectl apply -f rollouts-demo.yaml  # with enableExtraWorkloadForCanary: true and trafficRoutings: [{service: demo, ingress: {name: demo}}]',
+      );
+    else if (o.traffic) {
       say(
         'Step 1: apply the Rollout (batches: 1 with 20% of the traffic, 50% with 50%, 100%)',
         'kubectl apply -f rollouts-demo.yaml  # with trafficRoutings: [{service: demo, ingress: {name: demo}}]',
       );
     } else say('Step 1: apply the Rollout (batches: 1, 50%, 100%)', 'kubectl apply -f examples/rollouts-demo.yaml');
-    await api('POST', '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts', o.traffic ? trafficRollout() : ROLLOUT);
+    await api(
+      'POST',
+      '/apis/rollouts.kruise.io/v1beta1/namespaces/default/rollouts',
+      o.canary ? canaryRollout() : o.traffic ? trafficRollout() : ROLLOUT,
+    );
     await wait(['--until', 'completed']);
     await kruise(['rollout', 'status', 'rollouts-demo', '-n', 'default']);
 
@@ -234,6 +274,7 @@ export async function runDemo(o: DemoOptions, deps: Deps, cli: CliRunner): Promi
     await wait(['--until', 'paused', '--step', '1']);
     await kruise(['rollout', 'status', 'rollouts-demo', '-n', 'default']);
     await showPods();
+    if (o.canary) await showDeployments();
     if (o.traffic) await showIngress();
 
     for (const [step, expected] of [
@@ -250,9 +291,11 @@ export async function runDemo(o: DemoOptions, deps: Deps, cli: CliRunner): Promi
         if (code !== ExitCode.ok) throw new CliError(`demo: approve ended with exit code ${code}`);
         await wait(step === 3 ? ['--until', 'completed'] : ['--until', 'paused', '--step', String(step)]);
       }
-      await waitForVersionCount(pods, 'version-2', expected);
+      // Canary style: the canary pods run next to the 10 stable ones until the end.
+      await waitForVersionCount(pods, 'version-2', expected, o.canary && step < 3 ? 10 + expected : 10);
       await kruise(['rollout', 'status', 'rollouts-demo', '-n', 'default']);
       await showPods();
+      if (o.canary) await showDeployments();
       if (o.traffic) await showIngress();
     }
     const final = await pods();
@@ -330,10 +373,10 @@ async function waitForReadyPods(server: string, want: number): Promise<void> {
   throw new CliError('demo: the Deployment did not become ready');
 }
 
-async function waitForVersionCount(pods: () => Promise<Map<string, number>>, version: string, want: number): Promise<void> {
+async function waitForVersionCount(pods: () => Promise<Map<string, number>>, version: string, want: number, total = 10): Promise<void> {
   for (let i = 0; i < 600; i++) {
     const counts = await pods();
-    if ((counts.get(version) ?? 0) >= want && [...counts.values()].reduce((a, b) => a + b, 0) === 10) return;
+    if ((counts.get(version) ?? 0) >= want && [...counts.values()].reduce((a, b) => a + b, 0) === total) return;
     await sleep(commandClock, 50);
   }
   throw new CliError(`demo: ${want} pods did not reach ${version}`);

@@ -7,17 +7,18 @@ import { type ResourceRef, Resources } from '../kube/resources.js';
 import { type Backoff, DefaultBackoff, type RetryHooks, retryOnConflict } from '../kube/retry.js';
 import type { KubeObject } from '../kube/types.js';
 import { workloadRefOf } from '../rollout/release.js';
-import { Annotation, type Rollout } from '../rollout/types.js';
+import { Annotation, CANARY_DEPLOYMENT_FINALIZER, Label, type Rollout } from '../rollout/types.js';
 import { type CloneSet, isCloneSet } from '../workload/cloneset.js';
 import { canonicalJson } from '../workload/hash.js';
 import { isAdvancedStatefulSet, isStatefulSetLike, type StatefulSetLike } from '../workload/statefulset.js';
 import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
 import { type BatchRelease, fillControlInfoUid } from './batch-release.js';
+import { isCanaryStyle } from './canary-style-control.js';
 import { handBack } from './deployment-control.js';
 import { reconcileRollout } from './reconcile.js';
 import { observeTraffic, trafficIndex, trafficOf } from './traffic/observe.js';
 import { trafficObjectNames } from './traffic/router.js';
-import type { Observed, PlannedWrite, ReconcilePlan, TrafficObjects } from './types.js';
+import type { CanaryWorkloads, Observed, PlannedWrite, ReconcilePlan, TrafficObjects } from './types.js';
 
 const REF: Record<PlannedWrite['resource'], ResourceRef> = {
   rollouts: Resources.rolloutsV1beta1,
@@ -62,6 +63,8 @@ interface StateIndex {
   cloneSets: Map<string, CloneSet>;
   /** StatefulSets (native and Advanced) by API group, namespace and name. */
   statefulSets: Map<string, StatefulSetLike>;
+  /** Canary Deployments by namespace and the name of the Deployment they are the canary of (§18). */
+  canaryDeployments: Map<string, Deployment[]>;
 }
 
 const nsNameKey = (ns: string | undefined, name: string | undefined) => JSON.stringify([ns ?? null, name ?? null]);
@@ -92,7 +95,10 @@ function indexState(
   sts: StatefulSetLike[] = [],
 ): StateIndex {
   const byName = new Map<string | undefined, Map<string | undefined, Deployment>>();
+  const canaryDeployments = new Map<string, Deployment[]>();
   for (const d of deployments) {
+    const stable = d.metadata.labels?.[Label.canaryDeployment];
+    if (stable) pushTo(canaryDeployments, nsNameKey(d.metadata.namespace, stable), d);
     let names = byName.get(d.metadata.namespace);
     if (!names) byName.set(d.metadata.namespace, (names = new Map()));
     // The first of equal names wins, as a linear search would find it.
@@ -115,7 +121,7 @@ function indexState(
     const key = stsKey(isAdvancedStatefulSet(set), set.metadata.namespace, set.metadata.name);
     if (!statefulSets.has(key)) statefulSets.set(key, set);
   }
-  return { deployments: byName, replicaSetsByOwner, podsByOwner, pods, batchReleases, cloneSets, statefulSets };
+  return { deployments: byName, replicaSetsByOwner, podsByOwner, pods, batchReleases, cloneSets, statefulSets, canaryDeployments };
 }
 
 function join(ro: Rollout, idx: StateIndex): Observed {
@@ -137,7 +143,23 @@ function join(ro: Rollout, idx: StateIndex): Observed {
   const positions = new Set<number>();
   for (const rs of replicaSets) for (const i of idx.podsByOwner.get(rs.metadata.uid) ?? []) positions.add(i);
   const owned = [...positions].sort((a, b) => a - b).map((i) => idx.pods[i]!);
-  return { rollout: ro, workload, replicaSets: [...replicaSets], pods: owned, ...(batchRelease ? { batchRelease } : {}) };
+  const canaryWorkloads =
+    workload && isCanaryStyle(ro) ? joinCanaries(idx.canaryDeployments.get(nsNameKey(ns, ref?.name)) ?? [], idx) : undefined;
+  return {
+    rollout: ro,
+    workload,
+    replicaSets: [...replicaSets],
+    pods: owned,
+    ...(batchRelease ? { batchRelease } : {}),
+    ...(canaryWorkloads ? { canaryWorkloads } : {}),
+  };
+}
+
+/** The canary Deployments with the ReplicaSets they control and those ReplicaSets' pods. */
+function joinCanaries(deployments: Deployment[], idx: StateIndex): CanaryWorkloads {
+  const replicaSets = deployments.flatMap((d) => idx.replicaSetsByOwner.get(d.metadata.uid) ?? []);
+  const positions = replicaSets.flatMap((rs) => idx.podsByOwner.get(rs.metadata.uid) ?? []).sort((a, b) => a - b);
+  return { deployments: [...deployments], replicaSets, pods: [...new Set(positions)].map((i) => idx.pods[i]!) };
 }
 
 /** The BatchRelease named `name`, or undefined when there is none. */
@@ -174,11 +196,15 @@ export async function observe(client: KubeClient, rollout: RolloutKey | Rollout)
     const own = isCloneSet(d) ? { css: [d], sts: [] } : { css: [], sts: [d as StatefulSetLike] };
     return withTraffic(join(ro, indexState([], [], pods.items, brs, own.css, own.sts)));
   }
-  const [rss, pods] = await Promise.all([
+  // A canary-style release's canary Deployments copy the selector: the same LISTs find their ReplicaSets and pods.
+  const canarySelector = isCanaryStyle(ro) ? `${Label.canaryDeployment}=${ref!.name}` : undefined;
+  const [rss, pods, canaries] = await Promise.all([
     client.list<ReplicaSet>(Resources.replicaSets, key.namespace, { labelSelector }),
     client.list<Pod>(Resources.pods, key.namespace, { labelSelector }),
+    canarySelector ? client.list<Deployment>(Resources.deployments, key.namespace, { labelSelector: canarySelector }) : undefined,
   ]);
-  return withTraffic(join(ro, indexState([d as Deployment], rss.items, pods.items, brs)));
+  const deployments = [d as Deployment, ...(canaries?.items ?? []).filter((c) => c.metadata.name !== d!.metadata.name)];
+  return withTraffic(join(ro, indexState(deployments, rss.items, pods.items, brs)));
 }
 
 /** Everything the controller reads, from five LISTs (more only when a Rollout refers to a CloneSet or routes traffic). */
@@ -284,7 +310,9 @@ export async function observeAll(client: KubeClient, namespace: string | undefin
 
 /**
  * Deployments still marked in-progressing for a Rollout that no longer exists (deleted without
- * our finalizer): each comes with the hand-back write that frees it.
+ * our finalizer): each comes with the hand-back write that frees it. Likewise a canary Deployment
+ * (§18) being deleted (its BatchRelease went with the Rollout) loses our finalizer, which upstream's
+ * BatchRelease finalizer would have removed.
  */
 export function orphanHandBacks(state: ClusterState): PlannedWrite[] {
   const out: PlannedWrite[] = [];
@@ -293,6 +321,18 @@ export function orphanHandBacks(state: ClusterState): PlannedWrite[] {
   const aliveKey = (ns: string | undefined, kind: 'rollout' | 'workload', name: string | undefined) =>
     JSON.stringify([ns ?? null, kind, name ?? null]);
   for (const d of state.deployments) {
+    const stableName = d.metadata.labels?.[Label.canaryDeployment];
+    if (stableName && d.metadata.deletionTimestamp && (d.metadata.finalizers ?? []).includes(CANARY_DEPLOYMENT_FINALIZER)) {
+      const rolloutFor = state.rollouts.some(
+        (ro) => ro.metadata.namespace === d.metadata.namespace && workloadRefOf(ro)?.name === stableName && !ro.metadata.deletionTimestamp,
+      );
+      if (!rolloutFor) {
+        const freed = structuredClone(d);
+        freed.metadata.finalizers = (freed.metadata.finalizers ?? []).filter((f) => f !== CANARY_DEPLOYMENT_FINALIZER);
+        out.push({ op: 'update', resource: 'deployments', object: freed });
+      }
+      continue;
+    }
     const marker = d.metadata.annotations?.[Annotation.inProgressing];
     if (!marker) continue;
     let rolloutName: string | undefined;

@@ -83,7 +83,8 @@ export function batchReleaseSpec(rollout: Rollout, rolloutId: string, stepIndex:
   if (rolloutId) plan.rolloutID = rolloutId;
   if (canary?.failureThreshold !== undefined && canary.failureThreshold !== null) plan.failureThreshold = canary.failureThreshold;
   if (canary?.patchPodTemplateMetadata) plan.patchPodTemplateMetadata = canary.patchPodTemplateMetadata;
-  plan.rollingStyle = 'Partition';
+  // Upstream's GetRollingStyle: Canary with an extra canary workload, else Partition.
+  plan.rollingStyle = canary?.enableExtraWorkloadForCanary ? 'Canary' : 'Partition';
   plan.enableExtraWorkloadForCanary = Boolean(canary?.enableExtraWorkloadForCanary);
   return {
     workloadRef: { apiVersion: ref?.apiVersion, kind: ref?.kind, name: ref?.name },
@@ -131,8 +132,16 @@ export function batchReleaseControlRef(rollout: Rollout, observed: BatchRelease 
   };
 }
 
-/** A Deployment write whose control-info names a BatchRelease created earlier in the pass gets its uid. */
+/**
+ * A Deployment write whose control-info (and, for a canary Deployment created in the same pass,
+ * whose owner reference) names a BatchRelease created earlier in the pass gets its uid.
+ */
 export function fillControlInfoUid(obj: KubeObject, createdUid: (name: string) => string | undefined): void {
+  for (const owner of obj.metadata.ownerReferences ?? []) {
+    if (owner.kind !== BATCH_RELEASE_KIND || owner.uid) continue;
+    const uid = createdUid(owner.name);
+    if (uid) owner.uid = uid;
+  }
   const raw = obj.metadata.annotations?.[Annotation.controlInfo];
   if (!raw) return;
   let ref: OwnerReference;

@@ -7,10 +7,11 @@ import type { KubeClient } from '../kube/client.js';
 import { DefaultBackoff, retryOnConflict } from '../kube/retry.js';
 import type { KubeObject } from '../kube/types.js';
 import { workloadRefOf } from '../rollout/release.js';
-import { Annotation, type Rollout } from '../rollout/types.js';
+import { Annotation, Label, type Rollout } from '../rollout/types.js';
 import type { Clock } from '../runtime/clock.js';
 import { WorkQueue } from '../runtime/work-queue.js';
 import { ADVANCED_STATEFULSET_RESOURCE, STATEFULSET_RESOURCE } from '../workload/statefulset.js';
+import type { Deployment } from '../workload/types.js';
 import { applyWrites, listState, orphanHandBacks, reconcileOnce } from './apply.js';
 
 /** The resources the controller watches. */
@@ -64,6 +65,12 @@ function controllerOwner(o: KubeObject, kind: string): string | undefined {
   return (o.metadata.ownerReferences ?? []).find((r) => r.controller && r.kind === kind)?.name;
 }
 
+/** The Deployment a Rollout names for `name`: the one it is the canary of, for a canary Deployment (§18). */
+function stableName(feed: ChangeFeed, ns: string, name: string | undefined): string | undefined {
+  if (!name) return undefined;
+  return feed.get<Deployment>('deployments', ns, name)?.metadata.labels?.[Label.canaryDeployment] || name;
+}
+
 /** The queue keys a change concerns: the rollouts of the workload it belongs to, and the orphan check. */
 function keysFor(change: FeedChange, feed: ChangeFeed): string[] {
   const o = change.object;
@@ -73,7 +80,8 @@ function keysFor(change: FeedChange, feed: ChangeFeed): string[] {
     case 'rollouts':
       return change.type === 'DELETED' ? [rolloutKey(ns, o.metadata.name!), orphansKey(ns)] : [rolloutKey(ns, o.metadata.name!)];
     case 'deployments':
-      deployment = o.metadata.name;
+      // A canary Deployment (§18) concerns the Rollout of the Deployment it is the canary of.
+      deployment = o.metadata.labels?.[Label.canaryDeployment] || o.metadata.name;
       break;
     case CLONESET_FEED:
     case STATEFULSET_RESOURCE:
@@ -81,13 +89,15 @@ function keysFor(change: FeedChange, feed: ChangeFeed): string[] {
       deployment = o.metadata.name;
       break;
     case 'replicasets':
-      deployment = controllerOwner(o, 'Deployment');
+      deployment = stableName(feed, ns, controllerOwner(o, 'Deployment'));
       break;
     case 'pods': {
       const rs = controllerOwner(o, 'ReplicaSet');
       const owner = rs ? feed.get('replicasets', ns, rs) : undefined;
       // A CloneSet or a StatefulSet owns its pods directly.
-      deployment = owner ? controllerOwner(owner, 'Deployment') : (controllerOwner(o, 'CloneSet') ?? controllerOwner(o, 'StatefulSet'));
+      deployment = owner
+        ? stableName(feed, ns, controllerOwner(owner, 'Deployment'))
+        : (controllerOwner(o, 'CloneSet') ?? controllerOwner(o, 'StatefulSet'));
       break;
     }
     default:
@@ -100,6 +110,9 @@ function keysFor(change: FeedChange, feed: ChangeFeed): string[] {
     .map((ro) => rolloutKey(ns, ro.metadata.name!));
   // A Deployment still marked in-progressing with no Rollout left must be handed back.
   if (keys.length === 0 && change.resource === 'deployments' && o.metadata.annotations?.[Annotation.inProgressing])
+    keys.push(orphansKey(ns));
+  // So must a canary Deployment being deleted with our finalizer on it (§18).
+  if (keys.length === 0 && change.resource === 'deployments' && o.metadata.labels?.[Label.canaryDeployment] && o.metadata.deletionTimestamp)
     keys.push(orphansKey(ns));
   return keys;
 }

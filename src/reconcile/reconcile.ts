@@ -1,4 +1,4 @@
-// The embedded Kruise Rollout controller for partition-style Deployments, as a pure function:
+// The embedded Kruise Rollout controller (partition style, and canary style for Deployments: §18), as a pure function:
 // observed state + the time → the status to write and the workload writes (docs/controller.md).
 //
 // Level-based: everything is derived from what was observed. One pass makes at most one state
@@ -33,6 +33,7 @@ import { scaledValue } from '../workload/intstr.js';
 import { batchReplicasOrZero } from '../workload/partition.js';
 import type { Pod, ReplicaSet } from '../workload/types.js';
 import { type BatchProgress, batchReleaseControlRef } from './batch-release.js';
+import { isCanaryStyle, type TemplatePatch } from './canary-style-control.js';
 import { type RolloutEvent, RolloutEvents } from './events.js';
 import { RefusedCondition, refusedMessage, StatusMessage, stepMessage } from './messages.js';
 import { ROLLS_NATIVELY, refusalOf } from './refusal.js';
@@ -43,6 +44,9 @@ import { DEFAULT_GRACE_SECONDS, stepRoutesTraffic, TrafficRouter, trafficRouting
 import type { Observed, ReconcilePlan } from './types.js';
 import { type Workload, type WorkloadControl, workloadControlFor } from './workload-control.js';
 import { finalizerWrite, planWrites, statusChanged } from './write-plan.js';
+
+/** How soon a finalising pass waiting for the workload to roll out looks again (the workload's changes also wake it). */
+const WAIT_READY_RECHECK_MS = 1000;
 
 /** NextBatchIndex: -1 on (or past) the last step, else i + 1. */
 function nextBatchIndex(stepIndex: number, stepCount: number): number {
@@ -236,7 +240,14 @@ class Pass {
     this.workload = observed.workload ? structuredClone(observed.workload) : undefined;
     this.replicaSets = structuredClone(observed.replicaSets);
     this.pods = structuredClone(observed.pods);
-    if (this.workload) this.control = workloadControlFor(this.workload, this.replicaSets, this.pods);
+    // Canary style (docs/controller.md §18): the canary Deployments come with the observed state.
+    const canary = isCanaryStyle(observed.rollout)
+      ? {
+          workloads: observed.canaryWorkloads ?? { deployments: [], replicaSets: [], pods: [] },
+          patch: observed.rollout.spec.strategy?.canary?.patchPodTemplateMetadata as TemplatePatch | undefined,
+        }
+      : undefined;
+    if (this.workload) this.control = workloadControlFor(this.workload, this.replicaSets, this.pods, canary);
     this.steps = observed.rollout.spec.strategy?.canary?.steps ?? [];
     this.passTime = kubeTime(now);
   }
@@ -264,6 +275,7 @@ class Pass {
       events: this.events,
       now: this.now,
       traffic: this.trafficRouter?.writes,
+      workloadExtras: this.control?.writes?.(),
     });
     const step = canary && this.status.phase === Phase.Progressing ? `step ${canary.currentStepIndex}/${this.steps.length} ` : '';
     const waiting = this.waiting ? `: ${this.waiting}` : '';
@@ -463,7 +475,7 @@ class Pass {
         this.progressTo('True', ProgressingReason.InRolling, '');
         return 'stop';
       case ProgressingReason.Finalising:
-        if (!this.finalise('other')) return 'stop';
+        if (!this.finalise('other', true)) return 'stop';
         this.progressTo('False', ProgressingReason.Completed, StatusMessage.completed);
         this.succeeded('True');
         return 'stop';
@@ -639,7 +651,7 @@ class Pass {
   private runCanary(hash: string): Next {
     const canary = this.canary!;
     const status = this.status;
-    if (!canary.podTemplateHash) canary.podTemplateHash = hash;
+    if (!canary.podTemplateHash) canary.podTemplateHash = this.podTemplateHash(hash);
     if (this.doStepJump()) return 'continue';
     const stepCount = this.steps.length;
     const stepIndex = canary.currentStepIndex ?? 1;
@@ -672,7 +684,7 @@ class Pass {
         status.message = stepMessage('upgrade', stepIndex, stepCount);
         if (!this.runBatch(stepIndex, step)) return 'stop';
         this.events.push(RolloutEvents.stepUpgraded(stepIndex));
-        canary.podTemplateHash = hash;
+        canary.podTemplateHash = this.podTemplateHash(hash);
         canary.currentStepState =
           batchReplicasOrZero(step.replicas, this.replicas(), 'plain') >= this.replicas()
             ? StepState.StepMetricsAnalysis
@@ -769,7 +781,7 @@ class Pass {
    * BatchRelease, the traffic tasks have nothing to do. `finalisingStep` records the task to run
    * next (the first is run twice, as upstream). True once it reaches END.
    */
-  private finalise(kind: keyof typeof FINALISING_TASKS): boolean {
+  private finalise(kind: keyof typeof FINALISING_TASKS, waitReady = false): boolean {
     const canary = this.canary;
     if (!canary) return true;
     const annotations = this.workload?.metadata.annotations;
@@ -804,6 +816,12 @@ class Pass {
         break;
       case FinalisingStep.ResumeWorkload:
         this.control?.handBack();
+        // A successful release waits for the workload to roll out (upstream's WaitResume policy).
+        if (waitReady && this.control?.handedBack && !this.control.handedBack()) {
+          this.requeueAfterMs = WAIT_READY_RECHECK_MS;
+          this.waiting = 'waiting for the workload to roll out before the canary goes';
+          return false;
+        }
         break;
       case FinalisingStep.ReleaseWorkloadControl:
         this.releaseBatchRelease = true;
@@ -908,6 +926,11 @@ class Pass {
   }
 
   // ---- helpers ----
+
+  /** The pod-template-hash of the new revision's pods (the canary Deployment's, in canary style). */
+  private podTemplateHash(hash: string): string {
+    return this.control?.podTemplateHash?.(hash) ?? hash;
+  }
 
   /**
    * Upstream's getRolloutID (rollout_status.go): the workload's rollout-id label, else the

@@ -41,11 +41,12 @@ function unsupportedStyle(rollout: Rollout): string | undefined {
   if (!canary) return `the rollout has no canary strategy${ROLLS_NATIVELY}`;
   const traffic = unsupportedTraffic(canary, workloadRefOf(rollout)?.kind);
   if (traffic) return `${traffic}${ROLLS_NATIVELY}`;
-  if (canary.enableExtraWorkloadForCanary)
-    return `canary style (enableExtraWorkloadForCanary: true) is not supported by the embedded controller yet; only partition style is${ROLLS_NATIVELY}`;
   const ref = workloadRefOf(rollout);
   if (!ref) return `the rollout has no workloadRef${ROLLS_NATIVELY}`;
   const deployment = ref.kind === 'Deployment' && /^apps\//.test(ref.apiVersion ?? '');
+  // Upstream runs canary style (an extra canary workload) for Deployments only.
+  if (canary.enableExtraWorkloadForCanary && !deployment)
+    return `canary style (enableExtraWorkloadForCanary: true) is run for apps/v1 Deployments only, not ${ref.apiVersion}/${ref.kind}${ROLLS_NATIVELY}`;
   const cloneSet = ref.kind === 'CloneSet' && /^apps\.kruise\.io\//.test(ref.apiVersion ?? '');
   if (!deployment && !cloneSet && !isStatefulSetLike(ref))
     return `workload ${ref.apiVersion}/${ref.kind} is not supported by the embedded controller yet; only apps/v1 Deployment and StatefulSet, and apps.kruise.io CloneSet and StatefulSet are${ROLLS_NATIVELY}`;

@@ -18,6 +18,15 @@ export interface Observed {
   batchRelease?: BatchRelease;
   /** The traffic objects of a Rollout with trafficRoutings, by name (docs/controller.md §17); absent: none read. */
   traffic?: TrafficObjects;
+  /** A canary-style Rollout's extra Deployments (docs/controller.md §18); absent: not canary style. */
+  canaryWorkloads?: CanaryWorkloads;
+}
+
+/** The Deployments labelled `rollouts.kruise.io/canary-deployment: <workload>`, with their ReplicaSets and pods. */
+export interface CanaryWorkloads {
+  deployments: Deployment[];
+  replicaSets: ReplicaSet[];
+  pods: Pod[];
 }
 
 /** The Services and Ingresses a Rollout's traffic routing names (each absent when it does not exist). */

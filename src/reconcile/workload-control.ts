@@ -1,7 +1,8 @@
 // One narrow interface between the rollout state machine (reconcile.ts) and the workload it
 // releases (docs/controller.md §16): each kind's partition-style control behind it — the
 // Deployment's (deployment-control.ts), the CloneSet's (cloneset-control.ts) and the
-// StatefulSet's, native or Advanced (statefulset-control.ts), as upstream's
+// StatefulSet's, native or Advanced (statefulset-control.ts), and a Deployment's canary-style
+// control (canary-style-control.ts, §18), as upstream's
 // BatchRelease has one control per kind (pkg/controller/batchrelease/control/partitionstyle).
 import type { OwnerReference } from '../kube/types.js';
 import { Label, type Rollout } from '../rollout/types.js';
@@ -11,6 +12,7 @@ import { POD_TEMPLATE_HASH_LABEL } from '../workload/hash.js';
 import { batchReplicasOrZero } from '../workload/partition.js';
 import { HOLD_ALL_PARTITION, isStatefulSetLike, type StatefulSetLike, setOrdinalPartition } from '../workload/statefulset.js';
 import type { Deployment, IntOrString, Pod, ReplicaSet } from '../workload/types.js';
+import { CanaryStyleControl, type TemplatePatch } from './canary-style-control.js';
 import { releaseCloneSet, sizeCloneSetBatch, takeCloneSetControl, updatedPods } from './cloneset-control.js';
 import {
   countUpdated,
@@ -25,6 +27,7 @@ import {
 } from './deployment-control.js';
 import { markNoNeedUpdate } from './rollback-in-batch.js';
 import { releaseStatefulSet, sizeStatefulSetBatch, takeStatefulSetControl } from './statefulset-control.js';
+import type { CanaryWorkloads, PlannedWrite } from './types.js';
 
 /** A workload a Rollout may release in partition style. */
 export type Workload = Deployment | CloneSet | StatefulSetLike;
@@ -73,6 +76,12 @@ export interface WorkloadControl {
   ): SizedBatch;
   /** Hands the workload back at the end of a release. */
   handBack(): void;
+  /** Whether the hand-back has finished (upstream's WaitResume finalizing policy); absent: at once. */
+  handedBack?(): boolean;
+  /** The pod-template-hash the new revision's pods carry, when it differs from the revision (canary style). */
+  podTemplateHash?(hash: string): string;
+  /** Writes to objects other than the workload, its ReplicaSets and pods (the canary Deployment, §18). */
+  writes?(): PlannedWrite[];
   /** Whether `revision` is the stable one of the release in progress (a rollback). */
   inRollback(revision: string): boolean;
   /**
@@ -82,8 +91,15 @@ export interface WorkloadControl {
   startRollbackInBatches(rolloutId: string): boolean;
 }
 
-/** The control for a workload of a supported kind (the pass's copies are edited in place). */
-export function workloadControlFor(workload: Workload, replicaSets: ReplicaSet[], pods: Pod[]): WorkloadControl {
+/** The control for a workload of a supported kind (the pass's copies are edited in place); `canary`: a canary-style release (§18). */
+export function workloadControlFor(
+  workload: Workload,
+  replicaSets: ReplicaSet[],
+  pods: Pod[],
+  canary?: { workloads: CanaryWorkloads; patch: TemplatePatch | undefined },
+): WorkloadControl {
+  if (canary && !isCloneSet(workload) && !isStatefulSetLike(workload))
+    return new CanaryStyleControl(workload as Deployment, replicaSets, canary.workloads, canary.patch);
   if (isCloneSet(workload)) return new CloneSetControl(workload, pods);
   if (isStatefulSetLike(workload)) return new StatefulSetControl(workload as StatefulSetLike, pods);
   return new DeploymentControl(workload as Deployment, replicaSets, pods);

@@ -43,6 +43,8 @@ interface PassOutcome {
   now?: Date;
   /** The traffic objects' writes, in the order the pass made them (docs/controller.md §17). */
   traffic?: PlannedWrite[];
+  /** The workload control's writes to other objects: a canary-style release's canary Deployment and its pods (§18). */
+  workloadExtras?: PlannedWrite[];
 }
 
 /** Whether a status differs from the one observed. */
@@ -73,6 +75,7 @@ export function planWrites(observed: Observed, outcome: PassOutcome): PlannedWri
   writes.push(...batchRelease.before);
   if (workload && changed(observed.workload, workload))
     writes.push({ op: 'update', resource: workloadResource(workload), object: workload });
+  writes.push(...(outcome.workloadExtras ?? []));
   const observedAs = (rs: ReplicaSet) => observed.replicaSets.find((o) => o.metadata.name === rs.metadata.name);
   for (const rs of replicaSets) if (!observedAs(rs)) writes.push({ op: 'create', resource: 'replicasets', object: rs });
   const newReplicaSet =

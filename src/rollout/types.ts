@@ -58,6 +58,8 @@ export const Label = {
   stableRevision: 'rollouts.kruise.io/stable-revision',
   controlledByAdvancedDeployment: 'rollouts.kruise.io/controlled-by-advanced-deployment-controller',
   workloadType: 'rollouts.kruise.io/workload-type',
+  /** On a canary-style release's extra Deployment: the name of the Deployment it is the canary of. */
+  canaryDeployment: 'rollouts.kruise.io/canary-deployment',
 } as const;
 
 export const Annotation = {
@@ -72,6 +74,8 @@ export const Annotation = {
 } as const;
 
 export const ROLLOUT_FINALIZER = 'rollouts.kruise.io/rollout';
+/** The finalizer on a canary Deployment (upstream's CanaryDeploymentFinalizer), removed when the release hands back. */
+export const CANARY_DEPLOYMENT_FINALIZER = 'finalizer.rollouts.kruise.io/batch-release';
 
 export interface CanaryStep {
   replicas?: IntOrString;

@@ -62,6 +62,37 @@ test('rollout demo --traffic shows the canary Ingress carrying 20%, then 50%, th
   }
 }, 120_000);
 
+test('rollout demo --canary: a canary Deployment grows next to the paused stable one while the Ingress carries 20%, then 50%; the end leaves 10 version-2 pods and no canary', async () => {
+  const r = await runBinary(['rollout', 'demo', '--canary'], { env: { NO_COLOR: '1' }, timeoutMs: 110_000 });
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  const marks = [
+    '## Step 0b: a Service and an nginx Ingress in front of it',
+    '## Step 1: apply the Rollout in canary style',
+    'Step:         1/3 StepPaused',
+    '  pods: 10 × version-1, 1 × version-2',
+    '  deployment workload-demo: paused (stable pods untouched)',
+    '  canary deployment workload-demo-',
+    ': 1/1 ready',
+    '  ingress demo-canary: nginx.ingress.kubernetes.io/canary=true, nginx.ingress.kubernetes.io/canary-weight=20',
+    'Step:         2/3 StepPaused',
+    '  pods: 10 × version-1, 5 × version-2',
+    ': 5/5 ready',
+    '  ingress demo-canary: nginx.ingress.kubernetes.io/canary=true, nginx.ingress.kubernetes.io/canary-weight=50',
+    'Step:         3/3 Completed',
+    '  pods: 10 × version-2',
+    '  deployment workload-demo: rolling natively',
+    '  canary deployment: none',
+    '  ingress demo-canary: gone (all traffic to the stable pods)',
+  ];
+  let at = 0;
+  for (const mark of marks) {
+    const i = r.stdout.indexOf(mark, at);
+    expect({ mark, found: i >= 0 }).toEqual({ mark, found: true });
+    at = i + mark.length;
+  }
+}, 120_000);
+
 describe('the newcomer path', () => {
   let dir: string;
   beforeEach(() => {

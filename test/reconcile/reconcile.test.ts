@@ -2,7 +2,7 @@ import { kubeTime } from '../../src/kube/time.js';
 import { orphanHandBacks } from '../../src/reconcile/apply.js';
 import { stepMessage } from '../../src/reconcile/messages.js';
 import { reconcileRollout } from '../../src/reconcile/reconcile.js';
-import { Annotation, Label } from '../../src/rollout/types.js';
+import { Annotation, CANARY_DEPLOYMENT_FINALIZER, Label } from '../../src/rollout/types.js';
 import { at, T0, World } from './sim.js';
 
 describe('reconcileRollout: the guide (10 replicas, steps 1 / 50% / 100%)', () => {
@@ -591,7 +591,14 @@ describe('reconcileRollout: refused styles write only the refusal on the status'
       (r: any) => (r.spec.strategy.canary.trafficRoutings = [{ service: 's', ingress: { name: 'i', classType: 'traefik' } }]),
       /ingress classType "traefik" has no bundled script/,
     ],
-    ['canary style', (r: any) => (r.spec.strategy.canary.enableExtraWorkloadForCanary = true), /canary style/],
+    [
+      'canary style for a CloneSet',
+      (r: any) => {
+        r.spec.workloadRef = { apiVersion: 'apps.kruise.io/v1alpha1', kind: 'CloneSet', name: 'x' };
+        r.spec.strategy.canary.enableExtraWorkloadForCanary = true;
+      },
+      /canary style \(enableExtraWorkloadForCanary: true\) is run for apps\/v1 Deployments only, not apps.kruise.io\/v1alpha1\/CloneSet/,
+    ],
     ['blue-green', (r: any) => (r.spec.strategy = { blueGreen: { steps: [{ replicas: '50%' }] } }), /blue-green/],
     [
       'native DaemonSet',
@@ -644,5 +651,31 @@ describe('orphanHandBacks', () => {
     expect(writes[0]!.object.spec).toMatchObject({ paused: false, strategy: { type: 'RollingUpdate' } });
     expect(writes[0]!.object.metadata.annotations?.[Annotation.inProgressing]).toBeUndefined();
     expect(writes[0]!.object.metadata.resourceVersion).toBe(w.deployment.metadata.resourceVersion);
+  });
+
+  it('lets a canary Deployment being deleted go (its finalizer) once no Rollout names its stable Deployment', () => {
+    const w = new World();
+    const canary = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: {
+        name: `${w.deployment.metadata.name}-abc`,
+        namespace: w.deployment.metadata.namespace,
+        resourceVersion: '7',
+        labels: { [Label.canaryDeployment]: w.deployment.metadata.name! },
+        finalizers: [CANARY_DEPLOYMENT_FINALIZER],
+        deletionTimestamp: '2026-01-15T12:00:00Z',
+      },
+      spec: structuredClone(w.deployment.spec),
+    };
+    const state = { rollouts: [w.rollout], deployments: [w.deployment, canary], replicaSets: [], pods: [] };
+    expect(orphanHandBacks(state)).toEqual([]);
+    const writes = orphanHandBacks({ ...state, rollouts: [] });
+    expect(writes.map((x) => [x.op, x.object.metadata.name, x.object.metadata.finalizers, x.object.metadata.resourceVersion])).toEqual([
+      ['update', canary.metadata.name, [], '7'],
+    ]);
+    // Not being deleted: a live canary is left alone.
+    const live = { ...canary, metadata: { ...canary.metadata, deletionTimestamp: undefined } };
+    expect(orphanHandBacks({ ...state, deployments: [w.deployment, live], rollouts: [] })).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-// A Rollout the embedded controller refuses (traffic routing, canary style, blue-green) must not
+// A Rollout the embedded controller refuses (a Lua-scripted traffic provider, blue-green) must not
 // capture its Deployment: `kubectl set image` rolls it natively, the refusal is written on the
 // Rollout, logged by `kubectl-kruise sandbox`, shown by `rollout status`, and `reconcile-once`
 // exits 1 with one error line and no Deployment write.
@@ -10,7 +10,6 @@ import { DEPLOYMENT_YAML, fixtureDir, loadExample, ok, startSandboxCommand } fro
 
 /** The upstream e2e Rollouts, pointed at the guide's Deployment. */
 function refusedRollouts(): [string, any, RegExp][] {
-  const canary = loadExample('e2e_rollout_v1beta1_canary_base.yaml');
   // Partition style routing through a Lua-scripted provider (Istio), which is not run.
   const partitionTraffic = loadExample('e2e_rollout_v1beta1_canary_base.yaml');
   delete partitionTraffic.spec.strategy.canary.enableExtraWorkloadForCanary;
@@ -19,9 +18,8 @@ function refusedRollouts(): [string, any, RegExp][] {
     { service: 'echoserver', customNetworkRefs: [{ apiVersion: 'networking.istio.io/v1alpha3', kind: 'VirtualService', name: 'vs' }] },
   ];
   const blueGreen = loadExample('e2e_rollout_v1beta1_bluegreen_base.yaml');
-  for (const ro of [canary, partitionTraffic, blueGreen]) ro.spec.workloadRef.name = 'workload-demo';
+  for (const ro of [partitionTraffic, blueGreen]) ro.spec.workloadRef.name = 'workload-demo';
   return [
-    ['canary style with trafficRoutings', canary, /canary style \(enableExtraWorkloadForCanary: true\) is not supported/],
     ['partition style with customNetworkRefs', partitionTraffic, /customNetworkRefs .* are not supported/],
     ['blue-green', blueGreen, /blue-green rollouts are not supported/],
   ];
