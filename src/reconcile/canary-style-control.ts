@@ -183,6 +183,12 @@ export class CanaryStyleControl implements WorkloadControl {
   }
 
   /** The canary Deployments' writes, in order: create, updates (scale, finalizer), deletes, then their pods' labels. */
+  startRollbackInBatches(): boolean {
+    // Canary style rolls back by deleting the canary Deployment (upstream's IsRollbackInBatchPolicy
+    // holds for CloneSets and StatefulSets only).
+    return false;
+  }
+
   writes(): PlannedWrite[] {
     const out: PlannedWrite[] = [];
     if (this.created) out.push({ op: 'create', resource: 'deployments', object: this.created });
