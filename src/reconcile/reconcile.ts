@@ -14,6 +14,7 @@
 // - The Rollout's main resource is written only for its metadata: our finalizer and the
 //   rollouts.kruise.io/hash annotation, in one update (write-plan.ts rolloutWrite).
 import { kubeTime } from '../kube/time.js';
+import { stepStrategyOf } from '../rollout/release.js';
 import {
   Annotation,
   type CanaryStep,
@@ -31,8 +32,10 @@ import {
 } from '../rollout/types.js';
 import { scaledValue } from '../workload/intstr.js';
 import { batchReplicasOrZero } from '../workload/partition.js';
-import type { Pod, ReplicaSet } from '../workload/types.js';
+import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
 import { type BatchProgress, batchReleaseControlRef } from './batch-release.js';
+import { BLUE_GREEN_CONTINUOUS_RELEASE, BLUE_GREEN_FINALISING_TASKS, fromBlueGreenStatus, toBlueGreenStatus } from './bluegreen.js';
+import { BlueGreenDeploymentControl } from './bluegreen-control.js';
 import { type RolloutEvent, RolloutEvents } from './events.js';
 import { RefusedCondition, refusedMessage, StatusMessage, stepMessage } from './messages.js';
 import { ROLLS_NATIVELY, refusalOf } from './refusal.js';
@@ -51,7 +54,7 @@ function nextBatchIndex(stepIndex: number, stepCount: number): number {
 /** A short name for where the machine stands: the phase, or the step state while progressing. */
 function stateLabel(status: RolloutStatus | undefined): string {
   const phase = status?.phase || Phase.Initial;
-  if (phase === Phase.Progressing) return status?.canaryStatus?.currentStepState || phase;
+  if (phase === Phase.Progressing) return (status?.canaryStatus ?? status?.blueGreenStatus)?.currentStepState || phase;
   return phase;
 }
 
@@ -60,7 +63,7 @@ function stateLabel(status: RolloutStatus | undefined): string {
  * (reconcile-once loops, the sandbox requeues); one that does not waits for the world.
  */
 function machineState(rollout: Rollout, status: RolloutStatus | undefined, finalizer?: 'add' | 'drop'): string {
-  const canary = status?.canaryStatus;
+  const canary = status?.canaryStatus ?? status?.blueGreenStatus;
   const reason = (type: string) => {
     const c = status?.conditions?.find((x) => x.type === type);
     return c ? `${c.status}/${c.reason}` : '';
@@ -74,7 +77,7 @@ function machineState(rollout: Rollout, status: RolloutStatus | undefined, final
           canary.currentStepState,
           canary.finalisingStep,
           canary.nextStepIndex,
-          canary.canaryRevision,
+          canary.canaryRevision ?? canary.updatedRevision,
           canary.rolloutHash,
         ]
       : null,
@@ -102,6 +105,15 @@ const FINALISING_TASKS = {
     FinalisingStep.ReleaseWorkloadControl,
   ],
 } as const;
+
+/** Why a release is finalised: success (Finalising), rollback (Cancelling), anything else (disabling, deletion). */
+type FinaliseReason = 'success' | 'rollback' | 'other';
+
+/** The task list for a finalise reason: blue-green's (bluegreen.ts), else canary's. */
+function finalisingTasks(blueGreen: boolean, reason: FinaliseReason): readonly string[] {
+  if (blueGreen) return BLUE_GREEN_FINALISING_TASKS[reason];
+  return FINALISING_TASKS[reason === 'rollback' ? 'rollback' : 'other'];
+}
 
 /** The task after `current` (the first when empty, END after the last or for an unknown one). */
 function nextFinalisingTask(tasks: readonly string[], current: string): string {
@@ -225,6 +237,8 @@ class Pass {
   private trafficRouter?: TrafficRouter;
   /** What the pass waits for that the status does not say (a traffic object missing). */
   private waiting?: string;
+  /** A blue-green Rollout (docs/controller.md §18): the sub-status is status.blueGreenStatus, kept here in canaryStatus's field names. */
+  private readonly blueGreen: boolean;
 
   constructor(
     private readonly observed: Observed,
@@ -235,12 +249,20 @@ class Pass {
     this.workload = observed.workload ? structuredClone(observed.workload) : undefined;
     this.replicaSets = structuredClone(observed.replicaSets);
     this.pods = structuredClone(observed.pods);
-    if (this.workload) this.control = workloadControlFor(this.workload, this.replicaSets, this.pods);
-    this.steps = observed.rollout.spec.strategy?.canary?.steps ?? [];
+    this.blueGreen = Boolean(observed.rollout.spec.strategy?.blueGreen);
+    if (this.workload)
+      this.control = this.blueGreen
+        ? new BlueGreenDeploymentControl(this.workload as Deployment, this.replicaSets, this.pods)
+        : workloadControlFor(this.workload, this.replicaSets, this.pods);
+    this.steps = stepStrategyOf(observed.rollout)?.steps ?? [];
     this.passTime = kubeTime(now);
+    if (this.blueGreen && this.status.blueGreenStatus) {
+      this.status.canaryStatus = fromBlueGreenStatus(this.status.blueGreenStatus);
+      delete this.status.blueGreenStatus;
+    }
   }
 
-  /** The step sub-status (status.canaryStatus): only canary rollouts get this far. */
+  /** The step sub-status (status.canaryStatus; a blue-green one's while the pass runs). */
   private get canary(): StepStatus | undefined {
     return this.status.canaryStatus;
   }
@@ -250,6 +272,10 @@ class Pass {
     const canary = this.canary;
     this.status.currentStepIndex = canary?.currentStepIndex ?? 0;
     this.status.currentStepState = canary?.currentStepState ?? '';
+    if (this.blueGreen && canary) {
+      this.status.blueGreenStatus = toBlueGreenStatus(canary);
+      delete this.status.canaryStatus;
+    }
     const to = stateLabel(this.status);
     const writes = planWrites(this.observed, {
       workload: this.workload,
@@ -419,7 +445,7 @@ class Pass {
     this.status.canaryStatus = {
       observedWorkloadGeneration: workload.metadata.generation,
       observedRolloutID: this.rolloutId(hash),
-      rolloutHash: computeRolloutHash(this.rollout.spec.strategy?.canary),
+      rolloutHash: computeRolloutHash(stepStrategyOf(this.rollout)),
       stableRevision: this.control!.currentRevision(hash),
       podTemplateHash: '',
       currentStepIndex: this.steps.length,
@@ -462,7 +488,7 @@ class Pass {
         this.progressTo('True', ProgressingReason.InRolling, '');
         return 'stop';
       case ProgressingReason.Finalising:
-        if (!this.finalise('other')) return 'stop';
+        if (!this.finalise('success')) return 'stop';
         this.progressTo('False', ProgressingReason.Completed, StatusMessage.completed);
         this.succeeded('True');
         return 'stop';
@@ -491,7 +517,7 @@ class Pass {
     this.status.canaryStatus = {
       observedWorkloadGeneration: workload.metadata.generation,
       observedRolloutID: this.rolloutId(hash),
-      rolloutHash: computeRolloutHash(this.rollout.spec.strategy?.canary),
+      rolloutHash: computeRolloutHash(stepStrategyOf(this.rollout)),
       stableRevision: stable,
       podTemplateHash: hash,
       currentStepIndex: 1,
@@ -529,7 +555,12 @@ class Pass {
       this.progressTo('True', ProgressingReason.Paused, StatusMessage.paused);
       return 'stop';
     }
-    // 4. Continuous release: a newer template mid-release restarts from step 1 (stable stays).
+    // 4. Continuous release: a newer template mid-release restarts from step 1 (stable stays);
+    // blue-green refuses it until the user rolls back (upstream's BadRequest, not retried).
+    if (canary.canaryRevision && hash !== canary.canaryRevision && this.blueGreen) {
+      status.message = BLUE_GREEN_CONTINUOUS_RELEASE;
+      return 'stop';
+    }
     if (canary.canaryRevision && hash !== canary.canaryRevision) {
       if (!this.resetTraffic()) return 'stop';
       this.events.push(RolloutEvents.continuousRelease);
@@ -540,7 +571,7 @@ class Pass {
       return 'continue';
     }
     // 5. Steps edited mid-release.
-    const planHash = computeRolloutHash(this.rollout.spec.strategy?.canary);
+    const planHash = computeRolloutHash(stepStrategyOf(this.rollout));
     if (canary.rolloutHash && canary.rolloutHash !== planHash) {
       this.recalculateCanaryStep(planHash);
       return 'continue';
@@ -646,9 +677,13 @@ class Pass {
         if (traffic && stepRoutesTraffic(step)) {
           // Upstream's work-around for ingress-nginx#9635: a step that updates every pod first
           // lets the stable Service select all pods; the first step first narrows it to stable.
-          if (batchReplicasOrZero(step.replicas, this.replicas(), 'plain') >= this.replicas() && traffic.restoreStableService())
+          if (
+            !this.blueGreen &&
+            batchReplicasOrZero(step.replicas, this.replicas(), 'plain') >= this.replicas() &&
+            traffic.restoreStableService()
+          )
             return this.waitForTraffic(traffic);
-          if (stepIndex === 1 && !this.rollout.spec.strategy?.canary?.disableGenerateCanaryService && traffic.patchStableService())
+          if (stepIndex === 1 && !stepStrategyOf(this.rollout)?.disableGenerateCanaryService && traffic.patchStableService())
             return this.waitForTraffic(traffic);
           canary.lastUpdateTime = this.passTime;
         }
@@ -659,8 +694,9 @@ class Pass {
         if (!this.runBatch(stepIndex, step)) return 'stop';
         this.events.push(RolloutEvents.stepUpgraded(stepIndex));
         canary.podTemplateHash = hash;
+        // Blue-green always routes traffic after the upgrade; a partition step of every pod has none to route.
         canary.currentStepState =
-          batchReplicasOrZero(step.replicas, this.replicas(), 'plain') >= this.replicas()
+          !this.blueGreen && batchReplicasOrZero(step.replicas, this.replicas(), 'plain') >= this.replicas()
             ? StepState.StepMetricsAnalysis
             : StepState.StepTrafficRouting;
         canary.lastUpdateTime = this.passTime;
@@ -704,7 +740,8 @@ class Pass {
 
   private pauseDone(stepIndex: number, stepCount: number, step: CanaryStep): boolean {
     const status = this.status;
-    if (stepIndex === stepCount && step.replicas === '100%') return true;
+    // Canary and partition only: a last step of "100%" never waits.
+    if (!this.blueGreen && stepIndex === stepCount && step.replicas === '100%') return true;
     const duration = step.pause?.duration;
     if (duration === undefined || duration === null) {
       status.message = stepMessage('manual', stepIndex, stepCount);
@@ -734,7 +771,7 @@ class Pass {
     );
     canary.canaryReplicas = batch.updated;
     canary.canaryReadyReplicas = batch.updatedReady;
-    const failureThreshold = this.rollout.spec.strategy?.canary?.failureThreshold;
+    const failureThreshold = stepStrategyOf(this.rollout)?.failureThreshold;
     const tolerated = failureThreshold === undefined || failureThreshold === null ? 0 : scaledValue(failureThreshold, batch.updated, true);
     const ready =
       batch.updated >= batch.target &&
@@ -754,7 +791,7 @@ class Pass {
    * BatchRelease, the traffic tasks have nothing to do. `finalisingStep` records the task to run
    * next (the first is run twice, as upstream). True once it reaches END.
    */
-  private finalise(kind: keyof typeof FINALISING_TASKS): boolean {
+  private finalise(kind: FinaliseReason): boolean {
     const canary = this.canary;
     if (!canary) return true;
     const annotations = this.workload?.metadata.annotations;
@@ -762,7 +799,7 @@ class Pass {
       delete annotations[Annotation.inProgressing];
       if (Object.keys(annotations).length === 0) delete this.workload!.metadata.annotations;
     }
-    const tasks = FINALISING_TASKS[kind];
+    const tasks = finalisingTasks(this.blueGreen, kind);
     const current = canary.finalisingStep ?? '';
     if (current === FinalisingStep.End) return true;
     const next = nextFinalisingTask(tasks, current);
@@ -787,9 +824,23 @@ class Pass {
           return false;
         }
         break;
-      case FinalisingStep.ResumeWorkload:
-        this.control?.handBack();
+      case FinalisingStep.RouteTrafficToNew:
+        if (traffic?.routeAllTrafficToNew()) {
+          this.waitForTraffic(traffic);
+          return false;
+        }
         break;
+      case FinalisingStep.ResumeWorkload: {
+        this.control?.handBack();
+        // Blue-green: the native rollout finishes (the old side scaled down) before traffic moves on.
+        const pending = this.control?.handBackPending?.();
+        if (pending) {
+          this.waiting = pending;
+          this.requeueAfterMs = 1000;
+          return false;
+        }
+        break;
+      }
       case FinalisingStep.ReleaseWorkloadControl:
         this.releaseBatchRelease = true;
         break;

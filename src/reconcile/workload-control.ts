@@ -4,6 +4,7 @@
 // StatefulSet's, native or Advanced (statefulset-control.ts), as upstream's
 // BatchRelease has one control per kind (pkg/controller/batchrelease/control/partitionstyle).
 import type { OwnerReference } from '../kube/types.js';
+import { stepStrategyOf } from '../rollout/release.js';
 import { Label, type Rollout } from '../rollout/types.js';
 import { type CloneSet, isCloneSet, partitionReplicas, shortHash } from '../workload/cloneset.js';
 import { findNewReplicaSet, isControlledBy, templateRevision } from '../workload/deployment.js';
@@ -70,6 +71,8 @@ export interface WorkloadControl {
   ): SizedBatch;
   /** Hands the workload back at the end of a release. */
   handBack(): void;
+  /** After handBack: why the hand-back is not finished yet (blue-green waits for every pod updated and ready), if it is not. */
+  handBackPending?(): string | undefined;
   /** Whether `revision` is the stable one of the release in progress (a rollback). */
   inRollback(revision: string): boolean;
 }
@@ -81,7 +84,8 @@ export function workloadControlFor(workload: Workload, replicaSets: ReplicaSet[]
   return new DeploymentControl(workload as Deployment, replicaSets, pods);
 }
 
-class DeploymentControl implements WorkloadControl {
+/** A partition-style Deployment (the blue-green control, bluegreen-control.ts, extends it). */
+export class DeploymentControl implements WorkloadControl {
   constructor(
     readonly workload: Deployment,
     private readonly replicaSets: ReplicaSet[],
@@ -226,7 +230,7 @@ abstract class RevisionedControl<W extends CloneSet | StatefulSetLike> implement
     release: PodBatchRelease,
   ): SizedBatch {
     this.takeControl(controlInfo);
-    const batch = this.sizeBatch(release, rollout.spec.strategy?.canary?.failureThreshold ?? undefined);
+    const batch = this.sizeBatch(release, stepStrategyOf(rollout)?.failureThreshold ?? undefined);
     return { target: batch.planned, updated: batch.updated, updatedReady: batch.updatedReady, labelled: batch.labelled };
   }
 }

@@ -1,5 +1,6 @@
 // The writes of a pass: what it changed against what it observed (docs/controller.md §13).
 import type { KubeObject } from '../kube/types.js';
+import { stepStrategyOf } from '../rollout/release.js';
 import { Annotation, Label, ROLLOUT_FINALIZER, type Rollout, type RolloutStatus } from '../rollout/types.js';
 import { isCloneSet } from '../workload/cloneset.js';
 import { findNewReplicaSet } from '../workload/deployment.js';
@@ -92,7 +93,7 @@ export function planWrites(observed: Observed, outcome: PassOutcome): PlannedWri
     writes.push({ op: 'updateStatus', resource: 'rollouts', object: { ...structuredClone(rollout), status } });
   const metadata = rolloutWrite(rollout, {
     finalizer: outcome.finalizer,
-    hash: computeRolloutHash((rollout as Rollout).spec?.strategy?.canary),
+    hash: computeRolloutHash(stepStrategyOf(rollout as Rollout)),
   });
   if (metadata) writes.push(metadata);
   writes.push(...eventWrites(rollout, outcome.events ?? [], outcome.now));

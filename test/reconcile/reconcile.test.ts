@@ -592,7 +592,14 @@ describe('reconcileRollout: refused styles write only the refusal on the status'
       /ingress classType "traefik" has no bundled script/,
     ],
     ['canary style', (r: any) => (r.spec.strategy.canary.enableExtraWorkloadForCanary = true), /canary style/],
-    ['blue-green', (r: any) => (r.spec.strategy = { blueGreen: { steps: [{ replicas: '50%' }] } }), /blue-green/],
+    [
+      'blue-green for a CloneSet',
+      (r: any) => {
+        r.spec.workloadRef = { apiVersion: 'apps.kruise.io/v1alpha1', kind: 'CloneSet', name: 'x' };
+        r.spec.strategy = { blueGreen: { steps: [{ replicas: '50%' }] } };
+      },
+      /blue-green for apps.kruise.io\/v1alpha1\/CloneSet is not supported by the embedded controller yet; only apps\/v1 Deployment is/,
+    ],
     [
       'Advanced DaemonSet',
       (r: any) => (r.spec.workloadRef = { apiVersion: 'apps.kruise.io/v1alpha1', kind: 'DaemonSet', name: 'x' }),
