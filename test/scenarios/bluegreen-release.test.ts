@@ -178,6 +178,18 @@ describeWithKubectl('blue-green release of a Deployment', () => {
     expect(sides()).toEqual({ version1: '5/5', version2: '5/5' });
     expect(canaryWeight()).toBe('50');
 
+    // `rollout status` shows both sides (text and -o json).
+    const status = await kruise('rollout', 'status', 'rollouts-demo');
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain('Strategy:     BlueGreen\n');
+    expect(status.stdout).toMatch(new RegExp(`Blue: +${stable}: 5/5 ready, traffic 50%\n`));
+    expect(status.stdout).toMatch(new RegExp(`Green: +${green}: 5/5 ready, traffic 50%\n`));
+    const json = JSON.parse((await kruise('rollout', 'status', 'rollouts-demo', '-o', 'json')).stdout);
+    expect(json.blueGreen).toEqual({
+      blue: { revision: stable, ready: 5, total: 5, traffic: '50%' },
+      green: { revision: green, ready: 5, total: 5, traffic: '50%' },
+    });
+
     // Step 4 (100%, traffic 100%): the last step still waits for approval (blue-green has no "100%" exception).
     await approve();
     await drive(at(4, 'StepPaused'));
