@@ -198,6 +198,10 @@ describeWithKubectl('blue-green release of a Deployment', () => {
 
     // Cut-over: all traffic to green, the strategy restored, blue scaled down, the traffic objects gone.
     await approve();
+    // All traffic on green before the blue side is scaled down.
+    await drive(() => bg()?.finalisingStep === 'RestoreStableService');
+    expect(canaryWeight()).toBe('100');
+    expect(sides()).toEqual({ version1: '5/5', version2: '5/5' });
     const seen = await drive(healthy, 1000, 120);
     expect(seen.join(' ')).toContain('Progressing/4/Completed');
     expect(sides()).toEqual({ version2: '5/5' });
@@ -244,6 +248,12 @@ describeWithKubectl('blue-green release of a Deployment', () => {
     await release('version1');
     // The webhook pauses the Deployment at once: nothing rolls before traffic is back on stable.
     expect(deployment().spec.paused).toBe(true);
+    // First all traffic back to stable (the canary Ingress goes), while both sides still run.
+    const seen = await drive(() => bg()?.finalisingStep === 'ResumeWorkload', 1000, 40);
+    expect(seen).toContain('Progressing/3/StepPaused');
+    expect(rollout()!.status!.conditions!.find((c) => c.type === 'Progressing')?.reason).toBe('Cancelling');
+    expect(ingress('echoserver-canary')).toBeUndefined();
+    expect(sides()).toEqual({ version1: '5/5', version2: '5/5' });
     await drive(() => rollout()?.status?.phase === 'Healthy', 1000, 120);
     expect(rollout()!.status!.conditions!.find((c) => c.type === 'Succeeded')?.status).toBe('False');
     expect(sides()).toEqual({ version1: '5/5' });
