@@ -14,7 +14,7 @@
 // - The Rollout's main resource is written only for its metadata: our finalizer and the
 //   rollouts.kruise.io/hash annotation, in one update (write-plan.ts rolloutWrite).
 import { kubeTime } from '../kube/time.js';
-import { stepStrategyOf } from '../rollout/release.js';
+import { stepStrategyOf, workloadRefOf } from '../rollout/release.js';
 import {
   Annotation,
   type CanaryStep,
@@ -35,14 +35,15 @@ import { batchReplicasOrZero } from '../workload/partition.js';
 import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
 import { type BatchProgress, batchReleaseControlRef } from './batch-release.js';
 import { BLUE_GREEN_CONTINUOUS_RELEASE, BLUE_GREEN_FINALISING_TASKS, fromBlueGreenStatus, toBlueGreenStatus } from './bluegreen.js';
-import { BlueGreenDeploymentControl } from './bluegreen-control.js';
+import { BlueGreenDeploymentControl, readOriginalStrategy } from './bluegreen-control.js';
+import { disableHpa, restoreHpa } from './bluegreen-hpa.js';
 import { type RolloutEvent, RolloutEvents } from './events.js';
 import { RefusedCondition, refusedMessage, StatusMessage, stepMessage } from './messages.js';
 import { ROLLS_NATIVELY, refusalOf } from './refusal.js';
 import { computeRolloutHash } from './rollout-hash.js';
 import { defaultGraceBook } from './traffic/grace.js';
 import { DEFAULT_GRACE_SECONDS, stepRoutesTraffic, TrafficRouter, trafficRoutingOf } from './traffic/router.js';
-import type { Observed, ReconcilePlan } from './types.js';
+import type { Observed, PlannedWrite, ReconcilePlan } from './types.js';
 import { type Workload, type WorkloadControl, workloadControlFor } from './workload-control.js';
 import { finalizerWrite, planWrites, statusChanged } from './write-plan.js';
 
@@ -237,6 +238,8 @@ class Pass {
   private trafficRouter?: TrafficRouter;
   /** What the pass waits for that the status does not say (a traffic object missing). */
   private waiting?: string;
+  /** Blue-green: the HPA disabled when the release takes the workload, restored once it is handed back (§18). */
+  private readonly hpaWrites: PlannedWrite[] = [];
   /** A blue-green Rollout (docs/controller.md §18): the sub-status is status.blueGreenStatus, kept here in canaryStatus's field names. */
   private readonly blueGreen: boolean;
 
@@ -289,6 +292,7 @@ class Pass {
       events: this.events,
       now: this.now,
       traffic: this.trafficRouter?.writes,
+      beforeWorkload: this.hpaWrites,
     });
     const step = canary && this.status.phase === Phase.Progressing ? `step ${canary.currentStepIndex}/${this.steps.length} ` : '';
     const waiting = this.waiting ? `: ${this.waiting}` : '';
@@ -757,9 +761,19 @@ class Pass {
     return false;
   }
 
+  /** Blue-green's HPA write (disable or restore) for the workload, if one is due. */
+  private hpa(change: typeof disableHpa): void {
+    const ref = workloadRefOf(this.rollout);
+    if (!this.blueGreen || !ref || this.hpaWrites.length > 0) return;
+    const write = change(this.observed.hpas, ref);
+    if (write) this.hpaWrites.push(write);
+  }
+
   /** Sizes and labels the current batch; whether it is ready (docs/controller.md §9). */
   private runBatch(stepIndex: number, step: CanaryStep): boolean {
     const canary = this.canary!;
+    // Blue-green takes the workload in this pass (upstream's Initialize): its HPA is disabled first.
+    if (this.blueGreen && !readOriginalStrategy(this.observed.workload as Deployment)) this.hpa(disableHpa);
     const rolloutId = canary.observedRolloutID || canary.canaryRevision || '';
     const batch = this.control!.runBatch(
       this.rollout,
@@ -839,6 +853,7 @@ class Pass {
           this.requeueAfterMs = 1000;
           return false;
         }
+        this.hpa(restoreHpa);
         break;
       }
       case FinalisingStep.ReleaseWorkloadControl:

@@ -18,6 +18,8 @@ export interface Observed {
   batchRelease?: BatchRelease;
   /** The traffic objects of a Rollout with trafficRoutings, by name (docs/controller.md §17); absent: none read. */
   traffic?: TrafficObjects;
+  /** The HorizontalPodAutoscalers of the Rollout's namespace, read for blue-green only (docs/controller.md §18); absent: none read. */
+  hpas?: KubeObject[];
 }
 
 /** The Services and Ingresses a Rollout's traffic routing names (each absent when it does not exist). */
@@ -41,7 +43,8 @@ export type WriteResource =
   | 'events'
   | 'services'
   | 'ingresses'
-  | 'httproutes';
+  | 'httproutes'
+  | 'horizontalpodautoscalers';
 
 /** One write: the full object as read plus the changes (metadata.resourceVersion kept; PUT, never PATCH), or a DELETE. */
 export interface PlannedWrite {

@@ -44,6 +44,8 @@ interface PassOutcome {
   now?: Date;
   /** The traffic objects' writes, in the order the pass made them (docs/controller.md §17). */
   traffic?: PlannedWrite[];
+  /** Other objects' writes that go before the workload's (blue-green's HPA, docs/controller.md §18). */
+  beforeWorkload?: PlannedWrite[];
 }
 
 /** Whether a status differs from the one observed. */
@@ -72,6 +74,7 @@ export function planWrites(observed: Observed, outcome: PassOutcome): PlannedWri
     passTime: outcome.passTime ?? '',
   });
   writes.push(...batchRelease.before);
+  writes.push(...(outcome.beforeWorkload ?? []));
   if (workload && changed(observed.workload, workload))
     writes.push({ op: 'update', resource: workloadResource(workload), object: workload });
   const observedAs = (rs: ReplicaSet) => observed.replicaSets.find((o) => o.metadata.name === rs.metadata.name);

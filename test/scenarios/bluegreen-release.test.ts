@@ -218,11 +218,21 @@ describeWithKubectl('blue-green release of a Deployment', () => {
     expect(sb.store.get('batchreleases', 'default', 'rollouts-demo')).toBeUndefined();
   });
 
-  test('without traffic routing: the same sides, approve at each step, the strategy restored at the end', async () => {
+  test('without traffic routing: the same sides, approve at each step, the HPA disabled meanwhile, the strategy restored at the end', async () => {
     const original = await setUp({ withIngress: false });
+    const hpa = {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'echoserver' },
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'echoserver' }, minReplicas: 2, maxReplicas: 10 },
+    };
+    await kube('apply', '-f', files.write('hpa.yaml', hpa));
+    const hpaTarget = async () => JSON.parse(await kube('get', 'hpa', 'echoserver', '-o', 'json')).spec.scaleTargetRef.name;
     await release();
     await drive(at(1, 'StepPaused'));
     expect(sides()).toEqual({ version1: '5/5', version2: '3/3' });
+    // As upstream, the HPA targets nothing while both sides run.
+    expect(await hpaTarget()).toBe('echoserver-DisableByRollout');
     expect(service('echoserver')!.spec.selector).toEqual({ app: 'echoserver' });
     for (const step of [2, 3, 4]) {
       await approve();
@@ -234,6 +244,7 @@ describeWithKubectl('blue-green release of a Deployment', () => {
     await drive(healthy, 1000, 120);
     expect(sides()).toEqual({ version2: '5/5' });
     expect(strategyOf(deployment())).toEqual(original);
+    expect(await hpaTarget()).toBe('echoserver');
   });
 
   test('rollback before the last step: traffic back to stable, green scaled down, the strategy restored', async () => {
