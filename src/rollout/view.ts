@@ -119,10 +119,29 @@ export interface BlueGreenView {
   green: BlueGreenSideView;
 }
 
-/** Both sides of a blue-green release from its pods and the current step's traffic. */
-function blueGreenOf(revisions: RolloutView['revisions'], podViews: PodView[] | null, traffic: TrafficView | null): BlueGreenView {
+/**
+ * Both sides of a blue-green release and the current step's traffic: counted from the pods when
+ * they were read, else from the workload's status (its pods less the updated ones) and the
+ * Rollout's (updatedReadyReplicas).
+ */
+function blueGreenOf(
+  revisions: RolloutView['revisions'],
+  podViews: PodView[] | null,
+  workload: KubeObject | null | undefined,
+  greenReady: number | null,
+  traffic: TrafficView | null,
+): BlueGreenView | null {
+  const s = ((workload as { status?: unknown } | null | undefined)?.status ?? {}) as Record<string, number | undefined>;
+  // Neither pods nor a workload status to count from: nothing to show.
+  if (!podViews && s.replicas === undefined) return null;
+  const ready = greenReady ?? 0;
+  const fromStatus = {
+    canary: { ready: Math.min(ready, s.updatedReplicas ?? 0), total: s.updatedReplicas ?? 0 },
+    stable: { ready: Math.max(0, (s.readyReplicas ?? 0) - ready), total: Math.max(0, (s.replicas ?? 0) - (s.updatedReplicas ?? 0)) },
+  };
   const side = (revision: 'stable' | 'canary') => {
-    const pods = (podViews ?? []).filter((p) => p.revision === revision);
+    if (!podViews) return fromStatus[revision];
+    const pods = podViews.filter((p) => p.revision === revision);
     return { ready: pods.filter((p) => p.isReady).length, total: pods.length };
   };
   const green = traffic?.current ?? null;
@@ -342,6 +361,6 @@ export function toRolloutView(
     pods: podViews,
     podGroups: podViews ? groupPods(podViews) : null,
     traffic,
-    blueGreen: a.style === 'BlueGreen' && inRelease && podViews ? blueGreenOf(revisions, podViews, traffic) : null,
+    blueGreen: a.style === 'BlueGreen' && inRelease ? blueGreenOf(revisions, podViews, workload, orNull(a.ready), traffic) : null,
   };
 }

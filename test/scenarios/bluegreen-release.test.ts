@@ -178,7 +178,10 @@ describeWithKubectl('blue-green release of a Deployment', () => {
     expect(sides()).toEqual({ version1: '5/5', version2: '5/5' });
     expect(canaryWeight()).toBe('50');
 
-    // `rollout status` shows both sides (text and -o json).
+    // `rollout status` and `rollout watch` (line mode, from the statuses) show both sides.
+    const watch = await kruise('rollout', 'watch', 'rollouts-demo', '--until', 'paused', '--timeout', '5s');
+    expect(watch.code).toBe(0);
+    expect(watch.stdout).toContain('[blue 5/5 50%, green 5/5 50%]');
     const status = await kruise('rollout', 'status', 'rollouts-demo');
     expect(status.code).toBe(0);
     expect(status.stdout).toContain('Strategy:     BlueGreen\n');
