@@ -5,15 +5,17 @@
 // so large that no new pod ever counts as available, the old pods are never scaled down. The
 // original settings are kept in the `rollouts.kruise.io/original-deployment-strategy` annotation and
 // restored at the end (the cut-over), when the native controller finishes the rollout.
-import type { OwnerReference } from '../kube/types.js';
+import type { KubeObject, OwnerReference } from '../kube/types.js';
 import { Annotation, Label, type Rollout } from '../rollout/types.js';
+import { type CloneSet, isCloneSet } from '../workload/cloneset.js';
 import { findNewReplicaSet, isControlledBy } from '../workload/deployment.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../workload/hash.js';
 import { scaledValue } from '../workload/intstr.js';
 import { batchReplicas, batchReplicasOrZero } from '../workload/partition.js';
 import type { Deployment, IntOrString, Pod, ReplicaSet } from '../workload/types.js';
+import { judgePodBatch, updatedPods } from './cloneset-control.js';
 import { labelPodBatches, type PodBatchRelease } from './deployment-control.js';
-import { DeploymentControl, type SizedBatch } from './workload-control.js';
+import { CloneSetControl, DeploymentControl, type SizedBatch, type WorkloadControl } from './workload-control.js';
 
 /** Upstream's v1beta1.MaxReadySeconds: no pod is ever available for this long. */
 export const MAX_READY_SECONDS = 2147483646;
@@ -29,7 +31,7 @@ export interface OriginalDeploymentStrategy {
 }
 
 /** The parsed original-deployment-strategy annotation, if present and valid JSON. */
-export function readOriginalStrategy(d: Deployment): OriginalDeploymentStrategy | undefined {
+export function readOriginalStrategy(d: KubeObject): OriginalDeploymentStrategy | undefined {
   const raw = d.metadata.annotations?.[Annotation.originalDeploymentStrategy];
   if (!raw) return undefined;
   try {
@@ -181,3 +183,99 @@ function upgradeBatch(d: Deployment, step: IntOrString): void {
 
 const isPodReady = (p: Pod): boolean =>
   !p.metadata.deletionTimestamp && (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+
+/** The settings a CloneSet's release saves (InitOriginalSetting: Kruise's defaults maxSurge 0%, maxUnavailable 20%). */
+function cloneSetOriginalSetting(cs: CloneSet): OriginalDeploymentStrategy {
+  const us = cs.spec.updateStrategy;
+  const out: OriginalDeploymentStrategy = { maxUnavailable: us?.maxUnavailable ?? '20%', maxSurge: us?.maxSurge ?? '0%' };
+  const minReadySeconds = cs.spec.minReadySeconds as number | undefined;
+  if (minReadySeconds) out.minReadySeconds = minReadySeconds;
+  return out;
+}
+
+/**
+ * The blue-green control of an OpenKruise CloneSet (upstream's bluegreenstyle/cloneset): the same
+ * as a Deployment's, on the CloneSet's own surge — the partition goes, `maxSurge` is the step's,
+ * `maxUnavailable` 0 and `minReadySeconds` never reached, so no old pod is deleted before the
+ * cut-over. There is no progressDeadlineSeconds to save, and the CloneSet is never paused.
+ */
+export class BlueGreenCloneSetControl extends CloneSetControl {
+  override partitionBatch(): number | undefined {
+    if (!readOriginalStrategy(this.workload)) return undefined;
+    return batchReplicasOrZero(this.workload.spec.updateStrategy?.maxSurge ?? 0, this.workload.spec.replicas ?? 1, 'plain');
+  }
+
+  override resetPartition(): void {}
+
+  override runBatch(
+    rollout: Rollout,
+    _stable: string | undefined,
+    controlInfo: OwnerReference,
+    step: IntOrString,
+    release: PodBatchRelease,
+  ): SizedBatch {
+    const cs = this.workload;
+    this.initialize(controlInfo);
+    const replicas = cs.spec.replicas ?? 1;
+    let current = cs.spec.updateStrategy?.maxSurge ?? 0;
+    if (current === 1) current = 0;
+    if (scaledValue(current, replicas, true) < scaledValue(step, replicas, true)) {
+      const strategy = { ...(cs.spec.updateStrategy ?? {}), maxSurge: step };
+      delete strategy.partition;
+      cs.spec.updateStrategy = strategy;
+    }
+    const planned = scaledValue(step, replicas, true);
+    const fresh = updatedPods(cs, this.pods);
+    labelPodBatches(fresh, release, replicas, planned);
+    const failureThreshold = rollout.spec.strategy?.blueGreen?.failureThreshold ?? undefined;
+    const batch = judgePodBatch(fresh, planned, release, failureThreshold);
+    return { target: batch.planned, updated: batch.updated, updatedReady: batch.updatedReady, labelled: batch.labelled };
+  }
+
+  /** Upstream's Initialize for a CloneSet: the settings saved, unpaused, maxSurge 1, maxUnavailable 0, never-available pods. */
+  private initialize(controlInfo: OwnerReference): void {
+    const cs = this.workload;
+    const annotations = { ...(cs.metadata.annotations ?? {}) };
+    const wanted = JSON.stringify(controlInfo);
+    if (!annotations[Annotation.controlInfo] || (controlInfo.uid && annotations[Annotation.controlInfo] !== wanted))
+      annotations[Annotation.controlInfo] = wanted;
+    cs.metadata.annotations = annotations;
+    if (readOriginalStrategy(cs)) return;
+    annotations[Annotation.originalDeploymentStrategy] = JSON.stringify(cloneSetOriginalSetting(cs));
+    cs.spec.updateStrategy = { ...(cs.spec.updateStrategy ?? {}), paused: false, maxSurge: 1, maxUnavailable: 0 };
+    cs.spec.minReadySeconds = MAX_READY_SECONDS;
+  }
+
+  /** Upstream's Finalize: minReadySeconds, maxSurge and maxUnavailable as they were; the annotations removed. */
+  override handBack(): void {
+    const cs = this.workload;
+    const saved = readOriginalStrategy(cs);
+    if (!saved) return;
+    const annotations = { ...(cs.metadata.annotations ?? {}) };
+    delete annotations[Annotation.originalDeploymentStrategy];
+    delete annotations[Annotation.controlInfo];
+    if (Object.keys(annotations).length > 0) cs.metadata.annotations = annotations;
+    else delete cs.metadata.annotations;
+    if (saved.minReadySeconds) cs.spec.minReadySeconds = saved.minReadySeconds;
+    else delete cs.spec.minReadySeconds;
+    const strategy = { ...(cs.spec.updateStrategy ?? {}) };
+    // The partition workload admission put back on a rollback would keep the green pods (§18).
+    delete strategy.partition;
+    if (saved.maxSurge !== undefined) strategy.maxSurge = saved.maxSurge;
+    if (saved.maxUnavailable !== undefined) strategy.maxUnavailable = saved.maxUnavailable;
+    cs.spec.updateStrategy = strategy;
+  }
+
+  /** Upstream's check after Finalize: every ready pod is an updated one. */
+  handBackPending(): string | undefined {
+    const s = this.workload.status ?? {};
+    if ((s.readyReplicas ?? 0) !== (s.updatedReadyReplicas ?? 0)) return 'waiting for every ready pod to be of the new revision';
+    return undefined;
+  }
+}
+
+/** The blue-green control for a workload (a CloneSet's, else a Deployment's; the pass's copies are edited in place). */
+export function blueGreenControlFor(workload: Deployment | CloneSet | KubeObject, replicaSets: ReplicaSet[], pods: Pod[]): WorkloadControl {
+  if (isCloneSet(workload as CloneSet)) return new BlueGreenCloneSetControl(workload as CloneSet, pods);
+  return new BlueGreenDeploymentControl(workload as Deployment, replicaSets, pods);
+}

@@ -32,10 +32,10 @@ import {
 } from '../rollout/types.js';
 import { scaledValue } from '../workload/intstr.js';
 import { batchReplicasOrZero } from '../workload/partition.js';
-import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
+import type { Pod, ReplicaSet } from '../workload/types.js';
 import { type BatchProgress, batchReleaseControlRef } from './batch-release.js';
 import { BLUE_GREEN_CONTINUOUS_RELEASE, BLUE_GREEN_FINALISING_TASKS, fromBlueGreenStatus, toBlueGreenStatus } from './bluegreen.js';
-import { BlueGreenDeploymentControl, readOriginalStrategy } from './bluegreen-control.js';
+import { blueGreenControlFor, readOriginalStrategy } from './bluegreen-control.js';
 import { disableHpa, restoreHpa } from './bluegreen-hpa.js';
 import { type RolloutEvent, RolloutEvents } from './events.js';
 import { RefusedCondition, refusedMessage, StatusMessage, stepMessage } from './messages.js';
@@ -255,7 +255,7 @@ class Pass {
     this.blueGreen = Boolean(observed.rollout.spec.strategy?.blueGreen);
     if (this.workload)
       this.control = this.blueGreen
-        ? new BlueGreenDeploymentControl(this.workload as Deployment, this.replicaSets, this.pods)
+        ? blueGreenControlFor(this.workload, this.replicaSets, this.pods)
         : workloadControlFor(this.workload, this.replicaSets, this.pods);
     this.steps = stepStrategyOf(observed.rollout)?.steps ?? [];
     this.passTime = kubeTime(now);
@@ -773,7 +773,7 @@ class Pass {
   private runBatch(stepIndex: number, step: CanaryStep): boolean {
     const canary = this.canary!;
     // Blue-green takes the workload in this pass (upstream's Initialize): its HPA is disabled first.
-    if (this.blueGreen && !readOriginalStrategy(this.observed.workload as Deployment)) this.hpa(disableHpa);
+    if (this.blueGreen && this.observed.workload && !readOriginalStrategy(this.observed.workload)) this.hpa(disableHpa);
     const rolloutId = canary.observedRolloutID || canary.canaryRevision || '';
     const batch = this.control!.runBatch(
       this.rollout,

@@ -52,12 +52,14 @@ function unsupportedStyle(rollout: Rollout): string | undefined {
   return undefined;
 }
 
-/** Blue-green is run for an apps/v1 Deployment (docs/controller.md §18); a CloneSet's is not yet. */
+/** Blue-green is run for an apps/v1 Deployment and an apps.kruise.io CloneSet, as upstream (docs/controller.md §18). */
 function unsupportedBlueGreen(rollout: Rollout): string | undefined {
   const ref = workloadRefOf(rollout);
   if (!ref) return `the rollout has no workloadRef${ROLLS_NATIVELY}`;
-  if (!(ref.kind === 'Deployment' && /^apps\//.test(ref.apiVersion ?? '')))
-    return `blue-green for ${ref.apiVersion}/${ref.kind} is not supported by the embedded controller yet; only apps/v1 Deployment is${ROLLS_NATIVELY}`;
+  const deployment = ref.kind === 'Deployment' && /^apps\//.test(ref.apiVersion ?? '');
+  const cloneSet = ref.kind === 'CloneSet' && /^apps\.kruise\.io\//.test(ref.apiVersion ?? '');
+  if (!deployment && !cloneSet)
+    return `blue-green for ${ref.apiVersion}/${ref.kind} is not supported; only apps/v1 Deployment and apps.kruise.io CloneSet are${ROLLS_NATIVELY}`;
   const traffic = unsupportedTraffic(rollout.spec.strategy!.blueGreen!, ref.kind);
   return traffic ? `${traffic}${ROLLS_NATIVELY}` : undefined;
 }

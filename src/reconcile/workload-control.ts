@@ -243,7 +243,8 @@ interface KindBatch {
   labelled: number;
 }
 
-class CloneSetControl extends RevisionedControl<CloneSet> {
+/** A partition-style CloneSet (the blue-green control, bluegreen-control.ts, extends it). */
+export class CloneSetControl extends RevisionedControl<CloneSet> {
   partitionBatch(): number | undefined {
     const partition = this.workload.spec.updateStrategy?.partition;
     if (partition === undefined || partition === null) return undefined;

@@ -593,12 +593,12 @@ describe('reconcileRollout: refused styles write only the refusal on the status'
     ],
     ['canary style', (r: any) => (r.spec.strategy.canary.enableExtraWorkloadForCanary = true), /canary style/],
     [
-      'blue-green for a CloneSet',
+      'blue-green for a StatefulSet',
       (r: any) => {
-        r.spec.workloadRef = { apiVersion: 'apps.kruise.io/v1alpha1', kind: 'CloneSet', name: 'x' };
+        r.spec.workloadRef = { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'x' };
         r.spec.strategy = { blueGreen: { steps: [{ replicas: '50%' }] } };
       },
-      /blue-green for apps.kruise.io\/v1alpha1\/CloneSet is not supported by the embedded controller yet; only apps\/v1 Deployment is/,
+      /blue-green for apps\/v1\/StatefulSet is not supported; only apps\/v1 Deployment and apps.kruise.io CloneSet are/,
     ],
     [
       'Advanced DaemonSet',
