@@ -1,5 +1,6 @@
-// The embedded Kruise Rollout controller for partition-style Deployments, as a pure function:
-// observed state + the time → the status to write and the workload writes (docs/controller.md).
+// The embedded Kruise Rollout controller (partition style; blue-green through bluegreen.ts and
+// bluegreen-control.ts), as a pure function: observed state + the time → the status to write and
+// the workload writes (docs/controller.md).
 //
 // Level-based: everything is derived from what was observed. One pass makes at most one state
 // change, as upstream's reconcile does before it writes the status (one step state, one
@@ -123,7 +124,7 @@ function nextFinalisingTask(tasks: readonly string[], current: string): string {
   return i >= 0 && i < tasks.length - 1 ? tasks[i + 1]! : FinalisingStep.End;
 }
 
-/** One reconcile pass of the Kruise Rollout controller for a partition-style Deployment. */
+/** One reconcile pass of the Kruise Rollout controller for a partition-style or blue-green release. */
 export function reconcileRollout(observed: Observed, now: Date): ReconcilePlan {
   const from = stateLabel(observed.rollout.status);
   const refused = refusalOf(observed.rollout);
