@@ -26,6 +26,7 @@ export const Resources = {
   services: { group: '', version: 'v1', resource: 'services', kind: 'Service', namespaced: true },
   ingresses: { group: 'networking.k8s.io', version: 'v1', resource: 'ingresses', kind: 'Ingress', namespaced: true },
   httpRoutes: { group: 'gateway.networking.k8s.io', version: 'v1beta1', resource: 'httproutes', kind: 'HTTPRoute', namespaced: true },
+  hpas: { group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers', kind: 'HorizontalPodAutoscaler', namespaced: true },
 } as const satisfies Record<string, ResourceRef>;
 
 /** The REST path of a collection or of one object (and optionally a subresource). */

@@ -33,6 +33,7 @@ const REF: Record<PlannedWrite['resource'], ResourceRef> = {
   services: Resources.services,
   ingresses: Resources.ingresses,
   httproutes: Resources.httpRoutes,
+  horizontalpodautoscalers: Resources.hpas,
 };
 
 /** Which rollout: its namespace and name. */
@@ -186,8 +187,12 @@ export async function observe(client: KubeClient, rollout: RolloutKey | Rollout)
       if (!isNotFound(err)) throw err;
     }
   }
-  const [batchRelease, traffic] = await Promise.all([getBatchRelease(client, key.namespace, key.name), observeTraffic(client, ro)]);
-  const withTraffic = (o: Observed): Observed => (traffic ? { ...o, traffic } : o);
+  const [batchRelease, traffic, hpas] = await Promise.all([
+    getBatchRelease(client, key.namespace, key.name),
+    observeTraffic(client, ro),
+    ro.spec?.strategy?.blueGreen ? listOrNone<KubeObject>(client, Resources.hpas, key.namespace) : undefined,
+  ]);
+  const withTraffic = (o: Observed): Observed => ({ ...o, ...(traffic ? { traffic } : {}), ...(hpas ? { hpas } : {}) });
   if (!d) return withTraffic({ rollout: ro, workload: undefined, replicaSets: [], pods: [], ...(batchRelease ? { batchRelease } : {}) });
   const labelSelector = selectorString(d);
   const brs = batchRelease ? [batchRelease] : [];
@@ -223,6 +228,8 @@ export interface ClusterState {
   services?: KubeObject[];
   ingresses?: KubeObject[];
   httpRoutes?: KubeObject[];
+  /** HorizontalPodAutoscalers, read only when a Rollout is blue-green (docs/controller.md §19). */
+  hpas?: KubeObject[];
 }
 
 /** Five LIST requests (rollouts, deployments, replicasets, pods, batchreleases), and clonesets when a Rollout refers to one; namespace undefined = all. */
@@ -260,6 +267,9 @@ export async function listState(client: KubeClient, namespace: string | undefine
   // And one for HTTPRoutes, only when some Rollout routes through one (the CRD may not be installed).
   if (state.rollouts.some((ro) => trafficObjectNames(ro).httpRoutes.length > 0))
     state.httpRoutes = (await client.list<KubeObject>(Resources.httpRoutes, namespace)).items;
+  // And one for HPAs, only when some Rollout is blue-green (it disables its workload's HPA).
+  if (state.rollouts.some((ro) => ro.spec?.strategy?.blueGreen))
+    state.hpas = await listOrNone<KubeObject>(client, Resources.hpas, namespace);
   return state;
 }
 
@@ -299,7 +309,9 @@ export function joinState(state: ClusterState): Observed[] {
   return state.rollouts.map((ro) => {
     const observed = join(ro, idx);
     const objects: TrafficObjects | undefined = traffic ? traffic(ro) : undefined;
-    return objects ? { ...observed, traffic: objects } : observed;
+    const hpas =
+      state.hpas && ro.spec?.strategy?.blueGreen ? state.hpas.filter((h) => h.metadata.namespace === ro.metadata.namespace) : undefined;
+    return { ...observed, ...(objects ? { traffic: objects } : {}), ...(hpas ? { hpas } : {}) };
   });
 }
 

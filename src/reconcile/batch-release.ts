@@ -6,7 +6,7 @@
 // just sized, and its deletion once the workload is handed back.
 import { createHash } from 'node:crypto';
 import type { KubeObject, OwnerReference } from '../kube/types.js';
-import { workloadRefOf } from '../rollout/release.js';
+import { stepStrategyOf, workloadRefOf } from '../rollout/release.js';
 import { Annotation, Phase, type Rollout, type RolloutStatus } from '../rollout/types.js';
 import { controllerRef } from '../workload/deployment.js';
 import { canonicalJson } from '../workload/hash.js';
@@ -73,7 +73,8 @@ export interface BatchProgress {
 /** The spec upstream's createBatchRelease builds: one batch per step, batchPartition = step − 1. */
 export function batchReleaseSpec(rollout: Rollout, rolloutId: string, stepIndex: number): BatchRelease['spec'] {
   const ref = workloadRefOf(rollout);
-  const canary = rollout.spec.strategy?.canary;
+  const canary = stepStrategyOf(rollout);
+  const blueGreen = Boolean(rollout.spec.strategy?.blueGreen);
   const plan: ReleasePlan = {
     batches: (canary?.steps ?? []).map((step) => ({ canaryReplicas: step.replicas ?? 0 })),
     batchPartition: stepIndex - 1,
@@ -83,9 +84,9 @@ export function batchReleaseSpec(rollout: Rollout, rolloutId: string, stepIndex:
   if (rolloutId) plan.rolloutID = rolloutId;
   if (canary?.failureThreshold !== undefined && canary.failureThreshold !== null) plan.failureThreshold = canary.failureThreshold;
   if (canary?.patchPodTemplateMetadata) plan.patchPodTemplateMetadata = canary.patchPodTemplateMetadata;
-  // Upstream's GetRollingStyle: Canary with an extra canary workload, else Partition.
-  plan.rollingStyle = canary?.enableExtraWorkloadForCanary ? 'Canary' : 'Partition';
-  plan.enableExtraWorkloadForCanary = Boolean(canary?.enableExtraWorkloadForCanary);
+  // Upstream's GetRollingStyle: BlueGreen, Canary with an extra canary workload, else Partition.
+  plan.rollingStyle = blueGreen ? 'BlueGreen' : canary?.enableExtraWorkloadForCanary ? 'Canary' : 'Partition';
+  plan.enableExtraWorkloadForCanary = Boolean(!blueGreen && canary?.enableExtraWorkloadForCanary);
   return {
     workloadRef: { apiVersion: ref?.apiVersion, kind: ref?.kind, name: ref?.name },
     releasePlan: ordered(plan),
@@ -234,9 +235,10 @@ function batchReleaseStatus(
   if (batch.updated) canaryStatus.updatedReplicas = batch.updated;
   if (batch.updatedReady) canaryStatus.updatedReadyReplicas = batch.updatedReady;
   const out: BatchReleaseStatus = { canaryStatus };
-  const canary = status.canaryStatus;
+  const canary = status.canaryStatus ?? status.blueGreenStatus;
   if (canary?.stableRevision) out.stableRevision = canary.stableRevision;
-  if (canary?.canaryRevision) out.updateRevision = canary.canaryRevision;
+  const updateRevision = canary?.canaryRevision ?? canary?.updatedRevision;
+  if (updateRevision) out.updateRevision = updateRevision;
   out.observedGeneration = generation;
   if (spec.releasePlan.rolloutID) out.observedRolloutID = spec.releasePlan.rolloutID;
   const replicas = workload?.spec.replicas ?? 1;

@@ -13,7 +13,7 @@ import { batchReplicasOrZero } from '../workload/partition.js';
 import type { Deployment, IntOrString, Pod, PodTemplate, ReplicaSet } from '../workload/types.js';
 import { labelPodBatches, type PodBatchRelease } from './deployment-control.js';
 import type { CanaryWorkloads, PlannedWrite } from './types.js';
-import type { SizedBatch, WorkloadControl } from './workload-control.js';
+import type { FinaliseReason, SizedBatch, WorkloadControl } from './workload-control.js';
 
 /** Whether a Rollout releases its Deployment in canary style (an extra canary Deployment). */
 export function isCanaryStyle(rollout: Rollout): boolean {
@@ -167,15 +167,17 @@ export class CanaryStyleControl implements WorkloadControl {
   /**
    * Upstream's waitAllUpdatedAndReady (the WaitResume finalizing policy of a successful release):
    * the stable Deployment has rolled out — every pod updated, and enough available within
-   * maxUnavailable — before the canary is deleted.
+   * maxUnavailable — before the canary is deleted. A rollback, disabling or deletion does not wait.
    */
-  handedBack(): boolean {
+  handBackPending(reason: FinaliseReason): string | undefined {
+    if (reason !== 'success') return undefined;
+    const pending = 'waiting for the workload to roll out before the canary goes';
     const d = this.workload;
     const s = d.status ?? {};
-    if (d.spec.paused || (s.observedGeneration ?? 0) < (d.metadata.generation ?? 0)) return false;
+    if (d.spec.paused || (s.observedGeneration ?? 0) < (d.metadata.generation ?? 0)) return pending;
     const created = s.replicas ?? 0;
-    if (created !== (s.updatedReplicas ?? 0) || created < (d.spec.replicas ?? 1)) return false;
-    return maxUnavailable(d) + (s.availableReplicas ?? 0) >= created;
+    if (created !== (s.updatedReplicas ?? 0) || created < (d.spec.replicas ?? 1)) return pending;
+    return maxUnavailable(d) + (s.availableReplicas ?? 0) >= created ? undefined : pending;
   }
 
   inRollback(revision: string): boolean {

@@ -1,5 +1,7 @@
-// The embedded Kruise Rollout controller (partition style, and canary style for Deployments: §18), as a pure function:
-// observed state + the time → the status to write and the workload writes (docs/controller.md).
+// The embedded Kruise Rollout controller (partition style; canary style for Deployments through
+// canary-style-control.ts; blue-green through bluegreen.ts and bluegreen-control.ts), as a pure
+// function: observed state + the time → the status to write and the workload writes
+// (docs/controller.md).
 //
 // Level-based: everything is derived from what was observed. One pass makes at most one state
 // change, as upstream's reconcile does before it writes the status (one step state, one
@@ -14,6 +16,7 @@
 // - The Rollout's main resource is written only for its metadata: our finalizer and the
 //   rollouts.kruise.io/hash annotation, in one update (write-plan.ts rolloutWrite).
 import { kubeTime } from '../kube/time.js';
+import { stepStrategyOf, workloadRefOf } from '../rollout/release.js';
 import {
   Annotation,
   type CanaryStep,
@@ -33,6 +36,9 @@ import { scaledValue } from '../workload/intstr.js';
 import { batchReplicasOrZero } from '../workload/partition.js';
 import type { Pod, ReplicaSet } from '../workload/types.js';
 import { type BatchProgress, batchReleaseControlRef } from './batch-release.js';
+import { BLUE_GREEN_CONTINUOUS_RELEASE, BLUE_GREEN_FINALISING_TASKS, fromBlueGreenStatus, toBlueGreenStatus } from './bluegreen.js';
+import { blueGreenControlFor, readOriginalStrategy } from './bluegreen-control.js';
+import { disableHpa, restoreHpa } from './bluegreen-hpa.js';
 import { isCanaryStyle, type TemplatePatch } from './canary-style-control.js';
 import { type RolloutEvent, RolloutEvents } from './events.js';
 import { RefusedCondition, refusedMessage, StatusMessage, stepMessage } from './messages.js';
@@ -41,8 +47,8 @@ import { isRollbackInBatchPolicy } from './rollback-in-batch.js';
 import { computeRolloutHash } from './rollout-hash.js';
 import { defaultGraceBook } from './traffic/grace.js';
 import { DEFAULT_GRACE_SECONDS, stepRoutesTraffic, TrafficRouter, trafficRoutingOf } from './traffic/router.js';
-import type { Observed, ReconcilePlan } from './types.js';
-import { type Workload, type WorkloadControl, workloadControlFor } from './workload-control.js';
+import type { Observed, PlannedWrite, ReconcilePlan } from './types.js';
+import { type FinaliseReason, type Workload, type WorkloadControl, workloadControlFor } from './workload-control.js';
 import { finalizerWrite, planWrites, statusChanged } from './write-plan.js';
 
 /** How soon a finalising pass waiting for the workload to roll out looks again (the workload's changes also wake it). */
@@ -56,7 +62,7 @@ function nextBatchIndex(stepIndex: number, stepCount: number): number {
 /** A short name for where the machine stands: the phase, or the step state while progressing. */
 function stateLabel(status: RolloutStatus | undefined): string {
   const phase = status?.phase || Phase.Initial;
-  if (phase === Phase.Progressing) return status?.canaryStatus?.currentStepState || phase;
+  if (phase === Phase.Progressing) return (status?.canaryStatus ?? status?.blueGreenStatus)?.currentStepState || phase;
   return phase;
 }
 
@@ -65,7 +71,7 @@ function stateLabel(status: RolloutStatus | undefined): string {
  * (reconcile-once loops, the sandbox requeues); one that does not waits for the world.
  */
 function machineState(rollout: Rollout, status: RolloutStatus | undefined, finalizer?: 'add' | 'drop'): string {
-  const canary = status?.canaryStatus;
+  const canary = status?.canaryStatus ?? status?.blueGreenStatus;
   const reason = (type: string) => {
     const c = status?.conditions?.find((x) => x.type === type);
     return c ? `${c.status}/${c.reason}` : '';
@@ -79,7 +85,7 @@ function machineState(rollout: Rollout, status: RolloutStatus | undefined, final
           canary.currentStepState,
           canary.finalisingStep,
           canary.nextStepIndex,
-          canary.canaryRevision,
+          canary.canaryRevision ?? canary.updatedRevision,
           canary.rolloutHash,
         ]
       : null,
@@ -108,6 +114,12 @@ const FINALISING_TASKS = {
   ],
 } as const;
 
+/** The task list for a finalise reason: blue-green's (bluegreen.ts), else canary's. */
+function finalisingTasks(blueGreen: boolean, reason: FinaliseReason): readonly string[] {
+  if (blueGreen) return BLUE_GREEN_FINALISING_TASKS[reason];
+  return FINALISING_TASKS[reason === 'rollback' ? 'rollback' : 'other'];
+}
+
 /** The task after `current` (the first when empty, END after the last or for an unknown one). */
 function nextFinalisingTask(tasks: readonly string[], current: string): string {
   if (!current) return tasks[0]!;
@@ -115,7 +127,7 @@ function nextFinalisingTask(tasks: readonly string[], current: string): string {
   return i >= 0 && i < tasks.length - 1 ? tasks[i + 1]! : FinalisingStep.End;
 }
 
-/** One reconcile pass of the Kruise Rollout controller for a partition-style Deployment. */
+/** One reconcile pass of the Kruise Rollout controller for a partition-style or blue-green release. */
 export function reconcileRollout(observed: Observed, now: Date): ReconcilePlan {
   const from = stateLabel(observed.rollout.status);
   const refused = refusalOf(observed.rollout);
@@ -230,6 +242,10 @@ class Pass {
   private trafficRouter?: TrafficRouter;
   /** What the pass waits for that the status does not say (a traffic object missing). */
   private waiting?: string;
+  /** Blue-green: the HPA disabled when the release takes the workload, restored once it is handed back (§19). */
+  private readonly hpaWrites: PlannedWrite[] = [];
+  /** A blue-green Rollout (docs/controller.md §19): the sub-status is status.blueGreenStatus, kept here in canaryStatus's field names. */
+  private readonly blueGreen: boolean;
 
   constructor(
     private readonly observed: Observed,
@@ -240,6 +256,7 @@ class Pass {
     this.workload = observed.workload ? structuredClone(observed.workload) : undefined;
     this.replicaSets = structuredClone(observed.replicaSets);
     this.pods = structuredClone(observed.pods);
+    this.blueGreen = Boolean(observed.rollout.spec.strategy?.blueGreen);
     // Canary style (docs/controller.md §18): the canary Deployments come with the observed state.
     const canary = isCanaryStyle(observed.rollout)
       ? {
@@ -247,12 +264,19 @@ class Pass {
           patch: observed.rollout.spec.strategy?.canary?.patchPodTemplateMetadata as TemplatePatch | undefined,
         }
       : undefined;
-    if (this.workload) this.control = workloadControlFor(this.workload, this.replicaSets, this.pods, canary);
-    this.steps = observed.rollout.spec.strategy?.canary?.steps ?? [];
+    if (this.workload)
+      this.control = this.blueGreen
+        ? blueGreenControlFor(this.workload, this.replicaSets, this.pods)
+        : workloadControlFor(this.workload, this.replicaSets, this.pods, canary);
+    this.steps = stepStrategyOf(observed.rollout)?.steps ?? [];
     this.passTime = kubeTime(now);
+    if (this.blueGreen && this.status.blueGreenStatus) {
+      this.status.canaryStatus = fromBlueGreenStatus(this.status.blueGreenStatus);
+      delete this.status.blueGreenStatus;
+    }
   }
 
-  /** The step sub-status (status.canaryStatus): only canary rollouts get this far. */
+  /** The step sub-status (status.canaryStatus; a blue-green one's while the pass runs). */
   private get canary(): StepStatus | undefined {
     return this.status.canaryStatus;
   }
@@ -262,6 +286,10 @@ class Pass {
     const canary = this.canary;
     this.status.currentStepIndex = canary?.currentStepIndex ?? 0;
     this.status.currentStepState = canary?.currentStepState ?? '';
+    if (this.blueGreen && canary) {
+      this.status.blueGreenStatus = toBlueGreenStatus(canary);
+      delete this.status.canaryStatus;
+    }
     const to = stateLabel(this.status);
     const writes = planWrites(this.observed, {
       workload: this.workload,
@@ -276,6 +304,7 @@ class Pass {
       now: this.now,
       traffic: this.trafficRouter?.writes,
       workloadExtras: this.control?.writes?.(),
+      beforeWorkload: this.hpaWrites,
     });
     const step = canary && this.status.phase === Phase.Progressing ? `step ${canary.currentStepIndex}/${this.steps.length} ` : '';
     const waiting = this.waiting ? `: ${this.waiting}` : '';
@@ -432,7 +461,7 @@ class Pass {
     this.status.canaryStatus = {
       observedWorkloadGeneration: workload.metadata.generation,
       observedRolloutID: this.rolloutId(hash),
-      rolloutHash: computeRolloutHash(this.rollout.spec.strategy?.canary),
+      rolloutHash: computeRolloutHash(stepStrategyOf(this.rollout)),
       stableRevision: this.control!.currentRevision(hash),
       podTemplateHash: '',
       currentStepIndex: this.steps.length,
@@ -475,7 +504,7 @@ class Pass {
         this.progressTo('True', ProgressingReason.InRolling, '');
         return 'stop';
       case ProgressingReason.Finalising:
-        if (!this.finalise('other', true)) return 'stop';
+        if (!this.finalise('success')) return 'stop';
         this.progressTo('False', ProgressingReason.Completed, StatusMessage.completed);
         this.succeeded('True');
         return 'stop';
@@ -504,7 +533,7 @@ class Pass {
     this.status.canaryStatus = {
       observedWorkloadGeneration: workload.metadata.generation,
       observedRolloutID: this.rolloutId(hash),
-      rolloutHash: computeRolloutHash(this.rollout.spec.strategy?.canary),
+      rolloutHash: computeRolloutHash(stepStrategyOf(this.rollout)),
       stableRevision: stable,
       podTemplateHash: hash,
       currentStepIndex: 1,
@@ -556,6 +585,12 @@ class Pass {
       return 'stop';
     }
     // 4. Continuous release: a newer template mid-release restarts from step 1 (stable stays).
+    // 4. Continuous release: a newer template mid-release restarts from step 1 (stable stays);
+    // blue-green refuses it until the user rolls back (upstream's BadRequest, not retried).
+    if (canary.canaryRevision && hash !== canary.canaryRevision && this.blueGreen) {
+      status.message = BLUE_GREEN_CONTINUOUS_RELEASE;
+      return 'stop';
+    }
     if (canary.canaryRevision && hash !== canary.canaryRevision) {
       if (!this.resetTraffic()) return 'stop';
       this.events.push(RolloutEvents.continuousRelease);
@@ -566,7 +601,7 @@ class Pass {
       return 'continue';
     }
     // 5. Steps edited mid-release.
-    const planHash = computeRolloutHash(this.rollout.spec.strategy?.canary);
+    const planHash = computeRolloutHash(stepStrategyOf(this.rollout));
     if (canary.rolloutHash && canary.rolloutHash !== planHash) {
       this.recalculateCanaryStep(planHash);
       return 'continue';
@@ -672,9 +707,13 @@ class Pass {
         if (traffic && stepRoutesTraffic(step)) {
           // Upstream's work-around for ingress-nginx#9635: a step that updates every pod first
           // lets the stable Service select all pods; the first step first narrows it to stable.
-          if (batchReplicasOrZero(step.replicas, this.replicas(), 'plain') >= this.replicas() && traffic.restoreStableService())
+          if (
+            !this.blueGreen &&
+            batchReplicasOrZero(step.replicas, this.replicas(), 'plain') >= this.replicas() &&
+            traffic.restoreStableService()
+          )
             return this.waitForTraffic(traffic);
-          if (stepIndex === 1 && !this.rollout.spec.strategy?.canary?.disableGenerateCanaryService && traffic.patchStableService())
+          if (stepIndex === 1 && !stepStrategyOf(this.rollout)?.disableGenerateCanaryService && traffic.patchStableService())
             return this.waitForTraffic(traffic);
           canary.lastUpdateTime = this.passTime;
         }
@@ -685,8 +724,9 @@ class Pass {
         if (!this.runBatch(stepIndex, step)) return 'stop';
         this.events.push(RolloutEvents.stepUpgraded(stepIndex));
         canary.podTemplateHash = this.podTemplateHash(hash);
+        // Blue-green always routes traffic after the upgrade; a partition step of every pod has none to route.
         canary.currentStepState =
-          batchReplicasOrZero(step.replicas, this.replicas(), 'plain') >= this.replicas()
+          !this.blueGreen && batchReplicasOrZero(step.replicas, this.replicas(), 'plain') >= this.replicas()
             ? StepState.StepMetricsAnalysis
             : StepState.StepTrafficRouting;
         canary.lastUpdateTime = this.passTime;
@@ -730,7 +770,8 @@ class Pass {
 
   private pauseDone(stepIndex: number, stepCount: number, step: CanaryStep): boolean {
     const status = this.status;
-    if (stepIndex === stepCount && step.replicas === '100%') return true;
+    // Canary and partition only: a last step of "100%" never waits.
+    if (!this.blueGreen && stepIndex === stepCount && step.replicas === '100%') return true;
     const duration = step.pause?.duration;
     if (duration === undefined || duration === null) {
       status.message = stepMessage('manual', stepIndex, stepCount);
@@ -746,9 +787,19 @@ class Pass {
     return false;
   }
 
+  /** Blue-green's HPA write (disable or restore) for the workload, if one is due. */
+  private hpa(change: typeof disableHpa): void {
+    const ref = workloadRefOf(this.rollout);
+    if (!this.blueGreen || !ref || this.hpaWrites.length > 0) return;
+    const write = change(this.observed.hpas, ref);
+    if (write) this.hpaWrites.push(write);
+  }
+
   /** Sizes and labels the current batch; whether it is ready (docs/controller.md §9). */
   private runBatch(stepIndex: number, step: CanaryStep): boolean {
     const canary = this.canary!;
+    // Blue-green takes the workload in this pass (upstream's Initialize): its HPA is disabled first.
+    if (this.blueGreen && this.observed.workload && !readOriginalStrategy(this.observed.workload)) this.hpa(disableHpa);
     const rolloutId = canary.observedRolloutID || canary.canaryRevision || '';
     const batch = this.control!.runBatch(
       this.rollout,
@@ -760,7 +811,7 @@ class Pass {
     );
     canary.canaryReplicas = batch.updated;
     canary.canaryReadyReplicas = batch.updatedReady;
-    const failureThreshold = this.rollout.spec.strategy?.canary?.failureThreshold;
+    const failureThreshold = stepStrategyOf(this.rollout)?.failureThreshold;
     const tolerated = failureThreshold === undefined || failureThreshold === null ? 0 : scaledValue(failureThreshold, batch.updated, true);
     const ready =
       batch.ready ??
@@ -781,7 +832,7 @@ class Pass {
    * BatchRelease, the traffic tasks have nothing to do. `finalisingStep` records the task to run
    * next (the first is run twice, as upstream). True once it reaches END.
    */
-  private finalise(kind: keyof typeof FINALISING_TASKS, waitReady = false): boolean {
+  private finalise(kind: FinaliseReason): boolean {
     const canary = this.canary;
     if (!canary) return true;
     const annotations = this.workload?.metadata.annotations;
@@ -789,7 +840,7 @@ class Pass {
       delete annotations[Annotation.inProgressing];
       if (Object.keys(annotations).length === 0) delete this.workload!.metadata.annotations;
     }
-    const tasks = FINALISING_TASKS[kind];
+    const tasks = finalisingTasks(this.blueGreen, kind);
     const current = canary.finalisingStep ?? '';
     if (current === FinalisingStep.End) return true;
     const next = nextFinalisingTask(tasks, current);
@@ -814,15 +865,25 @@ class Pass {
           return false;
         }
         break;
-      case FinalisingStep.ResumeWorkload:
-        this.control?.handBack();
-        // A successful release waits for the workload to roll out (upstream's WaitResume policy).
-        if (waitReady && this.control?.handedBack && !this.control.handedBack()) {
-          this.requeueAfterMs = WAIT_READY_RECHECK_MS;
-          this.waiting = 'waiting for the workload to roll out before the canary goes';
+      case FinalisingStep.RouteTrafficToNew:
+        if (traffic?.routeAllTrafficToNew()) {
+          this.waitForTraffic(traffic);
           return false;
         }
         break;
+      case FinalisingStep.ResumeWorkload: {
+        this.control?.handBack();
+        // Blue-green: the native rollout finishes (the old side scaled down) before traffic moves on;
+        // canary style after a success: the stable Deployment rolls out before the canary goes.
+        const pending = this.control?.handBackPending?.(kind);
+        if (pending) {
+          this.waiting = pending;
+          this.requeueAfterMs = WAIT_READY_RECHECK_MS;
+          return false;
+        }
+        this.hpa(restoreHpa);
+        break;
+      }
       case FinalisingStep.ReleaseWorkloadControl:
         this.releaseBatchRelease = true;
         break;

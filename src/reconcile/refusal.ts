@@ -1,7 +1,7 @@
 // What the embedded controller refuses to handle (docs/controller.md §1): it never touches the
 // workload of such a Rollout rather than half-handle it; workload admission lets the workload roll
 // natively, and the refusal is written on the Rollout's status (unless the status itself is malformed).
-import { workloadRefOf } from '../rollout/release.js';
+import { stepStrategyOf, workloadRefOf } from '../rollout/release.js';
 import type { Rollout } from '../rollout/types.js';
 import { scaledValue } from '../workload/intstr.js';
 import { isStatefulSetLike } from '../workload/statefulset.js';
@@ -36,7 +36,7 @@ function malformedPart(rollout: Rollout): string | undefined {
 
 function unsupportedStyle(rollout: Rollout): string | undefined {
   const strategy = rollout.spec?.strategy;
-  if (strategy?.blueGreen) return `blue-green rollouts are not supported by the embedded controller yet${ROLLS_NATIVELY}`;
+  if (strategy?.blueGreen) return unsupportedBlueGreen(rollout);
   const canary = strategy?.canary;
   if (!canary) return `the rollout has no canary strategy${ROLLS_NATIVELY}`;
   const traffic = unsupportedTraffic(canary, workloadRefOf(rollout)?.kind);
@@ -53,9 +53,22 @@ function unsupportedStyle(rollout: Rollout): string | undefined {
   return undefined;
 }
 
+/** Blue-green is run for an apps/v1 Deployment and an apps.kruise.io CloneSet, as upstream (docs/controller.md §19). */
+function unsupportedBlueGreen(rollout: Rollout): string | undefined {
+  const ref = workloadRefOf(rollout);
+  if (!ref) return `the rollout has no workloadRef${ROLLS_NATIVELY}`;
+  const deployment = ref.kind === 'Deployment' && /^apps\//.test(ref.apiVersion ?? '');
+  const cloneSet = ref.kind === 'CloneSet' && /^apps\.kruise\.io\//.test(ref.apiVersion ?? '');
+  if (!deployment && !cloneSet)
+    return `blue-green for ${ref.apiVersion}/${ref.kind} is not supported; only apps/v1 Deployment and apps.kruise.io CloneSet are${ROLLS_NATIVELY}`;
+  const traffic = unsupportedTraffic(rollout.spec.strategy!.blueGreen!, ref.kind);
+  return traffic ? `${traffic}${ROLLS_NATIVELY}` : undefined;
+}
+
 function unusableSteps(rollout: Rollout): string | undefined {
-  const canary = rollout.spec.strategy!.canary!;
-  if ((canary.steps?.length ?? 0) === 0) return `the rollout has no canary steps${ROLLS_NATIVELY}`;
+  const canary = stepStrategyOf(rollout)!;
+  if ((canary.steps?.length ?? 0) === 0)
+    return `the rollout has no ${rollout.spec.strategy?.blueGreen ? 'blue-green' : 'canary'} steps${ROLLS_NATIVELY}`;
   for (const [i, step] of canary.steps!.entries()) {
     if (!isIntOrPercent(step.replicas))
       return `steps[${i}].replicas ${JSON.stringify(step.replicas ?? null)} is not a number or a percentage${ROLLS_NATIVELY}`;

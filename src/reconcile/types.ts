@@ -20,6 +20,8 @@ export interface Observed {
   traffic?: TrafficObjects;
   /** A canary-style Rollout's extra Deployments (docs/controller.md §18); absent: not canary style. */
   canaryWorkloads?: CanaryWorkloads;
+  /** The HorizontalPodAutoscalers of the Rollout's namespace, read for blue-green only (docs/controller.md §19); absent: none read. */
+  hpas?: KubeObject[];
 }
 
 /** The Deployments labelled `rollouts.kruise.io/canary-deployment: <workload>`, with their ReplicaSets and pods. */
@@ -50,7 +52,8 @@ export type WriteResource =
   | 'events'
   | 'services'
   | 'ingresses'
-  | 'httproutes';
+  | 'httproutes'
+  | 'horizontalpodautoscalers';
 
 /** One write: the full object as read plus the changes (metadata.resourceVersion kept; PUT, never PATCH), or a DELETE. */
 export interface PlannedWrite {

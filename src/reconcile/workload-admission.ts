@@ -40,6 +40,15 @@ export function admitDeploymentUpdate(
   const partitionStyle = !rollout.spec.strategy?.blueGreen && !rollout.spec.strategy?.canary?.enableExtraWorkloadForCanary;
 
   if (out.metadata.annotations?.[Annotation.inProgressing]) {
+    // Blue-green, once the controller has taken the Deployment: it rolls natively, so only a new
+    // revision (a rollback, or a continuous release the controller refuses) pauses it, and it
+    // stays RollingUpdate (docs/controller.md §19).
+    if (out.metadata.annotations[Annotation.originalDeploymentStrategy]) {
+      if (isEffectiveRevisionChange(oldD, newD)) out.spec.paused = true;
+      if ((out.spec.strategy?.type ?? 'RollingUpdate') !== 'RollingUpdate')
+        out.spec.strategy = { ...(out.spec.strategy ?? {}), type: oldD.spec.strategy?.type ?? 'RollingUpdate' };
+      return out;
+    }
     out.spec.paused = true;
     if (partitionStyle) {
       const submitted = out.spec.strategy?.rollingUpdate;

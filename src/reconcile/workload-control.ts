@@ -5,6 +5,7 @@
 // control (canary-style-control.ts, §18), as upstream's
 // BatchRelease has one control per kind (pkg/controller/batchrelease/control/partitionstyle).
 import type { OwnerReference } from '../kube/types.js';
+import { stepStrategyOf } from '../rollout/release.js';
 import { Label, type Rollout } from '../rollout/types.js';
 import { type CloneSet, isCloneSet, partitionReplicas, shortHash } from '../workload/cloneset.js';
 import { findNewReplicaSet, isControlledBy, templateRevision } from '../workload/deployment.js';
@@ -76,8 +77,12 @@ export interface WorkloadControl {
   ): SizedBatch;
   /** Hands the workload back at the end of a release. */
   handBack(): void;
-  /** Whether the hand-back has finished (upstream's WaitResume finalizing policy); absent: at once. */
-  handedBack?(): boolean;
+  /**
+   * After handBack, for a release finalised for `reason`: why the hand-back is not finished yet, if
+   * it is not (upstream's waitAllUpdatedAndReady: blue-green always, canary style after a success,
+   * the WaitResume policy); absent: finished at once.
+   */
+  handBackPending?(reason: FinaliseReason): string | undefined;
   /** The pod-template-hash the new revision's pods carry, when it differs from the revision (canary style). */
   podTemplateHash?(hash: string): string;
   /** Writes to objects other than the workload, its ReplicaSets and pods (the canary Deployment, §18). */
@@ -90,6 +95,9 @@ export interface WorkloadControl {
    */
   startRollbackInBatches(rolloutId: string): boolean;
 }
+
+/** Why a release is finalised: success (Finalising), rollback (Cancelling), anything else (disabling, deletion). */
+export type FinaliseReason = 'success' | 'rollback' | 'other';
 
 /** The control for a workload of a supported kind (the pass's copies are edited in place); `canary`: a canary-style release (§18). */
 export function workloadControlFor(
@@ -105,7 +113,8 @@ export function workloadControlFor(
   return new DeploymentControl(workload as Deployment, replicaSets, pods);
 }
 
-class DeploymentControl implements WorkloadControl {
+/** A partition-style Deployment (the blue-green control, bluegreen-control.ts, extends it). */
+export class DeploymentControl implements WorkloadControl {
   constructor(
     readonly workload: Deployment,
     private readonly replicaSets: ReplicaSet[],
@@ -262,7 +271,7 @@ abstract class RevisionedControl<W extends CloneSet | StatefulSetLike> implement
     release: PodBatchRelease,
   ): SizedBatch {
     this.takeControl(controlInfo);
-    const batch = this.sizeBatch(release, rollout.spec.strategy?.canary?.failureThreshold ?? undefined);
+    const batch = this.sizeBatch(release, stepStrategyOf(rollout)?.failureThreshold ?? undefined);
     return {
       target: batch.desired,
       updated: batch.updated,
@@ -283,7 +292,8 @@ interface KindBatch {
   labelled: number;
 }
 
-class CloneSetControl extends RevisionedControl<CloneSet> {
+/** A partition-style CloneSet (the blue-green control, bluegreen-control.ts, extends it). */
+export class CloneSetControl extends RevisionedControl<CloneSet> {
   partitionBatch(): number | undefined {
     const partition = this.workload.spec.updateStrategy?.partition;
     if (partition === undefined || partition === null) return undefined;

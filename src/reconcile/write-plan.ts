@@ -1,5 +1,6 @@
 // The writes of a pass: what it changed against what it observed (docs/controller.md §13).
 import type { KubeObject } from '../kube/types.js';
+import { stepStrategyOf } from '../rollout/release.js';
 import { Annotation, Label, ROLLOUT_FINALIZER, type Rollout, type RolloutStatus } from '../rollout/types.js';
 import { isCloneSet } from '../workload/cloneset.js';
 import { findNewReplicaSet } from '../workload/deployment.js';
@@ -45,6 +46,8 @@ interface PassOutcome {
   traffic?: PlannedWrite[];
   /** The workload control's writes to other objects: a canary-style release's canary Deployment and its pods (§18). */
   workloadExtras?: PlannedWrite[];
+  /** Other objects' writes that go before the workload's (blue-green's HPA, docs/controller.md §19). */
+  beforeWorkload?: PlannedWrite[];
 }
 
 /** Whether a status differs from the one observed. */
@@ -73,6 +76,7 @@ export function planWrites(observed: Observed, outcome: PassOutcome): PlannedWri
     passTime: outcome.passTime ?? '',
   });
   writes.push(...batchRelease.before);
+  writes.push(...(outcome.beforeWorkload ?? []));
   if (workload && changed(observed.workload, workload))
     writes.push({ op: 'update', resource: workloadResource(workload), object: workload });
   writes.push(...(outcome.workloadExtras ?? []));
@@ -95,7 +99,7 @@ export function planWrites(observed: Observed, outcome: PassOutcome): PlannedWri
     writes.push({ op: 'updateStatus', resource: 'rollouts', object: { ...structuredClone(rollout), status } });
   const metadata = rolloutWrite(rollout, {
     finalizer: outcome.finalizer,
-    hash: computeRolloutHash((rollout as Rollout).spec?.strategy?.canary),
+    hash: computeRolloutHash(stepStrategyOf(rollout as Rollout)),
   });
   if (metadata) writes.push(metadata);
   writes.push(...eventWrites(rollout, outcome.events ?? [], outcome.now));

@@ -129,6 +129,15 @@ function podLines(view: RolloutView, allPods: boolean, chalk: ChalkInstance): st
   return out;
 }
 
+/** `Blue:` / `Green:` — both sides of a blue-green release: revision, ready/total pods, traffic. */
+function blueGreenLines(view: RolloutView): string[] {
+  const bg = view.blueGreen;
+  if (!bg) return [];
+  const text = (s: NonNullable<RolloutView['blueGreen']>['blue']) =>
+    `${esc(s.revision ?? '-')}: ${s.ready}/${s.total} ready${s.traffic !== null ? `, traffic ${esc(s.traffic)}` : ''}`;
+  return [line('Blue', text(bg.blue)), line('Green', text(bg.green))];
+}
+
 /** `Traffic:` — the current step's weight / matches and where traffic is routed. */
 function trafficLines(view: RolloutView): string[] {
   const t = view.traffic;
@@ -222,6 +231,8 @@ export function rolloutTextParts(view: RolloutView, { chalk, allPods = false }: 
     lines: [line('Batch', `planned ${b.planned ?? '-'}, updated ${b.updated ?? '-'}, ready ${b.ready ?? '-'}`), ...trafficLines(view)],
     noun: 'lines',
   });
+  const sides = blueGreenLines(view);
+  if (sides.length > 0) body.push({ lines: sides, noun: 'lines' });
   const pods = podLines(view, allPods, chalk);
   if (pods.length > 0) body.push({ lines: pods, noun: 'pods' });
   const details: string[] = [];
@@ -279,6 +290,11 @@ export function renderRolloutLine(view: RolloutView): string {
   if (view.subStatus !== null) {
     const b = view.batch;
     parts.push(`(planned ${b.planned ?? '-'}, updated ${b.updated ?? '-'}, ready ${b.ready ?? '-'})`);
+  }
+  if (view.blueGreen) {
+    const side = (name: string, s: NonNullable<RolloutView['blueGreen']>['blue']) =>
+      `${name} ${s.ready}/${s.total}${s.traffic !== null ? ` ${esc(s.traffic)}` : ''}`;
+    parts.push(`[${side('blue', view.blueGreen.blue)}, ${side('green', view.blueGreen.green)}]`);
   }
   if (view.workload && !view.workload.found) parts.push('[workload not found]');
   else if (view.subStatus !== null && !view.currentRelease) {

@@ -2,7 +2,7 @@
 
 import type { ResourceRef } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
-import { Label, type Rollout, type StepStatus, type WorkloadRef } from './types.js';
+import { type CanaryStrategy, Label, type Rollout, type StepStatus, type WorkloadRef } from './types.js';
 
 /**
  * The workload's rollout-id as the controller reads it: the label `rollouts.kruise.io/rollout-id`
@@ -17,6 +17,11 @@ export function workloadRolloutId(workload: KubeObject | null | undefined): stri
 /** The workload a Rollout targets: v1beta1 spec.workloadRef, v1alpha1 spec.objectRef.workloadRef. */
 export function workloadRefOf(ro: Rollout): WorkloadRef | undefined {
   return ro.spec?.workloadRef ?? ro.spec?.objectRef?.workloadRef;
+}
+
+/** The strategy block holding the steps: spec.strategy.blueGreen, else spec.strategy.canary (upstream's GetRolloutLikeStrategy). */
+export function stepStrategyOf(ro: Rollout): CanaryStrategy | undefined {
+  return ro.spec?.strategy?.blueGreen ?? ro.spec?.strategy?.canary;
 }
 
 /** The step sub-status: canaryStatus, else blueGreenStatus (v1alpha1 has canaryStatus only). */

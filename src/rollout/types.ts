@@ -71,6 +71,8 @@ export const Annotation = {
   rolloutId: 'rollouts.kruise.io/rollout-id',
   rollingStyle: 'rollouts.kruise.io/rolling-style',
   trafficRouting: 'rollouts.kruise.io/trafficrouting',
+  /** Blue-green: the Deployment's settings before the release (restored at its end). */
+  originalDeploymentStrategy: 'rollouts.kruise.io/original-deployment-strategy',
 } as const;
 
 export const ROLLOUT_FINALIZER = 'rollouts.kruise.io/rollout';

@@ -100,6 +100,56 @@ export interface RolloutView {
   podGroups: PodGroupView[] | null;
   /** Traffic routing and the current step's traffic (null: the Rollout routes no traffic). */
   traffic: TrafficView | null;
+  /** A blue-green release in progress: both sides (null otherwise, or when the pods were not read). */
+  blueGreen: BlueGreenView | null;
+}
+
+/** One side of a blue-green release: its revision, its pods, and the share of traffic the step gives it. */
+export interface BlueGreenSideView {
+  revision: string | null;
+  ready: number;
+  total: number;
+  /** "50%" (null without traffic routing, or when the step sets no traffic). */
+  traffic: string | null;
+}
+
+/** Blue (the stable revision) and green (the release) during a blue-green release. */
+export interface BlueGreenView {
+  blue: BlueGreenSideView;
+  green: BlueGreenSideView;
+}
+
+/**
+ * Both sides of a blue-green release and the current step's traffic: counted from the pods when
+ * they were read, else from the workload's status (its pods less the updated ones) and the
+ * Rollout's (updatedReadyReplicas).
+ */
+function blueGreenOf(
+  revisions: RolloutView['revisions'],
+  podViews: PodView[] | null,
+  workload: KubeObject | null | undefined,
+  greenReady: number | null,
+  traffic: TrafficView | null,
+): BlueGreenView | null {
+  const s = ((workload as { status?: unknown } | null | undefined)?.status ?? {}) as Record<string, number | undefined>;
+  // Neither pods nor a workload status to count from: nothing to show.
+  if (!podViews && s.replicas === undefined) return null;
+  const ready = greenReady ?? 0;
+  const fromStatus = {
+    canary: { ready: Math.min(ready, s.updatedReplicas ?? 0), total: s.updatedReplicas ?? 0 },
+    stable: { ready: Math.max(0, (s.readyReplicas ?? 0) - ready), total: Math.max(0, (s.replicas ?? 0) - (s.updatedReplicas ?? 0)) },
+  };
+  const side = (revision: 'stable' | 'canary') => {
+    if (!podViews) return fromStatus[revision];
+    const pods = podViews.filter((p) => p.revision === revision);
+    return { ready: pods.filter((p) => p.isReady).length, total: pods.length };
+  };
+  const green = traffic?.current ?? null;
+  const weight = green !== null && /^\d+%$/.test(green.trim()) ? Number.parseInt(green, 10) : null;
+  return {
+    blue: { revision: revisions.stable, ...side('stable'), traffic: weight === null ? null : `${100 - weight}%` },
+    green: { revision: revisions.canary, ...side('canary'), traffic: weight === null ? null : `${weight}%` },
+  };
 }
 
 /** What the Rollout does with traffic: where it routes, and the current step's weight / matches. */
@@ -248,6 +298,7 @@ export function toRolloutView(
   const revisions = { stable: orNull(a.stableRevision), canary: orNull(a.canaryRevision) };
   const inRelease = revisions.canary !== null && revisions.canary !== revisions.stable && !a.done && a.subStatusKind !== undefined;
   const podViews = pods ? pods.map((p) => toPodView(p, revisions, now)).sort(comparePods) : null;
+  const traffic = trafficOf(ro, a.currentStepIndex, trafficObjects ?? null);
   return {
     kind: 'RolloutStatusView',
     apiVersion: 'kruise.cli/v1',
@@ -309,6 +360,7 @@ export function toRolloutView(
     images: imagesView(workload, pods, revisions, inRelease),
     pods: podViews,
     podGroups: podViews ? groupPods(podViews) : null,
-    traffic: trafficOf(ro, a.currentStepIndex, trafficObjects ?? null),
+    traffic,
+    blueGreen: a.style === 'BlueGreen' && inRelease ? blueGreenOf(revisions, podViews, workload, orNull(a.ready), traffic) : null,
   };
 }

@@ -599,7 +599,14 @@ describe('reconcileRollout: refused styles write only the refusal on the status'
       },
       /canary style \(enableExtraWorkloadForCanary: true\) is run for apps\/v1 Deployments only, not apps.kruise.io\/v1alpha1\/CloneSet/,
     ],
-    ['blue-green', (r: any) => (r.spec.strategy = { blueGreen: { steps: [{ replicas: '50%' }] } }), /blue-green/],
+    [
+      'blue-green for a StatefulSet',
+      (r: any) => {
+        r.spec.workloadRef = { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'x' };
+        r.spec.strategy = { blueGreen: { steps: [{ replicas: '50%' }] } };
+      },
+      /blue-green for apps\/v1\/StatefulSet is not supported; only apps\/v1 Deployment and apps.kruise.io CloneSet are/,
+    ],
     [
       'native DaemonSet',
       (r: any) => (r.spec.workloadRef = { apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'x' }),

@@ -228,6 +228,7 @@ describe('JSON view', () => {
       pods: null,
       podGroups: null,
       traffic: null,
+      blueGreen: null,
     });
   });
 

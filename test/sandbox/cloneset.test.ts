@@ -134,4 +134,27 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('CloneSet with %s', (_
     expect(all).toHaveLength(5);
     expect(cs.status.currentRevision).toBe(stable);
   });
+
+  test('maxSurge adds new pods on top of replicas; old ones go only as pods become available within maxUnavailable', async () => {
+    await kubectlOk(env, ['apply', '-f', CLONESET_YAML]);
+    await settled({ replicas: 5, updated: 5 });
+    // Pods never available (blue-green's minReadySeconds): 3 new pods next to the 5 old, none removed.
+    await kubectlOk(env, [
+      'patch',
+      'cloneset',
+      'echoserver',
+      '--type=merge',
+      '-p',
+      JSON.stringify({ spec: { minReadySeconds: 2147483646, updateStrategy: { maxSurge: '50%', maxUnavailable: 0 } } }),
+    ]);
+    await setVersion('version2');
+    let cs = await settled({ replicas: 8, updated: 3 });
+    expect(cs.status.availableReplicas).toBe(0);
+    expect(await pods()).toHaveLength(8);
+    // Pods available again: the surge drains, every old pod is replaced, 5 in the end.
+    await kubectlOk(env, ['patch', 'cloneset', 'echoserver', '--type=merge', '-p', '{"spec":{"minReadySeconds":0}}']);
+    cs = await settled({ replicas: 5, updated: 5 });
+    expect(cs.status.updateRevision).toBe(cs.status.currentRevision);
+    expect(await pods()).toHaveLength(5);
+  });
 });

@@ -1,4 +1,4 @@
-// A Rollout the embedded controller refuses (a Lua-scripted traffic provider, blue-green) must not
+// A Rollout the embedded controller refuses (a Lua-scripted traffic provider) must not
 // capture its Deployment: `kubectl set image` rolls it natively, the refusal is written on the
 // Rollout, logged by `kubectl-kruise sandbox`, shown by `rollout status`, and `reconcile-once`
 // exits 1 with one error line and no Deployment write.
@@ -17,11 +17,15 @@ function refusedRollouts(): [string, any, RegExp][] {
   partitionTraffic.spec.strategy.canary.trafficRoutings = [
     { service: 'echoserver', customNetworkRefs: [{ apiVersion: 'networking.istio.io/v1alpha3', kind: 'VirtualService', name: 'vs' }] },
   ];
+  // Blue-green is run for a Deployment, but not through a Lua-scripted provider either.
   const blueGreen = loadExample('e2e_rollout_v1beta1_bluegreen_base.yaml');
+  blueGreen.spec.strategy.blueGreen.trafficRoutings = [
+    { service: 'echoserver', customNetworkRefs: [{ apiVersion: 'networking.istio.io/v1alpha3', kind: 'VirtualService', name: 'vs' }] },
+  ];
   for (const ro of [partitionTraffic, blueGreen]) ro.spec.workloadRef.name = 'workload-demo';
   return [
     ['partition style with customNetworkRefs', partitionTraffic, /customNetworkRefs .* are not supported/],
-    ['blue-green', blueGreen, /blue-green rollouts are not supported/],
+    ['blue-green with customNetworkRefs', blueGreen, /customNetworkRefs .* are not supported/],
   ];
 }
 

@@ -4,6 +4,7 @@
 // (an update with resourceVersion, a create or a delete, never a patch); docs/controller.md §17.
 import { kubeTime } from '../../kube/time.js';
 import type { KubeObject } from '../../kube/types.js';
+import { stepStrategyOf } from '../../rollout/release.js';
 import type { Rollout, TrafficRoutingRef } from '../../rollout/types.js';
 import { canonicalJson } from '../../workload/hash.js';
 import { isPercent, scaledValue } from '../../workload/intstr.js';
@@ -51,7 +52,7 @@ type HTTPRoute = KubeObject & { spec?: { rules?: RouteRule[]; [k: string]: unkno
 
 /** The first traffic routing of a Rollout (upstream uses only the first), if it has one. */
 export function trafficRoutingOf(rollout: Rollout): TrafficRoutingRef | undefined {
-  return rollout.spec?.strategy?.canary?.trafficRoutings?.[0];
+  return stepStrategyOf(rollout)?.trafficRoutings?.[0];
 }
 
 /** Whether a step routes traffic (a weight or matches). */
@@ -65,7 +66,7 @@ export function stepRoutesTraffic(step: TrafficStrategy | undefined): boolean {
 export function canaryServiceName(rollout: Rollout): string | undefined {
   const ref = trafficRoutingOf(rollout);
   if (!ref) return undefined;
-  return rollout.spec.strategy?.canary?.disableGenerateCanaryService ? ref.service : `${ref.service}-canary`;
+  return stepStrategyOf(rollout)?.disableGenerateCanaryService ? ref.service : `${ref.service}-canary`;
 }
 
 /** The canary Ingress's name (upstream's defaultCanaryIngressName). */
@@ -125,7 +126,7 @@ export class TrafficRouter {
   }
 
   private get disableCanaryService(): boolean {
-    return Boolean(this.ctx.rollout.spec.strategy?.canary?.disableGenerateCanaryService);
+    return Boolean(stepStrategyOf(this.ctx.rollout)?.disableGenerateCanaryService);
   }
 
   private get canaryService(): string {
@@ -134,7 +135,7 @@ export class TrafficRouter {
 
   /** GetGraceSeconds: the largest gracePeriodSeconds (absent: the CRD's default 3); a negative one is 3; 0 is respected. */
   private graceSeconds(): number {
-    const refs = this.ctx.rollout.spec.strategy?.canary?.trafficRoutings ?? [];
+    const refs = stepStrategyOf(this.ctx.rollout)?.trafficRoutings ?? [];
     const g = Math.max(0, ...refs.map((r) => r.gracePeriodSeconds ?? DEFAULT_GRACE_SECONDS));
     return g < 0 ? DEFAULT_GRACE_SECONDS : g;
   }
@@ -242,7 +243,7 @@ export class TrafficRouter {
     for (const k of ['clusterIP', 'clusterIPs', 'externalIPs', 'ipFamilyPolicy', 'ipFamilies', 'loadBalancerIP']) delete spec[k];
     spec.selector = { ...(spec.selector ?? {}), [REVISION_LABEL_KEY]: this.ctx.canaryRevision };
     for (const port of spec.ports ?? []) delete port.nodePort;
-    const patch = this.ctx.rollout.spec.strategy?.canary?.patchPodTemplateMetadata as { labels?: Record<string, string> } | undefined;
+    const patch = stepStrategyOf(this.ctx.rollout)?.patchPodTemplateMetadata as { labels?: Record<string, string> } | undefined;
     // Only keys the selector has (the AppendServiceSelectorGate feature gate is off by default).
     for (const [k, v] of Object.entries(patch?.labels ?? {})) if (k in spec.selector) spec.selector[k] = v;
     return {
@@ -388,6 +389,16 @@ export class TrafficRouter {
       modified = true;
     }
     return this.withGrace(this.ctx.rollout.metadata.uid ?? '', 'restoreGateway', modified);
+  }
+
+  /**
+   * RouteAllTrafficToNewVersion (blue-green's first finalising task on success): the gateway sends
+   * 100% to the canary Service, no matches, within the grace period. True to retry.
+   */
+  routeAllTrafficToNew(): boolean {
+    const verified = this.ensureRoutes({ traffic: '100%' });
+    if (!verified) this.touch();
+    return this.withGrace(this.ctx.rollout.metadata.uid ?? '', 'updateRoute', !verified);
   }
 
   /** RemoveCanaryService: the canary Service is deleted (never with disableGenerateCanaryService). True to retry. */

@@ -7,7 +7,7 @@ import { INGRESS_CLASS_TYPES } from './annotations.js';
 /** Why the Rollout's traffic routing is not run, if it is not. */
 export function unsupportedTraffic(canary: CanaryStrategy, workloadKind?: string): string | undefined {
   if (canary.trafficRoutingRef)
-    return `trafficRoutingRef (a TrafficRouting object) is not supported by the embedded controller; use spec.strategy.canary.trafficRoutings`;
+    return `trafficRoutingRef (a TrafficRouting object) is not supported by the embedded controller; use trafficRoutings in the strategy`;
   const routings = canary.trafficRoutings ?? [];
   if (routings.length === 0) return undefined;
   const ref = routings[0]!;

@@ -72,8 +72,25 @@ export function reconcileCloneSet(input: CloneSetInput): ControllerResult {
     pods = pods.filter((p) => !victims.includes(p));
   };
   const updatedCount = (): number => pods.filter((p) => sameRevision(p, updateRevision)).length;
+  // maxSurge (Kruise's calculateDiffsWithExpectation): while old pods are to be updated, up to
+  // maxSurge pods of the update revision are added on top of replicas; an old pod goes only when
+  // the pods available allow it within maxUnavailable (blue-green: none is ever available).
+  const paused = Boolean(cs.spec.updateStrategy?.paused);
+  const keepOld = replicas - expectedUpdated;
+  const toUpdate = (): number => Math.max(0, pods.length - updatedCount() - keepOld);
+  const extra = paused ? 0 : Math.min(surgeOf(cs, replicas), toUpdate());
 
-  if (pods.length < replicas) {
+  if (extra > 0 && pods.length >= replicas) {
+    if (pods.length < replicas + extra) {
+      for (let i = pods.length; i < replicas + extra; i++) create(updateRevision, cs.spec.template);
+    } else {
+      const minAvailable = replicas - unavailableBudget(cs, replicas);
+      const availableNow = pods.filter((p) => podAvailability(p, cs.spec.minReadySeconds ?? 0, now).available).length;
+      const old = pods.filter((p) => !sameRevision(p, updateRevision)).sort((a, b) => Number(isPodReady(a)) - Number(isPodReady(b)));
+      const n = Math.max(0, Math.min(pods.length - replicas, toUpdate(), availableNow - minAvailable, old.length));
+      remove(old.slice(0, n));
+    }
+  } else if (pods.length < replicas) {
     // Scale up: new pods take the update revision while the partition allows, else the current one.
     for (let i = pods.length; i < replicas; i++) {
       if (updatedCount() < expectedUpdated || currentRevision === updateRevision) create(updateRevision, cs.spec.template);
@@ -98,6 +115,27 @@ export function reconcileCloneSet(input: CloneSetInput): ControllerResult {
   if (canonicalJson(status) !== canonicalJson(cs.status ?? {}))
     actions.push({ op: 'updateStatus', resource: 'clonesets.apps.kruise.io', object: { ...cs, status } });
   return requeueAfterMs === undefined ? { actions } : { actions, requeueAfterMs };
+}
+
+/** maxSurge in pods (rounded up; absent or invalid: 0). */
+function surgeOf(cs: CloneSet, replicas: number): number {
+  const value = cs.spec.updateStrategy?.maxSurge;
+  if (value === undefined || value === null) return 0;
+  try {
+    return Math.max(0, scaledValue(value, replicas, true));
+  } catch {
+    return 0;
+  }
+}
+
+/** maxUnavailable in pods while surging (rounded down; 0 allowed, as a surge makes progress without it). */
+function unavailableBudget(cs: CloneSet, replicas: number): number {
+  const value = cs.spec.updateStrategy?.maxUnavailable ?? CLONESET_DEFAULT_MAX_UNAVAILABLE;
+  try {
+    return Math.max(0, scaledValue(value, replicas, false));
+  } catch {
+    return 0;
+  }
 }
 
 function maxUnavailable(cs: CloneSet, replicas: number): number {

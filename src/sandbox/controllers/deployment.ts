@@ -124,6 +124,13 @@ class Plan {
     const maxOld = Math.max(0, ...this.olds().map(revisionOf));
     const revision = maxOld + 1;
     if (this.newRS) {
+      // As Kubernetes' getNewReplicaSet: the new ReplicaSet follows the Deployment's minReadySeconds
+      // (blue-green restores it at the cut-over, and the new pods become available).
+      if ((this.newRS.spec.minReadySeconds ?? 0) !== (this.d.spec.minReadySeconds ?? 0)) {
+        if (this.d.spec.minReadySeconds) this.newRS.spec.minReadySeconds = this.d.spec.minReadySeconds;
+        else delete this.newRS.spec.minReadySeconds;
+        this.dirty.add(this.newRS);
+      }
       if (revisionOf(this.newRS) < revision) {
         this.newRS.metadata.annotations = { ...(this.newRS.metadata.annotations ?? {}), [REVISION_ANNOTATION]: String(revision) };
         this.dirty.add(this.newRS);
