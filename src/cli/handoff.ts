@@ -9,6 +9,7 @@ import { constants as osConstants } from 'node:os';
 import path from 'node:path';
 import type { Command, Option } from 'commander';
 import type { Deps } from './deps.js';
+import { CliError } from './errors.js';
 import { isOtherType, isRolloutType } from './resource-args.js';
 import { isProcessStdio } from './stdio.js';
 
@@ -111,11 +112,9 @@ export async function handOff(argv: string[], program: Command, deps: Deps): Pro
   const forward = () => child.kill(typeof deps.signal?.reason === 'string' ? (deps.signal.reason as NodeJS.Signals) : 'SIGTERM');
   deps.signal?.addEventListener('abort', forward, { once: true });
   try {
-    return await new Promise<number>((resolve) => {
-      child.on('error', (err) => {
-        deps.io.err.write(`error: cannot run ${other}: ${err.message}\n`);
-        resolve(1);
-      });
+    return await new Promise<number>((resolve, reject) => {
+      // Cannot be started: main reports it as every other error (one `error:` line, exit 1).
+      child.on('error', (err) => reject(new CliError(`cannot run ${other}: ${err.message}`)));
       // Ended by a signal: the shell's code for it (130 for SIGINT), as if the other tool were run directly.
       child.on('close', (code, signal) => resolve(code ?? 128 + (signal ? osConstants.signals[signal] : 1)));
     });

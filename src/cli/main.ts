@@ -11,7 +11,12 @@ export async function main(argv: string[], overrides: Partial<Deps> = {}): Promi
   const result = { code: ExitCode.ok as number };
   const program = buildProgram(deps, result, main, argv);
   // What this CLI does not handle goes to another kubectl-kruise on PATH (kruise-tools), if any.
-  const handedOff = await handOff(argv, program, deps);
+  let handedOff: number | undefined;
+  try {
+    handedOff = await handOff(argv, program, deps);
+  } catch (err) {
+    return reportError(err, deps);
+  }
   if (handedOff !== undefined) return handedOff;
   const { out, err } = deps.io;
   for (const cmd of [program, ...allCommands(program)]) {

@@ -82,6 +82,12 @@ describe('handing what this CLI does not handle to another kubectl-kruise on PAT
     expect(r.stderr).toMatch(/^error: unknown command 'expose'/);
   });
 
+  it('another kubectl-kruise that cannot be started (its interpreter is missing): one error line, exit 1', async () => {
+    put(otherDir, 'kubectl-kruise', '#!/nonexistent/interpreter\n', 0o755);
+    const r = await runCli(['expose', 'deployment', 'web', '--port', '80'], { env: env() });
+    expect(r).toEqual({ code: 1, stdout: '', stderr: `error: cannot run ${other}: spawn ${other} ENOENT\n` });
+  });
+
   it('never hands over again when it was handed the command itself (no loop between two copies)', async () => {
     const r = await runCli(['expose', 'deployment', 'web'], { env: env({ KUBECTL_KRUISE_HANDED_OFF: '/somewhere/kubectl-kruise' }) });
     expect(r.code).toBe(2);
