@@ -6,7 +6,6 @@ import { podTemplateHash } from './hash.js';
 import { isPercent, scaledValue } from './intstr.js';
 import type { IntOrString, LabelSelector, PodTemplate } from './types.js';
 
-export const CLONESET_API_VERSION = 'apps.kruise.io/v1alpha1';
 export const CLONESET_KIND = 'CloneSet';
 /** The sandbox's store key of CloneSets (`plural.group`, docs/sandbox-kinds.md §1). */
 export const CLONESET_RESOURCE = 'clonesets.apps.kruise.io';
