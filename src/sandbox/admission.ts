@@ -1,5 +1,6 @@
 // Kruise's Rollout validating webhook (pkg/webhook/rollout/validating), as pure rules with the
 // exact upstream messages (docs/controller.md §3). The server wraps the message in a 422 Status.
+import { workloadRefOf } from '../rollout/release.js';
 import { type CanaryStep, type CanaryStrategy, Phase, type Rollout, type TrafficRoutingRef, type WorkloadRef } from '../rollout/types.js';
 import { canonicalJson } from '../workload/hash.js';
 import type { IntOrString } from '../workload/types.js';
@@ -50,7 +51,7 @@ function groupKind(ref: WorkloadRef): string {
 
 function validateSpec(ro: Rollout): string | undefined {
   const style = styleOf(ro);
-  const ref = ro.spec?.workloadRef;
+  const ref = workloadRefOf(ro);
   if (!ref) return 'WorkloadRef is required';
   if (!SUPPORTED_WORKLOADS.has(groupKind(ref))) return 'WorkloadRef kind is not supported';
   if (style === 'BlueGreen' && !BLUEGREEN_WORKLOADS.has(groupKind(ref))) return 'WorkloadRef kind is not supported for bluegreen style';
@@ -130,7 +131,7 @@ function validateConflict(ro: Rollout, others: Rollout[]): string | undefined {
   for (const other of others) {
     if (other.metadata.name === ro.metadata.name) continue;
     if ((other.metadata.namespace ?? '') !== (ro.metadata.namespace ?? '')) continue;
-    if (!sameRef(other.spec?.workloadRef, ro.spec?.workloadRef)) continue;
+    if (!sameRef(workloadRefOf(other), workloadRefOf(ro))) continue;
     return `This rollout conflict with Rollout(${other.metadata.namespace ?? ''}/${other.metadata.name}), one workload only have less than one Rollout`;
   }
   return undefined;
@@ -150,7 +151,7 @@ function validateUpdate(old: Rollout, ro: Rollout): string | undefined {
   const phase = old.status?.phase;
   // Only a release in flight pins the plan's shape; step contents and spec.strategy.paused stay editable.
   if (phase !== Phase.Progressing && phase !== Phase.Terminating) return undefined;
-  if (canonicalJson(old.spec?.workloadRef ?? null) !== canonicalJson(ro.spec?.workloadRef ?? null))
+  if (canonicalJson(workloadRefOf(old) ?? null) !== canonicalJson(workloadRefOf(ro) ?? null))
     return "Rollout 'ObjectRef' field is immutable";
   if (canonicalJson(trafficRoutingsOf(old)) !== canonicalJson(trafficRoutingsOf(ro)))
     return "Rollout 'Strategy.Canary|BlueGreen.TrafficRoutings' field is immutable";
