@@ -259,16 +259,43 @@ describeWithKubectl('blue-green release of a Deployment', () => {
     await approve();
     await drive(at(3, 'StepPaused'));
     expect(canaryWeight()).toBe('50');
-    await release('version1');
-    // The webhook pauses the Deployment at once: nothing rolls before traffic is back on stable.
-    expect(deployment().spec.paused).toBe(true);
-    // First all traffic back to stable (the canary Ingress goes), while both sides still run.
-    const seen = await drive(() => bg()?.finalisingStep === 'ResumeWorkload', 1000, 40);
-    expect(seen).toContain('Progressing/3/StepPaused');
-    expect(rollout()!.status!.conditions!.find((c) => c.type === 'Progressing')?.reason).toBe('Cancelling');
-    expect(ingress('echoserver-canary')).toBeUndefined();
-    expect(sides()).toEqual({ version1: '5/5', version2: '5/5' });
-    await drive(() => rollout()?.status?.phase === 'Healthy', 1000, 120);
+    // The order is what the rollback must keep, so the store's commits are read as they happen: the
+    // ResumeWorkload pass follows the one that finds traffic back on stable in the same
+    // reconcile-once, and the sandbox's Deployment controller may scale green down before any
+    // later look at the store.
+    const green = bg()!.podTemplateHash!;
+    const greenRs = () =>
+      sb.store.list<ReplicaSet>('replicasets', { namespace: 'default' }).find((rs) => rs.metadata.labels?.['pod-template-hash'] === green);
+    const greenPods = () => Number((sides().version2 ?? '0/0').split('/')[0]);
+    let atTrafficBack: object | undefined;
+    let atGreenShrink: object | undefined;
+    const unsubscribe = sb.store.subscribe((e) => {
+      if (!atTrafficBack && e.type === 'DELETED' && e.resource === 'ingresses' && e.object.metadata.name === 'echoserver-canary')
+        atTrafficBack = { sides: sides(), paused: deployment().spec.paused ?? false };
+      if (!atGreenShrink && ((greenRs()?.spec.replicas ?? 0) < 5 || greenPods() < 5))
+        atGreenShrink = {
+          canaryIngress: ingress('echoserver-canary') !== undefined,
+          paused: deployment().spec.paused ?? false,
+          finalisingStep: bg()?.finalisingStep,
+        };
+    });
+    try {
+      await release('version1');
+      // The webhook pauses the Deployment at once: nothing rolls before traffic is back on stable.
+      expect(deployment().spec.paused).toBe(true);
+      const seen = await drive(() => bg()?.finalisingStep === 'ResumeWorkload', 1000, 40);
+      expect(seen).toContain('Progressing/3/StepPaused');
+      expect(rollout()!.status!.conditions!.find((c) => c.type === 'Progressing')?.reason).toBe('Cancelling');
+      expect(ingress('echoserver-canary')).toBeUndefined();
+      // First all traffic back to stable (the canary Ingress goes), while both sides still run whole
+      // and the Deployment is still paused.
+      expect(atTrafficBack).toEqual({ sides: { version1: '5/5', version2: '5/5' }, paused: true });
+      await drive(() => rollout()?.status?.phase === 'Healthy', 1000, 120);
+    } finally {
+      unsubscribe();
+    }
+    // Green shrinks only once ResumeWorkload has handed the Deployment back, traffic long on stable.
+    expect(atGreenShrink).toEqual({ canaryIngress: false, paused: false, finalisingStep: 'ResumeWorkload' });
     expect(rollout()!.status!.conditions!.find((c) => c.type === 'Succeeded')?.status).toBe('False');
     expect(sides()).toEqual({ version1: '5/5' });
     expect(strategyOf(deployment())).toEqual(original);
