@@ -1,5 +1,5 @@
 // `sandbox`: run the embedded API server until SIGINT/SIGTERM, with a kubeconfig for it.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parseDuration } from '../kube/duration.js';
@@ -19,6 +19,9 @@ export interface SandboxFlags {
   tls?: boolean;
   /** --allow-origin, repeatable. */
   allowOrigin?: string[];
+  /** --require-token (not --token: that global flag is the token a client sends). */
+  requireToken?: boolean;
+  tokenFile?: string;
 }
 
 /** Validated options of one `sandbox` run. */
@@ -31,6 +34,8 @@ interface SandboxRunOptions {
   podReadyDelayMs: number;
   tls: boolean;
   allowOrigins: string[];
+  /** --require-token: 'random' makes one; --token-file names the file holding it. */
+  token?: 'random' | { fromFile: string };
 }
 
 /** Adds `sandbox` with its flags and help to `parent`. */
@@ -61,10 +66,16 @@ export function addSandboxCommand(parent: Command, name: string): Command {
       '--allow-origin <origin>',
       'let web pages from ORIGIN (e.g. http://localhost:3000) call the sandbox, with CORS headers, and accept its host name as Host; repeatable; "*" allows any (default: none: requests with an Origin header or a Host other than loopback, an IP address or localhost are refused with 403)',
       (value: string, prev: string[] | undefined) => [...(prev ?? []), value],
-    );
+    )
+    .option(
+      '--require-token',
+      'require a bearer token: a random one (32 bytes) is written into the kubeconfig, and a request without it is 401 except GET /healthz, /livez, /readyz and /version, as kube-apiserver answers anonymous ones; implies --tls, since kubectl sends no token over plain HTTP (default off: the sandbox listens on loopback and refuses web pages, so a token guards only against other local users and processes, and it would need TLS and break plain curl)',
+    )
+    .option('--token-file <file>', 'like --require-token, with the token on the first line of FILE instead of a random one');
   return ownHelp(cmd, name, [
     ['Start a sandbox on port 6443 (runs until Ctrl-C)', 'sandbox --port 6443 --kubeconfig-out /tmp/kc'],
     ['Then, in another terminal, use it', 'rollout status rollouts-demo --kubeconfig /tmp/kc'],
+    ['On a shared machine, require the token written into the kubeconfig', 'sandbox --require-token --kubeconfig-out /tmp/kc'],
   ]);
 }
 
@@ -82,8 +93,10 @@ export function completeSandbox(flags: SandboxFlags): SandboxRunOptions {
     fsync: !!flags.fsync,
     rolloutController: flags.rolloutController !== false,
     podReadyDelayMs: delay,
-    tls: !!flags.tls,
+    // kubectl (client-go) sends no bearer token over plain HTTP (kubernetes/kubectl#744): a token needs TLS.
+    tls: !!flags.tls || !!flags.requireToken || flags.tokenFile !== undefined,
     allowOrigins: (flags.allowOrigin ?? []).map(checkOrigin),
+    token: flags.tokenFile !== undefined ? { fromFile: resolve(flags.tokenFile) } : flags.requireToken ? 'random' : undefined,
   };
 }
 
@@ -109,12 +122,30 @@ export function validateSandbox(o: SandboxRunOptions): void {
   if (o.fsync && !o.dataDir) throw new UsageError('--fsync needs --data-dir: without it nothing is written to disk');
 }
 
+/** The token of --token-file: its first line, which must be a token kubectl can send in a header. */
+function readTokenFile(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`invalid --token-file "${file}": ${(err as NodeJS.ErrnoException).code ?? 'cannot read it'}`);
+  }
+  const token = text.split(/\r?\n/, 1)[0]!.trim();
+  if (!/^[\x21-\x7e]{16,}$/.test(token))
+    throw new UsageError(
+      `invalid --token-file "${file}": want a token of at least 16 printable characters, without spaces, on its first line`,
+    );
+  return token;
+}
+
 /** Runs `sandbox`: resolves once deps.signal aborts and the server has stopped. */
 export async function runSandbox(o: SandboxRunOptions, deps: Deps): Promise<ExitCodeValue> {
-  const [{ createSandbox }, { sandboxKubeconfig }] = await Promise.all([
+  const [{ createSandbox, newSandboxToken }, { sandboxKubeconfig }] = await Promise.all([
     import('../sandbox/server.js'),
     import('../sandbox/kubeconfig.js'),
   ]);
+  // Read before anything starts: a bad file is a usage error with nothing written.
+  const token = o.token === undefined ? undefined : o.token === 'random' ? newSandboxToken() : readTokenFile(o.token.fromFile);
   let tls: { caCert: string; cert: string; key: string } | undefined;
   if (o.tls) {
     const { generateTls } = await import('../sandbox/tls.js');
@@ -135,9 +166,10 @@ export async function runSandbox(o: SandboxRunOptions, deps: Deps): Promise<Exit
     workloadAdmission: { admitDeploymentUpdate, admitCloneSetUpdate, admitStatefulSetUpdate },
     tls: tls ? { key: tls.key, cert: tls.cert } : undefined,
     allowOrigins: o.allowOrigins,
+    token,
     now: deps.now,
   });
-  writeFileSync(o.kubeconfigOut, sandboxKubeconfig(sandbox.url, tls?.caCert), { mode: 0o600 });
+  writeFileSync(o.kubeconfigOut, sandboxKubeconfig(sandbox.url, tls?.caCert, token), { mode: 0o600 });
   deps.io.err.write(`sandbox API server listening on ${sandbox.url}${o.dataDir ? ` (data in ${o.dataDir})` : ''}\n`);
   deps.io.out.write(`export KUBECONFIG=${o.kubeconfigOut}\n`);
   await new Promise<void>((done) => {

@@ -76,7 +76,11 @@ export class ApiError extends KubeError {
     synthetic = false,
   ) {
     const reason = status.reason || reasonForCode(status.code);
-    super(`Error from server (${reason}): ${oneLine(status.message || genericStatus(status.code).message)}`);
+    const message = oneLine(status.message || genericStatus(status.code).message);
+    // kubectl's wording (StandardErrorMessage): a 401 is about the client's credentials, not a server fault.
+    super(
+      reason === 'Unauthorized' ? `error: You must be logged in to the server (${message})` : `Error from server (${reason}): ${message}`,
+    );
     this.name = 'ApiError';
     this.code = status.code;
     this.reason = reason;

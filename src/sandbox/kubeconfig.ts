@@ -1,8 +1,9 @@
-// The kubeconfig the sandbox writes for its users: one cluster, a `sandbox` context, no auth.
+// The kubeconfig the sandbox writes for its users: one cluster, a `sandbox` context, and the
+// bearer token when the sandbox requires one (`--require-token`).
 import { stringify } from 'yaml';
 
-/** A kubeconfig document pointing at the sandbox. */
-export function sandboxKubeconfig(server: string, caCertPem?: string): string {
+/** A kubeconfig document pointing at the sandbox; `token` is the one `--require-token` made. */
+export function sandboxKubeconfig(server: string, caCertPem?: string, token?: string): string {
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
@@ -20,9 +21,9 @@ export function sandboxKubeconfig(server: string, caCertPem?: string): string {
     ],
     contexts: [{ name: 'sandbox', context: { cluster: 'sandbox', user: 'sandbox', namespace: 'default' } }],
     'current-context': 'sandbox',
-    // The sandbox ignores credentials; over HTTPS kubectl prompts for a password when a user
-    // has none, so the user carries a placeholder token.
-    users: [{ name: 'sandbox', user: caCertPem ? { token: 'sandbox-ignores-credentials' } : {} }],
+    // Without --require-token the sandbox ignores credentials; over HTTPS kubectl prompts for a password
+    // when a user has none, so the user carries a placeholder token.
+    users: [{ name: 'sandbox', user: token ? { token } : caCertPem ? { token: 'sandbox-ignores-credentials' } : {} }],
     preferences: {},
   });
 }

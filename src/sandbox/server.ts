@@ -6,6 +6,10 @@ import { type AddressInfo, isIP, type Socket } from 'node:net';
 import type { KubeObject } from '../kube/types.js';
 import { type Clock, systemClock } from '../runtime/clock.js';
 import { SandboxApi } from './api.js';
+import { TokenGate } from './auth.js';
+
+export { newSandboxToken } from './auth.js';
+
 import { BuiltinControllers } from './controller-loop.js';
 import { loadCrds } from './crds.js';
 import { StatusError, statusFailure } from './errors.js';
@@ -54,6 +58,11 @@ export interface SandboxOptions {
    * Origin header, or a Host that is neither loopback, an IP address nor the listen host, is 403.
    */
   allowOrigins?: string[];
+  /**
+   * Require `Authorization: Bearer <token>` (`sandbox --require-token`): without it only GET of /healthz,
+   * /livez, /readyz and /version is served, a wrong token is refused everywhere; both are 401.
+   */
+  token?: string;
 }
 
 /** One request as the sandbox saw it. */
@@ -234,6 +243,7 @@ export async function createSandbox(opts: SandboxOptions = {}): Promise<Sandbox>
   const hung = new Set<Socket>();
   let address = '127.0.0.1:0';
   const gate = new Gate(opts.allowOrigins ?? [], opts.host ?? '127.0.0.1');
+  const tokenGate = opts.token !== undefined ? new TokenGate(opts.token) : undefined;
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     void serve(req, res);
@@ -265,6 +275,9 @@ export async function createSandbox(opts: SandboxOptions = {}): Promise<Sandbox>
       res.end();
       return;
     }
+    // After CORS, as in kube-apiserver: a preflight carries no credentials.
+    const unauthorized = tokenGate?.check(req, method, url.pathname);
+    if (unauthorized) return sendJson(res, 401, unauthorized);
     try {
       for (const hook of faults.takeHooks(method, url.pathname)) await hook(req);
       const decision = faults.take(method, url.pathname);
@@ -308,7 +321,7 @@ export async function createSandbox(opts: SandboxOptions = {}): Promise<Sandbox>
         });
   builtins?.start();
   const controllers = opts.controllers ?? [];
-  for (const c of controllers) c.start({ url, store, now, clock });
+  for (const c of controllers) c.start({ url, token: opts.token, store, now, clock });
 
   let closed: Promise<void> | undefined;
   return {

@@ -10,6 +10,8 @@ import type { SandboxStore } from './store.js';
 export interface SandboxControllerContext {
   /** The sandbox's base URL (http://127.0.0.1:PORT). */
   url: string;
+  /** The bearer token the sandbox requires (`--require-token`), if any. */
+  token?: string;
   store: SandboxStore;
   now: () => Date;
   /** The timers to requeue with. */

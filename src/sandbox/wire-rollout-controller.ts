@@ -25,6 +25,7 @@ export function rolloutController(opts: Pick<RolloutControllerOptions, 'debounce
       const client = createKubeClient(
         {
           server: ctx.url,
+          token: ctx.token,
           namespace: 'default',
           source: 'sandbox rollout controller',
           insecureSkipTlsVerify: true,

@@ -688,7 +688,7 @@ const server: CorpusCase[] = inGroup('server', [
     setup: (e) => e.sb.faults.failNext({ method: 'GET', status: 401, message: 'Unauthorized' }),
     argv: ro('approve', 'demo'),
     code: FAIL,
-    error: /^Error from server \(Unauthorized\): Unauthorized/,
+    error: /^error: You must be logged in to the server \(Unauthorized\)$/,
   },
   {
     name: '403 Forbidden',
@@ -919,7 +919,7 @@ const server: CorpusCase[] = inGroup('server', [
     setup: (e) => e.sb.faults.failNext({ method: 'GET', status: 401, message: 'Unauthorized', times: 10 }),
     argv: ro('watch', 'demo', '--timeout', '5s'),
     code: FAIL,
-    error: /^Error from server \(Unauthorized\): Unauthorized$/,
+    error: /^error: You must be logged in to the server \(Unauthorized\)$/,
   },
   {
     name: 'watch: HTML error page on the list',
@@ -940,7 +940,7 @@ const server: CorpusCase[] = inGroup('server', [
     setup: (e) => e.sb.faults.failNext({ method: 'GET', status: 401, message: 'Unauthorized' }),
     argv: ro('status', 'demo'),
     code: FAIL,
-    error: /^Error from server \(Unauthorized\): Unauthorized$/,
+    error: /^error: You must be logged in to the server \(Unauthorized\)$/,
   },
   {
     name: 'status: truncated JSON',

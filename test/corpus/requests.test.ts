@@ -2,7 +2,7 @@
 // what `allowOrigins` (`sandbox --allow-origin`) opens up and nothing more.
 import { request } from 'node:http';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { deploymentJson, type RawRequest, REQUEST_CASES } from './requests.js';
+import { CORPUS_TOKEN, deploymentJson, type RawRequest, REQUEST_CASES, type RequestCase, TOKEN_REQUEST_CASES } from './requests.js';
 
 /** The answer, or `error` when the connection failed before one arrived. */
 interface RawAnswer {
@@ -46,19 +46,37 @@ afterAll(async () => {
   await sb.close();
 });
 
+/** Sends one row and checks the answer, the store, and that the server still answers. */
+async function check(box: Sandbox, c: RequestCase): Promise<void> {
+  const got = await send(box.port, c.request(box.port));
+  expect({ status: got.status, error: got.error }).toEqual({ status: c.code, error: undefined });
+  if (c.code >= 400) {
+    const status = JSON.parse(got.text);
+    expect(status).toMatchObject({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code: c.code });
+    if (c.message) expect(status.message).toMatch(c.message);
+  }
+  if (c.absent) expect(box.store.get(c.absent.resource, c.absent.namespace, c.absent.name)).toBeUndefined();
+  if (c.present) expect(box.store.get(c.present.resource, c.present.namespace, c.present.name)).toBeDefined();
+  // The server is still answering.
+  expect((await send(box.port, { method: 'GET', path: '/healthz' })).status).toBe(200);
+}
+
 describe('hostile requests', () => {
   test.each(REQUEST_CASES.map((c) => [c.name, c] as const))('%s', async (_n, c) => {
-    const got = await send(sb.port, c.request(sb.port));
-    expect({ status: got.status, error: got.error }).toEqual({ status: c.code, error: undefined });
-    if (c.code >= 400) {
-      const status = JSON.parse(got.text);
-      expect(status).toMatchObject({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code: c.code });
-      if (c.message) expect(status.message).toMatch(c.message);
-    }
-    if (c.absent) expect(sb.store.get(c.absent.resource, c.absent.namespace, c.absent.name)).toBeUndefined();
-    if (c.present) expect(sb.store.get(c.present.resource, c.present.namespace, c.present.name)).toBeDefined();
-    // The server is still answering.
-    expect((await send(sb.port, { method: 'GET', path: '/healthz' })).status).toBe(200);
+    await check(sb, c);
+  });
+});
+
+describe('hostile requests to a sandbox that requires a token (--require-token)', () => {
+  let locked: Sandbox;
+  beforeAll(async () => {
+    locked = await createSandbox({ builtinControllers: false, token: CORPUS_TOKEN });
+  });
+  afterAll(async () => {
+    await locked.close();
+  });
+  test.each(TOKEN_REQUEST_CASES.map((c) => [c.name, c] as const))('%s', async (_n, c) => {
+    await check(locked, c);
   });
 });
 

@@ -298,3 +298,83 @@ const limits: RequestCase[] = [
 ];
 
 export const REQUEST_CASES: RequestCase[] = [...crossSite, ...limits];
+
+/** The token the `sandbox --require-token` rows run against (TOKEN_REQUEST_CASES). */
+export const CORPUS_TOKEN = 'corpus-token-0123456789abcdefghijklmnopqrstuv';
+const UNAUTHORIZED = /^Unauthorized$/;
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** Requests to a sandbox that requires CORPUS_TOKEN (`--require-token`): 401 as kube-apiserver answers. */
+export const TOKEN_REQUEST_CASES: RequestCase[] = [
+  {
+    name: 'a list without credentials is 401',
+    request: () => ({ method: 'GET', path: DEPLOYMENTS }),
+    code: 401,
+    message: UNAUTHORIZED,
+  },
+  {
+    name: 'a create without credentials is 401 and stores nothing',
+    request: post('tk-none', { 'content-type': 'application/json' }),
+    code: 401,
+    message: UNAUTHORIZED,
+    absent: gone('tk-none'),
+  },
+  {
+    name: 'a create with a wrong token is 401 and stores nothing',
+    request: post('tk-wrong', { 'content-type': 'application/json', ...bearer(`${CORPUS_TOKEN.slice(0, -1)}w`) }),
+    code: 401,
+    message: UNAUTHORIZED,
+    absent: gone('tk-wrong'),
+  },
+  {
+    name: 'the token as a prefix of a longer one is 401',
+    request: post('tk-longer', { 'content-type': 'application/json', ...bearer(`${CORPUS_TOKEN}x`) }),
+    code: 401,
+    message: UNAUTHORIZED,
+    absent: gone('tk-longer'),
+  },
+  {
+    name: 'the token under Basic auth is 401 (only Bearer is read)',
+    request: post('tk-basic', {
+      'content-type': 'application/json',
+      authorization: `Basic ${Buffer.from(`admin:${CORPUS_TOKEN}`).toString('base64')}`,
+    }),
+    code: 401,
+    message: UNAUTHORIZED,
+    absent: gone('tk-basic'),
+  },
+  {
+    name: 'the token in the query string is 401 (only the header is read)',
+    request: () => ({ method: 'GET', path: `${DEPLOYMENTS}?access_token=${CORPUS_TOKEN}` }),
+    code: 401,
+    message: UNAUTHORIZED,
+  },
+  {
+    name: 'the token is served, whatever the case of "Bearer"',
+    request: post('tk-right', { 'content-type': 'application/json', authorization: `bEaReR ${CORPUS_TOKEN}` }),
+    code: 201,
+    present: there('tk-right'),
+  },
+  {
+    name: 'GET /version without credentials is served (system:public-info-viewer)',
+    request: () => ({ method: 'GET', path: '/version' }),
+    code: 200,
+  },
+  {
+    name: 'GET /healthz with a wrong token is 401 (bad credentials never fall back to anonymous)',
+    request: () => ({ method: 'GET', path: '/healthz', headers: bearer('wrong') }),
+    code: 401,
+    message: UNAUTHORIZED,
+  },
+  {
+    name: 'a web page with the token is still 403 (the Origin check comes first)',
+    request: post('tk-origin', { 'content-type': 'application/json', origin: 'http://evil.example', ...bearer(CORPUS_TOKEN) }),
+    code: 403,
+    absent: gone('tk-origin'),
+  },
+  {
+    name: 'a rebinding Host with the token is still 403',
+    request: () => ({ method: 'GET', path: DEPLOYMENTS, headers: { host: 'evil.example', ...bearer(CORPUS_TOKEN) } }),
+    code: 403,
+  },
+];

@@ -1,6 +1,6 @@
 // `kubectl-kruise sandbox` in-process: kubeconfig, export line, flags, stop on abort, --tls.
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -138,3 +138,50 @@ const hasOpenssl = (() => {
   },
   20000,
 );
+
+describe('--token-file', () => {
+  test.each([
+    ['a missing file', undefined, /^error: invalid --token-file ".*": ENOENT\n$/],
+    ['a short token', 'short\n', /^error: invalid --token-file ".*": want a token of at least 16 printable characters/],
+    ['a token with a space', 'a token with spaces in it\n', /^error: invalid --token-file ".*": want a token/],
+  ])('%s is a usage error (exit 2) and writes no kubeconfig', async (_n, content, message) => {
+    const file = join(dir, 'token');
+    if (content !== undefined) writeFileSync(file, content);
+    const s = start(['--token-file', file, '--no-rollout-controller']);
+    expect(await s.code).toBe(2);
+    expect(s.err.text()).toMatch(message);
+    expect(existsSync(join(dir, 'kc'))).toBe(false);
+  });
+
+  (hasOpenssl ? test : test.skip)(
+    "the file's first line is the token required and written into the kubeconfig, over HTTPS",
+    async () => {
+      const token = 'from-a-file-0123456789abcdef';
+      writeFileSync(join(dir, 'token'), `${token}\nignored second line\n`);
+      const s = start(['--token-file', join(dir, 'token'), '--no-rollout-controller']);
+      try {
+        await eventually(() => s.out.text().includes('\n'), 15000);
+        const kc = parse(readFileSync(join(dir, 'kc'), 'utf8'));
+        expect(kc.users[0].user).toEqual({ token });
+        const cluster = kc.clusters[0].cluster;
+        expect(cluster.server).toMatch(/^https:/);
+        const ca = Buffer.from(cluster['certificate-authority-data'], 'base64').toString();
+        const status = (authorization: string) =>
+          new Promise<number>((resolve, reject) => {
+            request(`${cluster.server}/api/v1/namespaces`, { ca, headers: { authorization } }, (res) => {
+              res.resume();
+              resolve(res.statusCode ?? 0);
+            })
+              .on('error', reject)
+              .end();
+          });
+        expect(await status(`Bearer ${token}`)).toBe(200);
+        expect(await status('Bearer from-a-file')).toBe(401);
+      } finally {
+        s.stop.abort();
+      }
+      expect(await s.code).toBe(0);
+    },
+    20000,
+  );
+});
