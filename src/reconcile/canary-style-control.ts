@@ -6,7 +6,14 @@
 // BatchRelease, its owner, then deletes it (the garbage collector).
 import type { KubeObject, OwnerReference } from '../kube/types.js';
 import { Annotation, CANARY_DEPLOYMENT_FINALIZER, Label, type Rollout } from '../rollout/types.js';
-import { findNewReplicaSet, isControlledBy, templateRevision } from '../workload/deployment.js';
+import {
+  currentRevisionOf,
+  findNewReplicaSet,
+  isControlledBy,
+  oldestLiveRevision,
+  rolledOutTo,
+  templateRevision,
+} from '../workload/deployment.js';
 import { canonicalJson, POD_TEMPLATE_HASH_LABEL, podTemplateHash, sameTemplate } from '../workload/hash.js';
 import { scaledValue } from '../workload/intstr.js';
 import { batchReplicasOrZero } from '../workload/partition.js';
@@ -69,25 +76,15 @@ export class CanaryStyleControl implements WorkloadControl {
   }
 
   currentRevision(hash: string): string {
-    return findNewReplicaSet(this.workload, this.replicaSets)?.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] || hash;
+    return currentRevisionOf(this.workload, this.replicaSets, hash);
   }
 
   oldestRevision(): string | undefined {
-    const live = this.replicaSets.filter((rs) => (rs.spec.replicas ?? 0) > 0);
-    const oldest = [...live].sort((a, b) =>
-      String(a.metadata.creationTimestamp ?? '').localeCompare(String(b.metadata.creationTimestamp ?? '')),
-    )[0];
-    return oldest?.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] || undefined;
+    return oldestLiveRevision(this.replicaSets);
   }
 
   rolledOut(): boolean {
-    const replicas = this.workload.spec.replicas ?? 1;
-    const fresh = findNewReplicaSet(this.workload, this.replicaSets);
-    return (
-      fresh !== undefined &&
-      (fresh.spec.replicas ?? 0) >= replicas &&
-      this.replicaSets.every((rs) => rs === fresh || (rs.spec.replicas ?? 0) === 0)
-    );
+    return rolledOutTo(this.workload, this.replicaSets);
   }
 
   counts(): { updated: number; updatedReady: number } {

@@ -8,8 +8,14 @@ import type { OwnerReference } from '../kube/types.js';
 import { stepStrategyOf } from '../rollout/release.js';
 import { Label, type Rollout } from '../rollout/types.js';
 import { type CloneSet, isCloneSet, partitionReplicas, shortHash } from '../workload/cloneset.js';
-import { findNewReplicaSet, isControlledBy, templateRevision } from '../workload/deployment.js';
-import { POD_TEMPLATE_HASH_LABEL } from '../workload/hash.js';
+import {
+  currentRevisionOf,
+  findNewReplicaSet,
+  isControlledBy,
+  oldestLiveRevision,
+  rolledOutTo,
+  templateRevision,
+} from '../workload/deployment.js';
 import { batchReplicasOrZero } from '../workload/partition.js';
 import { HOLD_ALL_PARTITION, isStatefulSetLike, type StatefulSetLike, setOrdinalPartition } from '../workload/statefulset.js';
 import type { Deployment, IntOrString, Pod, ReplicaSet } from '../workload/types.js';
@@ -131,25 +137,15 @@ export class DeploymentControl implements WorkloadControl {
   }
 
   currentRevision(hash: string): string {
-    return findNewReplicaSet(this.workload, this.replicaSets)?.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] || hash;
+    return currentRevisionOf(this.workload, this.replicaSets, hash);
   }
 
   oldestRevision(): string | undefined {
-    const live = this.replicaSets.filter((rs) => (rs.spec.replicas ?? 0) > 0);
-    const oldest = [...live].sort((a, b) =>
-      String(a.metadata.creationTimestamp ?? '').localeCompare(String(b.metadata.creationTimestamp ?? '')),
-    )[0];
-    return oldest?.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] || undefined;
+    return oldestLiveRevision(this.replicaSets);
   }
 
   rolledOut(): boolean {
-    const replicas = this.workload.spec.replicas ?? 1;
-    const fresh = findNewReplicaSet(this.workload, this.replicaSets);
-    return (
-      fresh !== undefined &&
-      (fresh.spec.replicas ?? 0) >= replicas &&
-      this.replicaSets.every((rs) => rs === fresh || (rs.spec.replicas ?? 0) === 0)
-    );
+    return rolledOutTo(this.workload, this.replicaSets);
   }
 
   counts(): { updated: number; updatedReady: number } {

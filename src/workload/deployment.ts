@@ -54,6 +54,31 @@ export function templateRevision(d: Deployment, replicaSets: ReplicaSet[], prefe
   return oldest?.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] ?? podTemplateHash(d.spec.template);
 }
 
+/** The pod-template-hash of the Deployment's current ReplicaSet (the one with its template), or `fallback`. */
+export function currentRevisionOf(d: Deployment, replicaSets: ReplicaSet[], fallback: string): string {
+  return findNewReplicaSet(d, replicaSets)?.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] || fallback;
+}
+
+/** The pod-template-hash of the oldest ReplicaSet that still has replicas. */
+export function oldestLiveRevision(replicaSets: ReplicaSet[]): string | undefined {
+  const live = replicaSets.filter((rs) => (rs.spec.replicas ?? 0) > 0);
+  const oldest = [...live].sort((a, b) =>
+    String(a.metadata.creationTimestamp ?? '').localeCompare(String(b.metadata.creationTimestamp ?? '')),
+  )[0];
+  return oldest?.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] || undefined;
+}
+
+/** Whether the current ReplicaSet holds every replica and every other ReplicaSet is scaled to 0. */
+export function rolledOutTo(d: Deployment, replicaSets: ReplicaSet[]): boolean {
+  const replicas = d.spec.replicas ?? 1;
+  const fresh = findNewReplicaSet(d, replicaSets);
+  return (
+    fresh !== undefined &&
+    (fresh.spec.replicas ?? 0) >= replicas &&
+    replicaSets.every((rs) => rs === fresh || (rs.spec.replicas ?? 0) === 0)
+  );
+}
+
 /**
  * A new ReplicaSet for the Deployment's current template, named `<deployment>-<hash>` with
  * the pod-template-hash in its labels, selector and template, as the Deployment controller does
