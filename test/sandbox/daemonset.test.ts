@@ -90,13 +90,29 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('Advanced DaemonSets w
     await eventually(async () => /^agent\s+3\s+3\s+3\s+3\s+3\s+\S+$/m.test(await kubectlOk(env, ['get', RESOURCE])));
     const header = (await kubectlOk(env, ['get', 'ads'])).split('\n')[0];
     expect(header).toMatch(/^NAME\s+DESIRED\s+CURRENT\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/);
+    // The CRD's wide columns take every container (`containers[*]`).
+    await patch({
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              { name: 'agent', image: 'agent:1' },
+              { name: 'sidecar', image: 'proxy:1' },
+            ],
+          },
+        },
+      },
+    });
+    const wide = (await kubectlOk(env, ['get', 'ads', '-o', 'wide'])).split('\n');
+    expect(wide[0]).toMatch(/\sAGE\s+CONTAINERS\s+IMAGES$/);
+    expect(wide[1]).toMatch(/\sagent sidecar\s+agent:1 proxy:1$/);
     await patch({
       spec: {
         updateStrategy: { rollingUpdate: { paused: true } },
         template: { spec: { containers: [{ name: 'agent', image: 'agent:2' }] } },
       },
     });
-    await eventually(async () => (await get()).status?.observedGeneration === 2);
+    await eventually(async () => (await get()).status?.observedGeneration === 3);
     await new Promise((r) => setTimeout(r, 300));
     expect((await get()).status.updatedNumberScheduled).toBe(0);
     await patch({ spec: { updateStrategy: { rollingUpdate: { paused: false } } } });
