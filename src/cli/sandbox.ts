@@ -121,10 +121,8 @@ export async function runSandbox(o: SandboxRunOptions, deps: Deps): Promise<Exit
     tls = await generateTls();
     writeFileSync(join(dirname(o.kubeconfigOut), `${basename(o.kubeconfigOut)}.ca.crt`), tls.caCert);
   }
-  const [{ rolloutController }, { admitDeploymentUpdate, admitCloneSetUpdate, admitStatefulSetUpdate }] = await Promise.all([
-    import('../sandbox/wire-rollout-controller.js'),
-    import('../reconcile/workload-admission.js'),
-  ]);
+  const [{ rolloutController }, { admitDeploymentUpdate, admitCloneSetUpdate, admitStatefulSetUpdate, admitDaemonSetUpdate }] =
+    await Promise.all([import('../sandbox/wire-rollout-controller.js'), import('../reconcile/workload-admission.js')]);
   const sandbox = await createSandbox({
     port: o.port,
     dataDir: o.dataDir,
@@ -132,7 +130,7 @@ export async function runSandbox(o: SandboxRunOptions, deps: Deps): Promise<Exit
     warn: (line) => deps.io.err.write(`${line}\n`),
     podReadyDelayMs: o.podReadyDelayMs,
     controllers: o.rolloutController ? [rolloutController({ log: (line) => deps.io.err.write(`${line}\n`) })] : [],
-    workloadAdmission: { admitDeploymentUpdate, admitCloneSetUpdate, admitStatefulSetUpdate },
+    workloadAdmission: { admitDeploymentUpdate, admitCloneSetUpdate, admitStatefulSetUpdate, admitDaemonSetUpdate },
     tls: tls ? { key: tls.key, cert: tls.cert } : undefined,
     allowOrigins: o.allowOrigins,
     now: deps.now,
