@@ -41,7 +41,7 @@ export function addSandboxCommand(parent: Command, name: string): Command {
     .description(
       'Run an embedded Kubernetes API server on 127.0.0.1 for trying and testing without a cluster. ' +
         'It serves the built-in kinds and those of CRDs you apply; Deployments, ReplicaSets, pods, StatefulSets (native and Advanced), ' +
-        'CloneSets and Rollouts have controllers: every other kind (Jobs, DaemonSets, Services…) is stored only, ' +
+        'CloneSets, Advanced DaemonSets and Rollouts have controllers: every other kind (Jobs, native DaemonSets, Services…) is stored only, ' +
         'and there is no container runtime (logs, exec, port-forward fail)',
     )
     .option('--port <port>', 'port to listen on (0 picks a free one)', '0')
