@@ -95,6 +95,9 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('Advanced DaemonSet re
       waitingForApproval: true,
     });
     expect(view.steps.map((s: any) => s.planned)).toEqual([1, 3, 5]);
+    const planned = JSON.parse((await kruise('rollout', 'plan', 'rollouts-test', '-o', 'json')).stdout);
+    expect(planned).toMatchObject({ replicas: 5, replicasFrom: 'workload' });
+    expect(planned.batches.map((b: any) => b.pods)).toEqual([1, 3, 5]);
     const text = (await kruise('rollout', 'status', 'rollouts-test')).stdout;
     expect(text).toMatch(/1\/3/);
     await approve(1);
