@@ -2,7 +2,8 @@
 // CLI (docs/controller.md §16.3), on upstream's own e2e objects (a v1alpha1 Rollout): five Node
 // objects give five pods; the webhook holds every pod back (partition 32767), each step lowers the
 // partition to nodes − batch so the last nodes by name update first, pods carry the rollout-id and
-// their batch, `approve`, `status` and `watch` work on it, the hand-back; and a rollback, which
+// their batch, `approve`, `status` and `watch` work on it, the hand-back, a rollout-id-only
+// release (the batches relabel pods already new); and a rollback, which
 // upstream cannot tell from a new release (no currentRevision), is released again from step 1.
 import { availableKubectls, type KubectlEnv, startKubectlEnv } from '../conformance/harness.js';
 import { firstKubectl, fixtureDir, kruiseIn, kubectlOk, loadExample } from './helpers.js';
@@ -113,6 +114,27 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('Advanced DaemonSet re
     const rollout = await getRollout();
     expect(rollout.status.phase).toBe('Healthy');
     expect(rollout.status.conditions.find((c: any) => c.type === 'Succeeded')?.status).toBe('True');
+  });
+
+  test('a rollout-id-only release: every node already runs the template; each batch relabels its share with the new id', async () => {
+    await setUp();
+    await kubectlOk(env, ['label', RESOURCE, NAME, `${ID}=1`]);
+    await setImageEnv('version2');
+    for (const step of [1, 2]) {
+      await watch('--until', 'paused', '--step', String(step));
+      await approve(step);
+    }
+    await watch('--until', 'completed');
+    expect((await released('1')).batches).toEqual({ '1': 1, '2': 2, '3': 2 });
+    await kubectlOk(env, ['label', '--overwrite', RESOURCE, NAME, `${ID}=2`]);
+    await watch('--until', 'paused', '--step', '1');
+    expect(await released('2')).toEqual({ partition: 4, nodes: NODES, total: 5, batches: { '1': 1 } });
+    await approve(1);
+    await watch('--until', 'paused', '--step', '2');
+    expect(await released('2')).toEqual({ partition: 2, nodes: NODES, total: 5, batches: { '1': 1, '2': 2 } });
+    await approve(2);
+    await watch('--until', 'completed');
+    expect(await released('2')).toEqual({ partition: undefined, nodes: NODES, total: 5, batches: { '1': 1, '2': 2, '3': 2 } });
   });
 
   test('a rollback mid-release is released again from step 1 toward the old template (upstream cannot tell it from a new release)', async () => {
