@@ -6,7 +6,7 @@
 // machine at the same time. Timed commands are interleaved (A B C, A B C, …) so that a noisy
 // neighbour slows every command alike; figures are medians.
 //
-// Flags: --quick (fewer runs, smaller sizes), --only=startup,requests,reconcile,traffic,canary,watch,sandbox,availability,app,cloneset,dashboard,
+// Flags: --quick (fewer runs, smaller sizes), --only=startup,requests,reconcile,traffic,canary,watch,sandbox,availability,app,cloneset,daemonset,dashboard,
 //        --sea PATH (the single executable; default dist-sea/kubectl-kruise when built),
 //        --json=FILE (also write the figures as JSON), -n N (runs per timed command).
 import { spawn } from 'node:child_process';
@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { benchAppApply } from './app-apply.mjs';
-import { benchCloneSetRelease } from './cloneset-release.mjs';
+import { benchCloneSetRelease, benchDaemonSetRelease } from './cloneset-release.mjs';
 import { benchDashboard } from './dashboard.mjs';
 import { deployment, jsonClient, paths, pool, resetPaused, rollout, seedPairs, seedPaused, seedTrafficPairs } from './lib/http.mjs';
 import { fanOut, loadGet, loadPut } from './lib/load.mjs';
@@ -995,6 +995,13 @@ async function main() {
       figures.cloneset = await benchCloneSetRelease({ root: ROOT, tmp: TMP, env: ENV, row, log, replicas: QUICK ? 200 : 1000 });
     } catch (err) {
       row('8 cloneset', 'CloneSet release in 5 batches', `failed: ${err.message}`, '', false);
+    }
+  }
+  if (want('daemonset')) {
+    try {
+      figures.daemonset = await benchDaemonSetRelease({ root: ROOT, tmp: TMP, env: ENV, row, log, replicas: QUICK ? 200 : 1000 });
+    } catch (err) {
+      row('8b daemonset', 'Advanced DaemonSet release in 5 batches', `failed: ${err.message}`, '', false);
     }
   }
   if (want('dashboard')) {

@@ -154,17 +154,20 @@ const GUIDE_PATCH = '{"spec":{"template":{"spec":{"containers":[{"name":"busybox
 export async function runDemo(o: DemoOptions, deps: Deps, cli: CliRunner): Promise<ExitCodeValue> {
   if (o.writeManifests !== undefined) return writeManifests(o.writeManifests, deps);
   const out = (s = '') => deps.io.out.write(`${s}\n`);
-  const [{ createSandbox }, { rolloutController }, { admitDeploymentUpdate, admitCloneSetUpdate, admitStatefulSetUpdate }] =
-    await Promise.all([
-      import('../sandbox/server.js'),
-      import('../sandbox/wire-rollout-controller.js'),
-      import('../reconcile/workload-admission.js'),
-    ]);
+  const [
+    { createSandbox },
+    { rolloutController },
+    { admitDeploymentUpdate, admitCloneSetUpdate, admitStatefulSetUpdate, admitDaemonSetUpdate },
+  ] = await Promise.all([
+    import('../sandbox/server.js'),
+    import('../sandbox/wire-rollout-controller.js'),
+    import('../reconcile/workload-admission.js'),
+  ]);
   const sandbox = await createSandbox({
     port: 0,
     podReadyDelayMs: 200,
     controllers: [rolloutController()],
-    workloadAdmission: { admitDeploymentUpdate, admitCloneSetUpdate, admitStatefulSetUpdate },
+    workloadAdmission: { admitDeploymentUpdate, admitCloneSetUpdate, admitStatefulSetUpdate, admitDaemonSetUpdate },
   });
   const server = sandbox.url;
   const page = o.dashboard ? await openDashboard(server, deps) : undefined;

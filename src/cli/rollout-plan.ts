@@ -8,6 +8,8 @@ import { loadYaml } from '../kube/yaml.js';
 import { planRollout, type RolloutPlanView } from '../rollout/plan.js';
 import { workloadRefOf, workloadResourceOf } from '../rollout/release.js';
 import type { Rollout } from '../rollout/types.js';
+import { isAdvancedDaemonSet } from '../workload/daemonset.js';
+import { workloadReplicas } from '../workload/replicas.js';
 import type { Deps } from './deps.js';
 import { CliError, ExitCode, type ExitCodeValue } from './errors.js';
 import type { PlanOptions } from './rollout-plan-options.js';
@@ -74,12 +76,13 @@ async function planFromFile(file: string, replicas: number | undefined): Promise
       ExitCode.usage,
     );
   }
-  return planRollout(ro, replicasOf(workload), 'workload');
-}
-
-/** spec.replicas, defaulting to 1 as the API server does. */
-function replicasOf(workload: KubeObject): number {
-  return typeof workload.spec?.replicas === 'number' ? workload.spec.replicas : 1;
+  // An Advanced DaemonSet's replicas are the nodes it runs on (its status): a manifest cannot say.
+  if (isAdvancedDaemonSet(workload) && typeof workload.status?.desiredNumberScheduled !== 'number')
+    throw new CliError(
+      PlanFailure.noReplicas(`${ref!.kind} ${ref!.name} runs one pod per node, which ${file} does not say`),
+      ExitCode.usage,
+    );
+  return planRollout(ro, workloadReplicas(workload), 'workload');
 }
 
 async function planFromCluster(o: PlanOptions, deps: Deps): Promise<RolloutPlanView> {
@@ -91,7 +94,7 @@ async function planFromCluster(o: PlanOptions, deps: Deps): Promise<RolloutPlanV
     if (!ref) throw new CliError(PlanFailure.noReplicas(`rollout "${o.name}" has no workloadRef`));
     try {
       const workload = await client.get(workloadResourceOf(ref), ro.metadata.namespace ?? client.namespace, ref.name);
-      return planRollout(ro, replicasOf(workload), 'workload');
+      return planRollout(ro, workloadReplicas(workload), 'workload');
     } catch (err) {
       if (!isNotFound(err)) throw err;
       throw new CliError(

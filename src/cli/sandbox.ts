@@ -46,7 +46,7 @@ export function addSandboxCommand(parent: Command, name: string): Command {
     .description(
       'Run an embedded Kubernetes API server on 127.0.0.1 for trying and testing without a cluster. ' +
         'It serves the built-in kinds and those of CRDs you apply; Deployments, ReplicaSets, pods, StatefulSets (native and Advanced), ' +
-        'CloneSets and Rollouts have controllers: every other kind (Jobs, DaemonSets, Services…) is stored only, ' +
+        'CloneSets, Advanced DaemonSets and Rollouts have controllers: every other kind (Jobs, native DaemonSets, Services…) is stored only, ' +
         'and there is no container runtime (logs, exec, port-forward fail)',
     )
     .option('--port <port>', 'port to listen on (0 picks a free one)', '0')
@@ -152,10 +152,8 @@ export async function runSandbox(o: SandboxRunOptions, deps: Deps): Promise<Exit
     tls = await generateTls();
     writeFileSync(join(dirname(o.kubeconfigOut), `${basename(o.kubeconfigOut)}.ca.crt`), tls.caCert);
   }
-  const [{ rolloutController }, { admitDeploymentUpdate, admitCloneSetUpdate, admitStatefulSetUpdate }] = await Promise.all([
-    import('../sandbox/wire-rollout-controller.js'),
-    import('../reconcile/workload-admission.js'),
-  ]);
+  const [{ rolloutController }, { admitDeploymentUpdate, admitCloneSetUpdate, admitStatefulSetUpdate, admitDaemonSetUpdate }] =
+    await Promise.all([import('../sandbox/wire-rollout-controller.js'), import('../reconcile/workload-admission.js')]);
   const sandbox = await createSandbox({
     port: o.port,
     dataDir: o.dataDir,
@@ -163,7 +161,7 @@ export async function runSandbox(o: SandboxRunOptions, deps: Deps): Promise<Exit
     warn: (line) => deps.io.err.write(`${line}\n`),
     podReadyDelayMs: o.podReadyDelayMs,
     controllers: o.rolloutController ? [rolloutController({ log: (line) => deps.io.err.write(`${line}\n`) })] : [],
-    workloadAdmission: { admitDeploymentUpdate, admitCloneSetUpdate, admitStatefulSetUpdate },
+    workloadAdmission: { admitDeploymentUpdate, admitCloneSetUpdate, admitStatefulSetUpdate, admitDaemonSetUpdate },
     tls: tls ? { key: tls.key, cert: tls.cert } : undefined,
     allowOrigins: o.allowOrigins,
     token,

@@ -18,6 +18,7 @@ export const Resources = {
   cloneSets: { group: 'apps.kruise.io', version: 'v1alpha1', resource: 'clonesets', kind: 'CloneSet', namespaced: true },
   statefulSets: { group: 'apps', version: 'v1', resource: 'statefulsets', kind: 'StatefulSet', namespaced: true },
   advancedStatefulSets: { group: 'apps.kruise.io', version: 'v1beta1', resource: 'statefulsets', kind: 'StatefulSet', namespaced: true },
+  advancedDaemonSets: { group: 'apps.kruise.io', version: 'v1alpha1', resource: 'daemonsets', kind: 'DaemonSet', namespaced: true },
   replicaSets: { group: 'apps', version: 'v1', resource: 'replicasets', kind: 'ReplicaSet', namespaced: true },
   pods: { group: '', version: 'v1', resource: 'pods', kind: 'Pod', namespaced: true },
   namespaces: { group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false },

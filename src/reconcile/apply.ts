@@ -9,6 +9,7 @@ import type { KubeObject } from '../kube/types.js';
 import { workloadRefOf } from '../rollout/release.js';
 import { Annotation, CANARY_DEPLOYMENT_FINALIZER, Label, type Rollout } from '../rollout/types.js';
 import { type CloneSet, isCloneSet } from '../workload/cloneset.js';
+import { type AdvancedDaemonSet, isAdvancedDaemonSet } from '../workload/daemonset.js';
 import { canonicalJson } from '../workload/hash.js';
 import { isAdvancedStatefulSet, isStatefulSetLike, type StatefulSetLike } from '../workload/statefulset.js';
 import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
@@ -26,6 +27,7 @@ const REF: Record<PlannedWrite['resource'], ResourceRef> = {
   clonesets: Resources.cloneSets,
   statefulsets: Resources.statefulSets,
   advancedstatefulsets: Resources.advancedStatefulSets,
+  advanceddaemonsets: Resources.advancedDaemonSets,
   replicasets: Resources.replicaSets,
   pods: Resources.pods,
   batchreleases: Resources.batchReleases,
@@ -43,7 +45,7 @@ interface RolloutKey {
 }
 
 /** A label selector string for matchLabels (narrows LISTs; ownership is still checked by uid). */
-function selectorString(d: Deployment | CloneSet | StatefulSetLike): string | undefined {
+function selectorString(d: Deployment | CloneSet | StatefulSetLike | AdvancedDaemonSet): string | undefined {
   const ml = d.spec.selector?.matchLabels;
   if (!ml || Object.keys(ml).length === 0) return undefined;
   return Object.entries(ml)
@@ -64,6 +66,8 @@ interface StateIndex {
   cloneSets: Map<string, CloneSet>;
   /** StatefulSets (native and Advanced) by API group, namespace and name. */
   statefulSets: Map<string, StatefulSetLike>;
+  /** Advanced DaemonSets by namespace and name. */
+  daemonSets: Map<string, AdvancedDaemonSet>;
   /** Canary Deployments by namespace and the name of the Deployment they are the canary of (§18). */
   canaryDeployments: Map<string, Deployment[]>;
 }
@@ -94,6 +98,7 @@ function indexState(
   brs: BatchRelease[] = [],
   css: CloneSet[] = [],
   sts: StatefulSetLike[] = [],
+  dss: AdvancedDaemonSet[] = [],
 ): StateIndex {
   const byName = new Map<string | undefined, Map<string | undefined, Deployment>>();
   const canaryDeployments = new Map<string, Deployment[]>();
@@ -122,18 +127,35 @@ function indexState(
     const key = stsKey(isAdvancedStatefulSet(set), set.metadata.namespace, set.metadata.name);
     if (!statefulSets.has(key)) statefulSets.set(key, set);
   }
-  return { deployments: byName, replicaSetsByOwner, podsByOwner, pods, batchReleases, cloneSets, statefulSets, canaryDeployments };
+  const daemonSets = new Map<string, AdvancedDaemonSet>();
+  for (const ds of dss) {
+    const key = nsNameKey(ds.metadata.namespace, ds.metadata.name);
+    if (!daemonSets.has(key)) daemonSets.set(key, ds);
+  }
+  return {
+    deployments: byName,
+    replicaSetsByOwner,
+    podsByOwner,
+    pods,
+    batchReleases,
+    cloneSets,
+    statefulSets,
+    daemonSets,
+    canaryDeployments,
+  };
 }
 
 function join(ro: Rollout, idx: StateIndex): Observed {
   const ns = ro.metadata.namespace;
   const ref = workloadRefOf(ro);
   const batchRelease = idx.batchReleases.get(nsNameKey(ns, ro.metadata.name));
-  if (ref && (isCloneSetRef(ref) || isStatefulSetLike(ref))) {
-    // A CloneSet or a StatefulSet owns its pods directly.
+  if (ref && (isCloneSetRef(ref) || isStatefulSetLike(ref) || isAdvancedDaemonSet(ref))) {
+    // A CloneSet, a StatefulSet or an Advanced DaemonSet owns its pods directly.
     const cs = isCloneSetRef(ref)
       ? idx.cloneSets.get(nsNameKey(ns, ref.name))
-      : idx.statefulSets.get(stsKey(isAdvancedStatefulSet(ref), ns, ref.name));
+      : isAdvancedDaemonSet(ref)
+        ? idx.daemonSets.get(nsNameKey(ns, ref.name))
+        : idx.statefulSets.get(stsKey(isAdvancedStatefulSet(ref), ns, ref.name));
     const pods = cs ? (idx.podsByOwner.get(cs.metadata.uid) ?? []).map((i) => idx.pods[i]!) : [];
     return { rollout: ro, workload: cs, replicaSets: [], pods, ...(batchRelease ? { batchRelease } : {}) };
   }
@@ -178,11 +200,11 @@ export async function observe(client: KubeClient, rollout: RolloutKey | Rollout)
   const key = 'metadata' in rollout ? { namespace: rollout.metadata.namespace ?? client.namespace, name: rollout.metadata.name! } : rollout;
   const ro = await client.get<Rollout>(Resources.rolloutsV1beta1, key.namespace, key.name);
   const ref = workloadRefOf(ro);
-  let d: Deployment | CloneSet | StatefulSetLike | undefined;
+  let d: Observed['workload'];
   const kind = workloadResourceOf(ref);
   if (ref?.name && kind) {
     try {
-      d = await client.get<Deployment | CloneSet | StatefulSetLike>(kind, key.namespace, ref.name);
+      d = await client.get<NonNullable<Observed['workload']>>(kind, key.namespace, ref.name);
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
@@ -196,10 +218,12 @@ export async function observe(client: KubeClient, rollout: RolloutKey | Rollout)
   if (!d) return withTraffic({ rollout: ro, workload: undefined, replicaSets: [], pods: [], ...(batchRelease ? { batchRelease } : {}) });
   const labelSelector = selectorString(d);
   const brs = batchRelease ? [batchRelease] : [];
-  if (isCloneSet(d) || isStatefulSetLike(d)) {
+  if (isCloneSet(d) || isStatefulSetLike(d) || isAdvancedDaemonSet(d)) {
     const pods = await client.list<Pod>(Resources.pods, key.namespace, { labelSelector });
-    const own = isCloneSet(d) ? { css: [d], sts: [] } : { css: [], sts: [d as StatefulSetLike] };
-    return withTraffic(join(ro, indexState([], [], pods.items, brs, own.css, own.sts)));
+    const css = isCloneSet(d) ? [d] : [];
+    const sts = isStatefulSetLike(d) ? [d as StatefulSetLike] : [];
+    const dss = isAdvancedDaemonSet(d) ? [d] : [];
+    return withTraffic(join(ro, indexState([], [], pods.items, brs, css, sts, dss)));
   }
   // A canary-style release's canary Deployments copy the selector: the same LISTs find their ReplicaSets and pods.
   const canarySelector = isCanaryStyle(ro) ? `${Label.canaryDeployment}=${ref!.name}` : undefined;
@@ -224,6 +248,8 @@ export interface ClusterState {
   cloneSets?: CloneSet[];
   /** Read only when a Rollout refers to a StatefulSet (one LIST per API group referred to). */
   statefulSets?: StatefulSetLike[];
+  /** Read only when a Rollout refers to an Advanced DaemonSet (none without the CRD). */
+  daemonSets?: AdvancedDaemonSet[];
   /** Services and Ingresses, read only when a Rollout has trafficRoutings (docs/controller.md §17). */
   services?: KubeObject[];
   ingresses?: KubeObject[];
@@ -255,6 +281,8 @@ export async function listState(client: KubeClient, namespace: string | undefine
   );
   if (stsKinds.length > 0)
     state.statefulSets = (await Promise.all(stsKinds.map((kind) => listOrNone<StatefulSetLike>(client, kind, namespace)))).flat();
+  if (refs.some(isAdvancedDaemonSet))
+    state.daemonSets = await listOrNone<AdvancedDaemonSet>(client, Resources.advancedDaemonSets, namespace);
   // Two more LISTs, only when some Rollout routes traffic.
   if (state.rollouts.some((ro) => trafficOf(ro))) {
     const [services, ingresses] = await Promise.all([
@@ -298,12 +326,21 @@ function workloadResourceOf(ref: { apiVersion?: string; kind?: string } | undefi
   if (ref?.kind === 'Deployment') return Resources.deployments;
   if (isCloneSetRef(ref)) return Resources.cloneSets;
   if (isStatefulSetLike(ref)) return isAdvancedStatefulSet(ref) ? Resources.advancedStatefulSets : Resources.statefulSets;
+  if (isAdvancedDaemonSet(ref)) return Resources.advancedDaemonSets;
   return undefined;
 }
 
 /** The observed state of every rollout, joined in memory by workloadRef and ownerReferences. */
 export function joinState(state: ClusterState): Observed[] {
-  const idx = indexState(state.deployments, state.replicaSets, state.pods, state.batchReleases, state.cloneSets, state.statefulSets);
+  const idx = indexState(
+    state.deployments,
+    state.replicaSets,
+    state.pods,
+    state.batchReleases,
+    state.cloneSets,
+    state.statefulSets,
+    state.daemonSets,
+  );
   const traffic =
     state.services || state.ingresses ? trafficIndex(state.services ?? [], state.ingresses ?? [], state.httpRoutes ?? []) : undefined;
   return state.rollouts.map((ro) => {
@@ -395,7 +432,7 @@ export async function applyWrites(
     // Only our own previous write's version is carried forward: anyone else's change still conflicts.
     if (latestRv.has(key)) obj.metadata.resourceVersion = latestRv.get(key);
     // control-info names a BatchRelease created just before: its uid is known only now.
-    if (['deployments', 'clonesets', 'statefulsets', 'advancedstatefulsets'].includes(w.resource))
+    if (['deployments', 'clonesets', 'statefulsets', 'advancedstatefulsets', 'advanceddaemonsets'].includes(w.resource))
       fillControlInfoUid(obj, (name) => createdUid.get(`batchreleases/${ns}/${name}`));
     if (w.op === 'delete') {
       try {

@@ -10,6 +10,7 @@ import { stepStrategyOf, workloadRefOf } from '../rollout/release.js';
 import { Annotation, Phase, type Rollout, type RolloutStatus } from '../rollout/types.js';
 import { controllerRef } from '../workload/deployment.js';
 import { canonicalJson } from '../workload/hash.js';
+import { workloadReplicas } from '../workload/replicas.js';
 import type { Deployment, IntOrString } from '../workload/types.js';
 import type { PlannedWrite } from './types.js';
 
@@ -241,7 +242,7 @@ function batchReleaseStatus(
   if (updateRevision) out.updateRevision = updateRevision;
   out.observedGeneration = generation;
   if (spec.releasePlan.rolloutID) out.observedRolloutID = spec.releasePlan.rolloutID;
-  const replicas = workload?.spec.replicas ?? 1;
+  const replicas = workload ? workloadReplicas(workload) : 1;
   if (replicas) out.observedWorkloadReplicas = replicas;
   out.observedReleasePlanHash = releasePlanHash(spec.releasePlan);
   out.phase = 'Progressing';

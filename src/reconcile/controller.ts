@@ -10,6 +10,7 @@ import { workloadRefOf } from '../rollout/release.js';
 import { Annotation, Label, type Rollout } from '../rollout/types.js';
 import type { Clock } from '../runtime/clock.js';
 import { WorkQueue } from '../runtime/work-queue.js';
+import { ADVANCED_DAEMONSET_RESOURCE } from '../workload/daemonset.js';
 import { ADVANCED_STATEFULSET_RESOURCE, STATEFULSET_RESOURCE } from '../workload/statefulset.js';
 import type { Deployment } from '../workload/types.js';
 import { applyWrites, listState, orphanHandBacks, reconcileOnce } from './apply.js';
@@ -86,6 +87,7 @@ function keysFor(change: FeedChange, feed: ChangeFeed): string[] {
     case CLONESET_FEED:
     case STATEFULSET_RESOURCE:
     case ADVANCED_STATEFULSET_RESOURCE:
+    case ADVANCED_DAEMONSET_RESOURCE:
       deployment = o.metadata.name;
       break;
     case 'replicasets':
@@ -94,10 +96,10 @@ function keysFor(change: FeedChange, feed: ChangeFeed): string[] {
     case 'pods': {
       const rs = controllerOwner(o, 'ReplicaSet');
       const owner = rs ? feed.get('replicasets', ns, rs) : undefined;
-      // A CloneSet or a StatefulSet owns its pods directly.
+      // A CloneSet, a StatefulSet or a DaemonSet owns its pods directly.
       deployment = owner
         ? stableName(feed, ns, controllerOwner(owner, 'Deployment'))
-        : (controllerOwner(o, 'CloneSet') ?? controllerOwner(o, 'StatefulSet'));
+        : (controllerOwner(o, 'CloneSet') ?? controllerOwner(o, 'StatefulSet') ?? controllerOwner(o, 'DaemonSet'));
       break;
     }
     default:

@@ -34,6 +34,7 @@ import {
 } from '../rollout/types.js';
 import { scaledValue } from '../workload/intstr.js';
 import { batchReplicasOrZero } from '../workload/partition.js';
+import { workloadReplicas } from '../workload/replicas.js';
 import type { Pod, ReplicaSet } from '../workload/types.js';
 import { type BatchProgress, batchReleaseControlRef } from './batch-release.js';
 import { BLUE_GREEN_CONTINUOUS_RELEASE, BLUE_GREEN_FINALISING_TASKS, fromBlueGreenStatus, toBlueGreenStatus } from './bluegreen.js';
@@ -427,7 +428,7 @@ class Pass {
     if (!canary?.canaryRevision) return false;
     // The release id is the rollout-id label (upstream's getRolloutID reads the label only).
     const rolloutId = workload.metadata.labels?.[Label.rolloutId];
-    if (rolloutId && rolloutId !== canary.observedRolloutID && canary.canaryRevision === hash) return (workload.spec.replicas ?? 1) > 0;
+    if (rolloutId && rolloutId !== canary.observedRolloutID && canary.canaryRevision === hash) return this.replicas() > 0;
     // With a rollout-id annotation, only a change of it starts a release (upstream's webhook,
     // isEffectiveDeploymentRevisionChange): a template change alone rolls natively. Admission
     // sees that change; a pass cannot, so it leaves such a Deployment to admission.
@@ -436,7 +437,7 @@ class Pass {
       // Without admission (a real cluster without Kruise's webhook, or a change made while
       // disabled) the native controller may already have rolled the new template out: then there
       // is nothing left to release in batches.
-      return (workload.spec.replicas ?? 1) > 0 && !this.control!.rolledOut();
+      return this.replicas() > 0 && !this.control!.rolledOut();
     }
     return false;
   }
@@ -556,7 +557,9 @@ class Pass {
       return 'continue';
     }
     const stable = canary.stableRevision;
-    const rolledBack = Boolean(stable) && hash === stable && hash !== canary.canaryRevision;
+    // A kind with no current revision in its status (an Advanced DaemonSet) cannot tell a rollback
+    // from a new release, so upstream releases the old template again from step 1 (§16.3).
+    const rolledBack = !this.control!.rollbackIsNewRelease && Boolean(stable) && hash === stable && hash !== canary.canaryRevision;
     const inBatches = rolledBack && isRollbackInBatchPolicy(this.rollout, this.workload?.metadata.labels);
     // 1. Rolled back to the stable revision: cancel at once (a Deployment never rolls back in batches).
     if (rolledBack && !inBatches) {
@@ -617,7 +620,7 @@ class Pass {
   }
 
   private replicas(): number {
-    return this.workload!.spec.replicas ?? 1;
+    return workloadReplicas(this.workload!);
   }
 
   /**

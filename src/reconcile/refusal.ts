@@ -3,6 +3,7 @@
 // natively, and the refusal is written on the Rollout's status (unless the status itself is malformed).
 import { stepStrategyOf, workloadRefOf } from '../rollout/release.js';
 import type { Rollout } from '../rollout/types.js';
+import { isAdvancedDaemonSet } from '../workload/daemonset.js';
 import { scaledValue } from '../workload/intstr.js';
 import { isStatefulSetLike } from '../workload/statefulset.js';
 import { unsupportedTraffic } from './traffic/support.js';
@@ -48,8 +49,11 @@ function unsupportedStyle(rollout: Rollout): string | undefined {
   if (canary.enableExtraWorkloadForCanary && !deployment)
     return `canary style (enableExtraWorkloadForCanary: true) is run for apps/v1 Deployments only, not ${ref.apiVersion}/${ref.kind}${ROLLS_NATIVELY}`;
   const cloneSet = ref.kind === 'CloneSet' && /^apps\.kruise\.io\//.test(ref.apiVersion ?? '');
-  if (!deployment && !cloneSet && !isStatefulSetLike(ref))
-    return `workload ${ref.apiVersion}/${ref.kind} is not supported by the embedded controller yet; only apps/v1 Deployment and StatefulSet, and apps.kruise.io CloneSet and StatefulSet are${ROLLS_NATIVELY}`;
+  // Upstream releases OpenKruise's Advanced DaemonSet only; its controller finder has no native one.
+  if (ref.kind === 'DaemonSet' && !isAdvancedDaemonSet(ref))
+    return `workload ${ref.apiVersion}/${ref.kind} is not supported, as by Kruise Rollouts: only an apps.kruise.io (Advanced) DaemonSet is released${ROLLS_NATIVELY}`;
+  if (!deployment && !cloneSet && !isStatefulSetLike(ref) && !isAdvancedDaemonSet(ref))
+    return `workload ${ref.apiVersion}/${ref.kind} is not supported by the embedded controller yet; only apps/v1 Deployment and StatefulSet, and apps.kruise.io CloneSet, StatefulSet and DaemonSet are${ROLLS_NATIVELY}`;
   return undefined;
 }
 

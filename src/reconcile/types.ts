@@ -2,6 +2,7 @@
 import type { KubeObject } from '../kube/types.js';
 import type { Rollout, RolloutStatus } from '../rollout/types.js';
 import type { CloneSet } from '../workload/cloneset.js';
+import type { AdvancedDaemonSet } from '../workload/daemonset.js';
 import type { StatefulSetLike } from '../workload/statefulset.js';
 import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
 import type { BatchRelease } from './batch-release.js';
@@ -9,10 +10,10 @@ import type { BatchRelease } from './batch-release.js';
 /** The state one pass reads: the Rollout, its workload, the workload's ReplicaSets and their pods. */
 export interface Observed {
   rollout: Rollout;
-  workload?: Deployment | CloneSet | StatefulSetLike;
+  workload?: Deployment | CloneSet | StatefulSetLike | AdvancedDaemonSet;
   /** ReplicaSets controlled by the workload (a Deployment's). */
   replicaSets: ReplicaSet[];
-  /** Pods controlled by those ReplicaSets, or by the CloneSet or StatefulSet. */
+  /** Pods controlled by those ReplicaSets, or by the CloneSet, StatefulSet or DaemonSet. */
   pods: Pod[];
   /** The BatchRelease named after the Rollout, if any (docs/controller.md §12). */
   batchRelease?: BatchRelease;
@@ -46,6 +47,7 @@ export type WriteResource =
   | 'clonesets'
   | 'statefulsets'
   | 'advancedstatefulsets'
+  | 'advanceddaemonsets'
   | 'replicasets'
   | 'pods'
   | 'batchreleases'

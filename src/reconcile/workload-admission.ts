@@ -84,5 +84,7 @@ export function admitDeploymentUpdate(
 
 /** The same webhook for CloneSets (docs/controller.md §16). */
 export { admitCloneSetUpdate } from './cloneset-control.js';
+/** The same webhook for Advanced DaemonSets (docs/controller.md §16.3). */
+export { admitDaemonSetUpdate } from './daemonset-control.js';
 /** The unified webhook for StatefulSets, native and Advanced (docs/controller.md §16). */
 export { admitStatefulSetUpdate } from './statefulset-control.js';

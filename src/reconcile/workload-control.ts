@@ -1,13 +1,15 @@
 // One narrow interface between the rollout state machine (reconcile.ts) and the workload it
 // releases (docs/controller.md §16): each kind's partition-style control behind it — the
 // Deployment's (deployment-control.ts), the CloneSet's (cloneset-control.ts) and the
-// StatefulSet's, native or Advanced (statefulset-control.ts), and a Deployment's canary-style
+// StatefulSet's, native or Advanced (statefulset-control.ts), the Advanced DaemonSet's
+// (daemonset-control.ts, §16.3), and a Deployment's canary-style
 // control (canary-style-control.ts, §18), as upstream's
 // BatchRelease has one control per kind (pkg/controller/batchrelease/control/partitionstyle).
 import type { OwnerReference } from '../kube/types.js';
 import { stepStrategyOf } from '../rollout/release.js';
 import { Label, type Rollout } from '../rollout/types.js';
 import { type CloneSet, isCloneSet, partitionReplicas, shortHash } from '../workload/cloneset.js';
+import { type AdvancedDaemonSet, isAdvancedDaemonSet } from '../workload/daemonset.js';
 import {
   currentRevisionOf,
   findNewReplicaSet,
@@ -21,6 +23,7 @@ import { HOLD_ALL_PARTITION, isStatefulSetLike, type StatefulSetLike, setOrdinal
 import type { Deployment, IntOrString, Pod, ReplicaSet } from '../workload/types.js';
 import { CanaryStyleControl, type TemplatePatch } from './canary-style-control.js';
 import { releaseCloneSet, sizeCloneSetBatch, takeCloneSetControl, updatedPods } from './cloneset-control.js';
+import { DaemonSetControl } from './daemonset-control.js';
 import {
   countUpdated,
   handBack,
@@ -37,7 +40,7 @@ import { releaseStatefulSet, sizeStatefulSetBatch, takeStatefulSetControl } from
 import type { CanaryWorkloads, PlannedWrite } from './types.js';
 
 /** A workload a Rollout may release in partition style. */
-export type Workload = Deployment | CloneSet | StatefulSetLike;
+export type Workload = Deployment | CloneSet | StatefulSetLike | AdvancedDaemonSet;
 
 /** One batch as sized by a pass (docs/controller.md §9). */
 export interface SizedBatch {
@@ -100,6 +103,11 @@ export interface WorkloadControl {
    * marked no-need-update for `rolloutId`. Whether the kind rolls back in batches at all.
    */
   startRollbackInBatches(rolloutId: string): boolean;
+  /**
+   * The kind's status names no current revision (an Advanced DaemonSet), so a return to the stable
+   * template cannot be told from a new template: it is released from step 1 (a continuous release).
+   */
+  readonly rollbackIsNewRelease?: boolean;
 }
 
 /** Why a release is finalised: success (Finalising), rollback (Cancelling), anything else (disabling, deletion). */
@@ -112,10 +120,11 @@ export function workloadControlFor(
   pods: Pod[],
   canary?: { workloads: CanaryWorkloads; patch: TemplatePatch | undefined },
 ): WorkloadControl {
-  if (canary && !isCloneSet(workload) && !isStatefulSetLike(workload))
+  if (canary && !isCloneSet(workload) && !isStatefulSetLike(workload) && !isAdvancedDaemonSet(workload))
     return new CanaryStyleControl(workload as Deployment, replicaSets, canary.workloads, canary.patch);
   if (isCloneSet(workload)) return new CloneSetControl(workload, pods);
   if (isStatefulSetLike(workload)) return new StatefulSetControl(workload as StatefulSetLike, pods);
+  if (isAdvancedDaemonSet(workload)) return new DaemonSetControl(workload, pods);
   return new DeploymentControl(workload as Deployment, replicaSets, pods);
 }
 

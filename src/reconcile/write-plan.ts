@@ -3,6 +3,7 @@ import type { KubeObject } from '../kube/types.js';
 import { stepStrategyOf } from '../rollout/release.js';
 import { Annotation, Label, ROLLOUT_FINALIZER, type Rollout, type RolloutStatus } from '../rollout/types.js';
 import { isCloneSet } from '../workload/cloneset.js';
+import { isAdvancedDaemonSet } from '../workload/daemonset.js';
 import { findNewReplicaSet } from '../workload/deployment.js';
 import { canonicalJson } from '../workload/hash.js';
 import { isAdvancedStatefulSet, isStatefulSetLike } from '../workload/statefulset.js';
@@ -12,13 +13,15 @@ import { eventWrites, type RolloutEvent } from './events.js';
 import { computeRolloutHash } from './rollout-hash.js';
 import type { Observed, PlannedWrite, WriteResource } from './types.js';
 
-/** Upstream's DeploymentType / CloneSetType / StatefulSetType, the value of the workload-type label on the workload. */
-const workloadType = (w: Workload): string => (isCloneSet(w) ? 'cloneset' : isStatefulSetLike(w) ? 'statefulset' : 'deployment');
+/** Upstream's DeploymentType / CloneSetType / StatefulSetType / DaemonSetType, the value of the workload-type label on the workload. */
+const workloadType = (w: Workload): string =>
+  isCloneSet(w) ? 'cloneset' : isStatefulSetLike(w) ? 'statefulset' : isAdvancedDaemonSet(w) ? 'daemonset' : 'deployment';
 
 /** Where a workload is written. */
 function workloadResource(w: Workload): WriteResource {
   if (isCloneSet(w)) return 'clonesets';
   if (isStatefulSetLike(w)) return isAdvancedStatefulSet(w) ? 'advancedstatefulsets' : 'statefulsets';
+  if (isAdvancedDaemonSet(w)) return 'advanceddaemonsets';
   return 'deployments';
 }
 

@@ -3,6 +3,7 @@
 import type { KubeObject } from '../kube/types.js';
 import { StatusMessage } from '../reconcile/messages.js';
 import { type BatchRounding, batchReplicas } from '../workload/partition.js';
+import { workloadReplicas } from '../workload/replicas.js';
 import type { IntOrString } from '../workload/types.js';
 import { isCurrentRelease, subStatusOf, workloadRefOf, workloadRolloutId } from './release.js';
 import {
@@ -127,7 +128,7 @@ function conditionOf(ro: Rollout, type: string): RolloutCondition | undefined {
 export function assessRollout(ro: Rollout, workload?: KubeObject | null): RolloutAssessment {
   const style = rollingStyleOf(ro);
   const rawSteps = strategyOf(ro)?.steps ?? [];
-  const workloadReplicas = typeof workload?.spec?.replicas === 'number' ? (workload.spec.replicas as number) : workload ? 1 : undefined;
+  const workloadCount = workload ? workloadReplicas(workload) : undefined;
   const partitionDeployment = style === RollingStyle.Partition && (workload?.kind ?? workloadRefOf(ro)?.kind) === 'Deployment';
   const steps: AssessedStep[] = rawSteps.map((step, i) => {
     const replicas = step.replicas ?? (typeof step.weight === 'number' ? `${step.weight}%` : undefined);
@@ -135,8 +136,7 @@ export function assessRollout(ro: Rollout, workload?: KubeObject | null): Rollou
       index: i + 1,
       replicas,
       traffic: step.traffic ?? (typeof step.weight === 'number' ? `${step.weight}%` : undefined),
-      planned:
-        workloadReplicas === undefined ? undefined : plannedOf(replicas, workloadReplicas, partitionDeployment ? 'partition' : 'plain'),
+      planned: workloadCount === undefined ? undefined : plannedOf(replicas, workloadCount, partitionDeployment ? 'partition' : 'plain'),
       pause: pauseOf({ ...step, replicas }, i + 1, rawSteps.length, style),
     };
   });
@@ -202,7 +202,7 @@ export function assessRollout(ro: Rollout, workload?: KubeObject | null): Rollou
     workloadRolloutID: workloadRolloutId(workload),
     observedWorkloadGeneration: sub?.observedWorkloadGeneration,
     workloadGeneration: workload?.metadata?.generation,
-    workloadReplicas,
+    workloadReplicas: workloadCount,
     paused,
     disabled,
     deleting: Boolean(ro.metadata?.deletionTimestamp),

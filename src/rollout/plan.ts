@@ -38,12 +38,14 @@ export interface RolloutPlanView {
 /** The plan of `ro` for `replicas` pods. */
 export function planRollout(ro: Rollout, replicas: number, replicasFrom: RolloutPlanView['replicasFrom']): RolloutPlanView {
   const ref = workloadRefOf(ro);
-  // A stand-in workload carrying only what the arithmetic reads: its kind (rounding) and replicas.
+  // A stand-in workload carrying only what the arithmetic reads: its kind (rounding) and replicas
+  // (an Advanced DaemonSet's are its status.desiredNumberScheduled: workloadReplicas).
   const workload: KubeObject = {
     apiVersion: ref?.apiVersion ?? 'apps/v1',
     kind: ref?.kind ?? 'Deployment',
     metadata: { name: ref?.name ?? '' },
     spec: { replicas },
+    status: { desiredNumberScheduled: replicas },
   };
   const a = assessRollout(ro, workload);
   const strategy = ro.spec?.strategy?.blueGreen ?? ro.spec?.strategy?.canary;

@@ -3,6 +3,7 @@
 import type { KubeList, KubeObject } from '../kube/types.js';
 import type { Rollout } from '../rollout/types.js';
 import { CLONESET_RESOURCE, type CloneSet } from '../workload/cloneset.js';
+import { ADVANCED_DAEMONSET_RESOURCE, type AdvancedDaemonSet } from '../workload/daemonset.js';
 import { formatLabelSelector } from '../workload/label-selector.js';
 import { ADVANCED_STATEFULSET_RESOURCE, STATEFULSET_RESOURCE, type StatefulSetLike } from '../workload/statefulset.js';
 import type { Deployment, LabelSelector, ReplicaSet } from '../workload/types.js';
@@ -170,6 +171,10 @@ export class SandboxApi {
     ) {
       const rollouts = this.store.list<Rollout>('rollouts', { namespace: old.metadata.namespace });
       next = this.workloadAdmission.admitStatefulSetUpdate(old as StatefulSetLike, next as StatefulSetLike, { rollouts });
+    }
+    if (r.key === ADVANCED_DAEMONSET_RESOURCE && old && this.workloadAdmission?.admitDaemonSetUpdate) {
+      const rollouts = this.store.list<Rollout>('rollouts', { namespace: old.metadata.namespace });
+      next = this.workloadAdmission.admitDaemonSetUpdate(old as AdvancedDaemonSet, next as AdvancedDaemonSet, { rollouts });
     }
     return this.toVersion(r, t.version, this.store.update(r.key, next));
   }

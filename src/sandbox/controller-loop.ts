@@ -5,9 +5,11 @@ import type { KubeObject } from '../kube/types.js';
 import type { Clock } from '../runtime/clock.js';
 import { WorkQueue } from '../runtime/work-queue.js';
 import { CLONESET_KIND, CLONESET_RESOURCE, type CloneSet } from '../workload/cloneset.js';
+import { ADVANCED_DAEMONSET_RESOURCE, type AdvancedDaemonSet, DEFAULT_SANDBOX_NODES } from '../workload/daemonset.js';
 import type { Deployment, Pod, ReplicaSet } from '../workload/types.js';
 import type { SandboxApi } from './api.js';
 import { type ControllerRevision, reconcileCloneSet } from './controllers/cloneset.js';
+import { reconcileDaemonSet } from './controllers/daemonset.js';
 import { reconcileDeployment } from './controllers/deployment.js';
 import { reconcilePod } from './controllers/pod.js';
 import { reconcileReplicaSet } from './controllers/replicaset.js';
@@ -16,9 +18,17 @@ import type { ControllerAction, ControllerResult } from './controllers/types.js'
 import { StatusError } from './errors.js';
 import { randomSuffix, type SandboxStore, type StoreEvent } from './store.js';
 
-type Kind = 'deployments' | 'replicasets' | 'pods' | typeof CLONESET_RESOURCE | StatefulSetResource;
+type Kind = 'deployments' | 'replicasets' | 'pods' | typeof CLONESET_RESOURCE | StatefulSetResource | typeof ADVANCED_DAEMONSET_RESOURCE;
 type StatefulSetResource = 'statefulsets' | 'statefulsets.apps.kruise.io';
-const KINDS = new Set<string>(['deployments', 'replicasets', 'pods', CLONESET_RESOURCE, 'statefulsets', 'statefulsets.apps.kruise.io']);
+const KINDS = new Set<string>([
+  'deployments',
+  'replicasets',
+  'pods',
+  CLONESET_RESOURCE,
+  'statefulsets',
+  'statefulsets.apps.kruise.io',
+  ADVANCED_DAEMONSET_RESOURCE,
+]);
 
 /** Options of the built-in controllers. */
 interface BuiltinControllerOptions {
@@ -63,6 +73,11 @@ export class BuiltinControllers {
   }
 
   private onEvent(e: StoreEvent): void {
+    // A Node added or removed changes where every Advanced DaemonSet runs.
+    if (e.resource === 'nodes') {
+      for (const ds of this.store.list(ADVANCED_DAEMONSET_RESOURCE)) this.enqueue(ADVANCED_DAEMONSET_RESOURCE, ds);
+      return;
+    }
     if (!KINDS.has(e.resource)) return;
     const obj = e.object;
     if (e.type !== 'DELETED') this.enqueue(e.resource as Kind, obj);
@@ -79,6 +94,8 @@ export class BuiltinControllers {
           obj.metadata.namespace,
           ref.name,
         );
+      if (ref.kind === 'DaemonSet' && ref.apiVersion?.startsWith('apps.kruise.io/'))
+        this.enqueueKey(ADVANCED_DAEMONSET_RESOURCE, obj.metadata.namespace, ref.name);
     }
   }
 
@@ -122,6 +139,23 @@ export class BuiltinControllers {
         pods: structuredClone(owned<Pod>('pods')),
         revisions: structuredClone(owned<ControllerRevision>('controllerrevisions')),
         now,
+        hashSalt: this.opts.deploymentHashSalt,
+      });
+    } else if (kind === ADVANCED_DAEMONSET_RESOURCE) {
+      const ds = structuredClone(obj) as AdvancedDaemonSet;
+      const owned = <T extends KubeObject>(resource: string): T[] =>
+        this.store
+          .dependentsOf<T>(ds.metadata.uid!, resource)
+          .filter((o) => (o.metadata.ownerReferences ?? []).some((r) => isController(r, ds.metadata.uid)));
+      const nodes = this.store.list('nodes').map((n) => n.metadata.name!);
+      result = reconcileDaemonSet({
+        ds,
+        // No Node stored: the sandbox's fixed default (docs/sandbox-kinds.md §6).
+        nodes: nodes.length > 0 ? nodes : DEFAULT_SANDBOX_NODES,
+        pods: structuredClone(owned<Pod>('pods')),
+        revisions: structuredClone(owned<ControllerRevision>('controllerrevisions')),
+        now,
+        randomSuffix: () => randomSuffix(),
         hashSalt: this.opts.deploymentHashSalt,
       });
     } else if (kind === CLONESET_RESOURCE) {

@@ -582,13 +582,25 @@ interface PrinterColumn {
   priority?: number;
 }
 
+/**
+ * A printer column's value: a plain field path, where `name[*]` takes every item of a list (the
+ * images of every container); several values are printed space-separated, as the apiserver's
+ * JSONPath PrintResults does.
+ */
 function lookup(obj: unknown, jsonPath: string): unknown {
-  let cur: unknown = obj;
-  for (const key of jsonPath.replace(/^\./, '').split('.')) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[key];
+  let values: unknown[] = [obj];
+  for (const segment of jsonPath.replace(/^\./, '').split('.')) {
+    const all = segment.endsWith('[*]');
+    const key = all ? segment.slice(0, -3) : segment;
+    values = values.flatMap((cur) => {
+      if (cur === null || typeof cur !== 'object') return [];
+      const next = (cur as Record<string, unknown>)[key];
+      if (next === undefined) return [];
+      return all ? (Array.isArray(next) ? next : []) : [next];
+    });
   }
-  return cur;
+  if (values.length === 0) return undefined;
+  return values.length === 1 ? values[0] : values.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(' ');
 }
 
 /** Columns and cells for a custom resource from its CRD's additionalPrinterColumns. */

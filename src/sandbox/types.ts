@@ -2,6 +2,7 @@
 import type { Rollout } from '../rollout/types.js';
 import type { Clock } from '../runtime/clock.js';
 import type { CloneSet } from '../workload/cloneset.js';
+import type { AdvancedDaemonSet } from '../workload/daemonset.js';
 import type { StatefulSetLike } from '../workload/statefulset.js';
 import type { Deployment, ReplicaSet } from '../workload/types.js';
 import type { SandboxStore } from './store.js';
@@ -32,4 +33,6 @@ export interface WorkloadAdmission {
   admitCloneSetUpdate?(old: CloneSet, next: CloneSet, ctx: { rollouts: Rollout[] }): CloneSet;
   /** The unified webhook on an update of a StatefulSet's (native or Advanced) main resource. */
   admitStatefulSetUpdate?(old: StatefulSetLike, next: StatefulSetLike, ctx: { rollouts: Rollout[] }): StatefulSetLike;
+  /** The same on an update of an Advanced DaemonSet's main resource. */
+  admitDaemonSetUpdate?(old: AdvancedDaemonSet, next: AdvancedDaemonSet, ctx: { rollouts: Rollout[] }): AdvancedDaemonSet;
 }

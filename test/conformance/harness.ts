@@ -5,7 +5,12 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { admitCloneSetUpdate, admitDeploymentUpdate, admitStatefulSetUpdate } from '../../src/reconcile/workload-admission.js';
+import {
+  admitCloneSetUpdate,
+  admitDaemonSetUpdate,
+  admitDeploymentUpdate,
+  admitStatefulSetUpdate,
+} from '../../src/reconcile/workload-admission.js';
 import { sandboxKubeconfig } from '../../src/sandbox/kubeconfig.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { rolloutController } from '../../src/sandbox/wire-rollout-controller.js';
@@ -95,7 +100,7 @@ export async function startKubectlEnv(
     podReadyDelayMs: opts.podReadyDelayMs ?? 50,
     deploymentHashSalt: opts.deploymentHashSalt,
     controllers: [rolloutController()],
-    workloadAdmission: { admitDeploymentUpdate, admitCloneSetUpdate, admitStatefulSetUpdate },
+    workloadAdmission: { admitDeploymentUpdate, admitCloneSetUpdate, admitStatefulSetUpdate, admitDaemonSetUpdate },
   });
   const kubeconfig = join(home, 'kubeconfig');
   writeFileSync(kubeconfig, sandboxKubeconfig(sb.url));

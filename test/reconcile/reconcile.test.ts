@@ -610,12 +610,20 @@ describe('reconcileRollout: refused styles write only the refusal on the status'
     [
       'native DaemonSet',
       (r: any) => (r.spec.workloadRef = { apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'x' }),
-      /DaemonSet is not supported by the embedded controller yet/,
+      /apps\/v1\/DaemonSet is not supported, as by Kruise Rollouts: only an apps.kruise.io \(Advanced\) DaemonSet is released/,
     ],
     [
-      'Advanced DaemonSet',
-      (r: any) => (r.spec.workloadRef = { apiVersion: 'apps.kruise.io/v1alpha1', kind: 'DaemonSet', name: 'x' }),
-      /DaemonSet is not supported by the embedded controller yet; only apps\/v1 Deployment and StatefulSet, and apps.kruise.io CloneSet and StatefulSet are/,
+      'Advanced DaemonSet with traffic routing',
+      (r: any) => {
+        r.spec.workloadRef = { apiVersion: 'apps.kruise.io/v1alpha1', kind: 'DaemonSet', name: 'x' };
+        r.spec.strategy.canary.trafficRoutings = [{ service: 'svc', ingress: { name: 'ing' } }];
+      },
+      /traffic routing is run for Deployment workloads only, not DaemonSet/,
+    ],
+    [
+      'a Job',
+      (r: any) => (r.spec.workloadRef = { apiVersion: 'batch/v1', kind: 'Job', name: 'x' }),
+      /batch\/v1\/Job is not supported by the embedded controller yet; only apps\/v1 Deployment and StatefulSet, and apps.kruise.io CloneSet, StatefulSet and DaemonSet are/,
     ],
     [
       'a bad step',

@@ -30,10 +30,11 @@ const expected = () =>
     .map((c) => ({ name: c.metadata.name, spec: c.spec }))
     .sort((a, b) => a.name.localeCompare(b.name));
 
-test('the CRD files are there: Kruise Rollouts, CloneSet, Advanced StatefulSet, Gateway API', () => {
+test('the CRD files are there: Kruise Rollouts, CloneSet, Advanced DaemonSet, Advanced StatefulSet, Gateway API', () => {
   expect(expected().map((c) => c.name)).toEqual([
     'batchreleases.rollouts.kruise.io',
     'clonesets.apps.kruise.io',
+    'daemonsets.apps.kruise.io',
     'gateways.gateway.networking.k8s.io',
     'httproutes.gateway.networking.k8s.io',
     'rollouthistories.rollouts.kruise.io',

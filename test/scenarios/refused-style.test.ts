@@ -119,9 +119,10 @@ describe.each(refusedRollouts())('a refused Rollout (%s)', (_name, rollout, reas
   });
 });
 
-// DaemonSets (native and Advanced) are not released by the embedded controller (docs/controller.md
-// §1, §16): upstream's own e2e Rollout of a native DaemonSet is refused, and the DaemonSet is
-// never captured — admission leaves a template change alone and reconcile-once writes nothing to it.
+// Native DaemonSets are not released, as upstream does not release them (docs/controller.md §1,
+// §16.3: only OpenKruise's Advanced DaemonSet is): upstream's own e2e Rollout of a native DaemonSet
+// is refused, and the DaemonSet is never captured — admission leaves a template change alone and
+// reconcile-once writes nothing to it.
 describe('a Rollout of a native DaemonSet (upstream e2e rollout_v1beta1_native_daemonset_base.yaml)', () => {
   let dir: string;
   let files: ReturnType<typeof fixtureDir>;
@@ -163,7 +164,9 @@ describe('a Rollout of a native DaemonSet (upstream e2e rollout_v1beta1_native_d
       const after = JSON.parse(await ok(kc, ['get', 'daemonset', 'fluentd-elasticsearch', '-o', 'json']));
       expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
       const status = await runCli(['rollout', 'status', 'rollouts-demo', '--kubeconfig', kc], { now: () => new Date() });
-      expect(status.stdout).toMatch(/DaemonSet is not supported by the embedded controller yet/);
+      expect(status.stdout).toMatch(
+        /DaemonSet is not supported, as by Kruise Rollouts: only an apps.kruise.io \(Advanced\) DaemonSet is released/,
+      );
     } finally {
       await sb.stop();
     }

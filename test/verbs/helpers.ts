@@ -1,6 +1,11 @@
 // A sandbox with the rollout controller and the guide's objects, for the verbs' end-to-end tests
 // through the real binary: its request log shows what each command sent.
-import { admitCloneSetUpdate, admitDeploymentUpdate, admitStatefulSetUpdate } from '../../src/reconcile/workload-admission.js';
+import {
+  admitCloneSetUpdate,
+  admitDaemonSetUpdate,
+  admitDeploymentUpdate,
+  admitStatefulSetUpdate,
+} from '../../src/reconcile/workload-admission.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { rolloutController } from '../../src/sandbox/wire-rollout-controller.js';
 import type { Pod } from '../../src/workload/types.js';
@@ -14,7 +19,7 @@ export function controllerSandbox(): Promise<Sandbox> {
   return createSandbox({
     podReadyDelayMs: 0,
     controllers: [rolloutController()],
-    workloadAdmission: { admitDeploymentUpdate, admitCloneSetUpdate, admitStatefulSetUpdate },
+    workloadAdmission: { admitDeploymentUpdate, admitCloneSetUpdate, admitStatefulSetUpdate, admitDaemonSetUpdate },
   });
 }
 

@@ -45,6 +45,11 @@ describe('planRollout (pure)', () => {
     const p = planRollout(ro([{ replicas: '99%' }, { replicas: 20 }, { replicas: '100%' }]), 10, 'flag');
     expect(p.batches.map((b) => b.pods)).toEqual([9, 10, 10]);
   });
+  it('an Advanced DaemonSet: the replicas given are its nodes; no replicas − 1 cap', () => {
+    const r = ro([{ replicas: 1 }, { replicas: '99%' }, { replicas: '100%' }]);
+    r.spec.workloadRef = { apiVersion: 'apps.kruise.io/v1alpha1', kind: 'DaemonSet', name: 'agent' };
+    expect(planRollout(r, 4, 'flag').batches.map((b) => b.pods)).toEqual([1, 4, 4]);
+  });
   it('timed pauses, zero pauses and a malformed step', () => {
     const p = planRollout(
       ro([{ replicas: 'x', pause: { duration: 0 } }, { replicas: '20%', pause: { duration: 30 } }, { replicas: '100%' }]),
@@ -102,7 +107,20 @@ describe('rollout plan -f FILE (real binary, no cluster)', () => {
     [['a', 'b'], 2, /^error: plan takes one rollout\n$/],
     [['-f', '/nonexistent/ro.yaml', '--replicas', '1'], 1, /^error: cannot read \/nonexistent\/ro.yaml: no such file\n$/],
     [['-f', DEPLOYMENT, '--replicas', '1'], 1, /^error: .* has no Rollout/],
+    // An Advanced DaemonSet's replicas are the nodes it runs on: a manifest does not say how many.
+    [
+      ['-f', examplePath('e2e_rollout_canary_daemonset_base.yaml')],
+      2,
+      /^error: .* has no DaemonSet fluentd-elasticsearch to take the replicas from; give the number of pods with --replicas N\n$/,
+    ],
+    [
+      ['-f', 'DS_AND_ROLLOUT'],
+      2,
+      /^error: DaemonSet fluentd-elasticsearch runs one pod per node, which .* does not say; give the number of pods with --replicas N\n$/,
+    ],
   ])('%j: exit %d, one error line', async (args, code, stderr) => {
+    if (args[1] === 'DS_AND_ROLLOUT')
+      args = ['-f', write('ds.yaml', loadExample('e2e_rollout_canary_daemonset_base.yaml'), loadExample('e2e_advanced_daemonset.yaml'))];
     // No --server and no kubeconfig: any attempt to reach a cluster would fail differently.
     const r = await plan(...args);
     expect(r.stdout).toBe('');

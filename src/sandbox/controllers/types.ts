@@ -17,6 +17,7 @@ export interface ControllerAction {
     | 'clonesets.apps.kruise.io'
     | 'statefulsets'
     | 'statefulsets.apps.kruise.io'
+    | 'daemonsets.apps.kruise.io'
     | 'controllerrevisions';
   object: KubeObject;
 }

@@ -3,6 +3,7 @@
 // is one file's documents, turned into JSON when the code is built (scripts/yaml-module.cjs: an
 // esbuild plugin for the bundle, the jest transform for the tests).
 import cloneSets from './apps.kruise.io_clonesets.yaml';
+import advancedDaemonSets from './apps.kruise.io_daemonsets.yaml';
 import advancedStatefulSets from './apps.kruise.io_statefulsets.yaml';
 import gateways from './gateway.networking.k8s.io_gateways.yaml';
 import httpRoutes from './gateway.networking.k8s.io_httproutes.yaml';
@@ -14,6 +15,7 @@ import trafficRoutings from './rollouts.kruise.io_trafficroutings.yaml';
 /** Every document of the CRD files, in file-name order. */
 export const EMBEDDED_CRDS: unknown[] = [
   ...cloneSets,
+  ...advancedDaemonSets,
   ...advancedStatefulSets,
   ...gateways,
   ...httpRoutes,

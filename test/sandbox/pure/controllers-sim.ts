@@ -26,6 +26,7 @@ export class Sim {
     'clonesets.apps.kruise.io': [],
     statefulsets: [],
     'statefulsets.apps.kruise.io': [],
+    'daemonsets.apps.kruise.io': [],
   };
   private seq = 0;
   private rv = 0;
