@@ -1,7 +1,7 @@
-// The harness of the scenario tests that release upstream's e2e `echoserver` workloads (CloneSet,
-// native and Advanced StatefulSet) through a Rollout named `echoserver` under the sandbox's own
-// controller loop: per test a sandbox with kubectl (pods Ready 30 ms after they start), a temp
-// directory for edited objects, and our CLI's watch and approve as a user runs them. Call `loopEnv`
+// The harness of the scenario tests that release upstream's e2e workloads (CloneSet, native and
+// Advanced StatefulSet) through a Rollout under the sandbox's own controller loop: per test a
+// sandbox with kubectl (pods Ready 30 ms after they start unless told), a temp directory for
+// edited objects, and our CLI's watch and approve of the Rollout as a user runs them. Call `loopEnv`
 // at describe level: it registers the beforeEach/afterEach/afterAll and returns members that read
 // the current sandbox.
 import { type Kubectl, type KubectlEnv, startKubectlEnv } from '../conformance/harness.js';
@@ -17,20 +17,29 @@ export interface LoopEnv {
   readonly files: ReturnType<typeof fixtureDir>;
   /** Our CLI against the current sandbox. */
   kruise(...args: string[]): Promise<CliResult>;
-  /** `rollout watch echoserver ...until`; throws with its output unless it exits 0. */
+  /** `rollout watch <rollout> ...until`; throws with its output unless it exits 0. */
   watch(...until: string[]): Promise<void>;
-  /** `rollout approve echoserver --step step`; throws with its stderr unless it exits 0. */
+  /** `rollout approve <rollout> --step step`; throws with its stderr unless it exits 0. */
   approve(step: number): Promise<void>;
   /** The echoserver pods as `kubectl get pods -l app=echoserver -o json` lists them. */
   pods(): Promise<any[]>;
 }
 
-/** `watchTimeout` is what `watch` passes as --timeout (15s unless given). */
-export function loopEnv(kubectl: Kubectl, opts: { watchTimeout?: string } = {}): LoopEnv {
+export interface LoopEnvOptions {
+  /** The Rollout `watch` and `approve` name; `echoserver` unless given. */
+  rollout?: string;
+  /** What `watch` passes as --timeout; 15s unless given. */
+  watchTimeout?: string;
+  /** How long after it starts a pod turns Ready; 30 ms unless given. */
+  podReadyDelayMs?: number;
+}
+
+export function loopEnv(kubectl: Kubectl, opts: LoopEnvOptions = {}): LoopEnv {
+  const rollout = opts.rollout ?? 'echoserver';
   let env: KubectlEnv;
   const files = fixtureDir();
   beforeEach(async () => {
-    env = await startKubectlEnv(kubectl, { podReadyDelayMs: 30 });
+    env = await startKubectlEnv(kubectl, { podReadyDelayMs: opts.podReadyDelayMs ?? 30 });
   });
   afterEach(async () => {
     await env?.close();
@@ -45,11 +54,11 @@ export function loopEnv(kubectl: Kubectl, opts: { watchTimeout?: string } = {}):
     files,
     kruise,
     watch: async (...until: string[]) => {
-      const w = await kruise('rollout', 'watch', 'echoserver', ...until, '--timeout', opts.watchTimeout ?? '15s');
+      const w = await kruise('rollout', 'watch', rollout, ...until, '--timeout', opts.watchTimeout ?? '15s');
       if (w.code !== 0) throw new Error(`watch ${until.join(' ')}: ${w.code} ${w.stderr}${w.stdout}`);
     },
     approve: async (step: number) => {
-      const a = await kruise('rollout', 'approve', 'echoserver', '--step', String(step));
+      const a = await kruise('rollout', 'approve', rollout, '--step', String(step));
       if (a.code !== 0) throw new Error(`approve ${step}: ${a.stderr}`);
     },
     pods: async () => JSON.parse(await kubectlOk(env, ['get', 'pods', '-l', 'app=echoserver', '-o', 'json'])).items,
