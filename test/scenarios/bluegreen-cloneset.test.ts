@@ -6,63 +6,47 @@
 import type { KubeObject } from '../../src/kube/types.js';
 import type { CloneSet } from '../../src/workload/cloneset.js';
 import type { Pod } from '../../src/workload/types.js';
-import { availableKubectls, type KubectlEnv, startKubectlEnv } from '../conformance/harness.js';
+import { availableKubectls } from '../conformance/harness.js';
 import { examplePath } from '../fixtures/load.js';
-import { fixtureDir, kruiseIn, kubectlOk, loadExample, setCloneSetVersion, until } from './helpers.js';
+import { kubectlOk, loadExample, setCloneSetVersion, until } from './helpers.js';
+import { loopEnv } from './loop-env.js';
 
 const kubectl = availableKubectls()[0];
 const describeWithKubectl = kubectl ? describe : describe.skip;
 const MAX_READY_SECONDS = 2147483646;
 
 describeWithKubectl('blue-green release of a CloneSet', () => {
-  let env: KubectlEnv;
-  let files: ReturnType<typeof fixtureDir>;
-  beforeEach(async () => {
-    env = await startKubectlEnv(kubectl!, { podReadyDelayMs: 0 });
-    files = fixtureDir();
-  });
-  afterEach(async () => {
-    await env.close();
-    files.cleanup();
-  });
+  const h = loopEnv(kubectl!, { rollout: 'rollouts-demo', podReadyDelayMs: 0 });
+  const { files, watch, approve } = h;
 
-  const kruise = (...args: string[]) => kruiseIn(env)(...args);
-  const cloneSet = () => env.sb.store.get<CloneSet>('clonesets.apps.kruise.io', 'default', 'echoserver')!;
+  const cloneSet = () => h.env.sb.store.get<CloneSet>('clonesets.apps.kruise.io', 'default', 'echoserver')!;
   const isReady = (p: Pod) => Boolean(p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
   /** Live and ready pods per NODE_NAME. */
   const sides = () => {
     const out: Record<string, string> = {};
-    for (const p of env.sb.store.list<Pod>('pods', { namespace: 'default' }).filter((x) => !x.metadata.deletionTimestamp)) {
+    for (const p of h.env.sb.store.list<Pod>('pods', { namespace: 'default' }).filter((x) => !x.metadata.deletionTimestamp)) {
       const v = ((p.spec as any).containers[0].env ?? []).find((e: any) => e.name === 'NODE_NAME')?.value ?? 'version1';
       const [all, ready] = (out[v] ?? '0/0').split('/').map(Number);
       out[v] = `${all! + 1}/${ready! + (isReady(p) ? 1 : 0)}`;
     }
     return out;
   };
-  const watch = async (...until: string[]) => {
-    const w = await kruise('rollout', 'watch', 'rollouts-demo', ...until, '--timeout', '15s');
-    if (w.code !== 0) throw new Error(`watch ${until.join(' ')}: ${w.code} ${w.stderr}${w.stdout}`);
-  };
-  const approve = async (step: number) => {
-    const a = await kruise('rollout', 'approve', 'rollouts-demo', '--step', String(step));
-    if (a.code !== 0) throw new Error(`approve ${step}: ${a.stderr}`);
-  };
   const strategyOf = (cs: CloneSet) => ({ updateStrategy: cs.spec.updateStrategy, minReadySeconds: cs.spec.minReadySeconds });
   const setUp = async () => {
-    await kubectlOk(env, ['apply', '-f', examplePath('e2e_cloneset.yaml')]);
-    await until(env.sb, '5 ready pods', () => sides().version1 === '5/5');
+    await kubectlOk(h.env, ['apply', '-f', examplePath('e2e_cloneset.yaml')]);
+    await until(h.env.sb, '5 ready pods', () => sides().version1 === '5/5');
     const ro = loadExample('e2e_rollout_v1beta1_bluegreen_cloneset_base.yaml');
     delete ro.spec.strategy.blueGreen.trafficRoutings;
-    await kubectlOk(env, ['apply', '-f', files.write('rollout.yaml', ro)]);
+    await kubectlOk(h.env, ['apply', '-f', files.write('rollout.yaml', ro)]);
     await watch('--until', 'completed');
     return strategyOf(cloneSet());
   };
 
   test('three steps of 100%: both sides at full size, approve each, cut-over to green, the strategy restored', async () => {
     const original = await setUp();
-    await setCloneSetVersion(env, 'version2');
+    await setCloneSetVersion(h.env, 'version2');
     await watch('--until', 'paused', '--step', '1');
-    await until(env.sb, 'both sides', () => sides().version2 === '5/5');
+    await until(h.env.sb, 'both sides', () => sides().version2 === '5/5');
     expect(sides()).toEqual({ version1: '5/5', version2: '5/5' });
     const cs = cloneSet();
     expect(cs.spec.minReadySeconds).toBe(MAX_READY_SECONDS);
@@ -72,7 +56,7 @@ describeWithKubectl('blue-green release of a CloneSet', () => {
       maxUnavailable: 0,
       maxSurge: 1,
     });
-    const ro = env.sb.store.get<KubeObject & { status?: any }>('rollouts', 'default', 'rollouts-demo')!;
+    const ro = h.env.sb.store.get<KubeObject & { status?: any }>('rollouts', 'default', 'rollouts-demo')!;
     expect(ro.status.blueGreenStatus).toMatchObject({ currentStepIndex: 1, updatedReplicas: 5, updatedReadyReplicas: 5 });
 
     await approve(1);
@@ -82,7 +66,7 @@ describeWithKubectl('blue-green release of a CloneSet', () => {
     await watch('--until', 'paused', '--step', '3');
     await approve(3);
     await watch('--until', 'completed');
-    await until(env.sb, 'blue gone', () => JSON.stringify(sides()) === JSON.stringify({ version2: '5/5' }));
+    await until(h.env.sb, 'blue gone', () => JSON.stringify(sides()) === JSON.stringify({ version2: '5/5' }));
     const end = cloneSet();
     expect({ ...strategyOf(end), updateStrategy: { ...end.spec.updateStrategy, paused: undefined } }).toEqual({
       ...original,
@@ -94,16 +78,16 @@ describeWithKubectl('blue-green release of a CloneSet', () => {
 
   test('rollback at step 1: the green side goes, blue stays, the strategy restored', async () => {
     const original = await setUp();
-    await setCloneSetVersion(env, 'version2');
+    await setCloneSetVersion(h.env, 'version2');
     await watch('--until', 'paused', '--step', '1');
-    await until(env.sb, 'both sides', () => sides().version2 === '5/5');
+    await until(h.env.sb, 'both sides', () => sides().version2 === '5/5');
     // Back to the stable template exactly: re-apply the original object.
-    await kubectlOk(env, ['apply', '-f', examplePath('e2e_cloneset.yaml')]);
+    await kubectlOk(h.env, ['apply', '-f', examplePath('e2e_cloneset.yaml')]);
     await until(
-      env.sb,
+      h.env.sb,
       'the rollback to finish',
       () =>
-        (env.sb.store.get<KubeObject & { status?: any }>('rollouts', 'default', 'rollouts-demo')!.status?.phase ?? '') === 'Healthy' &&
+        (h.env.sb.store.get<KubeObject & { status?: any }>('rollouts', 'default', 'rollouts-demo')!.status?.phase ?? '') === 'Healthy' &&
         JSON.stringify(sides()) === JSON.stringify({ version1: '5/5' }),
       15_000,
     );

@@ -4,23 +4,11 @@
 // loop, `rollout reconcile-once` runs the controller with an injected clock, and the test reads
 // what upstream's e2e tests read: both sides' replicas, the Deployment's strategy, the Services'
 // selectors and the canary Ingress's weight.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { KubeObject } from '../../src/kube/types.js';
-import { admitDeploymentUpdate } from '../../src/reconcile/workload-admission.js';
-import type { Rollout } from '../../src/rollout/types.js';
-import { sandboxKubeconfig } from '../../src/sandbox/kubeconfig.js';
-import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import type { Deployment, Pod, ReplicaSet } from '../../src/workload/types.js';
-import { availableKubectls } from '../conformance/harness.js';
 import { examplePath } from '../fixtures/load.js';
-import { runCli } from '../helpers/cli.js';
-import { fixtureDir, loadExample, until } from './helpers.js';
-
-const kubectl = availableKubectls()[0];
-const describeWithKubectl = kubectl ? describe : describe.skip;
+import { clockedSandbox, describeWithKubectl } from './clocked-sandbox.js';
+import { loadExample, until } from './helpers.js';
 
 type Obj = KubeObject & { spec?: any };
 
@@ -28,39 +16,23 @@ const MAX_READY_SECONDS = 2147483646;
 const MAX_PROGRESS_SECONDS = 2147483647;
 const CONTINUOUS = 'new version releasing detected in the progress of blue-green release, please rollback first';
 
-function runKubectl(kubeconfig: string, home: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(kubectl!.path, ['--kubeconfig', kubeconfig, ...args], { env: { PATH: process.env.PATH, HOME: home } }, (err, stdout, stderr) =>
-      resolve({ code: err ? 1 : 0, stdout, stderr }),
-    );
-  });
-}
-
 const envPatch = (version: string) =>
   JSON.stringify({ spec: { template: { spec: { containers: [{ name: 'echoserver', env: [{ name: 'NODE_NAME', value: version }] }] } } } });
 
 describeWithKubectl('blue-green release of a Deployment', () => {
-  let sb: Sandbox;
-  let home: string;
-  let kubeconfig: string;
-  let files: ReturnType<typeof fixtureDir>;
-  let t: number;
-
+  const h = clockedSandbox({ tmpPrefix: 'kk-bluegreen-', status: 'blueGreenStatus', maxPasses: 80, settledLivePodsOnly: true });
+  const { kruise, once, rollout, drive, at } = h;
   const kube = async (...args: string[]) => {
-    const r = await runKubectl(kubeconfig, home, args);
+    const r = await h.run(args);
     if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
     return r.stdout;
   };
-  const kruise = (...args: string[]) => runCli([...args, '--kubeconfig', kubeconfig], { now: () => new Date(t) });
-  const once = () => kruise('rollout', 'reconcile-once', 'rollouts-demo');
 
-  const rollout = () => sb.store.get<Rollout>('rollouts', 'default', 'rollouts-demo');
-  const deployment = () => sb.store.get<Deployment>('deployments', 'default', 'echoserver')!;
-  const service = (name: string) => sb.store.get<Obj>('services', 'default', name);
-  const ingress = (name: string) => sb.store.get<Obj>('ingresses', 'default', name);
+  const deployment = () => h.sb.store.get<Deployment>('deployments', 'default', 'echoserver')!;
+  const service = (name: string) => h.sb.store.get<Obj>('services', 'default', name);
+  const ingress = (name: string) => h.sb.store.get<Obj>('ingresses', 'default', name);
   const bg = () => rollout()?.status?.blueGreenStatus;
-  const state = () => `${rollout()?.status?.phase}/${bg()?.currentStepIndex}/${bg()?.currentStepState}`;
-  const pods = () => sb.store.list<Pod>('pods', { namespace: 'default' }).filter((p) => !p.metadata.deletionTimestamp);
+  const pods = () => h.sb.store.list<Pod>('pods', { namespace: 'default' }).filter((p) => !p.metadata.deletionTimestamp);
   const isReady = (p: Pod) => Boolean(p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
   /** Live and ready pods per NODE_NAME (version1 is blue, the release green). */
   const sides = () => {
@@ -73,27 +45,6 @@ describeWithKubectl('blue-green release of a Deployment', () => {
     return out;
   };
   const canaryWeight = () => ingress('echoserver-canary')?.metadata.annotations?.['nginx.ingress.kubernetes.io/canary-weight'];
-  const settled = () =>
-    until(
-      sb,
-      'every ReplicaSet at its size with ready pods',
-      () =>
-        pods().every(isReady) &&
-        sb.store.list<ReplicaSet>('replicasets', { namespace: 'default' }).every((rs) => rs.status?.replicas === rs.spec.replicas),
-    );
-  const drive = async (want: () => boolean, stepMs = 1000, max = 80): Promise<string[]> => {
-    const seen: string[] = [];
-    for (let i = 0; i < max && !want(); i++) {
-      t += stepMs;
-      const r = await once();
-      if (r.code !== 0) throw new Error(`reconcile-once: ${r.stdout}${r.stderr}`);
-      await settled();
-      if (seen[seen.length - 1] !== state()) seen.push(state());
-    }
-    if (!want()) throw new Error(`never got there; states ${seen.join(' ')}; status ${JSON.stringify(rollout()?.status)}`);
-    return seen;
-  };
-  const at = (index: number, stepState: string) => () => bg()?.currentStepIndex === index && bg()?.currentStepState === stepState;
   const healthy = () => rollout()?.status?.phase === 'Healthy' && bg()?.currentStepState === 'Completed';
   const strategyOf = (d: Deployment) => ({
     strategy: d.spec.strategy,
@@ -106,10 +57,10 @@ describeWithKubectl('blue-green release of a Deployment', () => {
     await kube('apply', '-f', examplePath('e2e_service.yaml'));
     if (opts.withIngress !== false) await kube('apply', '-f', examplePath('e2e_nginx_ingress.yaml'));
     await kube('apply', '-f', examplePath('e2e_deployment.yaml'));
-    await until(sb, '5 ready pods', () => pods().filter(isReady).length === 5);
+    await until(h.sb, '5 ready pods', () => pods().filter(isReady).length === 5);
     const ro = loadExample('e2e_rollout_v1beta1_bluegreen_base.yaml');
     if (opts.withIngress === false) delete ro.spec.strategy.blueGreen.trafficRoutings;
-    await kube('apply', '-f', files.write('rollout.yaml', ro));
+    await kube('apply', '-f', h.files.write('rollout.yaml', ro));
     await drive(() => rollout()?.status?.phase === 'Healthy');
     return strategyOf(deployment());
   };
@@ -118,20 +69,6 @@ describeWithKubectl('blue-green release of a Deployment', () => {
     const r = await kruise('rollout', 'approve', 'rollouts-demo');
     if (r.code !== 0) throw new Error(`approve: ${r.stderr}`);
   };
-
-  beforeEach(async () => {
-    t = Date.parse('2026-01-15T12:00:00Z');
-    sb = await createSandbox({ port: 0, podReadyDelayMs: 0, workloadAdmission: { admitDeploymentUpdate } });
-    home = mkdtempSync(join(tmpdir(), 'kk-bluegreen-'));
-    kubeconfig = join(home, 'kubeconfig');
-    writeFileSync(kubeconfig, sandboxKubeconfig(sb.url));
-    files = fixtureDir();
-  });
-  afterEach(async () => {
-    await sb.close();
-    rmSync(home, { recursive: true, force: true });
-    files.cleanup();
-  });
 
   test('with an Ingress: both sides at full size, traffic moves per step, the cut-over scales blue down and restores the strategy exactly', async () => {
     const original = await setUp();
@@ -205,7 +142,7 @@ describeWithKubectl('blue-green release of a Deployment', () => {
     await drive(() => bg()?.finalisingStep === 'RestoreStableService');
     expect(canaryWeight()).toBe('100');
     expect(sides()).toEqual({ version1: '5/5', version2: '5/5' });
-    const seen = await drive(healthy, 1000, 120);
+    const seen = await drive(healthy, 1000, { max: 120 });
     expect(seen.join(' ')).toContain('Progressing/4/Completed');
     expect(sides()).toEqual({ version2: '5/5' });
     const end = deployment();
@@ -218,7 +155,7 @@ describeWithKubectl('blue-green release of a Deployment', () => {
     expect(service('echoserver-canary')).toBeUndefined();
     expect(ingress('echoserver-canary')).toBeUndefined();
     expect(rollout()!.status!.conditions!.find((c) => c.type === 'Succeeded')?.status).toBe('True');
-    expect(sb.store.get('batchreleases', 'default', 'rollouts-demo')).toBeUndefined();
+    expect(h.sb.store.get('batchreleases', 'default', 'rollouts-demo')).toBeUndefined();
   });
 
   test('without traffic routing: the same sides, approve at each step, the HPA disabled meanwhile, the strategy restored at the end', async () => {
@@ -229,7 +166,7 @@ describeWithKubectl('blue-green release of a Deployment', () => {
       metadata: { name: 'echoserver' },
       spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'echoserver' }, minReplicas: 2, maxReplicas: 10 },
     };
-    await kube('apply', '-f', files.write('hpa.yaml', hpa));
+    await kube('apply', '-f', h.files.write('hpa.yaml', hpa));
     const hpaTarget = async () => JSON.parse(await kube('get', 'hpa', 'echoserver', '-o', 'json')).spec.scaleTargetRef.name;
     await release();
     await drive(at(1, 'StepPaused'));
@@ -244,7 +181,7 @@ describeWithKubectl('blue-green release of a Deployment', () => {
     }
     expect(service('echoserver-canary')).toBeUndefined();
     await approve();
-    await drive(healthy, 1000, 120);
+    await drive(healthy, 1000, { max: 120 });
     expect(sides()).toEqual({ version2: '5/5' });
     expect(strategyOf(deployment())).toEqual(original);
     expect(await hpaTarget()).toBe('echoserver');
@@ -265,11 +202,13 @@ describeWithKubectl('blue-green release of a Deployment', () => {
     // later look at the store.
     const green = bg()!.podTemplateHash!;
     const greenRs = () =>
-      sb.store.list<ReplicaSet>('replicasets', { namespace: 'default' }).find((rs) => rs.metadata.labels?.['pod-template-hash'] === green);
+      h.sb.store
+        .list<ReplicaSet>('replicasets', { namespace: 'default' })
+        .find((rs) => rs.metadata.labels?.['pod-template-hash'] === green);
     const greenPods = () => Number((sides().version2 ?? '0/0').split('/')[0]);
     let atTrafficBack: object | undefined;
     let atGreenShrink: object | undefined;
-    const unsubscribe = sb.store.subscribe((e) => {
+    const unsubscribe = h.sb.store.subscribe((e) => {
       if (!atTrafficBack && e.type === 'DELETED' && e.resource === 'ingresses' && e.object.metadata.name === 'echoserver-canary')
         atTrafficBack = { sides: sides(), paused: deployment().spec.paused ?? false };
       if (!atGreenShrink && ((greenRs()?.spec.replicas ?? 0) < 5 || greenPods() < 5))
@@ -283,14 +222,14 @@ describeWithKubectl('blue-green release of a Deployment', () => {
       await release('version1');
       // The webhook pauses the Deployment at once: nothing rolls before traffic is back on stable.
       expect(deployment().spec.paused).toBe(true);
-      const seen = await drive(() => bg()?.finalisingStep === 'ResumeWorkload', 1000, 40);
+      const seen = await drive(() => bg()?.finalisingStep === 'ResumeWorkload', 1000, { max: 40 });
       expect(seen).toContain('Progressing/3/StepPaused');
       expect(rollout()!.status!.conditions!.find((c) => c.type === 'Progressing')?.reason).toBe('Cancelling');
       expect(ingress('echoserver-canary')).toBeUndefined();
       // First all traffic back to stable (the canary Ingress goes), while both sides still run whole
       // and the Deployment is still paused.
       expect(atTrafficBack).toEqual({ sides: { version1: '5/5', version2: '5/5' }, paused: true });
-      await drive(() => rollout()?.status?.phase === 'Healthy', 1000, 120);
+      await drive(() => rollout()?.status?.phase === 'Healthy', 1000, { max: 120 });
     } finally {
       unsubscribe();
     }
@@ -312,7 +251,7 @@ describeWithKubectl('blue-green release of a Deployment', () => {
     await drive(() => rollout()?.status?.message === CONTINUOUS);
     // A few more passes change nothing: no version3 pod, the step stays.
     for (let i = 0; i < 3; i++) {
-      t += 1000;
+      h.t += 1000;
       expect((await once()).code).toBe(0);
     }
     expect(rollout()!.status!.message).toBe(CONTINUOUS);
@@ -321,7 +260,7 @@ describeWithKubectl('blue-green release of a Deployment', () => {
     expect(deployment().spec.paused).toBe(true);
     // Rolling back to the stable version cancels the release.
     await release('version1');
-    await drive(() => rollout()?.status?.phase === 'Healthy', 1000, 120);
+    await drive(() => rollout()?.status?.phase === 'Healthy', 1000, { max: 120 });
     expect(sides()).toEqual({ version1: '5/5' });
     expect(strategyOf(deployment())).toEqual(original);
   });
@@ -334,12 +273,12 @@ describeWithKubectl('blue-green release of a Deployment', () => {
       await drive(at(1, 'StepPaused'));
       if (how === 'disable') {
         await kube('patch', 'rollout', 'rollouts-demo', '--type=merge', '-p', '{"spec":{"disabled":true}}');
-        await drive(() => rollout()?.status?.phase === 'Disabled', 1000, 120);
+        await drive(() => rollout()?.status?.phase === 'Disabled', 1000, { max: 120 });
       } else {
         await kube('delete', 'rollout', 'rollouts-demo', '--wait=false');
-        await drive(() => rollout() === undefined, 1000, 120);
+        await drive(() => rollout() === undefined, 1000, { max: 120 });
       }
-      await until(sb, 'the native rollout to finish', () => JSON.stringify(sides()) === JSON.stringify({ version2: '5/5' }));
+      await until(h.sb, 'the native rollout to finish', () => JSON.stringify(sides()) === JSON.stringify({ version2: '5/5' }));
       const d = deployment();
       expect(strategyOf(d)).toEqual(original);
       expect(d.metadata.annotations?.['rollouts.kruise.io/original-deployment-strategy']).toBeUndefined();

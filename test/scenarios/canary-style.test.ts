@@ -4,33 +4,17 @@
 // runs the controller with an injected clock, and the test reads what upstream's tests read: the
 // canary Deployment and its replicas, the stable Deployment, the Service selectors, the canary
 // Ingress's weight at each step, and that everything is cleaned up at the end.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeObject } from '../../src/kube/types.js';
-import { admitDeploymentUpdate } from '../../src/reconcile/workload-admission.js';
-import type { Rollout } from '../../src/rollout/types.js';
-import { sandboxKubeconfig } from '../../src/sandbox/kubeconfig.js';
-import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import type { Deployment, Pod, ReplicaSet } from '../../src/workload/types.js';
-import { availableKubectls } from '../conformance/harness.js';
 import { examplePath } from '../fixtures/load.js';
 import { runCli } from '../helpers/cli.js';
+import { clockedSandbox, describeWithKubectl } from './clocked-sandbox.js';
 import { fixtureDir, loadExample, ok, runKubectl as runKubectlAt, send, startSandboxCommand, until } from './helpers.js';
 
-const kubectl = availableKubectls()[0];
-const describeWithKubectl = kubectl ? describe : describe.skip;
-
 type Obj = KubeObject & { spec?: any };
-
-function runKubectl(kubeconfig: string, home: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(kubectl!.path, ['--kubeconfig', kubeconfig, ...args], { env: { PATH: process.env.PATH, HOME: home } }, (err, stdout, stderr) =>
-      resolve({ code: err ? 1 : 0, stdout, stderr }),
-    );
-  });
-}
 
 const versionPatch = (version: string) =>
   `{"spec":{"template":{"spec":{"containers":[{"name":"echoserver","env":[{"name":"NODE_NAME","value":"${version}"}]}]}}}}`;
@@ -38,84 +22,40 @@ const CANARY_LABEL = 'rollouts.kruise.io/canary-deployment';
 const WEIGHT = 'nginx.ingress.kubernetes.io/canary-weight';
 
 describeWithKubectl('canary style: an extra canary Deployment with a Service and an nginx Ingress', () => {
-  let sb: Sandbox;
-  let home: string;
-  let kubeconfig: string;
-  let files: ReturnType<typeof fixtureDir>;
-  let t: number;
-
-  const run = (args: string[]) => runKubectl(kubeconfig, home, args);
-  const apply = async (path: string) => {
-    const r = await run(['apply', '-f', path]);
-    if (r.code !== 0) throw new Error(`kubectl apply -f ${path}: ${r.stderr}`);
-  };
-  const kruise = (...args: string[]) => runCli([...args, '--kubeconfig', kubeconfig], { now: () => new Date(t) });
   /** `reconcile-once rollouts-demo`, or `reconcile-once -A` (every Rollout from five LISTs) when `all` is set. */
   let all = false;
-  const once = () => kruise('rollout', 'reconcile-once', ...(all ? ['-A'] : ['rollouts-demo']));
+  const h = clockedSandbox({ tmpPrefix: 'kk-canary-', onceArgs: () => (all ? ['-A'] : ['rollouts-demo']) });
+  const { run, apply, kruise, once, rollout, drive, at } = h;
 
-  const rollout = () => sb.store.get<Rollout>('rollouts', 'default', 'rollouts-demo');
-  const stable = () => sb.store.get<Deployment>('deployments', 'default', 'echoserver')!;
+  const stable = () => h.sb.store.get<Deployment>('deployments', 'default', 'echoserver')!;
   /** What upstream's GetCanaryDeployment reads: the newest Deployment labelled as echoserver's canary. */
   const canaries = () =>
-    sb.store
+    h.sb.store
       .list<Deployment>('deployments', { namespace: 'default' })
       .filter((d) => d.metadata.labels?.[CANARY_LABEL] === 'echoserver')
       .sort((a, b) => String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)));
-  const service = (name: string) => sb.store.get<Obj>('services', 'default', name);
-  const ingress = (name: string) => sb.store.get<Obj>('ingresses', 'default', name);
+  const service = (name: string) => h.sb.store.get<Obj>('services', 'default', name);
+  const ingress = (name: string) => h.sb.store.get<Obj>('ingresses', 'default', name);
   const weight = () => ingress('echoserver-canary')?.metadata.annotations?.[WEIGHT];
   const env = (pod: Pod) => (pod.spec as any)?.containers?.[0]?.env?.find((e: any) => e.name === 'NODE_NAME')?.value ?? 'version1';
   /** Live pods by NODE_NAME. */
   const versions = () => {
     const out: Record<string, number> = {};
-    for (const p of sb.store.list<Pod>('pods', { namespace: 'default' }).filter((p) => !p.metadata.deletionTimestamp))
+    for (const p of h.sb.store.list<Pod>('pods', { namespace: 'default' }).filter((p) => !p.metadata.deletionTimestamp))
       out[env(p)] = (out[env(p)] ?? 0) + 1;
     return out;
   };
-  const state = () => {
-    const c = rollout()?.status?.canaryStatus;
-    return `${rollout()?.status?.phase}/${c?.currentStepIndex}/${c?.currentStepState}`;
-  };
-  const settled = () =>
-    until(
-      sb,
-      'every ReplicaSet at its size with ready pods',
-      () =>
-        sb.store
-          .list<Pod>('pods', { namespace: 'default' })
-          .every((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) &&
-        sb.store.list<ReplicaSet>('replicasets', { namespace: 'default' }).every((rs) => rs.status?.replicas === rs.spec.replicas),
-    );
-  /** Runs reconcile-once, the clock `stepMs` later each time, until `want` holds; `each` sees every pass. */
-  const drive = async (want: () => boolean, stepMs = 1000, each?: () => void, max = 60): Promise<string[]> => {
-    const seen: string[] = [];
-    for (let i = 0; i < max && !want(); i++) {
-      t += stepMs;
-      const r = await once();
-      if (r.code !== 0) throw new Error(`reconcile-once: ${r.stdout}${r.stderr}`);
-      await settled();
-      each?.();
-      if (seen[seen.length - 1] !== state()) seen.push(state());
-    }
-    if (!want()) throw new Error(`never got there; states ${seen.join(' ')}; status ${JSON.stringify(rollout()?.status)}`);
-    return seen;
-  };
-  const at =
-    (index: number, stepState = 'StepPaused') =>
-    () =>
-      rollout()?.status?.canaryStatus?.currentStepIndex === index && rollout()?.status?.canaryStatus?.currentStepState === stepState;
   const approve = async () => expect((await kruise('rollout', 'approve', 'rollouts-demo')).code).toBe(0);
   const release = (version = 'version2') =>
     send(
-      sb,
+      h.sb,
       'PATCH',
       '/apis/apps/v1/namespaces/default/deployments/echoserver',
       versionPatch(version),
       'application/strategic-merge-patch+json',
     );
   const scale = (replicas: number) =>
-    send(sb, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/echoserver', { spec: { replicas } }, 'application/merge-patch+json');
+    send(h.sb, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/echoserver', { spec: { replicas } }, 'application/merge-patch+json');
 
   /** upstream's Service, Ingress (unless `withIngress` is false), Deployment (`replicas`) and a canary-style Rollout. */
   const setUp = async (opts: { withIngress?: boolean; replicas?: number; rollout?: any } = {}) => {
@@ -123,16 +63,16 @@ describeWithKubectl('canary style: an extra canary Deployment with a Service and
     if (opts.withIngress !== false) await apply(examplePath('e2e_nginx_ingress.yaml'));
     const d = loadExample('e2e_deployment.yaml');
     d.spec.replicas = opts.replicas ?? 5;
-    await apply(files.write('deployment.yaml', d));
+    await apply(h.files.write('deployment.yaml', d));
     await until(
-      sb,
+      h.sb,
       'every pod ready',
       () =>
-        sb.store
+        h.sb.store
           .list<Pod>('pods', { namespace: 'default' })
           .filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length === d.spec.replicas,
     );
-    await apply(files.write('rollout.yaml', opts.rollout ?? loadExample('e2e_rollout_v1beta1_canary_base.yaml')));
+    await apply(h.files.write('rollout.yaml', opts.rollout ?? loadExample('e2e_rollout_v1beta1_canary_base.yaml')));
     await drive(() => rollout()?.status?.phase === 'Healthy');
   };
   /** Once a release is over: only the stable objects are left, the Deployment rolled out to `version`. */
@@ -144,22 +84,11 @@ describeWithKubectl('canary style: an extra canary Deployment with a Service and
     expect(stable().spec.paused).toBeFalsy();
     expect(stable().metadata.annotations?.['batchrelease.rollouts.kruise.io/control-info']).toBeUndefined();
     expect(versions()).toEqual({ [version]: replicas });
-    expect(sb.store.list('batchreleases', { namespace: 'default' })).toEqual([]);
+    expect(h.sb.store.list('batchreleases', { namespace: 'default' })).toEqual([]);
   };
 
-  beforeEach(async () => {
-    t = Date.parse('2026-01-15T12:00:00Z');
+  beforeEach(() => {
     all = false;
-    sb = await createSandbox({ port: 0, podReadyDelayMs: 0, workloadAdmission: { admitDeploymentUpdate } });
-    home = mkdtempSync(join(tmpdir(), 'kk-canary-'));
-    kubeconfig = join(home, 'kubeconfig');
-    writeFileSync(kubeconfig, sandboxKubeconfig(sb.url));
-    files = fixtureDir();
-  });
-  afterEach(async () => {
-    await sb.close();
-    rmSync(home, { recursive: true, force: true });
-    files.cleanup();
   });
 
   test('20/40/60/80/100% with replicas 5: the canary Deployment grows 1,2,3,4,5 while the stable one stays paused on v1; the Ingress carries each weight; the end hands back and deletes the canary', async () => {
@@ -170,7 +99,7 @@ describeWithKubectl('canary style: an extra canary Deployment with a Service and
     const [canary, ...others] = canaries();
     expect(others).toEqual([]);
     // As upstream's create: owned by the BatchRelease, with its finalizer and control-info, unpaused.
-    const br = sb.store.get<KubeObject>('batchreleases', 'default', 'rollouts-demo')!;
+    const br = h.sb.store.get<KubeObject>('batchreleases', 'default', 'rollouts-demo')!;
     expect(canary!.metadata.ownerReferences).toEqual([
       expect.objectContaining({ kind: 'BatchRelease', name: 'rollouts-demo', uid: br.metadata.uid, controller: true }),
     ]);
@@ -179,7 +108,7 @@ describeWithKubectl('canary style: an extra canary Deployment with a Service and
     expect(canary!.spec.paused).toBeFalsy();
     expect((br as any).spec.releasePlan.rollingStyle).toBe('Canary');
     const { stableRevision, podTemplateHash } = rollout()!.status!.canaryStatus!;
-    const canaryRs = sb.store
+    const canaryRs = h.sb.store
       .list<ReplicaSet>('replicasets', { namespace: 'default' })
       .find((rs) => rs.metadata.ownerReferences?.[0]?.name === canary!.metadata.name)!;
     expect(podTemplateHash).toBe(canaryRs.metadata.labels!['pod-template-hash']);
@@ -213,15 +142,13 @@ describeWithKubectl('canary style: an extra canary Deployment with a Service and
     // the stable Deployment to roll out before the canary goes.
     await approve();
     let canaryGoneEarly = false;
-    await drive(
-      () => rollout()?.status?.phase === 'Healthy',
-      1000,
-      () => {
+    await drive(() => rollout()?.status?.phase === 'Healthy', 1000, {
+      each: () => {
         const f = rollout()?.status?.canaryStatus?.finalisingStep;
         if (f && seen[seen.length - 1] !== f) seen.push(f);
         if (canaries().length === 0 && versions().version1 !== undefined) canaryGoneEarly = true;
       },
-    );
+    });
     expect(seen).toContain('ResumeWorkload');
     expect(seen[seen.length - 1]).toBe('END');
     expect(canaryGoneEarly).toBe(false);
@@ -266,7 +193,9 @@ describeWithKubectl('canary style: an extra canary Deployment with a Service and
     expect(stable().spec.template.metadata!.labels!.pod).toBeUndefined();
     // The canary Service selects the canary Deployment's pods (their template is patched).
     const hash = rollout()!.status!.canaryStatus!.podTemplateHash!;
-    const selected = sb.store.list<Pod>('pods', { namespace: 'default' }).filter((p) => p.metadata.labels?.['pod-template-hash'] === hash);
+    const selected = h.sb.store
+      .list<Pod>('pods', { namespace: 'default' })
+      .filter((p) => p.metadata.labels?.['pod-template-hash'] === hash);
     expect(selected.map((p) => p.metadata.labels!.pod)).toEqual(['canary', 'canary', 'canary']);
     await approve();
     await drive(() => rollout()?.status?.phase === 'Healthy', 11_000);
@@ -275,7 +204,7 @@ describeWithKubectl('canary style: an extra canary Deployment with a Service and
 
   test('rollback to v1 at step 1: traffic goes back to stable, the canary Deployment is deleted, the v1 pods were never touched', async () => {
     await setUp();
-    const v1Pods = sb.store
+    const v1Pods = h.sb.store
       .list<Pod>('pods', { namespace: 'default' })
       .map((p) => p.metadata.name)
       .sort();
@@ -283,19 +212,17 @@ describeWithKubectl('canary style: an extra canary Deployment with a Service and
     await drive(at(1));
     await release('version1');
     const seen: string[] = [];
-    await drive(
-      () => rollout()?.status?.phase === 'Healthy',
-      1000,
-      () => {
+    await drive(() => rollout()?.status?.phase === 'Healthy', 1000, {
+      each: () => {
         const f = rollout()?.status?.canaryStatus?.finalisingStep;
         if (f && seen[seen.length - 1] !== f) seen.push(f);
       },
-    );
+    });
     // Upstream's rollback order: RouteTrafficToStable first (with its grace period).
     expect(seen[0]).toBe('FinalisingStepRouteTrafficToStable');
     expectCleanedUp('version1', 5);
     expect(
-      sb.store
+      h.sb.store
         .list<Pod>('pods', { namespace: 'default' })
         .map((p) => p.metadata.name)
         .sort(),
@@ -352,7 +279,7 @@ describeWithKubectl('canary style: an extra canary Deployment with a Service and
     await approve();
     expect((await kruise('rollout', 'pause', 'rollouts-demo')).code).toBe(0);
     for (let i = 0; i < 3; i++) {
-      t += 11_000;
+      h.t += 11_000;
       await once();
     }
     expect(rollout()!.status!.conditions!.find((c) => c.type === 'Progressing')?.reason).toBe('Paused');
@@ -369,7 +296,7 @@ describeWithKubectl('canary style: an extra canary Deployment with a Service and
     await drive(at(1));
     expect((await run(['delete', 'rollout', 'rollouts-demo', '--wait=false'])).code).toBe(0);
     await drive(() => rollout() === undefined);
-    await until(sb, 'the stable Deployment rolled out', () => versions().version2 === 5 && versions().version1 === undefined);
+    await until(h.sb, 'the stable Deployment rolled out', () => versions().version2 === 5 && versions().version1 === undefined);
     expect(canaries()).toEqual([]);
     expect(ingress('echoserver-canary')).toBeUndefined();
     expect(service('echoserver-canary')).toBeUndefined();
@@ -383,7 +310,7 @@ describeWithKubectl('canary style: an extra canary Deployment with a Service and
     await drive(at(1));
     expect((await run(['patch', 'rollout', 'rollouts-demo', '--type=merge', '-p', '{"spec":{"disabled":true}}'])).code).toBe(0);
     await drive(() => rollout()?.status?.phase === 'Disabled');
-    await until(sb, 'the stable Deployment rolled out', () => versions().version2 === 5 && versions().version1 === undefined);
+    await until(h.sb, 'the stable Deployment rolled out', () => versions().version2 === 5 && versions().version1 === undefined);
     expectCleanedUp('version2', 5);
     expect(rollout()!.status!.canaryStatus!.finalisingStep).toBe('END');
   });
@@ -406,7 +333,7 @@ describeWithKubectl('canary style: an extra canary Deployment with a Service and
     await drive(at(1));
     const ro = loadExample('e2e_rollout_v1beta1_canary_base.yaml');
     ro.spec.strategy.canary.steps[0] = { traffic: '30%', replicas: '40%', pause: {} };
-    await apply(files.write('rollout.yaml', ro));
+    await apply(h.files.write('rollout.yaml', ro));
     await drive(() => weight() === '30' && at(1)());
     expect(canaries()[0]!.spec.replicas).toBe(2);
   });
@@ -420,7 +347,7 @@ describeWithKubectl('canary style: an extra canary Deployment with a Service and
       { traffic: '100%', replicas: '100%' },
     ];
     await setUp({ withIngress: false, rollout: ro });
-    const rules = () => sb.store.get<Obj>('httproutes.gateway.networking.k8s.io', 'default', 'echoserver')!.spec.rules;
+    const rules = () => h.sb.store.get<Obj>('httproutes.gateway.networking.k8s.io', 'default', 'echoserver')!.spec.rules;
     const original = structuredClone(rules());
     await release();
     await drive(at(1));
@@ -472,9 +399,9 @@ describeWithKubectl('canary style: an extra canary Deployment with a Service and
   test("a missing Ingress: the release waits with upstream's message and creates no canary Deployment; it goes on once the Ingress exists", async () => {
     await setUp({ withIngress: false });
     await release();
-    t += 1000;
+    h.t += 1000;
     const r1 = await once();
-    t += 5000;
+    h.t += 5000;
     const r2 = await once();
     expect(r1.stdout + r2.stdout).toContain('ingresses.networking.k8s.io "echoserver" not found');
     expect(r2.stdout).toContain('(no writes)');

@@ -2,56 +2,37 @@
 // (docs/controller.md §16): the webhook holds every pod back (partition "100%"), each step writes
 // the partition upstream writes, pods carry the rollout-id and their batch, `approve`, `status`
 // and `watch` work on it, a jump with nextStepIndex, scaling mid-release, and the hand-back.
-import { availableKubectls, type KubectlEnv, startKubectlEnv } from '../conformance/harness.js';
+import { availableKubectls } from '../conformance/harness.js';
 import { examplePath } from '../fixtures/load.js';
-import { firstKubectl, fixtureDir, kruiseIn, kubectlOk, loadExample, setCloneSetVersion } from './helpers.js';
+import { firstKubectl, kubectlOk, loadExample, setCloneSetVersion } from './helpers.js';
+import { batchesOf, loopEnv } from './loop-env.js';
 
 const kubectls = firstKubectl(availableKubectls());
 const ID = 'rollouts.kruise.io/rollout-id';
-const BATCH = 'rollouts.kruise.io/rollout-batch-id';
 
 describe.each(kubectls.map((k) => [k.label, k] as const))('CloneSet release with %s', (_label, kubectl) => {
-  let env: KubectlEnv;
-  const files = fixtureDir();
-  beforeEach(async () => {
-    env = await startKubectlEnv(kubectl, { podReadyDelayMs: 30 });
-  });
-  afterEach(async () => {
-    await env?.close();
-  });
-  afterAll(() => files.cleanup());
+  const h = loopEnv(kubectl);
+  const { files, kruise, watch, approve, pods } = h;
 
-  const kruise = (...args: string[]) => kruiseIn(env)(...args);
-  const getCs = async (): Promise<any> => JSON.parse(await kubectlOk(env, ['get', 'cloneset', 'echoserver', '-o', 'json']));
-  const pods = async (): Promise<any[]> => JSON.parse(await kubectlOk(env, ['get', 'pods', '-l', 'app=echoserver', '-o', 'json'])).items;
-  const watch = async (...until: string[]) => {
-    const w = await kruise('rollout', 'watch', 'echoserver', ...until, '--timeout', '15s');
-    if (w.code !== 0) throw new Error(`watch ${until.join(' ')}: ${w.code} ${w.stderr}${w.stdout}`);
-  };
-  const approve = async (step: number) => {
-    const a = await kruise('rollout', 'approve', 'echoserver', '--step', String(step));
-    if (a.code !== 0) throw new Error(`approve ${step}: ${a.stderr}`);
-  };
+  const getCs = async (): Promise<any> => JSON.parse(await kubectlOk(h.env, ['get', 'cloneset', 'echoserver', '-o', 'json']));
   /** Pods of the CloneSet's update revision, and per batch those labelled with `id`. */
   const released = async (id: string) => {
     const cs = await getCs();
     const all = await pods();
     const fresh = all.filter((p) => p.metadata.labels['controller-revision-hash'] === cs.status.updateRevision);
-    const batches: Record<string, number> = {};
-    for (const p of fresh)
-      if (p.metadata.labels[ID] === id) batches[p.metadata.labels[BATCH]] = (batches[p.metadata.labels[BATCH]] ?? 0) + 1;
+    const batches = batchesOf(fresh, id);
     return { partition: cs.spec.updateStrategy.partition, updated: fresh.length, total: all.length, batches };
   };
   const setUp = async (steps: unknown[]) => {
-    await kubectlOk(env, ['apply', '-f', examplePath('e2e_cloneset.yaml')]);
+    await kubectlOk(h.env, ['apply', '-f', examplePath('e2e_cloneset.yaml')]);
     const ro = loadExample('docs_basic-usage_rollout_v1beta1.yaml');
     ro.metadata.name = 'echoserver';
     ro.spec.workloadRef = { apiVersion: 'apps.kruise.io/v1alpha1', kind: 'CloneSet', name: 'echoserver' };
     ro.spec.strategy.canary.steps = steps;
-    await kubectlOk(env, ['apply', '-f', files.write('rollout.yaml', ro)]);
+    await kubectlOk(h.env, ['apply', '-f', files.write('rollout.yaml', ro)]);
     await watch('--until', 'completed');
   };
-  const newVersion = (version: string) => setCloneSetVersion(env, version);
+  const newVersion = (version: string) => setCloneSetVersion(h.env, version);
 
   test('manual steps 20%/40%/60%/100%: the partition and the batch labels at each step, approve, status, hand-back', async () => {
     await setUp([{ replicas: '20%' }, { replicas: '40%' }, { replicas: '60%' }, { replicas: '100%' }]);
@@ -59,7 +40,7 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('CloneSet release with
     expect(before.metadata.labels['rollouts.kruise.io/workload-type']).toBe('cloneset');
     await newVersion('version2');
     await watch('--until', 'paused', '--step', '1');
-    const ro = JSON.parse(await kubectlOk(env, ['get', 'rollout', 'echoserver', '-o', 'json']));
+    const ro = JSON.parse(await kubectlOk(h.env, ['get', 'rollout', 'echoserver', '-o', 'json']));
     const id = ro.status.canaryStatus.observedRolloutID;
     expect(ro.status.canaryStatus.stableRevision).toBe(before.status.currentRevision.slice('echoserver-'.length));
     expect(await released(id)).toEqual({ partition: '80%', updated: 1, total: 5, batches: { '1': 1 } });
@@ -101,16 +82,16 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('CloneSet release with
     await setUp([{ replicas: 1 }, { replicas: '50%' }, { replicas: '100%' }]);
     await newVersion('version2');
     await watch('--until', 'paused', '--step', '1');
-    const id = JSON.parse(await kubectlOk(env, ['get', 'rollout', 'echoserver', '-o', 'json'])).status.canaryStatus.observedRolloutID;
+    const id = JSON.parse(await kubectlOk(h.env, ['get', 'rollout', 'echoserver', '-o', 'json'])).status.canaryStatus.observedRolloutID;
     expect(await released(id)).toMatchObject({ partition: 4, updated: 1 });
-    await kubectlOk(env, ['scale', 'cloneset', 'echoserver', '--replicas=10']);
+    await kubectlOk(h.env, ['scale', 'cloneset', 'echoserver', '--replicas=10']);
     // Step 1's partition (4 of 5 kept) is a number: at 10 replicas it keeps 4 and updates 6, and a
     // partition is never raised back (upstream's UpgradeBatch), so step 1 stays at 6 updated.
     for (let i = 0; i < 200 && (await released(id)).updated < 6; i++) await new Promise((r) => setTimeout(r, 25));
     expect(await released(id)).toMatchObject({ partition: 4, updated: 6, total: 10 });
     await watch('--until', 'paused', '--step', '1');
     // Jump from step 1 to step 3 (100%).
-    await kubectlOk(env, [
+    await kubectlOk(h.env, [
       'patch',
       'rollout',
       'echoserver',
@@ -126,7 +107,7 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('CloneSet release with
 
   test('a rollout-id-only release (upstream e2e "Others"): the pods are relabelled batch by batch with the new id', async () => {
     await setUp([{ replicas: '20%' }, { replicas: '40%' }, { replicas: '60%' }, { replicas: '100%' }]);
-    await kubectlOk(env, ['label', 'cloneset', 'echoserver', `${ID}=1`]);
+    await kubectlOk(h.env, ['label', 'cloneset', 'echoserver', `${ID}=1`]);
     await newVersion('version2');
     await watch('--until', 'paused', '--step', '1');
     for (const step of [1, 2, 3]) {
@@ -135,7 +116,7 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('CloneSet release with
     }
     expect((await released('1')).batches).toEqual({ '1': 1, '2': 1, '3': 1, '4': 2 });
     // Only the id changes: every pod is already of the update revision; each batch relabels its share.
-    await kubectlOk(env, ['label', '--overwrite', 'cloneset', 'echoserver', `${ID}=2`]);
+    await kubectlOk(h.env, ['label', '--overwrite', 'cloneset', 'echoserver', `${ID}=2`]);
     const expected = [{ '1': 1 }, { '1': 1, '2': 1 }, { '1': 1, '2': 1, '3': 1 }];
     for (const [i, batches] of expected.entries()) {
       await watch('--until', 'paused', '--step', String(i + 1));

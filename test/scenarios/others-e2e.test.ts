@@ -4,12 +4,12 @@
 // during a 20%/40%/60%/100% CloneSet release, and releases whose only change is the rollout-id
 // (at step 3, and after the first step). Upstream's CheckPodBatchLabel(id, batch, n) is `batches(id)[batch] === n`.
 // The rollback case of the group is test/scenarios/rollback-in-batch.test.ts.
-import { availableKubectls, type KubectlEnv, startKubectlEnv } from '../conformance/harness.js';
-import { firstKubectl, fixtureDir, kruiseIn, kubectlOk, loadExample, setCloneSetVersion } from './helpers.js';
+import { availableKubectls } from '../conformance/harness.js';
+import { firstKubectl, kubectlOk, loadExample, setCloneSetVersion } from './helpers.js';
+import { batchesOf, loopEnv } from './loop-env.js';
 
 const kubectls = firstKubectl(availableKubectls());
 const ID = 'rollouts.kruise.io/rollout-id';
-const BATCH = 'rollouts.kruise.io/rollout-batch-id';
 /** rollout_v1beta1_partition_base.yaml's steps without traffic (timed pauses shortened to 1 s). */
 const BASE_STEPS = [
   { replicas: '20%', pause: {} },
@@ -27,46 +27,25 @@ const MANUAL_STEPS = [
 ];
 
 describe.each(kubectls.map((k) => [k.label, k] as const))('upstream e2e "Others" with %s', (_label, kubectl) => {
-  let env: KubectlEnv;
-  const files = fixtureDir();
-  beforeEach(async () => {
-    env = await startKubectlEnv(kubectl, { podReadyDelayMs: 30 });
-  });
-  afterEach(async () => {
-    await env?.close();
-  });
-  afterAll(() => files.cleanup());
+  const h = loopEnv(kubectl, { watchTimeout: '20s' });
+  const { files, kruise, watch, approve, pods } = h;
 
-  const kruise = (...args: string[]) => kruiseIn(env)(...args);
-  const watch = async (...until: string[]) => {
-    const w = await kruise('rollout', 'watch', 'echoserver', ...until, '--timeout', '20s');
-    if (w.code !== 0) throw new Error(`watch ${until.join(' ')}: ${w.code} ${w.stderr}${w.stdout}`);
-  };
-  const approve = async (step: number) => {
-    const a = await kruise('rollout', 'approve', 'echoserver', '--step', String(step));
-    if (a.code !== 0) throw new Error(`approve ${step}: ${a.stderr}`);
-  };
   /** Per batch, the pods labelled with `id` (CheckPodBatchLabel). */
-  const batches = async (id: string): Promise<Record<string, number>> => {
-    const pods = JSON.parse(await kubectlOk(env, ['get', 'pods', '-l', 'app=echoserver', '-o', 'json'])).items;
-    const out: Record<string, number> = {};
-    for (const p of pods) if (p.metadata.labels[ID] === id) out[p.metadata.labels[BATCH]] = (out[p.metadata.labels[BATCH]] ?? 0) + 1;
-    return out;
-  };
-  const rolloutStatus = async (): Promise<any> => JSON.parse(await kubectlOk(env, ['get', 'rollout', 'echoserver', '-o', 'json'])).status;
+  const batches = async (id: string): Promise<Record<string, number>> => batchesOf(await pods(), id);
+  const rolloutStatus = async (): Promise<any> => JSON.parse(await kubectlOk(h.env, ['get', 'rollout', 'echoserver', '-o', 'json'])).status;
   const createRollout = async (workloadRef: object, steps: unknown[], annotations: Record<string, string> = {}) => {
     const ro = loadExample('docs_basic-usage_rollout_v1beta1.yaml');
     ro.metadata.name = 'echoserver';
     ro.metadata.annotations = annotations;
     ro.spec.workloadRef = workloadRef;
     ro.spec.strategy.canary.steps = steps;
-    await kubectlOk(env, ['apply', '-f', files.write('rollout.yaml', ro)]);
+    await kubectlOk(h.env, ['apply', '-f', files.write('rollout.yaml', ro)]);
   };
   /** Upstream's workload object, created with `labels` (a rollout-id from the start). */
   const createWorkload = async (file: string, labels: Record<string, string> = {}) => {
     const w = loadExample(file);
     w.metadata.labels = { ...(w.metadata.labels ?? {}), ...labels };
-    await kubectlOk(env, ['apply', '-f', files.write(file, w)]);
+    await kubectlOk(h.env, ['apply', '-f', files.write(file, w)]);
     await watch('--until', 'completed');
   };
   const createCloneSet = async () => {
@@ -79,7 +58,7 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('upstream e2e "Others"
   test('Patch batch id to pods: normal case (Advanced StatefulSet, rollout-id 1)', async () => {
     await createRollout({ apiVersion: 'apps.kruise.io/v1beta1', kind: 'StatefulSet', name: 'echoserver' }, BASE_STEPS);
     await createWorkload('e2e_advanced_statefulset.yaml', { [ID]: '1' });
-    await kubectlOk(env, [
+    await kubectlOk(h.env, [
       'patch',
       'statefulsets.apps.kruise.io',
       'echoserver',
@@ -105,10 +84,10 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('upstream e2e "Others"
       { replicas: '100%', pause: { duration: 1 } },
     ]);
     await createWorkload('e2e_cloneset.yaml', { [ID]: '1' });
-    await setCloneSetVersion(env, 'version2');
+    await setCloneSetVersion(h.env, 'version2');
     await watch('--until', 'paused', '--step', '2');
     expect(await batches('1')).toEqual({ '1': 1, '2': 1 });
-    await kubectlOk(env, ['scale', 'cloneset', 'echoserver', '--replicas=10']);
+    await kubectlOk(h.env, ['scale', 'cloneset', 'echoserver', '--replicas=10']);
     for (let i = 0; i < 400 && (await rolloutStatus()).canaryStatus.canaryReadyReplicas !== 4; i++)
       await new Promise((r) => setTimeout(r, 25));
     expect((await rolloutStatus()).canaryStatus.canaryReadyReplicas).toBe(4);
@@ -125,14 +104,14 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('upstream e2e "Others"
   test('patch batch id to pods: only rollout-id changes (1 → 2 at step 3, no new template)', async () => {
     await createCloneSet();
     // Only the rollout-id label and upstream's in-progressing mark: every pod is already of the update revision.
-    await kubectlOk(env, ['label', 'cloneset', 'echoserver', `${ID}=1`]);
-    await kubectlOk(env, ['annotate', 'cloneset', 'echoserver', 'rollouts.kruise.io/in-progressing=true']);
+    await kubectlOk(h.env, ['label', 'cloneset', 'echoserver', `${ID}=1`]);
+    await kubectlOk(h.env, ['annotate', 'cloneset', 'echoserver', 'rollouts.kruise.io/in-progressing=true']);
     for (const step of [1, 2, 3]) {
       await watch('--until', 'paused', '--step', String(step));
       expect((await batches('1'))[String(step)]).toBe(1);
       if (step < 3) await approve(step);
     }
-    await kubectlOk(env, ['label', '--overwrite', 'cloneset', 'echoserver', `${ID}=2`]);
+    await kubectlOk(h.env, ['label', '--overwrite', 'cloneset', 'echoserver', `${ID}=2`]);
     for (let i = 0; i < 400 && (await batches('2'))['3'] !== 1; i++) await new Promise((r) => setTimeout(r, 25));
     await watch('--until', 'paused', '--step', '3');
     expect(await batches('2')).toEqual({ '1': 1, '2': 1, '3': 1 });
@@ -146,11 +125,11 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('upstream e2e "Others"
 
   test('patch batch id to pods: only change rollout-id after rolling the first step', async () => {
     await createCloneSet();
-    await kubectlOk(env, ['label', 'cloneset', 'echoserver', `${ID}=1`]);
-    await kubectlOk(env, ['annotate', 'cloneset', 'echoserver', 'rollouts.kruise.io/in-progressing=true']);
+    await kubectlOk(h.env, ['label', 'cloneset', 'echoserver', `${ID}=1`]);
+    await kubectlOk(h.env, ['annotate', 'cloneset', 'echoserver', 'rollouts.kruise.io/in-progressing=true']);
     await watch('--until', 'paused', '--step', '1');
     expect((await batches('1'))['1']).toBe(1);
-    await kubectlOk(env, ['label', '--overwrite', 'cloneset', 'echoserver', `${ID}=2`]);
+    await kubectlOk(h.env, ['label', '--overwrite', 'cloneset', 'echoserver', `${ID}=2`]);
     for (let i = 0; i < 400 && (await batches('2'))['1'] !== 1; i++) await new Promise((r) => setTimeout(r, 25));
     await watch('--until', 'paused', '--step', '1');
     expect(await batches('2')).toEqual({ '1': 1 });

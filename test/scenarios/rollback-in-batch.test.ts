@@ -4,13 +4,13 @@
 // batch id to pods: rollback case"). The release restarts from step 1 toward the old template: the
 // pods already old are marked no-need-update, each step rolls back only its share of the rest, and
 // the pods carry the new rollout-id and their batch as upstream's label patcher writes them.
-import { availableKubectls, type KubectlEnv, startKubectlEnv } from '../conformance/harness.js';
+import { availableKubectls } from '../conformance/harness.js';
 import { examplePath } from '../fixtures/load.js';
-import { firstKubectl, fixtureDir, kruiseIn, kubectlOk, loadExample } from './helpers.js';
+import { firstKubectl, kubectlOk, loadExample } from './helpers.js';
+import { batchesOf, loopEnv } from './loop-env.js';
 
 const kubectls = firstKubectl(availableKubectls());
 const ID = 'rollouts.kruise.io/rollout-id';
-const BATCH = 'rollouts.kruise.io/rollout-batch-id';
 const NO_NEED = 'rollouts.kruise.io/no-need-update';
 const STEPS = [
   { replicas: '20%' },
@@ -46,38 +46,19 @@ const KINDS = [
 const cases = kubectls.flatMap((k) => KINDS.map((kind) => [`${kind.label} with ${k.label}`, k, kind] as const));
 
 describe.each(cases)('rollback in batches: %s', (_label, kubectl, kind) => {
-  let env: KubectlEnv;
-  const files = fixtureDir();
-  beforeEach(async () => {
-    env = await startKubectlEnv(kubectl, { podReadyDelayMs: 30 });
-  });
-  afterEach(async () => {
-    await env?.close();
-  });
-  afterAll(() => files.cleanup());
+  const h = loopEnv(kubectl);
+  const { files, kruise, watch, approve, pods } = h;
 
   const cloneSet = kind.kind === 'CloneSet';
-  const kruise = (...args: string[]) => kruiseIn(env)(...args);
-  const getWorkload = async (): Promise<any> => JSON.parse(await kubectlOk(env, ['get', kind.resource, 'echoserver', '-o', 'json']));
-  const getRollout = async (): Promise<any> => JSON.parse(await kubectlOk(env, ['get', 'rollout', 'echoserver', '-o', 'json']));
-  const pods = async (): Promise<any[]> => JSON.parse(await kubectlOk(env, ['get', 'pods', '-l', 'app=echoserver', '-o', 'json'])).items;
-  const watch = async (...until: string[]) => {
-    const w = await kruise('rollout', 'watch', 'echoserver', ...until, '--timeout', '15s');
-    if (w.code !== 0) throw new Error(`watch ${until.join(' ')}: ${w.code} ${w.stderr}${w.stdout}`);
-  };
-  const approve = async (step: number) => {
-    const a = await kruise('rollout', 'approve', 'echoserver', '--step', String(step));
-    if (a.code !== 0) throw new Error(`approve ${step}: ${a.stderr}`);
-  };
+  const getWorkload = async (): Promise<any> => JSON.parse(await kubectlOk(h.env, ['get', kind.resource, 'echoserver', '-o', 'json']));
+  const getRollout = async (): Promise<any> => JSON.parse(await kubectlOk(h.env, ['get', 'rollout', 'echoserver', '-o', 'json']));
   const partitionOf = (w: any) => (cloneSet ? w.spec.updateStrategy?.partition : w.spec.updateStrategy?.rollingUpdate?.partition);
   /** The partition, the pods of the update revision (ordinals for a StatefulSet), per batch those labelled `id`, and the no-need-update marks. */
   const released = async (id: string) => {
     const w = await getWorkload();
     const all = await pods();
     const fresh = all.filter((p) => p.metadata.labels['controller-revision-hash'] === w.status.updateRevision);
-    const batches: Record<string, number> = {};
-    for (const p of fresh)
-      if (p.metadata.labels[ID] === id) batches[p.metadata.labels[BATCH]] = (batches[p.metadata.labels[BATCH]] ?? 0) + 1;
+    const batches = batchesOf(fresh, id);
     const updated = cloneSet ? fresh.length : fresh.map((p) => Number(p.metadata.name.slice('echoserver-'.length))).sort((a, b) => a - b);
     const noNeed = fresh.filter((p) => p.metadata.labels[NO_NEED] === id).length;
     return { partition: partitionOf(w), updated, batches, noNeed };
@@ -88,18 +69,18 @@ describe.each(cases)('rollback in batches: %s', (_label, kubectl, kind) => {
     w.spec.template.spec.containers[0].env.find((e: any) => e.name === 'NODE_NAME').value = version;
     w.metadata.labels = { ...w.metadata.labels, ...labels };
     delete w.status;
-    await kubectlOk(env, ['replace', '-f', files.write(`workload-${version}.json`, w)]);
+    await kubectlOk(h.env, ['replace', '-f', files.write(`workload-${version}.json`, w)]);
   };
 
   test('rolled back at step 3 of 20/40/60/80/100% with rollout-id 2: each step rolls back its share; batch labels 1..5 of id 2', async () => {
-    await kubectlOk(env, ['apply', '-f', examplePath(kind.file)]);
-    await kubectlOk(env, ['label', kind.resource, 'echoserver', `${ID}=1`]);
+    await kubectlOk(h.env, ['apply', '-f', examplePath(kind.file)]);
+    await kubectlOk(h.env, ['label', kind.resource, 'echoserver', `${ID}=1`]);
     const ro = loadExample('docs_basic-usage_rollout_v1beta1.yaml');
     ro.metadata.name = 'echoserver';
     ro.metadata.annotations = { 'rollouts.kruise.io/rollback-in-batch': 'true' };
     ro.spec.workloadRef = { apiVersion: kind.apiVersion, kind: kind.kind, name: 'echoserver' };
     ro.spec.strategy.canary.steps = STEPS;
-    await kubectlOk(env, ['apply', '-f', files.write('rollout.yaml', ro)]);
+    await kubectlOk(h.env, ['apply', '-f', files.write('rollout.yaml', ro)]);
     await watch('--until', 'completed');
     const v1 = (await getWorkload()).status.updateRevision;
 
@@ -160,13 +141,13 @@ describe.each(cases)('rollback in batches: %s', (_label, kubectl, kind) => {
   });
 
   test('without a rollout-id label (upstream e2e "disable quickly rollback policy without traffic routing"): the id is rollback-<revision>, and the release completes', async () => {
-    await kubectlOk(env, ['apply', '-f', examplePath(kind.file)]);
+    await kubectlOk(h.env, ['apply', '-f', examplePath(kind.file)]);
     const ro = loadExample('docs_basic-usage_rollout_v1beta1.yaml');
     ro.metadata.name = 'echoserver';
     ro.metadata.annotations = { 'rollouts.kruise.io/rollback-in-batch': 'true' };
     ro.spec.workloadRef = { apiVersion: kind.apiVersion, kind: kind.kind, name: 'echoserver' };
     ro.spec.strategy.canary.steps = STEPS;
-    await kubectlOk(env, ['apply', '-f', files.write('rollout.yaml', ro)]);
+    await kubectlOk(h.env, ['apply', '-f', files.write('rollout.yaml', ro)]);
     await watch('--until', 'completed');
     const v1 = (await getWorkload()).status.updateRevision;
     const stable = v1.slice(v1.lastIndexOf('-') + 1);
@@ -193,12 +174,12 @@ describe.each(cases)('rollback in batches: %s', (_label, kubectl, kind) => {
   });
 
   test('without the annotation the same rollback cancels the release: the workload rolls back natively, Succeeded=False', async () => {
-    await kubectlOk(env, ['apply', '-f', examplePath(kind.file)]);
+    await kubectlOk(h.env, ['apply', '-f', examplePath(kind.file)]);
     const ro = loadExample('docs_basic-usage_rollout_v1beta1.yaml');
     ro.metadata.name = 'echoserver';
     ro.spec.workloadRef = { apiVersion: kind.apiVersion, kind: kind.kind, name: 'echoserver' };
     ro.spec.strategy.canary.steps = STEPS;
-    await kubectlOk(env, ['apply', '-f', files.write('rollout.yaml', ro)]);
+    await kubectlOk(h.env, ['apply', '-f', files.write('rollout.yaml', ro)]);
     await watch('--until', 'completed');
     await setVersion('version2');
     await watch('--until', 'paused', '--step', '1');

@@ -3,13 +3,13 @@
 // webhook holds every ordinal back (partition 32767), each step lowers the ordinal partition to
 // replicas − batch so the highest ordinals update first, pods carry the rollout-id and their batch,
 // `approve`, `status` and `watch` work on it, a rollout-id-only release, scaling mid-release, and the hand-back.
-import { availableKubectls, type KubectlEnv, startKubectlEnv } from '../conformance/harness.js';
+import { availableKubectls } from '../conformance/harness.js';
 import { examplePath } from '../fixtures/load.js';
-import { firstKubectl, fixtureDir, kruiseIn, kubectlOk, loadExample } from './helpers.js';
+import { firstKubectl, kubectlOk, loadExample } from './helpers.js';
+import { batchesOf, loopEnv } from './loop-env.js';
 
 const kubectls = firstKubectl(availableKubectls());
 const ID = 'rollouts.kruise.io/rollout-id';
-const BATCH = 'rollouts.kruise.io/rollout-batch-id';
 const KINDS = [
   { label: 'native', apiVersion: 'apps/v1', resource: 'statefulsets.apps', file: 'e2e_native_statefulset.yaml' },
   {
@@ -22,49 +22,30 @@ const KINDS = [
 const cases = kubectls.flatMap((k) => KINDS.map((kind) => [`${kind.label} StatefulSet with ${k.label}`, k, kind] as const));
 
 describe.each(cases)('%s', (_label, kubectl, kind) => {
-  let env: KubectlEnv;
-  const files = fixtureDir();
-  beforeEach(async () => {
-    env = await startKubectlEnv(kubectl, { podReadyDelayMs: 30 });
-  });
-  afterEach(async () => {
-    await env?.close();
-  });
-  afterAll(() => files.cleanup());
+  const h = loopEnv(kubectl);
+  const { files, kruise, watch, approve, pods } = h;
 
-  const kruise = (...args: string[]) => kruiseIn(env)(...args);
-  const getSts = async (): Promise<any> => JSON.parse(await kubectlOk(env, ['get', kind.resource, 'echoserver', '-o', 'json']));
-  const pods = async (): Promise<any[]> => JSON.parse(await kubectlOk(env, ['get', 'pods', '-l', 'app=echoserver', '-o', 'json'])).items;
-  const watch = async (...until: string[]) => {
-    const w = await kruise('rollout', 'watch', 'echoserver', ...until, '--timeout', '15s');
-    if (w.code !== 0) throw new Error(`watch ${until.join(' ')}: ${w.code} ${w.stderr}${w.stdout}`);
-  };
-  const approve = async (step: number) => {
-    const a = await kruise('rollout', 'approve', 'echoserver', '--step', String(step));
-    if (a.code !== 0) throw new Error(`approve ${step}: ${a.stderr}`);
-  };
+  const getSts = async (): Promise<any> => JSON.parse(await kubectlOk(h.env, ['get', kind.resource, 'echoserver', '-o', 'json']));
   /** The partition, the ordinals of the update revision, and per batch the pods labelled with `id`. */
   const released = async (id: string) => {
     const sts = await getSts();
     const all = await pods();
     const fresh = all.filter((p) => p.metadata.labels['controller-revision-hash'] === sts.status.updateRevision);
-    const batches: Record<string, number> = {};
-    for (const p of fresh)
-      if (p.metadata.labels[ID] === id) batches[p.metadata.labels[BATCH]] = (batches[p.metadata.labels[BATCH]] ?? 0) + 1;
+    const batches = batchesOf(fresh, id);
     const ordinals = fresh.map((p) => Number(p.metadata.name.slice('echoserver-'.length))).sort((a, b) => a - b);
     return { partition: sts.spec.updateStrategy?.rollingUpdate?.partition, ordinals, total: all.length, batches };
   };
   const setUp = async (steps: unknown[]) => {
-    await kubectlOk(env, ['apply', '-f', examplePath(kind.file)]);
+    await kubectlOk(h.env, ['apply', '-f', examplePath(kind.file)]);
     const ro = loadExample('docs_basic-usage_rollout_v1beta1.yaml');
     ro.metadata.name = 'echoserver';
     ro.spec.workloadRef = { apiVersion: kind.apiVersion, kind: 'StatefulSet', name: 'echoserver' };
     ro.spec.strategy.canary.steps = steps;
-    await kubectlOk(env, ['apply', '-f', files.write('rollout.yaml', ro)]);
+    await kubectlOk(h.env, ['apply', '-f', files.write('rollout.yaml', ro)]);
     await watch('--until', 'completed');
   };
   const newVersion = (version: string) =>
-    kubectlOk(env, [
+    kubectlOk(h.env, [
       'patch',
       kind.resource,
       'echoserver',
@@ -85,7 +66,7 @@ describe.each(cases)('%s', (_label, kubectl, kind) => {
     expect(before.metadata.labels['rollouts.kruise.io/workload-type']).toBe('statefulset');
     await newVersion('version2');
     await watch('--until', 'paused', '--step', '1');
-    const ro = JSON.parse(await kubectlOk(env, ['get', 'rollout', 'echoserver', '-o', 'json']));
+    const ro = JSON.parse(await kubectlOk(h.env, ['get', 'rollout', 'echoserver', '-o', 'json']));
     const id = ro.status.canaryStatus.observedRolloutID;
     expect(ro.status.canaryStatus.stableRevision).toBe(before.status.currentRevision.slice('echoserver-'.length));
     expect(await released(id)).toEqual({ partition: 4, ordinals: [4], total: 5, batches: { '1': 1 } });
@@ -125,7 +106,7 @@ describe.each(cases)('%s', (_label, kubectl, kind) => {
 
   test('a rollout-id-only release: every ordinal is already new; each batch relabels its share with the new id', async () => {
     await setUp([{ replicas: '20%' }, { replicas: '40%' }, { replicas: '60%' }, { replicas: '100%' }]);
-    await kubectlOk(env, ['label', kind.resource, 'echoserver', `${ID}=1`]);
+    await kubectlOk(h.env, ['label', kind.resource, 'echoserver', `${ID}=1`]);
     await newVersion('version2');
     await watch('--until', 'paused', '--step', '1');
     for (const step of [1, 2, 3]) {
@@ -133,7 +114,7 @@ describe.each(cases)('%s', (_label, kubectl, kind) => {
       await watch(...(step < 3 ? ['--until', 'paused', '--step', String(step + 1)] : ['--until', 'completed']));
     }
     expect((await released('1')).batches).toEqual({ '1': 1, '2': 1, '3': 1, '4': 2 });
-    await kubectlOk(env, ['label', '--overwrite', kind.resource, 'echoserver', `${ID}=2`]);
+    await kubectlOk(h.env, ['label', '--overwrite', kind.resource, 'echoserver', `${ID}=2`]);
     const expected = [
       [4, { '1': 1 }],
       [3, { '1': 1, '2': 1 }],
@@ -152,15 +133,15 @@ describe.each(cases)('%s', (_label, kubectl, kind) => {
     await setUp([{ replicas: 1 }, { replicas: '50%' }, { replicas: '100%' }]);
     await newVersion('version2');
     await watch('--until', 'paused', '--step', '1');
-    const id = JSON.parse(await kubectlOk(env, ['get', 'rollout', 'echoserver', '-o', 'json'])).status.canaryStatus.observedRolloutID;
+    const id = JSON.parse(await kubectlOk(h.env, ['get', 'rollout', 'echoserver', '-o', 'json'])).status.canaryStatus.observedRolloutID;
     expect(await released(id)).toMatchObject({ partition: 4, ordinals: [4] });
-    await kubectlOk(env, ['scale', kind.resource, 'echoserver', '--replicas=10']);
+    await kubectlOk(h.env, ['scale', kind.resource, 'echoserver', '--replicas=10']);
     // Ordinals 5–9 are new and at or above the partition: they start at the update revision, and
     // the partition is never raised back (upstream's UpgradeBatch), so step 1 keeps 6 updated.
     for (let i = 0; i < 200 && (await released(id)).ordinals.length < 6; i++) await new Promise((r) => setTimeout(r, 25));
     expect(await released(id)).toMatchObject({ partition: 4, ordinals: [4, 5, 6, 7, 8, 9], total: 10 });
     await watch('--until', 'paused', '--step', '1');
-    await kubectlOk(env, [
+    await kubectlOk(h.env, [
       'patch',
       'rollout',
       'echoserver',

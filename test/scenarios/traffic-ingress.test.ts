@@ -3,91 +3,30 @@
 // black-box: kubectl applies them to a sandbox without a controller loop, `rollout
 // reconcile-once` runs the controller with an injected clock, and the test reads what upstream's
 // e2e tests read: the Service selectors, the canary Service and the canary Ingress's annotations.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { KubeObject } from '../../src/kube/types.js';
-import { admitDeploymentUpdate } from '../../src/reconcile/workload-admission.js';
 import type { Rollout } from '../../src/rollout/types.js';
-import { sandboxKubeconfig } from '../../src/sandbox/kubeconfig.js';
-import { createSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import type { Deployment, Pod, ReplicaSet } from '../../src/workload/types.js';
-import { availableKubectls, startKubectlEnv } from '../conformance/harness.js';
+import { startKubectlEnv } from '../conformance/harness.js';
 import { examplePath } from '../fixtures/load.js';
 import { runCli } from '../helpers/cli.js';
+import { clockedSandbox, describeWithKubectl, kubectl } from './clocked-sandbox.js';
 import { fixtureDir, loadExample, send, until } from './helpers.js';
 
-const kubectl = availableKubectls()[0];
-const describeWithKubectl = kubectl ? describe : describe.skip;
-
 type Obj = KubeObject & { spec?: any };
-
-/** kubectl with the test's kubeconfig and a private HOME. */
-function runKubectl(kubeconfig: string, home: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(kubectl!.path, ['--kubeconfig', kubeconfig, ...args], { env: { PATH: process.env.PATH, HOME: home } }, (err, stdout, stderr) =>
-      resolve({ code: err ? 1 : 0, stdout, stderr }),
-    );
-  });
-}
-
-async function applyFile(kubeconfig: string, home: string, path: string): Promise<void> {
-  const r = await runKubectl(kubeconfig, home, ['apply', '-f', path]);
-  if (r.code !== 0) throw new Error(`kubectl apply -f ${path}: ${r.stderr}`);
-}
 
 const NEW_VERSION = '{"spec":{"template":{"spec":{"containers":[{"name":"echoserver","env":[{"name":"NODE_NAME","value":"version2"}]}]}}}}';
 
 describeWithKubectl('traffic routing: Service + nginx Ingress on a partition-style Deployment', () => {
-  let sb: Sandbox;
-  let home: string;
-  let kubeconfig: string;
-  let files: ReturnType<typeof fixtureDir>;
-  let t: number;
+  const h = clockedSandbox({ tmpPrefix: 'kk-traffic-' });
+  const { run, apply, kruise, once, rollout, drive, at } = h;
 
-  const run = (args: string[]) => runKubectl(kubeconfig, home, args);
-  const apply = (path: string) => applyFile(kubeconfig, home, path);
-  const kruise = (...args: string[]) => runCli([...args, '--kubeconfig', kubeconfig], { now: () => new Date(t) });
-  const once = () => kruise('rollout', 'reconcile-once', 'rollouts-demo');
-
-  const rollout = () => sb.store.get<Rollout>('rollouts', 'default', 'rollouts-demo');
-  const service = (name: string) => sb.store.get<Obj>('services', 'default', name);
-  const ingress = (name: string) => sb.store.get<Obj>('ingresses', 'default', name);
+  const service = (name: string) => h.sb.store.get<Obj>('services', 'default', name);
+  const ingress = (name: string) => h.sb.store.get<Obj>('ingresses', 'default', name);
   /** An Ingress's annotations but kubectl's last-applied-configuration (the canary Ingress copies the stable one's, as upstream). */
   const annotationsOf = (name: string) => {
     const { 'kubectl.kubernetes.io/last-applied-configuration': _, ...rest } = ingress(name)?.metadata.annotations ?? {};
     return rest;
   };
-  const state = () => {
-    const c = rollout()?.status?.canaryStatus;
-    return `${rollout()?.status?.phase}/${c?.currentStepIndex}/${c?.currentStepState}`;
-  };
-  const settled = () =>
-    until(
-      sb,
-      'every ReplicaSet at its size with ready pods',
-      () =>
-        sb.store
-          .list<Pod>('pods', { namespace: 'default' })
-          .every((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) &&
-        sb.store.list<ReplicaSet>('replicasets', { namespace: 'default' }).every((rs) => rs.status?.replicas === rs.spec.replicas),
-    );
-  /** Runs reconcile-once, the clock `stepMs` later each time, until `want` holds; returns every state seen. */
-  const drive = async (want: () => boolean, stepMs = 1000, max = 60): Promise<string[]> => {
-    const seen: string[] = [];
-    for (let i = 0; i < max && !want(); i++) {
-      t += stepMs;
-      const r = await once();
-      if (r.code !== 0) throw new Error(`reconcile-once: ${r.stdout}${r.stderr}`);
-      await settled();
-      if (seen[seen.length - 1] !== state()) seen.push(state());
-    }
-    if (!want()) throw new Error(`never got there; states ${seen.join(' ')}; status ${JSON.stringify(rollout()?.status)}`);
-    return seen;
-  };
-  const at = (index: number, stepState: string) => () =>
-    rollout()?.status?.canaryStatus?.currentStepIndex === index && rollout()?.status?.canaryStatus?.currentStepState === stepState;
   const revisions = () => ({
     stable: rollout()!.status!.canaryStatus!.stableRevision!,
     canary: rollout()!.status!.canaryStatus!.podTemplateHash!,
@@ -99,34 +38,20 @@ describeWithKubectl('traffic routing: Service + nginx Ingress on a partition-sty
     if (opts.withIngress !== false) await apply(examplePath('e2e_nginx_ingress.yaml'));
     await apply(examplePath('e2e_deployment.yaml'));
     await until(
-      sb,
+      h.sb,
       '5 ready pods',
       () =>
-        sb.store
+        h.sb.store
           .list<Pod>('pods', { namespace: 'default' })
           .filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length === 5,
     );
     const ro = loadExample('e2e_rollout_v1beta1_partition_base.yaml');
     if (opts.steps) ro.spec.strategy.canary.steps = opts.steps;
-    await apply(files.write('rollout.yaml', ro));
+    await apply(h.files.write('rollout.yaml', ro));
     await drive(() => rollout()?.status?.phase === 'Healthy');
   };
   const release = () =>
-    send(sb, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/echoserver', NEW_VERSION, 'application/strategic-merge-patch+json');
-
-  beforeEach(async () => {
-    t = Date.parse('2026-01-15T12:00:00Z');
-    sb = await createSandbox({ port: 0, podReadyDelayMs: 0, workloadAdmission: { admitDeploymentUpdate } });
-    home = mkdtempSync(join(tmpdir(), 'kk-traffic-'));
-    kubeconfig = join(home, 'kubeconfig');
-    writeFileSync(kubeconfig, sandboxKubeconfig(sb.url));
-    files = fixtureDir();
-  });
-  afterEach(async () => {
-    await sb.close();
-    rmSync(home, { recursive: true, force: true });
-    files.cleanup();
-  });
+    send(h.sb, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/echoserver', NEW_VERSION, 'application/strategic-merge-patch+json');
 
   test('20% traffic in step 1: Services select their revisions, the canary Ingress carries weight 20; later steps clean up; the end leaves only the stable objects', async () => {
     await setUp();
@@ -164,7 +89,7 @@ describeWithKubectl('traffic routing: Service + nginx Ingress on a partition-sty
     expect(status.stdout).toContain('Gateway:      echoserver-canary canary-weight 20\n');
 
     // Without permission to read Ingresses, status still answers, without the Gateway line.
-    sb.faults.failNext({ path: '/ingresses/echoserver-canary', status: 403, message: 'ingresses is forbidden' });
+    h.sb.faults.failNext({ path: '/ingresses/echoserver-canary', status: 403, message: 'ingresses is forbidden' });
     const forbidden = await kruise('rollout', 'status', 'rollouts-demo');
     expect(forbidden.code).toBe(0);
     expect(forbidden.stdout).toMatch(/Traffic:.*20%/);
@@ -178,7 +103,7 @@ describeWithKubectl('traffic routing: Service + nginx Ingress on a partition-sty
     expect(ingress('echoserver-canary')).toBeUndefined();
 
     await drive(() => rollout()?.status?.phase === 'Healthy', 11_000);
-    expect(sb.store.get<Deployment>('deployments', 'default', 'echoserver')!.spec.paused).toBeFalsy();
+    expect(h.sb.store.get<Deployment>('deployments', 'default', 'echoserver')!.spec.paused).toBeFalsy();
     expect(service('echoserver')!.spec.selector).toEqual({ app: 'echoserver' });
     expect(service('echoserver-canary')).toBeUndefined();
     expect(ingress('echoserver-canary')).toBeUndefined();
@@ -213,12 +138,12 @@ describeWithKubectl('traffic routing: Service + nginx Ingress on a partition-sty
 
   test('rollback to v1 mid-release: traffic goes back to stable first, then every canary object goes', async () => {
     await setUp();
-    const v1 = sb.store.get<Deployment>('deployments', 'default', 'echoserver')!.spec.template;
+    const v1 = h.sb.store.get<Deployment>('deployments', 'default', 'echoserver')!.spec.template;
     await release();
     await drive(at(1, 'StepPaused'));
     expect(ingress('echoserver-canary')).toBeDefined();
-    const current = sb.store.get<Deployment>('deployments', 'default', 'echoserver')!;
-    await send(sb, 'PUT', '/apis/apps/v1/namespaces/default/deployments/echoserver', {
+    const current = h.sb.store.get<Deployment>('deployments', 'default', 'echoserver')!;
+    await send(h.sb, 'PUT', '/apis/apps/v1/namespaces/default/deployments/echoserver', {
       ...current,
       spec: { ...current.spec, template: v1 },
     });
@@ -241,7 +166,7 @@ describeWithKubectl('traffic routing: Service + nginx Ingress on a partition-sty
     await drive(at(1, 'StepPaused'));
     const v2 = revisions().canary;
     await send(
-      sb,
+      h.sb,
       'PATCH',
       '/apis/apps/v1/namespaces/default/deployments/echoserver',
       NEW_VERSION.replace('version2', 'version3'),
@@ -267,7 +192,7 @@ describeWithKubectl('traffic routing: Service + nginx Ingress on a partition-sty
     await drive(at(1, 'StepPaused'));
     const ro = loadExample('e2e_rollout_v1beta1_partition_base.yaml');
     ro.spec.strategy.canary.steps[0].traffic = '30%';
-    await apply(files.write('rollout.yaml', ro));
+    await apply(h.files.write('rollout.yaml', ro));
     await drive(() => annotationsOf('echoserver-canary')['nginx.ingress.kubernetes.io/canary-weight'] === '30' && at(1, 'StepPaused')());
   });
 
@@ -281,7 +206,7 @@ describeWithKubectl('traffic routing: Service + nginx Ingress on a partition-sty
     expect(service('echoserver')!.spec.selector).toEqual({ app: 'echoserver' });
     expect(service('echoserver-canary')).toBeUndefined();
     expect(ingress('echoserver-canary')).toBeUndefined();
-    expect(sb.store.get<Deployment>('deployments', 'default', 'echoserver')!.spec.paused).toBeFalsy();
+    expect(h.sb.store.get<Deployment>('deployments', 'default', 'echoserver')!.spec.paused).toBeFalsy();
   });
 
   test("a missing Ingress: the release waits with upstream's message, writes nothing else, and goes on once the Ingress exists", async () => {
@@ -289,13 +214,13 @@ describeWithKubectl('traffic routing: Service + nginx Ingress on a partition-sty
     await release();
     const r1 = await once();
     expect(rollout()!.status!.conditions!.find((c) => c.type === 'Progressing')?.reason).toBe('Initializing');
-    const rv = sb.store.get<Deployment>('deployments', 'default', 'echoserver')!.metadata.resourceVersion;
+    const rv = h.sb.store.get<Deployment>('deployments', 'default', 'echoserver')!.metadata.resourceVersion;
     const statusRv = rollout()!.metadata.resourceVersion;
-    t += 5000;
+    h.t += 5000;
     const r2 = await once();
     expect(r1.stdout + r2.stdout).toContain('ingresses.networking.k8s.io "echoserver" not found');
     expect(r2.stdout).toContain('(no writes)');
-    expect(sb.store.get<Deployment>('deployments', 'default', 'echoserver')!.metadata.resourceVersion).toBe(rv);
+    expect(h.sb.store.get<Deployment>('deployments', 'default', 'echoserver')!.metadata.resourceVersion).toBe(rv);
     expect(rollout()!.metadata.resourceVersion).toBe(statusRv);
     expect(service('echoserver-canary')).toBeUndefined();
     expect(service('echoserver')!.spec.selector).toEqual({ app: 'echoserver' });
@@ -352,59 +277,37 @@ describeWithKubectl('traffic routing with the sandbox controller loop', () => {
 });
 
 describeWithKubectl('traffic routing through a Gateway API HTTPRoute (upstream e2e objects, v1alpha2)', () => {
-  let sb: Sandbox;
-  let home: string;
-  let kubeconfig: string;
-  let files: ReturnType<typeof fixtureDir>;
-  let t: number;
-  const kubectlRun = (args: string[]) => runKubectl(kubeconfig, home, args);
-  const apply = (path: string) => applyFile(kubeconfig, home, path);
-  const kruise = (...args: string[]) => runCli([...args, '--kubeconfig', kubeconfig], { now: () => new Date(t) });
-  const rollout = () => sb.store.get<Rollout>('rollouts', 'default', 'rollouts-demo');
+  const h = clockedSandbox({ tmpPrefix: 'kk-gateway-' });
+  const { apply, kruise, rollout, at } = h;
+  const kubectlRun = (args: string[]) => h.run(args);
   /** The HTTPRoute's rules as kubectl reads them. */
   const routeRules = async () => JSON.parse((await kubectlRun(['get', 'httproute', 'echoserver', '-o', 'json'])).stdout).spec.rules;
   const drive = async (want: () => boolean, stepMs = 1000) => {
     for (let i = 0; i < 60 && !want(); i++) {
-      t += stepMs;
+      h.t += stepMs;
       const r = await kruise('rollout', 'reconcile-once', 'rollouts-demo');
       if (r.code !== 0) throw new Error(`reconcile-once: ${r.stdout}${r.stderr}`);
-      await until(sb, 'ReplicaSets at size', () =>
-        sb.store
+      await until(h.sb, 'ReplicaSets at size', () =>
+        h.sb.store
           .list<ReplicaSet>('replicasets', { namespace: 'default' })
           .every((rs) => rs.status?.readyReplicas === rs.spec.replicas || (rs.spec.replicas ?? 0) === 0),
       );
     }
     if (!want()) throw new Error(`never got there: ${JSON.stringify(rollout()?.status)}`);
   };
-  const at = (index: number, state: string) => () =>
-    rollout()?.status?.canaryStatus?.currentStepIndex === index && rollout()?.status?.canaryStatus?.currentStepState === state;
   const ref = (name: string, weight: number) => ({ group: '', kind: 'Service', name, port: 80, weight });
   const path = { path: { type: 'PathPrefix', value: '/apis/echo' } };
 
-  beforeEach(async () => {
-    t = Date.parse('2026-01-15T12:00:00Z');
-    sb = await createSandbox({ port: 0, podReadyDelayMs: 0, workloadAdmission: { admitDeploymentUpdate } });
-    home = mkdtempSync(join(tmpdir(), 'kk-gateway-'));
-    kubeconfig = join(home, 'kubeconfig');
-    writeFileSync(kubeconfig, sandboxKubeconfig(sb.url));
-    files = fixtureDir();
-  });
-  afterEach(async () => {
-    await sb.close();
-    rmSync(home, { recursive: true, force: true });
-    files.cleanup();
-  });
-
   const setUp = async (steps: unknown[]) => {
     for (const f of ['e2e_service.yaml', 'e2e_gateway_httproute-test.yaml', 'e2e_deployment.yaml']) await apply(examplePath(f));
-    await until(sb, '5 pods', () => sb.store.list<Pod>('pods', { namespace: 'default' }).length === 5);
+    await until(h.sb, '5 pods', () => h.sb.store.list<Pod>('pods', { namespace: 'default' }).length === 5);
     const ro = loadExample('e2e_rollout_v1beta1_partition_base.yaml');
     ro.spec.strategy.canary.trafficRoutings = [{ service: 'echoserver', gateway: { httpRouteName: 'echoserver' } }];
     ro.spec.strategy.canary.steps = steps;
-    await apply(files.write('rollout.yaml', ro));
+    await apply(h.files.write('rollout.yaml', ro));
     await drive(() => rollout()?.status?.phase === 'Healthy');
     await send(
-      sb,
+      h.sb,
       'PATCH',
       '/apis/apps/v1/namespaces/default/deployments/echoserver',
       NEW_VERSION,
@@ -424,7 +327,7 @@ describeWithKubectl('traffic routing through a Gateway API HTTPRoute (upstream e
     expect((await kruise('rollout', 'approve', 'rollouts-demo')).code).toBe(0);
     await drive(at(2, 'StepPaused'));
     expect(await routeRules()).toEqual(original);
-    expect(sb.store.get('services', 'default', 'echoserver-canary')).toBeUndefined();
+    expect(h.sb.store.get('services', 'default', 'echoserver-canary')).toBeUndefined();
     await kruise('rollout', 'approve', 'rollouts-demo');
     await drive(() => rollout()?.status?.phase === 'Healthy');
     expect(await routeRules()).toEqual(original);
@@ -454,16 +357,16 @@ describeWithKubectl('traffic routing through a Gateway API HTTPRoute (upstream e
     await apply(examplePath('e2e_deployment.yaml'));
     const ro = loadExample('e2e_rollout_v1beta1_partition_base.yaml');
     ro.spec.strategy.canary.trafficRoutings = [{ service: 'echoserver', gateway: { httpRouteName: 'echoserver' } }];
-    await apply(files.write('rollout.yaml', ro));
+    await apply(h.files.write('rollout.yaml', ro));
     await drive(() => rollout()?.status?.phase === 'Healthy');
     await send(
-      sb,
+      h.sb,
       'PATCH',
       '/apis/apps/v1/namespaces/default/deployments/echoserver',
       NEW_VERSION,
       'application/strategic-merge-patch+json',
     );
-    t += 1000;
+    h.t += 1000;
     const r = `${(await kruise('rollout', 'reconcile-once', 'rollouts-demo')).stdout}${(await kruise('rollout', 'reconcile-once', 'rollouts-demo')).stdout}`;
     expect(r).toContain('httproutes.gateway.networking.k8s.io "echoserver" not found');
     expect(rollout()!.status!.conditions!.find((c) => c.type === 'Progressing')?.reason).toBe('Initializing');
