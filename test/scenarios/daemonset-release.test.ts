@@ -5,63 +5,44 @@
 // their batch, `approve`, `status` and `watch` work on it, the hand-back, a rollout-id-only
 // release (the batches relabel pods already new); and a rollback, which
 // upstream cannot tell from a new release (no currentRevision), is released again from step 1.
-import { availableKubectls, type KubectlEnv, startKubectlEnv } from '../conformance/harness.js';
-import { firstKubectl, fixtureDir, kruiseIn, kubectlOk, loadExample } from './helpers.js';
+import { availableKubectls } from '../conformance/harness.js';
+import { firstKubectl, kubectlOk, loadExample } from './helpers.js';
+import { batchesOf, loopEnv } from './loop-env.js';
 
 const kubectls = firstKubectl(availableKubectls());
 const ID = 'rollouts.kruise.io/rollout-id';
-const BATCH = 'rollouts.kruise.io/rollout-batch-id';
 const RESOURCE = 'daemonsets.apps.kruise.io';
 const NAME = 'fluentd-elasticsearch';
 const NODES = ['node-1', 'node-2', 'node-3', 'node-4', 'node-5'];
 
 describe.each(kubectls.map((k) => [k.label, k] as const))('Advanced DaemonSet release with %s', (_label, kubectl) => {
-  let env: KubectlEnv;
-  const files = fixtureDir();
-  beforeEach(async () => {
-    env = await startKubectlEnv(kubectl, { podReadyDelayMs: 30 });
-  });
-  afterEach(async () => {
-    await env?.close();
-  });
-  afterAll(() => files.cleanup());
+  const h = loopEnv(kubectl, { rollout: 'rollouts-test', podSelector: `name=${NAME}` });
+  const { files, kruise, watch, approve, pods } = h;
 
-  const kruise = (...args: string[]) => kruiseIn(env)(...args);
-  const getDs = async (): Promise<any> => JSON.parse(await kubectlOk(env, ['get', RESOURCE, NAME, '-o', 'json']));
-  const getRollout = async (): Promise<any> => JSON.parse(await kubectlOk(env, ['get', 'rollout', 'rollouts-test', '-o', 'json']));
-  const watch = async (...until: string[]) => {
-    const w = await kruise('rollout', 'watch', 'rollouts-test', ...until, '--timeout', '15s');
-    if (w.code !== 0) throw new Error(`watch ${until.join(' ')}: ${w.code} ${w.stderr}${w.stdout}`);
-  };
-  const approve = async (step: number) => {
-    const a = await kruise('rollout', 'approve', 'rollouts-test', '--step', String(step));
-    if (a.code !== 0) throw new Error(`approve ${step}: ${a.stderr}`);
-  };
+  const getDs = async (): Promise<any> => JSON.parse(await kubectlOk(h.env, ['get', RESOURCE, NAME, '-o', 'json']));
+  const getRollout = async (): Promise<any> => JSON.parse(await kubectlOk(h.env, ['get', 'rollout', 'rollouts-test', '-o', 'json']));
   /** The partition, the nodes whose pod runs `hash` (default: the current template), and per batch the pods labelled with `id`. */
   const released = async (id: string, hash?: string) => {
     const ds = await getDs();
-    const all = JSON.parse(await kubectlOk(env, ['get', 'pods', '-l', `name=${NAME}`, '-o', 'json'])).items;
+    const all = await pods();
     const fresh = all.filter((p: any) => p.metadata.labels['controller-revision-hash'] === (hash ?? ds.status.daemonSetHash));
-    const batches: Record<string, number> = {};
-    for (const p of fresh)
-      if (p.metadata.labels[ID] === id) batches[p.metadata.labels[BATCH]] = (batches[p.metadata.labels[BATCH]] ?? 0) + 1;
     const nodes = fresh.map((p: any) => p.spec.nodeName).sort();
-    return { partition: ds.spec.updateStrategy?.rollingUpdate?.partition, nodes, total: all.length, batches };
+    return { partition: ds.spec.updateStrategy?.rollingUpdate?.partition, nodes, total: all.length, batches: batchesOf(fresh, id) };
   };
   // `kubectl set env` knows built-in kinds only: a JSON patch, as a CD tool would send.
-  const containerEnv = (op: object) => kubectlOk(env, ['patch', RESOURCE, NAME, '--type=json', '-p', JSON.stringify([op])]);
+  const containerEnv = (op: object) => kubectlOk(h.env, ['patch', RESOURCE, NAME, '--type=json', '-p', JSON.stringify([op])]);
   const setImageEnv = (version: string) =>
     containerEnv({ op: 'add', path: '/spec/template/spec/containers/0/env', value: [{ name: 'NODE_NAME', value: version }] });
   const setUp = async () => {
     for (const name of NODES)
-      await kubectlOk(env, ['apply', '-f', files.write(`${name}.yaml`, { apiVersion: 'v1', kind: 'Node', metadata: { name } })]);
+      await kubectlOk(h.env, ['apply', '-f', files.write(`${name}.yaml`, { apiVersion: 'v1', kind: 'Node', metadata: { name } })]);
     const ds = loadExample('e2e_advanced_daemonset.yaml');
     ds.metadata.namespace = 'default';
-    await kubectlOk(env, ['apply', '-f', files.write('ds.yaml', ds)]);
+    await kubectlOk(h.env, ['apply', '-f', files.write('ds.yaml', ds)]);
     const ro = loadExample('e2e_rollout_canary_daemonset_base.yaml');
     ro.metadata.namespace = 'default';
     ro.spec.strategy.canary.steps = [{ replicas: 1 }, { replicas: '60%' }, { replicas: '100%' }];
-    await kubectlOk(env, ['apply', '-f', files.write('rollout.yaml', ro)]);
+    await kubectlOk(h.env, ['apply', '-f', files.write('rollout.yaml', ro)]);
     await watch('--until', 'completed');
   };
 
@@ -118,7 +99,7 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('Advanced DaemonSet re
 
   test('a rollout-id-only release: every node already runs the template; each batch relabels its share with the new id', async () => {
     await setUp();
-    await kubectlOk(env, ['label', RESOURCE, NAME, `${ID}=1`]);
+    await kubectlOk(h.env, ['label', RESOURCE, NAME, `${ID}=1`]);
     await setImageEnv('version2');
     for (const step of [1, 2]) {
       await watch('--until', 'paused', '--step', String(step));
@@ -126,7 +107,7 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('Advanced DaemonSet re
     }
     await watch('--until', 'completed');
     expect((await released('1')).batches).toEqual({ '1': 1, '2': 2, '3': 2 });
-    await kubectlOk(env, ['label', '--overwrite', RESOURCE, NAME, `${ID}=2`]);
+    await kubectlOk(h.env, ['label', '--overwrite', RESOURCE, NAME, `${ID}=2`]);
     await watch('--until', 'paused', '--step', '1');
     expect(await released('2')).toEqual({ partition: 4, nodes: NODES, total: 5, batches: { '1': 1 } });
     await approve(1);

@@ -21,7 +21,7 @@ export interface LoopEnv {
   watch(...until: string[]): Promise<void>;
   /** `rollout approve <rollout> --step step`; throws with its stderr unless it exits 0. */
   approve(step: number): Promise<void>;
-  /** The echoserver pods as `kubectl get pods -l app=echoserver -o json` lists them. */
+  /** The workload's pods as `kubectl get pods -l <podSelector> -o json` lists them. */
   pods(): Promise<any[]>;
 }
 
@@ -32,6 +32,8 @@ export interface LoopEnvOptions {
   watchTimeout?: string;
   /** How long after it starts a pod turns Ready; 30 ms unless given. */
   podReadyDelayMs?: number;
+  /** The label selector of the workload's pods; `app=echoserver` unless given. */
+  podSelector?: string;
 }
 
 export function loopEnv(kubectl: Kubectl, opts: LoopEnvOptions = {}): LoopEnv {
@@ -61,7 +63,7 @@ export function loopEnv(kubectl: Kubectl, opts: LoopEnvOptions = {}): LoopEnv {
       const a = await kruise('rollout', 'approve', rollout, '--step', String(step));
       if (a.code !== 0) throw new Error(`approve ${step}: ${a.stderr}`);
     },
-    pods: async () => JSON.parse(await kubectlOk(env, ['get', 'pods', '-l', 'app=echoserver', '-o', 'json'])).items,
+    pods: async () => JSON.parse(await kubectlOk(env, ['get', 'pods', '-l', opts.podSelector ?? 'app=echoserver', '-o', 'json'])).items,
   };
 }
 
