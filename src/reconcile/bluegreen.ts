@@ -1,42 +1,12 @@
 // What the blue-green style changes in the rollout state machine (upstream's rollout_bluegreen.go;
-// docs/controller.md §19); the workload side is bluegreen-control.ts. The state machine keeps the
-// sub-status in canaryStatus's field names while a pass runs; blue-green's status.blueGreenStatus
-// names the new revision and its pods `updated…` instead of `canary…`.
-import { FinalisingStep, type StepStatus } from '../rollout/types.js';
+// docs/controller.md §19); the workload side is bluegreen-control.ts, the finalising order
+// finalising-tasks.ts. The state machine keeps the sub-status in canaryStatus's field names while
+// a pass runs; blue-green's status.blueGreenStatus names the new revision and its pods `updated…`
+// instead of `canary…`.
+import type { StepStatus } from '../rollout/types.js';
 
 /** status.message while a newer template waits for a rollback (upstream's BadRequest, not retried). */
 export const BLUE_GREEN_CONTINUOUS_RELEASE = 'new version releasing detected in the progress of blue-green release, please rollback first';
-
-/**
- * Upstream's nextBlueGreenTask: on success all traffic goes to the new version before the stable
- * Service selects every pod and the workload is resumed; a rollback first routes all traffic to
- * stable (a "0%" step must not leak traffic to the new version); disabling and deletion hand back
- * as canary does.
- */
-export const BLUE_GREEN_FINALISING_TASKS = {
-  success: [
-    FinalisingStep.RouteTrafficToNew,
-    FinalisingStep.RestoreStableService,
-    FinalisingStep.ResumeWorkload,
-    FinalisingStep.RouteTrafficToStable,
-    FinalisingStep.RemoveCanaryService,
-    FinalisingStep.ReleaseWorkloadControl,
-  ],
-  rollback: [
-    FinalisingStep.RouteTrafficToStable,
-    FinalisingStep.ResumeWorkload,
-    FinalisingStep.RestoreStableService,
-    FinalisingStep.RemoveCanaryService,
-    FinalisingStep.ReleaseWorkloadControl,
-  ],
-  other: [
-    FinalisingStep.RestoreStableService,
-    FinalisingStep.RouteTrafficToStable,
-    FinalisingStep.RemoveCanaryService,
-    FinalisingStep.ResumeWorkload,
-    FinalisingStep.ReleaseWorkloadControl,
-  ],
-} as const;
 
 /** status.blueGreenStatus in the state machine's (canaryStatus's) field names. */
 export function fromBlueGreenStatus(status: StepStatus): StepStatus {

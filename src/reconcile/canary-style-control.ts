@@ -16,6 +16,7 @@ import {
 } from '../workload/deployment.js';
 import { canonicalJson, POD_TEMPLATE_HASH_LABEL, podTemplateHash, sameTemplate } from '../workload/hash.js';
 import { scaledValue } from '../workload/intstr.js';
+import { dropMetadata } from '../workload/metadata.js';
 import { batchReplicasOrZero } from '../workload/partition.js';
 import type { Deployment, IntOrString, Pod, PodTemplate, ReplicaSet } from '../workload/types.js';
 import { labelPodBatches, type PodBatchRelease } from './deployment-control.js';
@@ -149,14 +150,7 @@ export class CanaryStyleControl implements WorkloadControl {
   /** Upstream's stable Finalize: control-info removed, unpaused (it rolls natively); the canary's finalizer goes. */
   handBack(): void {
     const d = this.workload;
-    const annotations = { ...(d.metadata.annotations ?? {}) };
-    const labels = { ...(d.metadata.labels ?? {}) };
-    delete annotations[Annotation.controlInfo];
-    delete labels[Label.stableRevision];
-    if (Object.keys(annotations).length > 0) d.metadata.annotations = annotations;
-    else delete d.metadata.annotations;
-    if (Object.keys(labels).length > 0) d.metadata.labels = labels;
-    else delete d.metadata.labels;
+    dropMetadata(d, { labels: [Label.stableRevision], annotations: [Annotation.controlInfo] });
     d.spec.paused = false;
     for (const c of this.canaries.deployments) dropFinalizer(c);
   }

@@ -7,6 +7,7 @@ import { Annotation, Label, type Rollout } from '../rollout/types.js';
 import { batchPartition, type CloneSet, CONTROLLER_REVISION_HASH_LABEL, shortHash } from '../workload/cloneset.js';
 import { sameTemplate } from '../workload/hash.js';
 import { scaledValue } from '../workload/intstr.js';
+import { dropMetadata } from '../workload/metadata.js';
 import type { IntOrString, Pod } from '../workload/types.js';
 import { labelPodBatches, type PodBatchRelease } from './deployment-control.js';
 import { rolloutReleasing } from './releasing-rollout.js';
@@ -160,11 +161,7 @@ export function judgePodBatch(
  * (`completed`: no batch partition left) the partition goes too and the CloneSet is unpaused.
  */
 export function releaseCloneSet(cs: CloneSet, completed: boolean): void {
-  const annotations = { ...(cs.metadata.annotations ?? {}) };
-  delete annotations[Annotation.controlInfo];
-  delete annotations[Annotation.inProgressing];
-  if (Object.keys(annotations).length > 0) cs.metadata.annotations = annotations;
-  else delete cs.metadata.annotations;
+  dropMetadata(cs, { annotations: [Annotation.controlInfo, Annotation.inProgressing] });
   if (!completed) return;
   const strategy = { ...(cs.spec.updateStrategy ?? {}) };
   delete strategy.partition;

@@ -10,6 +10,7 @@ import { Annotation, type Rollout } from '../rollout/types.js';
 import { CONTROLLER_REVISION_HASH_LABEL, shortHash } from '../workload/cloneset.js';
 import { type AdvancedDaemonSet, daemonPartition, setDaemonPartition } from '../workload/daemonset.js';
 import { sameTemplate } from '../workload/hash.js';
+import { dropMetadata } from '../workload/metadata.js';
 import { batchReplicasOrZero } from '../workload/partition.js';
 import { workloadReplicas } from '../workload/replicas.js';
 import { HOLD_ALL_PARTITION } from '../workload/statefulset.js';
@@ -106,11 +107,7 @@ export function sizeDaemonSetBatch(
  * release is complete the partition goes too (`partition: null`) and the DaemonSet is unpaused.
  */
 export function releaseDaemonSet(ds: AdvancedDaemonSet, completed: boolean): void {
-  const annotations = { ...(ds.metadata.annotations ?? {}) };
-  delete annotations[Annotation.controlInfo];
-  delete annotations[Annotation.inProgressing];
-  if (Object.keys(annotations).length > 0) ds.metadata.annotations = annotations;
-  else delete ds.metadata.annotations;
+  dropMetadata(ds, { annotations: [Annotation.controlInfo, Annotation.inProgressing] });
   if (!completed) return;
   setDaemonPartition(ds, undefined);
   ds.spec.updateStrategy!.rollingUpdate!.paused = false;

@@ -12,6 +12,7 @@ import {
   revisionOf,
 } from '../workload/deployment.js';
 import { POD_TEMPLATE_HASH_LABEL, podTemplateHash } from '../workload/hash.js';
+import { dropMetadata } from '../workload/metadata.js';
 import { batchReplicas, batchReplicasOrZero } from '../workload/partition.js';
 import { DESIRED_REPLICAS_ANNOTATION, fenceposts, MAX_REPLICAS_ANNOTATION, rollPartition } from '../workload/partition-rolling.js';
 import type { Deployment, IntOrString, Pod, ReplicaSet } from '../workload/types.js';
@@ -153,17 +154,10 @@ export function raisePartition(d: Deployment, desired: IntOrString, replicas: nu
 export function handBack(d: Deployment): void {
   if (!isUnderControl(d)) return;
   const saved = readStrategyAnnotation(d);
-  const labels = { ...(d.metadata.labels ?? {}) };
-  const annotations = { ...(d.metadata.annotations ?? {}) };
-  delete labels[Label.controlledByAdvancedDeployment];
-  delete labels[Label.stableRevision];
-  for (const k of [Annotation.inProgressing, Annotation.deploymentStrategy, Annotation.deploymentExtraStatus, Annotation.controlInfo])
-    delete annotations[k];
-  // A map we emptied goes away: the user never wrote `labels: {}`.
-  if (Object.keys(labels).length > 0) d.metadata.labels = labels;
-  else delete d.metadata.labels;
-  if (Object.keys(annotations).length > 0) d.metadata.annotations = annotations;
-  else delete d.metadata.annotations;
+  dropMetadata(d, {
+    labels: [Label.controlledByAdvancedDeployment, Label.stableRevision],
+    annotations: [Annotation.inProgressing, Annotation.deploymentStrategy, Annotation.deploymentExtraStatus, Annotation.controlInfo],
+  });
   d.spec.paused = false;
   d.spec.strategy = {
     type: 'RollingUpdate',

@@ -33,15 +33,17 @@ import {
   type StepStatus,
 } from '../rollout/types.js';
 import { scaledValue } from '../workload/intstr.js';
+import { dropMetadata } from '../workload/metadata.js';
 import { batchReplicasOrZero } from '../workload/partition.js';
 import { workloadReplicas } from '../workload/replicas.js';
 import type { Pod, ReplicaSet } from '../workload/types.js';
 import { type BatchProgress, batchReleaseControlRef } from './batch-release.js';
-import { BLUE_GREEN_CONTINUOUS_RELEASE, BLUE_GREEN_FINALISING_TASKS, fromBlueGreenStatus, toBlueGreenStatus } from './bluegreen.js';
+import { BLUE_GREEN_CONTINUOUS_RELEASE, fromBlueGreenStatus, toBlueGreenStatus } from './bluegreen.js';
 import { blueGreenControlFor, readOriginalStrategy } from './bluegreen-control.js';
 import { disableHpa, restoreHpa } from './bluegreen-hpa.js';
 import { isCanaryStyle, type TemplatePatch } from './canary-style-control.js';
 import { type RolloutEvent, RolloutEvents } from './events.js';
+import { finalisingTasks, nextFinalisingTask } from './finalising-tasks.js';
 import { RefusedCondition, refusedMessage, StatusMessage, stepMessage } from './messages.js';
 import { ROLLS_NATIVELY, refusalOf } from './refusal.js';
 import { isRollbackInBatchPolicy } from './rollback-in-batch.js';
@@ -95,37 +97,6 @@ function machineState(rollout: Rollout, status: RolloutStatus | undefined, final
     reason(ConditionType.Succeeded),
     finalizer === 'add' ? true : finalizer === 'drop' ? false : finalizers,
   ]);
-}
-
-/** Upstream's finalising tasks in order (rollout_canary.go nextCanaryTask): a rollback first routes traffic to stable. */
-const FINALISING_TASKS = {
-  rollback: [
-    FinalisingStep.RouteTrafficToStable,
-    FinalisingStep.ResumeWorkload,
-    FinalisingStep.ReleaseWorkloadControl,
-    FinalisingStep.RestoreStableService,
-    FinalisingStep.RemoveCanaryService,
-  ],
-  other: [
-    FinalisingStep.RestoreStableService,
-    FinalisingStep.RouteTrafficToStable,
-    FinalisingStep.RemoveCanaryService,
-    FinalisingStep.ResumeWorkload,
-    FinalisingStep.ReleaseWorkloadControl,
-  ],
-} as const;
-
-/** The task list for a finalise reason: blue-green's (bluegreen.ts), else canary's. */
-function finalisingTasks(blueGreen: boolean, reason: FinaliseReason): readonly string[] {
-  if (blueGreen) return BLUE_GREEN_FINALISING_TASKS[reason];
-  return FINALISING_TASKS[reason === 'rollback' ? 'rollback' : 'other'];
-}
-
-/** The task after `current` (the first when empty, END after the last or for an unknown one). */
-function nextFinalisingTask(tasks: readonly string[], current: string): string {
-  if (!current) return tasks[0]!;
-  const i = tasks.indexOf(current);
-  return i >= 0 && i < tasks.length - 1 ? tasks[i + 1]! : FinalisingStep.End;
 }
 
 /** One reconcile pass of the Kruise Rollout controller for a partition-style or blue-green release. */
@@ -838,11 +809,7 @@ class Pass {
   private finalise(kind: FinaliseReason): boolean {
     const canary = this.canary;
     if (!canary) return true;
-    const annotations = this.workload?.metadata.annotations;
-    if (annotations?.[Annotation.inProgressing] !== undefined) {
-      delete annotations[Annotation.inProgressing];
-      if (Object.keys(annotations).length === 0) delete this.workload!.metadata.annotations;
-    }
+    if (this.workload) dropMetadata(this.workload, { annotations: [Annotation.inProgressing] });
     const tasks = finalisingTasks(this.blueGreen, kind);
     const current = canary.finalisingStep ?? '';
     if (current === FinalisingStep.End) return true;

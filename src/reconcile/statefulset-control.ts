@@ -7,6 +7,7 @@
 import type { OwnerReference } from '../kube/types.js';
 import { Annotation, type Rollout } from '../rollout/types.js';
 import { sameTemplate } from '../workload/hash.js';
+import { dropMetadata } from '../workload/metadata.js';
 import {
   HOLD_ALL_PARTITION,
   isAdvancedStatefulSet,
@@ -106,10 +107,6 @@ export function sizeStatefulSetBatch(
  * release is complete the partition goes too (`partition: null`).
  */
 export function releaseStatefulSet(set: StatefulSetLike, completed: boolean): void {
-  const annotations = { ...(set.metadata.annotations ?? {}) };
-  delete annotations[Annotation.controlInfo];
-  delete annotations[Annotation.inProgressing];
-  if (Object.keys(annotations).length > 0) set.metadata.annotations = annotations;
-  else delete set.metadata.annotations;
+  dropMetadata(set, { annotations: [Annotation.controlInfo, Annotation.inProgressing] });
   if (completed) setOrdinalPartition(set, undefined);
 }
