@@ -13,6 +13,7 @@ import { POD_TEMPLATE_HASH_LABEL } from '../workload/hash.js';
 import { scaledValue } from '../workload/intstr.js';
 import { dropMetadata } from '../workload/metadata.js';
 import { batchReplicas, batchReplicasOrZero } from '../workload/partition.js';
+import { isPodReady } from '../workload/pods.js';
 import type { Deployment, IntOrString, Pod, ReplicaSet } from '../workload/types.js';
 import { judgePodBatch, updatedPods } from './cloneset-control.js';
 import { labelPodBatches, type PodBatchRelease } from './deployment-control.js';
@@ -173,9 +174,6 @@ function upgradeBatch(d: Deployment, step: IntOrString): void {
   d.spec.paused = false;
   d.spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: step, maxUnavailable: 0 } };
 }
-
-const isPodReady = (p: Pod): boolean =>
-  !p.metadata.deletionTimestamp && (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 
 /** The settings a CloneSet's release saves (InitOriginalSetting: Kruise's defaults maxSurge 0%, maxUnavailable 20%). */
 function cloneSetOriginalSetting(cs: CloneSet): OriginalDeploymentStrategy {

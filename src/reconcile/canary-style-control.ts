@@ -18,6 +18,7 @@ import { canonicalJson, POD_TEMPLATE_HASH_LABEL, podTemplateHash, sameTemplate }
 import { scaledValue } from '../workload/intstr.js';
 import { dropMetadata } from '../workload/metadata.js';
 import { batchReplicasOrZero } from '../workload/partition.js';
+import { isPodReady } from '../workload/pods.js';
 import type { Deployment, IntOrString, Pod, PodTemplate, ReplicaSet } from '../workload/types.js';
 import { labelPodBatches, type PodBatchRelease } from './deployment-control.js';
 import type { CanaryWorkloads, PlannedWrite } from './types.js';
@@ -43,9 +44,6 @@ export function canaryTemplate(template: PodTemplate, patch: TemplatePatch | und
   if (patch.annotations) out.metadata.annotations = { ...(out.metadata.annotations ?? {}), ...patch.annotations };
   return out;
 }
-
-const isPodReady = (p: Pod): boolean =>
-  !p.metadata.deletionTimestamp && (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 
 /** The control of a canary-style release of a Deployment; edits are made on copies and compared with what was observed. */
 export class CanaryStyleControl implements WorkloadControl {

@@ -8,6 +8,7 @@ import { batchPartition, type CloneSet, CONTROLLER_REVISION_HASH_LABEL, shortHas
 import { sameTemplate } from '../workload/hash.js';
 import { scaledValue } from '../workload/intstr.js';
 import { dropMetadata } from '../workload/metadata.js';
+import { isPodReady } from '../workload/pods.js';
 import type { IntOrString, Pod } from '../workload/types.js';
 import { labelPodBatches, type PodBatchRelease } from './deployment-control.js';
 import { rolloutReleasing } from './releasing-rollout.js';
@@ -94,8 +95,6 @@ function scaledOrZero(value: IntOrString, replicas: number): number {
   }
 }
 
-const isReady = (p: Pod): boolean => (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
-
 /**
  * One batch of a CloneSet release: the partition is lowered (never raised) to the batch's, the
  * update revision's pods are labelled with the rollout-id and their batch (the label patcher, as for
@@ -145,7 +144,7 @@ export function judgePodBatch(
   desired = planned,
 ): JudgedBatch {
   const updated = fresh.length;
-  const updatedReady = fresh.filter(isReady).length;
+  const updatedReady = fresh.filter(isPodReady).length;
   const labelled = fresh.filter((p) => p.metadata.labels?.[Label.rolloutId] === release.rolloutId).length;
   const tolerated = failureThreshold === undefined || failureThreshold === null ? 0 : scaledValue(failureThreshold, updated, true);
   const ready =

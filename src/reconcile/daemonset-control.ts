@@ -12,6 +12,7 @@ import { type AdvancedDaemonSet, daemonPartition, setDaemonPartition } from '../
 import { sameTemplate } from '../workload/hash.js';
 import { dropMetadata } from '../workload/metadata.js';
 import { batchReplicasOrZero } from '../workload/partition.js';
+import { isPodReady } from '../workload/pods.js';
 import { workloadReplicas } from '../workload/replicas.js';
 import { HOLD_ALL_PARTITION } from '../workload/statefulset.js';
 import type { IntOrString, Pod } from '../workload/types.js';
@@ -155,7 +156,7 @@ export class DaemonSetControl implements WorkloadControl {
 
   counts(): { updated: number; updatedReady: number } {
     const fresh = this.newRevisionPods();
-    return { updated: fresh.length, updatedReady: fresh.filter(isReady).length };
+    return { updated: fresh.length, updatedReady: fresh.filter(isPodReady).length };
   }
 
   newRevisionPods(): Pod[] {
@@ -205,6 +206,3 @@ export class DaemonSetControl implements WorkloadControl {
     return false;
   }
 }
-
-const isReady = (p: Pod): boolean =>
-  !p.metadata.deletionTimestamp && (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');

@@ -15,6 +15,7 @@ import { POD_TEMPLATE_HASH_LABEL, podTemplateHash } from '../workload/hash.js';
 import { dropMetadata } from '../workload/metadata.js';
 import { batchReplicas, batchReplicasOrZero } from '../workload/partition.js';
 import { DESIRED_REPLICAS_ANNOTATION, fenceposts, MAX_REPLICAS_ANNOTATION, rollPartition } from '../workload/partition-rolling.js';
+import { isPodReady } from '../workload/pods.js';
 import type { Deployment, IntOrString, Pod, ReplicaSet } from '../workload/types.js';
 
 /** The JSON kept in the Deployment's `rollouts.kruise.io/deployment-strategy` annotation. */
@@ -163,11 +164,6 @@ export function handBack(d: Deployment): void {
     type: 'RollingUpdate',
     rollingUpdate: saved?.rollingUpdate ?? d.spec.strategy?.rollingUpdate ?? DEFAULT_ROLLING_UPDATE,
   };
-}
-
-/** Whether a pod is Ready (condition Ready=True) and not being deleted. */
-function isPodReady(p: Pod): boolean {
-  return !p.metadata.deletionTimestamp && (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
 /** The result of sizing one batch. */

@@ -19,6 +19,7 @@ import {
   templateRevision,
 } from '../workload/deployment.js';
 import { batchReplicasOrZero } from '../workload/partition.js';
+import { isPodReady } from '../workload/pods.js';
 import { HOLD_ALL_PARTITION, isStatefulSetLike, type StatefulSetLike, setOrdinalPartition } from '../workload/statefulset.js';
 import type { Deployment, IntOrString, Pod, ReplicaSet } from '../workload/types.js';
 import { CanaryStyleControl, type TemplatePatch } from './canary-style-control.js';
@@ -241,7 +242,7 @@ abstract class RevisionedControl<W extends CloneSet | StatefulSetLike> implement
 
   counts(): { updated: number; updatedReady: number } {
     const fresh = this.newRevisionPods();
-    return { updated: fresh.length, updatedReady: fresh.filter(isReady).length };
+    return { updated: fresh.length, updatedReady: fresh.filter(isPodReady).length };
   }
 
   newRevisionPods(): Pod[] {
@@ -351,6 +352,3 @@ class StatefulSetControl extends RevisionedControl<StatefulSetLike> {
     releaseStatefulSet(this.workload, true);
   }
 }
-
-const isReady = (p: Pod): boolean =>
-  !p.metadata.deletionTimestamp && (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');

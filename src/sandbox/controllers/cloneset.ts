@@ -16,8 +16,9 @@ import { controllerRef } from '../../workload/deployment.js';
 import { canonicalJson, POD_TEMPLATE_HASH_LABEL } from '../../workload/hash.js';
 import { scaledValue } from '../../workload/intstr.js';
 import { formatLabelSelector } from '../../workload/label-selector.js';
+import { isPodReady } from '../../workload/pods.js';
 import type { Pod, PodTemplate } from '../../workload/types.js';
-import { isPodReady, podAvailability } from './pod.js';
+import { podAvailability } from './pod.js';
 import type { ControllerAction, ControllerResult } from './types.js';
 
 /** An apps/v1 ControllerRevision: a template kept under a revision name and number. */

@@ -10,9 +10,10 @@ import { ADVANCED_DAEMONSET_RESOURCE, type AdvancedDaemonSet, daemonPartition } 
 import { controllerRef } from '../../workload/deployment.js';
 import { canonicalJson, podTemplateHash } from '../../workload/hash.js';
 import { scaledValue } from '../../workload/intstr.js';
+import { isPodReady } from '../../workload/pods.js';
 import type { Pod } from '../../workload/types.js';
 import { type ControllerRevision, newRevision } from './cloneset.js';
-import { isPodReady, podAvailability } from './pod.js';
+import { podAvailability } from './pod.js';
 import type { ControllerAction, ControllerResult } from './types.js';
 
 /** What one pass is given: the DaemonSet, the nodes it runs on, its pods and ControllerRevisions. */

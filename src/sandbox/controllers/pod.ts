@@ -1,6 +1,7 @@
 // The sandbox's pod lifecycle: there is no kubelet, so a pod becomes Running and Ready a fixed
 // delay after its creation.
 import { kubeTime } from '../../kube/time.js';
+import { isPodReady } from '../../workload/pods.js';
 import type { Pod } from '../../workload/types.js';
 import type { ControllerResult } from './types.js';
 
@@ -94,11 +95,6 @@ function podIPFor(seed: string): string {
   let h = 2166136261;
   for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 16777619) >>> 0;
   return `10.244.${(h >>> 8) & 0xff}.${(h & 0xfd) + 2}`;
-}
-
-/** Whether the pod is Ready (condition Ready=True) and not being deleted. */
-export function isPodReady(pod: Pod): boolean {
-  return !pod.metadata.deletionTimestamp && (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
 /**

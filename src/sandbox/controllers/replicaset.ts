@@ -2,8 +2,9 @@
 
 import { controllerRef, isControlledBy } from '../../workload/deployment.js';
 import { canonicalJson } from '../../workload/hash.js';
+import { isPodReady } from '../../workload/pods.js';
 import type { Pod, ReplicaSet } from '../../workload/types.js';
-import { isPodReady, podAvailability } from './pod.js';
+import { podAvailability } from './pod.js';
 import type { ControllerAction, ControllerResult } from './types.js';
 
 /**

@@ -7,10 +7,11 @@ import { CONTROLLER_REVISION_HASH_LABEL } from '../../workload/cloneset.js';
 import { controllerRef } from '../../workload/deployment.js';
 import { canonicalJson, podTemplateHash } from '../../workload/hash.js';
 import { formatLabelSelector } from '../../workload/label-selector.js';
+import { isPodReady } from '../../workload/pods.js';
 import type { StatefulSetLike } from '../../workload/statefulset.js';
 import type { Pod, PodTemplate } from '../../workload/types.js';
 import { type ControllerRevision, newRevision, templateOf } from './cloneset.js';
-import { isPodReady, podAvailability } from './pod.js';
+import { podAvailability } from './pod.js';
 import type { ControllerAction, ControllerResult } from './types.js';
 
 export type { StatefulSetLike };
