@@ -99,7 +99,7 @@ function machineState(rollout: Rollout, status: RolloutStatus | undefined, final
   ]);
 }
 
-/** One reconcile pass of the Kruise Rollout controller for a partition-style or blue-green release. */
+/** One reconcile pass of the Kruise Rollout controller (partition style, canary style or blue-green). */
 export function reconcileRollout(observed: Observed, now: Date): ReconcilePlan {
   const from = stateLabel(observed.rollout.status);
   const refused = refusalOf(observed.rollout);
@@ -554,7 +554,7 @@ class Pass {
       canary.canaryRevision = hash;
       canary.currentStepState = StepState.BeforeStepUpgrade;
       canary.lastUpdateTime = this.passTime;
-      canary.rolloutHash = computeRolloutHash(this.rollout.spec.strategy?.canary);
+      canary.rolloutHash = computeRolloutHash(stepStrategyOf(this.rollout));
       canary.observedRolloutID = this.rolloutId(hash);
       return 'stop';
     }
