@@ -8,6 +8,16 @@ import { parse } from 'yaml';
 import { example } from '../fixtures/load.js';
 import { runBinary, startBinary } from '../helpers/cli.js';
 
+/** Each mark appears in `out`, in this order (the demo's output between them is free to vary). */
+function expectInOrder(out: string, marks: string[]): void {
+  let at = 0;
+  for (const mark of marks) {
+    const i = out.indexOf(mark, at);
+    expect({ mark, found: i >= 0 }).toEqual({ mark, found: true });
+    at = i + mark.length;
+  }
+}
+
 test('rollout demo walks the guide to 10 version-2 pods', async () => {
   const r = await runBinary(['rollout', 'demo'], { env: { NO_COLOR: '1' }, timeoutMs: 60000 });
   expect(r.stderr).toBe('');
@@ -29,12 +39,7 @@ test('rollout demo walks the guide to 10 version-2 pods', async () => {
     'Step:         3/3 Completed',
     '  pods: 10 × version-2',
   ];
-  let at = 0;
-  for (const mark of marks) {
-    const i = out.indexOf(mark, at);
-    expect({ mark, found: i >= 0 }).toEqual({ mark, found: true });
-    at = i + mark.length;
-  }
+  expectInOrder(out, marks);
   expect(out).toMatch(/Done in \d+\.\ds: 10 of 10 pods run version-2\.\n$/);
 });
 
@@ -54,12 +59,7 @@ test('rollout demo --traffic shows the canary Ingress carrying 20%, then 50%, th
     '  pods: 10 × version-2',
     '  ingress demo-canary: gone (all traffic to the stable pods)',
   ];
-  let at = 0;
-  for (const mark of marks) {
-    const i = r.stdout.indexOf(mark, at);
-    expect({ mark, found: i >= 0 }).toEqual({ mark, found: true });
-    at = i + mark.length;
-  }
+  expectInOrder(r.stdout, marks);
 }, 120_000);
 
 test('rollout demo --canary: a canary Deployment grows next to the paused stable one while the Ingress carries 20%, then 50%; the end leaves 10 version-2 pods and no canary', async () => {
@@ -85,12 +85,7 @@ test('rollout demo --canary: a canary Deployment grows next to the paused stable
     '  canary deployment: none',
     '  ingress demo-canary: gone (all traffic to the stable pods)',
   ];
-  let at = 0;
-  for (const mark of marks) {
-    const i = r.stdout.indexOf(mark, at);
-    expect({ mark, found: i >= 0 }).toEqual({ mark, found: true });
-    at = i + mark.length;
-  }
+  expectInOrder(r.stdout, marks);
 }, 120_000);
 
 describe('the newcomer path', () => {

@@ -4,7 +4,7 @@
 // and `watch` work on it, a jump with nextStepIndex, scaling mid-release, and the hand-back.
 import { availableKubectls } from '../conformance/harness.js';
 import { examplePath } from '../fixtures/load.js';
-import { firstKubectl, kubectlOk, loadExample, setCloneSetVersion } from './helpers.js';
+import { firstKubectl, jumpToStep, kubectlOk, loadExample, setCloneSetVersion } from './helpers.js';
 import { batchesOf, loopEnv } from './loop-env.js';
 
 const kubectls = firstKubectl(availableKubectls());
@@ -91,16 +91,7 @@ describe.each(kubectls.map((k) => [k.label, k] as const))('CloneSet release with
     expect(await released(id)).toMatchObject({ partition: 4, updated: 6, total: 10 });
     await watch('--until', 'paused', '--step', '1');
     // Jump from step 1 to step 3 (100%).
-    await kubectlOk(h.env, [
-      'patch',
-      'rollout',
-      'echoserver',
-      '--subresource=status',
-      '--type',
-      'merge',
-      '-p',
-      '{"status":{"canaryStatus":{"nextStepIndex":3}}}',
-    ]);
+    await jumpToStep(h.env, 'echoserver', 3);
     await watch('--until', 'completed');
     expect(await released(id)).toMatchObject({ partition: undefined, updated: 10, total: 10 });
   });

@@ -11,6 +11,7 @@ import {
   expectPods,
   firstKubectl,
   guideSetUp,
+  jumpToStep,
   kruiseIn,
   kubectlOk,
   ROLLOUT_YAML,
@@ -176,16 +177,7 @@ describe.each(modern.slice(0, 1).map((k) => [k.label, k] as const))('nextStepInd
     await guideSetUp(env);
     await releaseToStep(env, 1);
     const recorder = recordStatuses(env.sb);
-    const patched = await kubectlOk(env, [
-      'patch',
-      'rollout',
-      'rollouts-demo',
-      '--subresource=status',
-      '--type',
-      'merge',
-      '-p',
-      '{"status":{"canaryStatus":{"nextStepIndex":3}}}',
-    ]);
+    const patched = await jumpToStep(env, 'rollouts-demo', 3);
     expect(patched).toBe('rollout.rollouts.kruise.io/rollouts-demo patched\n');
     const w = await kruiseIn(env)('rollout', 'watch', 'rollouts-demo', '--until', 'completed', '--timeout', '10s');
     expect(w).toMatchObject({ code: 0, stderr: '' });

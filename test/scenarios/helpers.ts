@@ -79,6 +79,12 @@ export async function kubectlOk(env: KubectlEnv, args: string[]): Promise<string
   return r.stdout;
 }
 
+/** `kubectl patch rollout NAME --subresource=status` setting canaryStatus.nextStepIndex: a jump, as a user makes one; kubectl's output. */
+export function jumpToStep(env: KubectlEnv, rollout: string, step: number): Promise<string> {
+  const patch = JSON.stringify({ status: { canaryStatus: { nextStepIndex: step } } });
+  return kubectlOk(env, ['patch', 'rollout', rollout, '--subresource=status', '--type', 'merge', '-p', patch]);
+}
+
 /** VERSION of a pod's first container. */
 function podVersion(p: Pod): string {
   const first = p.spec?.containers?.[0] as { env?: { name: string; value?: string }[] } | undefined;

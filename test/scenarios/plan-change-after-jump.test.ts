@@ -4,7 +4,18 @@
 // the current step's batch from the previous plan, not the partition (raised to step 4's 80% and
 // never lowered).
 import { availableKubectls, type KubectlEnv, startKubectlEnv } from '../conformance/harness.js';
-import { expectPods, fixtureDir, guideSetUp, kruiseIn, kubectlOk, releaseToStep, rolloutOf, rolloutWithSteps, until } from './helpers.js';
+import {
+  expectPods,
+  fixtureDir,
+  guideSetUp,
+  jumpToStep,
+  kruiseIn,
+  kubectlOk,
+  releaseToStep,
+  rolloutOf,
+  rolloutWithSteps,
+  until,
+} from './helpers.js';
 
 // `kubectl patch --subresource` exists from 1.24 on.
 const kubectl = availableKubectls().filter((k) => !k.label.includes('1.20'))[0]!;
@@ -33,16 +44,7 @@ test('jump back from step 4 to step 3, then edit step 3: the release stays at st
   await releaseToStep(env, 4);
   await expectPods(env.sb, { 'version-1': 2, 'version-2': 8 });
 
-  await kubectlOk(env, [
-    'patch',
-    'rollout',
-    'rollouts-demo',
-    '--subresource=status',
-    '--type',
-    'merge',
-    '-p',
-    '{"status":{"canaryStatus":{"nextStepIndex":3}}}',
-  ]);
+  await jumpToStep(env, 'rollouts-demo', 3);
   await until(env.sb, 'paused at step 3', () => {
     const c = rolloutOf(env.sb).status?.canaryStatus;
     return c?.currentStepIndex === 3 && c.currentStepState === 'StepPaused';

@@ -5,7 +5,7 @@
 // `approve`, `status` and `watch` work on it, a rollout-id-only release, scaling mid-release, and the hand-back.
 import { availableKubectls } from '../conformance/harness.js';
 import { examplePath } from '../fixtures/load.js';
-import { firstKubectl, kubectlOk, loadExample } from './helpers.js';
+import { firstKubectl, jumpToStep, kubectlOk, loadExample } from './helpers.js';
 import { batchesOf, loopEnv } from './loop-env.js';
 
 const kubectls = firstKubectl(availableKubectls());
@@ -141,16 +141,7 @@ describe.each(cases)('%s', (_label, kubectl, kind) => {
     for (let i = 0; i < 200 && (await released(id)).ordinals.length < 6; i++) await new Promise((r) => setTimeout(r, 25));
     expect(await released(id)).toMatchObject({ partition: 4, ordinals: [4, 5, 6, 7, 8, 9], total: 10 });
     await watch('--until', 'paused', '--step', '1');
-    await kubectlOk(h.env, [
-      'patch',
-      'rollout',
-      'echoserver',
-      '--subresource=status',
-      '--type',
-      'merge',
-      '-p',
-      '{"status":{"canaryStatus":{"nextStepIndex":3}}}',
-    ]);
+    await jumpToStep(h.env, 'echoserver', 3);
     await watch('--until', 'completed');
     expect(await released(id)).toMatchObject({ partition: undefined, ordinals: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], total: 10 });
   });
