@@ -961,56 +961,34 @@ async function main() {
     await sb.stop();
   }
   if (want('reconcile')) await benchRecon(ctx);
-  if (want('traffic')) {
+  // Each section below runs on its own: one that fails is a failed row, and the others still run.
+  const section = async (name, id, figure, run) => {
+    if (!want(name)) return;
     try {
-      await benchReconcileTraffic(ctx);
+      await run();
     } catch (err) {
-      row('3t traffic', 'reconcile-once with traffic routing', `failed: ${err.message}`, '', false);
+      row(id, figure, `failed: ${err.message}`, '', false);
     }
-  }
-  if (want('canary')) {
-    try {
-      await benchReconcileTraffic(ctx, { canaryStyle: true });
-    } catch (err) {
-      row('3c canary style', 'reconcile-once in canary style with traffic routing', `failed: ${err.message}`, '', false);
-    }
-  }
-  if (want('app') && ctx.haveKubectl) {
-    try {
+  };
+  await section('traffic', '3t traffic', 'reconcile-once with traffic routing', () => benchReconcileTraffic(ctx));
+  await section('canary', '3c canary style', 'reconcile-once in canary style with traffic routing', () =>
+    benchReconcileTraffic(ctx, { canaryStyle: true }),
+  );
+  if (ctx.haveKubectl)
+    await section('app', '7 app', 'kubectl apply of an application', async () => {
       figures.app = await benchAppApply({ root: ROOT, tmp: TMP, env: ENV, runs: Math.min(P.runs, 5), row, log });
-    } catch (err) {
-      row('7 app', 'kubectl apply of an application', `failed: ${err.message}`, '', false);
-    }
-  }
-  if (want('availability')) {
-    try {
-      await benchAvailability(ctx);
-    } catch (err) {
-      row('6 availability', 'release with pods watched', `failed: ${err.message}`, '', false);
-    }
-  }
-
-  if (want('cloneset')) {
-    try {
-      figures.cloneset = await benchCloneSetRelease({ root: ROOT, tmp: TMP, env: ENV, row, log, replicas: QUICK ? 200 : 1000 });
-    } catch (err) {
-      row('8 cloneset', 'CloneSet release in 5 batches', `failed: ${err.message}`, '', false);
-    }
-  }
-  if (want('daemonset')) {
-    try {
-      figures.daemonset = await benchDaemonSetRelease({ root: ROOT, tmp: TMP, env: ENV, row, log, replicas: QUICK ? 200 : 1000 });
-    } catch (err) {
-      row('8b daemonset', 'Advanced DaemonSet release in 5 batches', `failed: ${err.message}`, '', false);
-    }
-  }
-  if (want('dashboard')) {
-    try {
-      figures.dashboard = await benchDashboard({ root: ROOT, tmp: TMP, env: ENV, runs: Math.min(P.runs, 5), row, log });
-    } catch (err) {
-      row('9 dashboard', 'page with 100 rollouts', `failed: ${err.message}`, '', false);
-    }
-  }
+    });
+  await section('availability', '6 availability', 'release with pods watched', () => benchAvailability(ctx));
+  const replicas = QUICK ? 200 : 1000;
+  await section('cloneset', '8 cloneset', 'CloneSet release in 5 batches', async () => {
+    figures.cloneset = await benchCloneSetRelease({ root: ROOT, tmp: TMP, env: ENV, row, log, replicas });
+  });
+  await section('daemonset', '8b daemonset', 'Advanced DaemonSet release in 5 batches', async () => {
+    figures.daemonset = await benchDaemonSetRelease({ root: ROOT, tmp: TMP, env: ENV, row, log, replicas });
+  });
+  await section('dashboard', '9 dashboard', 'page with 100 rollouts', async () => {
+    figures.dashboard = await benchDashboard({ root: ROOT, tmp: TMP, env: ENV, runs: Math.min(P.runs, 5), row, log });
+  });
 
   const header = ['section', 'figure', 'measured', 'target', 'result'];
   process.stdout.write(
